@@ -1,0 +1,19 @@
+#pragma once
+// Each CLI command lives in its own file and registers itself on the top-level app. Commands are thin: parse,
+// call the library, print.
+#include <CLI/CLI.hpp>
+
+namespace scx::cli {
+
+// Subcommand groups that several files add to (e.g. `bench coba`, `bench cogmem`).
+struct CommandGroups {
+  CLI::App* bench = nullptr;
+  CLI::App* app = nullptr;
+};
+
+void register_run(CLI::App& root);
+void register_plot(CLI::App& root);
+void register_bench_network(CommandGroups& groups);
+void register_cogmem(CLI::App& root, CommandGroups& groups);
+
+}  // namespace scx::cli

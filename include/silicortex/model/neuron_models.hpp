@@ -1,0 +1,89 @@
+#pragma once
+// Parameters of each neuron model and spike source, as the user describes them. Units are in the names.
+// Defaults follow NEST's models of the same name where one exists.
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace scx::model {
+
+// LIF with exponentially decaying synaptic currents, integrated exactly (NEST iaf_psc_exp).
+// Synaptic weights are current jumps in pA (negative for inhibition onto the inhibitory receptor is allowed).
+struct LifCurrExp {
+  double c_m_pf = 250.0;
+  double tau_m_ms = 10.0;
+  double tau_syn_exc_ms = 2.0;
+  double tau_syn_inh_ms = 2.0;
+  double t_ref_ms = 2.0;
+  double e_l_mv = -70.0;
+  double v_reset_mv = -70.0;
+  double v_th_mv = -55.0;
+  double i_e_pa = 0.0;  // constant bias current
+};
+
+// LIF with exponentially decaying synaptic conductances (NEST iaf_cond_exp); weights are conductance jumps in nS.
+// Integrated with exponential Euler: exact for the membrane given the conductances over one step.
+struct LifCondExp {
+  double c_m_pf = 250.0;
+  double g_l_ns = 16.6667;
+  double tau_syn_exc_ms = 0.2;
+  double tau_syn_inh_ms = 2.0;
+  double t_ref_ms = 2.0;
+  double e_l_mv = -70.0;
+  double e_exc_mv = 0.0;
+  double e_inh_mv = -85.0;
+  double v_reset_mv = -60.0;
+  double v_th_mv = -55.0;
+  double i_e_pa = 0.0;
+};
+
+// Izhikevich 2003 (dimensionless units of the paper: v in mV, time in ms). Synapses are delta: a spike adds its
+// weight (mV) to v. Integrated with forward Euler as in NEST's izhikevich model.
+struct Izhikevich {
+  double a = 0.02;
+  double b = 0.2;
+  double c_mv = -65.0;
+  double d = 8.0;
+  double v_th_mv = 30.0;
+  double i_e = 0.0;
+  double u_init = -14.0;  // b * v_init for the defaults
+};
+
+// Adaptive exponential integrate-and-fire (Brette & Gerstner 2005) with exponential current synapses (pA).
+// Integrated with forward Euler on sub-steps of at most 0.01 ms.
+struct AdEx {
+  double c_m_pf = 281.0;
+  double g_l_ns = 30.0;
+  double e_l_mv = -70.6;
+  double v_t_mv = -50.4;
+  double delta_t_mv = 2.0;
+  double v_peak_mv = 0.0;
+  double v_reset_mv = -70.6;
+  double tau_w_ms = 144.0;
+  double a_ns = 4.0;
+  double b_pa = 80.5;
+  double tau_syn_exc_ms = 5.0;
+  double tau_syn_inh_ms = 5.0;
+  double t_ref_ms = 0.0;
+  double i_e_pa = 0.0;
+};
+
+// Independent Poisson spike trains at a fixed rate, active in [start_ms, stop_ms).
+struct PoissonSource {
+  double rate_hz = 10.0;
+  double start_ms = 0.0;
+  double stop_ms = 1e300;
+};
+
+// Explicit spike times: one list per neuron, or a single list shared by all neurons.
+struct SpikeTimesSource {
+  std::vector<std::vector<double>> times_ms;
+};
+
+using NeuronParams = std::variant<LifCurrExp, LifCondExp, Izhikevich, AdEx, PoissonSource, SpikeTimesSource>;
+
+// The model's name as written in files ("lif_curr_exp", ...).
+std::string model_name(const NeuronParams& p);
+bool is_source(const NeuronParams& p);
+
+}  // namespace scx::model
