@@ -1,0 +1,115 @@
+// Compiled once per SIMD target by Highway's foreach_target; the best one is chosen at run time.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "sim/kernels/lif_kernels.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+
+#include <hwy/highway.h>
+#include <hwy/contrib/math/math-inl.h>
+
+#include "sim/kernels/lif_kernels.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace scx::sim {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+using D = hn::ScalableTag<float>;
+using V = hn::Vec<D>;
+using M = hn::Mask<D>;
+
+// Applies refractoriness, threshold and reset to the freshly integrated `v_new`, stores the state and collects
+// spikes. Shared by both LIF kernels.
+HWY_INLINE uint32_t finish_lif(D d, size_t i, V v_held, V v_new, V ref, float v_th, float v_reset,
+                               float ref_steps, const LifArrays& s, uint32_t* spiked, uint32_t n_spiked) {
+  const V zero = hn::Zero(d);
+  const M refractory = ref > zero;
+  v_new = hn::IfThenElse(refractory, v_held, v_new);
+  ref = hn::IfThenElse(refractory, hn::Sub(ref, hn::Set(d, 1.0f)), ref);
+  const M spike = hn::AndNot(refractory, v_new > hn::Set(d, v_th));
+  hn::Store(hn::IfThenElse(spike, hn::Set(d, v_reset), v_new), d, s.v + i);
+  hn::Store(hn::IfThenElse(spike, hn::Set(d, ref_steps), ref), d, s.ref_steps_left + i);
+  if (!hn::AllFalse(d, spike)) {
+    uint8_t bits[(HWY_MAX_BYTES / sizeof(float) + 7) / 8 + 8] = {};
+    hn::StoreMaskBits(d, spike, bits);
+    const size_t lanes = hn::Lanes(d);
+    for (size_t lane = 0; lane < lanes; ++lane)
+      if ((bits[lane >> 3] >> (lane & 7)) & 1) spiked[n_spiked++] = static_cast<uint32_t>(i + lane);
+  }
+  return n_spiked;
+}
+
+uint32_t LifCurrExpStep(const LifCurrExpCoeffs& c, const LifArrays& s, const StepInput& in, uint32_t begin,
+                        uint32_t end, uint32_t* spiked) {
+  const D d;
+  const size_t lanes = hn::Lanes(d);
+  const V leak = hn::Set(d, c.leak), p21e = hn::Set(d, c.p21_exc), p21i = hn::Set(d, c.p21_inh);
+  const V p20 = hn::Set(d, c.p20), de = hn::Set(d, c.decay_exc), di = hn::Set(d, c.decay_inh);
+  const V e_l = hn::Set(d, c.e_l), i_e = hn::Set(d, c.i_e);
+  uint32_t n = 0;
+  for (size_t i = begin; i < end; i += lanes) {
+    const V v = hn::Load(d, s.v + i);
+    const V ie = hn::Add(hn::Load(d, s.syn_exc + i), hn::LoadU(d, in.in_exc + i));
+    const V ii = hn::Add(hn::Load(d, s.syn_inh + i), hn::LoadU(d, in.in_inh + i));
+    const V drive = hn::Add(i_e, hn::LoadU(d, in.i_stim + i));
+    // v - (v - e_l)(1 - e^{-h/tau_m}) rather than e_l + (v - e_l) e^{-h/tau_m}: keeps the fixed point exact in
+    // single precision when h << tau_m.
+    V v_new = hn::NegMulAdd(hn::Sub(v, e_l), leak, v);
+    v_new = hn::MulAdd(ie, p21e, v_new);
+    v_new = hn::MulAdd(ii, p21i, v_new);
+    v_new = hn::MulAdd(drive, p20, v_new);
+    hn::Store(hn::Mul(ie, de), d, s.syn_exc + i);
+    hn::Store(hn::Mul(ii, di), d, s.syn_inh + i);
+    n = finish_lif(d, i, v, v_new, hn::Load(d, s.ref_steps_left + i), c.v_th, c.v_reset, c.ref_steps, s,
+                   spiked, n);
+  }
+  return n;
+}
+
+uint32_t LifCondExpStep(const LifCondExpCoeffs& c, const LifArrays& s, const StepInput& in, uint32_t begin,
+                        uint32_t end, uint32_t* spiked) {
+  const D d;
+  const size_t lanes = hn::Lanes(d);
+  const V g_l = hn::Set(d, c.g_l), gl_el_ie = hn::Set(d, c.g_l * c.e_l + c.i_e);
+  const V e_exc = hn::Set(d, c.e_exc), e_inh = hn::Set(d, c.e_inh), k = hn::Set(d, c.neg_dt_over_c);
+  const V de = hn::Set(d, c.decay_exc), di = hn::Set(d, c.decay_inh);
+  uint32_t n = 0;
+  for (size_t i = begin; i < end; i += lanes) {
+    const V v = hn::Load(d, s.v + i);
+    const V ge = hn::Add(hn::Load(d, s.syn_exc + i), hn::LoadU(d, in.in_exc + i));
+    const V gi = hn::Add(hn::Load(d, s.syn_inh + i), hn::LoadU(d, in.in_inh + i));
+    const V g_tot = hn::Add(g_l, hn::Add(ge, gi));
+    // v relaxes towards v_inf with time constant c_m / g_tot over the step.
+    V num = hn::Add(gl_el_ie, hn::LoadU(d, in.i_stim + i));
+    num = hn::MulAdd(ge, e_exc, num);
+    num = hn::MulAdd(gi, e_inh, num);
+    const V v_inf = hn::Div(num, g_tot);
+    // v + (v_inf - v)(1 - e^{-h g/c}), with expm1 for accuracy when h g / c is small.
+    const V relax = hn::Neg(hn::Expm1(d, hn::Mul(k, g_tot)));
+    const V v_new = hn::MulAdd(hn::Sub(v_inf, v), relax, v);
+    hn::Store(hn::Mul(ge, de), d, s.syn_exc + i);
+    hn::Store(hn::Mul(gi, di), d, s.syn_inh + i);
+    n = finish_lif(d, i, v, v_new, hn::Load(d, s.ref_steps_left + i), c.v_th, c.v_reset, c.ref_steps, s,
+                   spiked, n);
+  }
+  return n;
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace scx::sim
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace scx::sim {
+HWY_EXPORT(LifCurrExpStep);
+HWY_EXPORT(LifCondExpStep);
+
+uint32_t lif_curr_exp_step(const LifCurrExpCoeffs& c, const LifArrays& s, const StepInput& in, uint32_t begin,
+                           uint32_t end, uint32_t* spiked) {
+  return HWY_DYNAMIC_DISPATCH(LifCurrExpStep)(c, s, in, begin, end, spiked);
+}
+
+uint32_t lif_cond_exp_step(const LifCondExpCoeffs& c, const LifArrays& s, const StepInput& in, uint32_t begin,
+                           uint32_t end, uint32_t* spiked) {
+  return HWY_DYNAMIC_DISPATCH(LifCondExpStep)(c, s, in, begin, end, spiked);
+}
+}  // namespace scx::sim
+#endif
