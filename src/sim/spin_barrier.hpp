@@ -1,9 +1,9 @@
 #pragma once
-// A barrier for a few threads that meet every simulation step (microseconds apart): spinning is far cheaper than
-// a futex wake-up at that rate. After a while it yields, so an oversubscribed machine still makes progress.
+// A barrier for a few threads that meet every simulation step, microseconds apart: spinning is far cheaper than a
+// futex round trip at that rate. A thread that has spun for a while (the machine is oversubscribed, or a step is
+// long) sleeps on the generation counter instead; the last arriver wakes sleepers only when there are any.
 #include <atomic>
 #include <cstdint>
-#include <thread>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -22,21 +22,25 @@ class SpinBarrier {
     const uint32_t gen = generation_.load(std::memory_order_acquire);
     if (count_.fetch_add(1, std::memory_order_acq_rel) == n_ - 1) {
       count_.store(0, std::memory_order_relaxed);
-      generation_.fetch_add(1, std::memory_order_release);
+      generation_.fetch_add(1, std::memory_order_seq_cst);
+      if (sleepers_.load(std::memory_order_seq_cst) > 0) generation_.notify_all();
       return;
     }
-    for (uint32_t spins = 0; generation_.load(std::memory_order_acquire) == gen; ++spins) {
-      if (spins < 20000)
-        SCX_CPU_RELAX();
-      else
-        std::this_thread::yield();
+    for (int spins = 0; spins < kSpins; ++spins) {
+      if (generation_.load(std::memory_order_acquire) != gen) return;
+      SCX_CPU_RELAX();
     }
+    sleepers_.fetch_add(1, std::memory_order_seq_cst);
+    while (generation_.load(std::memory_order_seq_cst) == gen) generation_.wait(gen, std::memory_order_seq_cst);
+    sleepers_.fetch_sub(1, std::memory_order_relaxed);
   }
 
  private:
+  static constexpr int kSpins = 4000;  // tens of microseconds: longer than a step's imbalance, short of a time slice
   alignas(64) std::atomic<uint32_t> count_{0};
   alignas(64) std::atomic<uint32_t> generation_{0};
-  alignas(64) const unsigned n_;
+  alignas(64) std::atomic<uint32_t> sleepers_{0};
+  const unsigned n_;
 };
 
 }  // namespace scx::sim
