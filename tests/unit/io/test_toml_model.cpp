@@ -353,21 +353,24 @@ name = "inh"
 size = 5
 model = "lif_cond_exp"
 )");
+// A projection whose connector goes on line 13.
+const std::string kProj = kBase + "[[projection]]\npre = \"exc\"\npost = \"inh\"\n";
+// A complete projection; text appended to it starts on line 14.
+const std::string kProjAll = kProj + "connector = \"all_to_all\"\n";
 
-TEST(TomlModelErrors, SyntaxErrorIsLocated) {
-  const auto msg = error_of(kBase + "[[projection]]\npre = \"exc\npost = \"inh\"\n");
-  EXPECT_THAT(msg, HasSubstr("net.toml:11:"));
-  EXPECT_THAT(msg, HasSubstr("TOML syntax error while parsing string"));
+std::string replaced(std::string text, std::string_view from, std::string_view to) {
+  return text.replace(text.find(from), from.size(), to);
 }
+std::string without_line(const std::string& text, const std::string& line) { return replaced(text, line + "\n", ""); }
 
-TEST(TomlModelErrors, UnknownTopLevelTable) {
-  EXPECT_THAT(error_of(kBase + "[[populations]]\nname = \"x\"\n"),
-              HasSubstr("net.toml:10:3: populations: unknown table (did you mean 'population'?)"));
-  EXPECT_THAT(error_of("dt_ms = 0.1\n" + kBase), HasSubstr("net.toml:1:1: dt_ms: unknown field"));
-}
+struct ErrorCase {
+  std::string name;
+  std::string text;
+  std::string expected;  // substring of the message
+};
 
-TEST(TomlModelErrors, UnknownFieldSuggestsTheClosest) {
-  const std::string text = kBase + doc(R"(
+std::vector<ErrorCase> error_cases() {
+  const std::string three_projections = kBase + doc(R"(
 [[projection]]
 pre = "exc"
 post = "inh"
@@ -382,153 +385,131 @@ post = "exc"
 connector = "all_to_all"
 wieght = 2.0
 )");
-  EXPECT_THAT(error_of(text), HasSubstr("net.toml:22:1: projection[2].wieght: unknown field (did you mean 'weight'?)"));
-}
-
-TEST(TomlModelErrors, UnknownFieldInNestedTables) {
-  EXPECT_THAT(error_of(kBase + "[population.params]\nc_m = 200.0\n"),
-              HasSubstr("net.toml:11:1: population[1].params.c_m: unknown field (did you mean 'c_m_pf'?)"));
-  EXPECT_THAT(error_of(kBase + "[simulation]\ndt = 0.1\n"),
-              HasSubstr("net.toml:11:1: simulation.dt: unknown field (did you mean 'dt_ms'?)"));
-  EXPECT_THAT(error_of(kBase + "[[projection]]\npre = \"exc\"\npost = \"inh\"\n"
-                               "connector = { type = \"fixed_probability\", p = 0.1, allow_slef = true }\n"),
-              HasSubstr("net.toml:13:"));
-  EXPECT_THAT(error_of(kBase + "[[projection]]\npre = \"exc\"\npost = \"inh\"\n"
-                               "connector = { type = \"fixed_probability\", p = 0.1, allow_slef = true }\n"),
-              HasSubstr("projection[0].connector.allow_slef: unknown field (did you mean 'allow_self'?)"));
-  EXPECT_THAT(error_of(kBase + "[[probe]]\npopulation = \"exc\"\nvariabel = \"v\"\n"),
-              HasSubstr("net.toml:12:1: probe[0].variabel: unknown field (did you mean 'variable'?)"));
-}
-
-TEST(TomlModelErrors, UnknownModel) {
-  std::string text = kBase;
-  text.replace(text.find("lif_cond_exp"), 12, "lif_cond");
-  EXPECT_THAT(error_of(text),
-              HasSubstr("net.toml:9:9: population[1].model: unknown model 'lif_cond' (did you mean 'lif_cond_exp'?)"));
-}
-
-TEST(TomlModelErrors, UnknownConnectorType) {
-  const std::string proj = "[[projection]]\npre = \"exc\"\npost = \"inh\"\n";
-  EXPECT_THAT(error_of(kBase + proj + "connector = \"one_to_won\"\n"),
-              HasSubstr("net.toml:13:13: projection[0].connector: unknown connector type 'one_to_won' "
-                        "(did you mean 'one_to_one'?)"));
-  EXPECT_THAT(error_of(kBase + proj + "connector = { type = \"fixed_prob\", p = 0.1 }\n"),
-              HasSubstr("net.toml:13:22: projection[0].connector.type: unknown connector type 'fixed_prob'"));
-  // Connectors with required fields cannot be written as a plain string.
-  EXPECT_THAT(error_of(kBase + proj + "connector = \"fixed_indegree\"\n"),
-              HasSubstr("net.toml:13:13: projection[0].connector: connector 'fixed_indegree' has required fields"));
-}
-
-TEST(TomlModelErrors, WrongValueType) {
-  const std::string proj = "[[projection]]\npre = \"exc\"\npost = \"inh\"\nconnector = \"all_to_all\"\n";
-  EXPECT_THAT(error_of(kBase + proj + "weight = \"heavy\"\n"),
-              HasSubstr("net.toml:14:10: projection[0].weight: expected a number, an array of numbers or a table "
-                        "{ dist = ... }, got a string"));
-  EXPECT_THAT(error_of(kBase + proj + "weight = [1.0, \"x\"]\n"),
-              HasSubstr("net.toml:14:16: projection[0].weight[1]: expected a number, got a string"));
-  EXPECT_THAT(error_of(kBase + proj + "receptor = 1\n"),
-              HasSubstr("net.toml:14:12: projection[0].receptor: expected a string, got an integer"));
-  EXPECT_THAT(error_of(kBase + "[population.params]\nv_th_mv = \"high\"\n"),
-              HasSubstr("net.toml:11:11: population[1].params.v_th_mv: expected a number, got a string"));
-  EXPECT_THAT(error_of(kBase + "[simulation]\nthreads = 2.0\n"),
-              HasSubstr("net.toml:11:11: simulation.threads: expected an integer, got a float"));
-}
-
-TEST(TomlModelErrors, SizeMustBeAPositive32BitInteger) {
-  auto with_size = [](const std::string& size) {
-    std::string text = kBase;
-    text.replace(text.find("size = 5"), 8, "size = " + size);
-    return error_of(text);
+  const std::string spike_source = kBase + "[[population]]\nname = \"src\"\nsize = 2\nmodel = \"spike_times\"\n";
+  return {
+      // TOML syntax
+      {"Syntax", kProj + "connector = \"all_to_all\n", "net.toml:13:24: TOML syntax error while parsing string"},
+      // unknown top-level tables and keys, with suggestions
+      {"UnknownTopLevelTable", kBase + "[[populations]]\nname = \"x\"\n",
+       "net.toml:10:3: populations: unknown table (did you mean 'population'?)"},
+      {"UnknownTopLevelKey", "dt_ms = 0.1\n" + kBase, "net.toml:1:1: dt_ms: unknown field"},
+      {"UnknownField", three_projections,
+       "net.toml:22:1: projection[2].wieght: unknown field (did you mean 'weight'?)"},
+      {"UnknownParam", kBase + "[population.params]\nc_m = 200.0\n",
+       "net.toml:11:1: population[1].params.c_m: unknown field (did you mean 'c_m_pf'?)"},
+      {"UnknownSimulationField", kBase + "[simulation]\ndt = 0.1\n",
+       "net.toml:11:1: simulation.dt: unknown field (did you mean 'dt_ms'?)"},
+      {"UnknownConnectorField", kProj + "connector = { type = \"fixed_probability\", p = 0.1, allow_slef = true }\n",
+       "net.toml:13:52: projection[0].connector.allow_slef: unknown field (did you mean 'allow_self'?)"},
+      {"UnknownProbeField", kBase + "[[probe]]\npopulation = \"exc\"\nvariabel = \"v\"\n",
+       "net.toml:12:1: probe[0].variabel: unknown field (did you mean 'variable'?)"},
+      {"UnknownInitialVariable", kBase + "[population.initial]\ngexc = -1.0\n",
+       "net.toml:11:1: population[1].initial.gexc: model lif_cond_exp has no state variable 'gexc' "
+       "(did you mean 'g_exc'?)"},
+      {"UnknownProbeVariable", kBase + "[[probe]]\npopulation = \"inh\"\nvariable = \"i_exc\"\n",
+       "net.toml:12:12: probe[0].variable: population 'inh' (lif_cond_exp) has no variable 'i_exc'"},
+      // unknown model, connector type, distribution, receptor
+      {"UnknownModel", replaced(kBase, "lif_cond_exp", "lif_cond"),
+       "net.toml:9:9: population[1].model: unknown model 'lif_cond' (did you mean 'lif_cond_exp'?)"},
+      {"UnknownConnectorString", kProj + "connector = \"one_to_won\"\n",
+       "net.toml:13:13: projection[0].connector: unknown connector type 'one_to_won' (did you mean 'one_to_one'?)"},
+      {"UnknownConnectorTable", kProj + "connector = { type = \"fixed_prob\", p = 0.1 }\n",
+       "net.toml:13:22: projection[0].connector.type: unknown connector type 'fixed_prob'"},
+      {"ConnectorStringWithRequiredFields", kProj + "connector = \"fixed_indegree\"\n",
+       "net.toml:13:13: projection[0].connector: connector 'fixed_indegree' has required fields"},
+      {"UnknownDistribution", kProjAll + "weight = { dist = \"gauss\", mean = 1, sd = 1 }\n",
+       "net.toml:14:19: projection[0].weight.dist: unknown distribution 'gauss'"},
+      {"UnknownReceptor", kProjAll + "receptor = \"inhibitary\"\n",
+       "net.toml:14:12: projection[0].receptor: expected \"excitatory\" or \"inhibitory\", got 'inhibitary' "
+       "(did you mean 'inhibitory'?)"},
+      // wrong value types
+      {"StringForValueSpec", kProjAll + "weight = \"heavy\"\n",
+       "net.toml:14:10: projection[0].weight: expected a number, an array of numbers or a table { dist = ... }, "
+       "got a string"},
+      {"StringInValueArray", kProjAll + "weight = [1.0, \"x\"]\n",
+       "net.toml:14:16: projection[0].weight[1]: expected a number, got a string"},
+      {"IntegerForString", kProjAll + "receptor = 1\n",
+       "net.toml:14:12: projection[0].receptor: expected a string, got an integer"},
+      {"StringForParam", kBase + "[population.params]\nv_th_mv = \"high\"\n",
+       "net.toml:11:11: population[1].params.v_th_mv: expected a number, got a string"},
+      {"FloatForInteger", kBase + "[simulation]\nthreads = 2.0\n",
+       "net.toml:11:11: simulation.threads: expected an integer, got a float"},
+      {"TableForArrays", kBase + "[population]\nname = \"x\"\n", "net.toml:10:1: TOML syntax error"},
+      {"SingleTableForArray", "[population]\nname = \"x\"\n",
+       "net.toml:1:1: population: must be an array of tables: write [[population]]"},
+      {"MixedSpikeTimes", spike_source + "params.spike_times_ms = [[1.0], 2.0]\n",
+       "net.toml:14:33: population[2].params.spike_times_ms[1]: expected an array, got a float"},
+      {"InfiniteParam", kBase + "[population.params]\nv_th_mv = inf\n",
+       "net.toml:11:11: population[1].params.v_th_mv: must be a finite number"},
+      // sizes
+      {"SizeZero", replaced(kBase, "size = 5", "size = 0"),
+       "net.toml:8:8: population[1].size: must be a positive integer, got 0"},
+      {"SizeNegative", replaced(kBase, "size = 5", "size = -3"),
+       "net.toml:8:8: population[1].size: must be a positive integer, got -3"},
+      {"SizeFloat", replaced(kBase, "size = 5", "size = 2.5"),
+       "net.toml:8:8: population[1].size: expected an integer, got a float"},
+      {"SizeString", replaced(kBase, "size = 5", "size = \"5\""),
+       "net.toml:8:8: population[1].size: expected an integer, got a string"},
+      {"SizeOver32Bits", replaced(kBase, "size = 5", "size = 4294967296"),
+       "net.toml:8:8: population[1].size: 4294967296 does not fit in 32 bits"},
+      // negative delays, in every form
+      {"NegativeDelay", kProjAll + "delay_ms = -0.5\n",
+       "net.toml:14:12: projection[0].delay_ms: must not be negative, got -0.5"},
+      {"NegativeDelayInArray", kProjAll + "delay_ms = [0.1, -2]\n",
+       "net.toml:14:18: projection[0].delay_ms[1]: must not be negative"},
+      {"NegativeUniformDelay", kProjAll + "delay_ms = { dist = \"uniform\", low = -1.0, high = 1.0 }\n",
+       "net.toml:14:38: projection[0].delay_ms.low: must not be negative"},
+      // other ranges
+      {"ProbabilityAboveOne", kProj + "connector = { type = \"fixed_probability\", p = 1.5 }\n",
+       "net.toml:13:47: projection[0].connector.p: must be in [0, 1], got 1.5"},
+      {"FromListLengths", kProj + "connector = { type = \"from_list\", pre = [0, 1], post = [1] }\n",
+       "net.toml:13:56: projection[0].connector.post: has 1 entries but pre has 2"},
+      {"NegativeSd", kProjAll + "weight = { dist = \"normal\", mean = 1, sd = -1 }\n",
+       "net.toml:14:44: projection[0].weight.sd: must not be negative"},
+      {"ZeroDt", kBase + "[simulation]\ndt_ms = 0\n", "net.toml:11:9: simulation.dt_ms: must be positive"},
+      // references to populations that do not exist
+      {"UnknownPre", replaced(kProjAll, "pre = \"exc\"", "pre = \"exk\""),
+       "net.toml:11:7: projection[0].pre: no population named 'exk' (did you mean 'exc'?)"},
+      {"UnknownPost", replaced(kProjAll, "post = \"inh\"", "post = \"nope\""),
+       "net.toml:12:8: projection[0].post: no population named 'nope'"},
+      {"UnknownStimulusTarget", kBase + "[[current_step]]\npopulation = \"inhh\"\namplitude_pa = 1.0\n",
+       "net.toml:11:14: current_step[0].population: no population named 'inhh' (did you mean 'inh'?)"},
+      {"UnknownProbeTarget", kBase + "[[probe]]\npopulation = \"all\"\n",
+       "net.toml:11:14: probe[0].population: no population named 'all'"},
+      // missing required fields, reported at the table that lacks them
+      {"MissingName", without_line(kBase, "name = \"inh\""), "net.toml:6:1: population[1].name: missing required field"},
+      {"MissingSize", without_line(kBase, "size = 10"), "net.toml:1:1: population[0].size: missing required field"},
+      {"MissingModel", without_line(kBase, "model = \"lif_cond_exp\""),
+       "net.toml:6:1: population[1].model: missing required field"},
+      {"MissingPre", without_line(kProjAll, "pre = \"exc\""),
+       "net.toml:10:1: projection[0].pre: missing required field"},
+      {"MissingPost", without_line(kProjAll, "post = \"inh\""),
+       "net.toml:10:1: projection[0].post: missing required field"},
+      {"MissingConnector", kProj, "net.toml:10:1: projection[0].connector: missing required field"},
+      {"MissingConnectorField", kProj + "connector = { type = \"fixed_indegree\" }\n",
+       "net.toml:13:13: projection[0].connector.n: missing required field"},
+      {"MissingSpikeTimes", spike_source, "net.toml:10:1: population[2].params: missing required field"},
+      // checks done by validate() after reading name the line of the object's table
+      {"ValidateParams", kBase + "[population.params]\nv_reset_mv = -40.0\nv_th_mv = -50.0\n",
+       "net.toml:6: population 'inh'.v_reset_mv: must be below v_th_mv"},
+      {"ValidateDuplicateName", kBase + "[[population]]\nname = \"exc\"\nsize = 1\nmodel = \"adex\"\n",
+       "net.toml:10: population 'exc': is defined twice"},
+      {"ValidateOneToOneSizes", kProj + "connector = \"one_to_one\"\n",
+       "net.toml:10: projection 'exc->inh'.connector: one_to_one needs equal sizes"},
+      {"ValidateThreads", kBase + "[simulation]\nthreads = 1000\n",
+       "net.toml: simulation.threads: must be in 1..256"},
+      {"ValidateEmpty", "[network]\nname = \"empty\"\n", "net.toml: network: has no populations"},
   };
-  EXPECT_THAT(with_size("0"), HasSubstr("net.toml:8:8: population[1].size: must be a positive integer, got 0"));
-  EXPECT_THAT(with_size("-3"), HasSubstr("net.toml:8:8: population[1].size: must be a positive integer, got -3"));
-  EXPECT_THAT(with_size("2.5"), HasSubstr("net.toml:8:8: population[1].size: expected an integer, got a float"));
-  EXPECT_THAT(with_size("\"5\""), HasSubstr("net.toml:8:8: population[1].size: expected an integer, got a string"));
-  EXPECT_THAT(with_size("4294967296"),
-              HasSubstr("net.toml:8:8: population[1].size: 4294967296 does not fit in 32 bits"));
 }
 
-TEST(TomlModelErrors, NegativeDelay) {
-  const std::string proj = "[[projection]]\npre = \"exc\"\npost = \"inh\"\nconnector = \"all_to_all\"\n";
-  EXPECT_THAT(error_of(kBase + proj + "delay_ms = -0.5\n"),
-              HasSubstr("net.toml:14:12: projection[0].delay_ms: must not be negative, got -0.5"));
-  EXPECT_THAT(error_of(kBase + proj + "delay_ms = [0.1, -2]\n"),
-              HasSubstr("net.toml:14:18: projection[0].delay_ms[1]: must not be negative"));
-  EXPECT_THAT(error_of(kBase + proj + "delay_ms = { dist = \"uniform\", low = -1.0, high = 1.0 }\n"),
-              HasSubstr("net.toml:14:38: projection[0].delay_ms.low: must not be negative"));
-}
+void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.name; }
 
-TEST(TomlModelErrors, UnknownPopulationReference) {
-  EXPECT_THAT(error_of(kBase + "[[projection]]\npre = \"exk\"\npost = \"inh\"\nconnector = \"all_to_all\"\n"),
-              HasSubstr("net.toml:11:7: projection[0].pre: no population named 'exk' (did you mean 'exc'?)"));
-  EXPECT_THAT(error_of(kBase + "[[projection]]\npre = \"exc\"\npost = \"nope\"\nconnector = \"all_to_all\"\n"),
-              HasSubstr("net.toml:12:8: projection[0].post: no population named 'nope'"));
-  EXPECT_THAT(error_of(kBase + "[[current_step]]\npopulation = \"inhh\"\namplitude_pa = 1.0\n"),
-              HasSubstr("net.toml:11:14: current_step[0].population: no population named 'inhh' (did you mean 'inh'?)"));
-  EXPECT_THAT(error_of(kBase + "[[probe]]\npopulation = \"all\"\n"),
-              HasSubstr("net.toml:11:14: probe[0].population: no population named 'all'"));
-}
+class TomlModelError : public ::testing::TestWithParam<ErrorCase> {};
 
-TEST(TomlModelErrors, MissingRequiredFields) {
-  auto without = [](std::string text, const std::string& line) {
-    text.erase(text.find(line), line.size() + 1);
-    return error_of(text);
-  };
-  EXPECT_THAT(without(kBase, "name = \"inh\""), HasSubstr("net.toml:6:1: population[1].name: missing required field"));
-  EXPECT_THAT(without(kBase, "size = 10"), HasSubstr("net.toml:1:1: population[0].size: missing required field"));
-  EXPECT_THAT(without(kBase, "model = \"lif_cond_exp\""),
-              HasSubstr("net.toml:6:1: population[1].model: missing required field"));
-  const std::string proj = kBase + "[[projection]]\npre = \"exc\"\npost = \"inh\"\nconnector = \"all_to_all\"\n";
-  EXPECT_THAT(without(proj, "pre = \"exc\""), HasSubstr("net.toml:10:1: projection[0].pre: missing required field"));
-  EXPECT_THAT(without(proj, "post = \"inh\""), HasSubstr("net.toml:10:1: projection[0].post: missing required field"));
-  EXPECT_THAT(without(proj, "connector = \"all_to_all\""),
-              HasSubstr("net.toml:10:1: projection[0].connector: missing required field"));
-  EXPECT_THAT(error_of(kBase + "[[projection]]\npre = \"exc\"\npost = \"inh\"\nconnector = { type = \"fixed_indegree\" }\n"),
-              HasSubstr("net.toml:13:13: projection[0].connector.n: missing required field"));
-  EXPECT_THAT(error_of(kBase + "[[population]]\nname = \"src\"\nsize = 2\nmodel = \"spike_times\"\n"),
-              HasSubstr("net.toml:10:1: population[2].params: missing required field"));
-}
+TEST_P(TomlModelError, NamesFileLineAndField) { EXPECT_THAT(error_of(GetParam().text), HasSubstr(GetParam().expected)); }
 
-TEST(TomlModelErrors, OutOfRangeAndInconsistentValues) {
-  const std::string proj = "[[projection]]\npre = \"exc\"\npost = \"inh\"\n";
-  EXPECT_THAT(error_of(kBase + proj + "connector = { type = \"fixed_probability\", p = 1.5 }\n"),
-              HasSubstr("net.toml:13:47: projection[0].connector.p: must be in [0, 1], got 1.5"));
-  EXPECT_THAT(error_of(kBase + proj + "connector = { type = \"from_list\", pre = [0, 1], post = [1] }\n"),
-              HasSubstr("projection[0].connector.post: has 1 entries but pre has 2"));
-  EXPECT_THAT(error_of(kBase + proj + "connector = \"all_to_all\"\nweight = { dist = \"gauss\", mean = 1, sd = 1 }\n"),
-              HasSubstr("net.toml:14:19: projection[0].weight.dist: unknown distribution 'gauss'"));
-  EXPECT_THAT(error_of(kBase + proj + "connector = \"all_to_all\"\nweight = { dist = \"normal\", mean = 1, sd = -1 }\n"),
-              HasSubstr("projection[0].weight.sd: must not be negative"));
-  EXPECT_THAT(error_of(kBase + proj + "connector = \"all_to_all\"\nreceptor = \"inhibitary\"\n"),
-              HasSubstr("net.toml:14:12: projection[0].receptor: expected \"excitatory\" or \"inhibitory\", got "
-                        "'inhibitary' (did you mean 'inhibitory'?)"));
-  EXPECT_THAT(error_of(kBase + "[simulation]\ndt_ms = 0\n"), HasSubstr("net.toml:11:9: simulation.dt_ms: must be positive"));
-  EXPECT_THAT(error_of(kBase + "[population.initial]\ngexc = -1.0\n"),
-              HasSubstr("net.toml:11:1: population[1].initial.gexc: model lif_cond_exp has no state variable 'gexc' "
-                        "(did you mean 'g_exc'?)"));
-  EXPECT_THAT(error_of(kBase + "[[probe]]\npopulation = \"inh\"\nvariable = \"i_exc\"\n"),
-              HasSubstr("net.toml:12:12: probe[0].variable: population 'inh' (lif_cond_exp) has no variable 'i_exc'"));
-  EXPECT_THAT(error_of(kBase + "[[population]]\nname = \"src\"\nsize = 2\nmodel = \"spike_times\"\n"
-                               "params.spike_times_ms = [[1.0], 2.0]\n"),
-              HasSubstr("net.toml:14:33: population[2].params.spike_times_ms[1]: expected an array, got a float"));
-  EXPECT_THAT(error_of(kBase + "[population.params]\nv_th_mv = inf\n"),
-              HasSubstr("net.toml:11:11: population[1].params.v_th_mv: must be a finite number"));
-  EXPECT_THAT(error_of("[population]\nname = \"x\"\n"),
-              HasSubstr("net.toml:1:1: population: must be an array of tables: write [[population]]"));
-}
-
-// Checks that validate() does after reading still name the file and the line of the object.
-TEST(TomlModelErrors, ValidationErrorsNameTheObjectsLine) {
-  EXPECT_THAT(error_of(kBase + "[population.params]\nv_reset_mv = -40.0\nv_th_mv = -50.0\n"),
-              HasSubstr("net.toml:6: population 'inh'.v_reset_mv: must be below v_th_mv"));
-  EXPECT_THAT(error_of(kBase + "[[population]]\nname = \"exc\"\nsize = 1\nmodel = \"adex\"\n"),
-              HasSubstr("net.toml:10: population 'exc': is defined twice"));
-  EXPECT_THAT(error_of(kBase + "[[projection]]\npre = \"exc\"\npost = \"inh\"\nconnector = \"one_to_one\"\n"),
-              HasSubstr("net.toml:10: projection 'exc->inh'.connector: one_to_one needs equal sizes"));
-  EXPECT_THAT(error_of(kBase + "[simulation]\nthreads = 1000\n"),
-              HasSubstr("net.toml: simulation.threads: must be in 1..256"));
-  EXPECT_THAT(error_of("[network]\nname = \"empty\"\n"), HasSubstr("net.toml: network: has no populations"));
-}
+INSTANTIATE_TEST_SUITE_P(Cases, TomlModelError, ::testing::ValuesIn(error_cases()),
+                         [](const ::testing::TestParamInfo<ErrorCase>& p) { return p.param.name; });
 
 }  // namespace
 }  // namespace scx::io
