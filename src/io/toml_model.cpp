@@ -32,6 +32,33 @@ void read_simulation(TableReader t, model::SimulationConfig& sim) {
   t.finish();
 }
 
+// `neurons = [...]` of stimuli and probes; empty would silently mean "all", so it is refused.
+std::vector<uint32_t> read_neuron_subset(const Field& f) {
+  auto neurons = read_indices(f);
+  if (neurons.empty()) f.fail("must not be empty; leave it out to select all neurons");
+  return neurons;
+}
+
+// [population.initial]: `variable = ValueSpec` for the model's state variables.
+std::vector<model::InitialValue> read_initial(TableReader t, const model::Population& pop) {
+  const auto vars = model::state_variables(pop.params);
+  const std::string model = model::model_name(pop.params);
+  std::vector<model::InitialValue> out;
+  for (const auto& [key, value] : t.entries()) {
+    const std::string var(key->str());
+    if (std::find(vars.begin(), vars.end(), var) == vars.end())
+      fail_at(key->source(), pop.origin.file, value.name(),
+              vars.empty() ? fmt::format("model {} has no state variables", model)
+                           : fmt::format("model {} has no state variable '{}'{}; it has {}", model, var,
+                                         did_you_mean(var, vars), fmt::join(vars, ", ")));
+    model::ValueSpec spec = read_value_spec(value);
+    if (auto* a = std::get_if<model::ValueArray>(&spec); a && a->values.size() != pop.size)
+      value.fail(fmt::format("has {} values for {} neurons", a->values.size(), pop.size));
+    out.push_back({var, std::move(spec)});
+  }
+  return out;
+}
+
 model::Population read_population(TableReader t) {
   model::Population pop;
   pop.origin = t.origin();
@@ -40,20 +67,7 @@ model::Population read_population(TableReader t) {
   if (pop.name.empty()) name.fail("must not be empty");
   pop.size = t.require("size").positive_count();
   pop.params = read_neuron_params(t.require("model"), t);
-  if (auto init = t.get("initial")) {
-    const auto vars = model::state_variables(pop.params);
-    TableReader it = init->table();
-    for (const auto& [key, value] : it.entries()) {
-      const std::string var(key->str());
-      if (std::find(vars.begin(), vars.end(), var) == vars.end())
-        fail_at(key->source(), pop.origin.file, value.name(),
-                vars.empty() ? fmt::format("model {} has no state variables", model::model_name(pop.params))
-                             : fmt::format("model {} has no state variable '{}'{}; it has {}",
-                                           model::model_name(pop.params), var, did_you_mean(var, vars),
-                                           fmt::join(vars, ", ")));
-      pop.initial.push_back({var, read_value_spec(value)});
-    }
-  }
+  if (auto init = t.get("initial")) pop.initial = read_initial(init->table(), pop);
   t.finish();
   return pop;
 }
@@ -91,7 +105,7 @@ model::CurrentStep read_current_step(TableReader t, const model::Network& net) {
     s.stop_ms = f->number();
     if (s.stop_ms < s.start_ms) f->fail(fmt::format("must not be before start_ms ({})", s.start_ms));
   }
-  if (auto f = t.get("neurons")) s.neurons = read_indices(*f);
+  if (auto f = t.get("neurons")) s.neurons = read_neuron_subset(*f);
   t.finish();
   return s;
 }
@@ -111,7 +125,7 @@ model::Probe read_probe(TableReader t, const model::Network& net) {
                           fmt::join(vars, ", ")));
   }
   if (auto f = t.get("interval_ms")) p.interval_ms = f->non_negative();
-  if (auto f = t.get("neurons")) p.neurons = read_indices(*f);
+  if (auto f = t.get("neurons")) p.neurons = read_neuron_subset(*f);
   t.finish();
   return p;
 }
@@ -160,7 +174,7 @@ model::Network parse_network_toml(std::string_view text, const std::string& sour
     model::validate(net);
   } catch (const Error& e) {
     // Network-wide checks (e.g. simulation.threads) carry no origin; every message must still name the file.
-    if (std::string_view(e.what()).starts_with(source_name + ":")) throw;
+    if (source_name.empty() || std::string_view(e.what()).starts_with(source_name + ":")) throw;
     throw Error(fmt::format("{}: {}", source_name, e.what()));
   }
   return net;

@@ -42,13 +42,20 @@ bool before(const toml::source_position& a, const toml::source_position& b) {
 
 const char* type_name(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    default: return "a date/time";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    default:
+      return "a date/time";
   }
 }
 
@@ -68,7 +75,8 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 
 void fail_at(const toml::source_region& where, const std::string& file, const std::string& field,
              const std::string& message) {
-  throw_error_at(file, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column), field, message);
+  throw_error_at(file, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column), field,
+                 message);
 }
 
 // ---- Field ----
@@ -76,7 +84,9 @@ void fail_at(const toml::source_region& where, const std::string& file, const st
 Field::Field(const toml::node& node, const std::string& file, std::string name)
     : node_(&node), file_(&file), name_(std::move(name)) {}
 
-void Field::fail(const std::string& message) const { fail_at(node_->source(), *file_, name_, message); }
+void Field::fail(const std::string& message) const {
+  fail_at(node_->source(), *file_, name_, message);
+}
 
 double Field::number() const {
   double v = 0;
@@ -153,9 +163,13 @@ TableReader Field::table() const {
 TableReader::TableReader(const toml::table& table, const std::string& file, std::string name)
     : table_(&table), file_(&file), name_(std::move(name)) {}
 
-model::Origin TableReader::origin() const { return {*file_, static_cast<int>(table_->source().begin.line)}; }
+model::Origin TableReader::origin() const {
+  return {*file_, static_cast<int>(table_->source().begin.line)};
+}
 
-void TableReader::fail(const std::string& message) const { fail_at(table_->source(), *file_, name_, message); }
+void TableReader::fail(const std::string& message) const {
+  fail_at(table_->source(), *file_, name_, message);
+}
 
 std::string TableReader::child_name(std::string_view key) const {
   return name_.empty() ? std::string(key) : fmt::format("{}.{}", name_, key);

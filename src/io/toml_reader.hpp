@@ -63,7 +63,7 @@ class TableReader {
   [[noreturn]] void fail(const std::string& message) const;  // located at the table itself
 
   std::optional<Field> get(std::string_view key);
-  Field require(std::string_view key);  // "missing required field" if absent
+  Field require(std::string_view key);                        // "missing required field" if absent
   void expect(std::initializer_list<std::string_view> keys);  // known keys that are read later
   // All entries as (key, value); used for tables whose keys are names (initial values).
   std::vector<std::pair<const toml::key*, Field>> entries();

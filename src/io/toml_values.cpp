@@ -9,9 +9,13 @@ namespace scx::io::toml_detail {
 
 namespace {
 
-double bounded(const Field& f, Bound bound) { return bound == Bound::NonNegative ? f.non_negative() : f.number(); }
+double bounded(const Field& f, Bound bound) {
+  return bound == Bound::NonNegative ? f.non_negative() : f.number();
+}
 
-std::string one_of(const std::vector<std::string>& names) { return fmt::format("{}", fmt::join(names, ", ")); }
+std::string one_of(const std::vector<std::string>& names) {
+  return fmt::format("{}", fmt::join(names, ", "));
+}
 
 model::ValueSpec read_distribution(const Field& f, Bound bound) {
   TableReader t = f.table();
@@ -59,8 +63,8 @@ model::ValueSpec read_value_spec(const Field& f, Bound bound) {
 }
 
 model::Connector read_connector(const Field& f) {
-  static const std::vector<std::string> kTypes{"all_to_all",      "one_to_one",      "fixed_probability",
-                                               "fixed_indegree",  "fixed_outdegree", "from_list"};
+  static const std::vector<std::string> kTypes{"all_to_all",     "one_to_one",      "fixed_probability",
+                                               "fixed_indegree", "fixed_outdegree", "from_list"};
   const bool plain = f.node().is_string();
   std::optional<TableReader> t;
   std::optional<Field> type_f;
@@ -73,12 +77,13 @@ model::Connector read_connector(const Field& f) {
   const std::string type = type_f->string();
   const bool known = std::find(kTypes.begin(), kTypes.end(), type) != kTypes.end();
   if (!known)
-    type_f->fail(fmt::format("unknown connector type '{}'{}; expected one of {}", type, did_you_mean(type, kTypes),
-                             one_of(kTypes)));
+    type_f->fail(fmt::format("unknown connector type '{}'{}; expected one of {}", type,
+                             did_you_mean(type, kTypes), one_of(kTypes)));
   if (plain) {
     if (type == "all_to_all") return model::AllToAll{};
     if (type == "one_to_one") return model::OneToOne{};
-    f.fail(fmt::format("connector '{}' has required fields; write it as {{ type = \"{}\", ... }}", type, type));
+    f.fail(
+        fmt::format("connector '{}' has required fields; write it as {{ type = \"{}\", ... }}", type, type));
   }
   model::Connector c;
   if (type == "all_to_all") {

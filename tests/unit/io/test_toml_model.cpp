@@ -15,14 +15,17 @@ using ::testing::HasSubstr;
 using namespace scx::model;
 
 // Raw strings start with a newline so that the first line of the document is the line after R"(.
-std::string doc(std::string_view raw) { return std::string(raw.substr(raw.starts_with('\n') ? 1 : 0)); }
+std::string doc(std::string_view raw) {
+  return std::string(raw.substr(raw.starts_with('\n') ? 1 : 0));
+}
 
 // 1-based line of the n-th (0-based) occurrence of needle, counted independently of the reader.
 int line_of(const std::string& text, std::string_view needle, int occurrence = 0) {
   size_t pos = text.find(needle);
   for (int i = 0; i < occurrence; ++i) pos = text.find(needle, pos + 1);
   EXPECT_NE(pos, std::string::npos) << needle;
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
+  return 1 +
+         static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
 }
 
 std::string error_of(const std::string& text) {
@@ -302,7 +305,8 @@ TEST(TomlModel, CompleteFileGivesExpectedNetwork) {
 }
 
 TEST(TomlModel, DefaultsForAnOtherwiseEmptyFile) {
-  const Network net = parse_network_toml("[[population]]\nname = \"a\"\nsize = 1\nmodel = \"adex\"\n", "dir/my_net.toml");
+  const Network net =
+      parse_network_toml("[[population]]\nname = \"a\"\nsize = 1\nmodel = \"adex\"\n", "dir/my_net.toml");
   EXPECT_EQ(net.name, "my_net");  // file stem
   const SimulationConfig defaults;
   EXPECT_EQ(net.sim.dt_ms, defaults.dt_ms);
@@ -361,7 +365,9 @@ const std::string kProjAll = kProj + "connector = \"all_to_all\"\n";
 std::string replaced(std::string text, std::string_view from, std::string_view to) {
   return text.replace(text.find(from), from.size(), to);
 }
-std::string without_line(const std::string& text, const std::string& line) { return replaced(text, line + "\n", ""); }
+std::string without_line(const std::string& text, const std::string& line) {
+  return replaced(text, line + "\n", "");
+}
 
 struct ErrorCase {
   std::string name;
@@ -385,10 +391,12 @@ post = "exc"
 connector = "all_to_all"
 wieght = 2.0
 )");
-  const std::string spike_source = kBase + "[[population]]\nname = \"src\"\nsize = 2\nmodel = \"spike_times\"\n";
+  const std::string spike_source =
+      kBase + "[[population]]\nname = \"src\"\nsize = 2\nmodel = \"spike_times\"\n";
   return {
       // TOML syntax
-      {"Syntax", kProj + "connector = \"all_to_all\n", "net.toml:13:24: TOML syntax error while parsing string"},
+      {"Syntax", kProj + "connector = \"all_to_all\n",
+       "net.toml:13:24: TOML syntax error while parsing string"},
       // unknown top-level tables and keys, with suggestions
       {"UnknownTopLevelTable", kBase + "[[populations]]\nname = \"x\"\n",
        "net.toml:10:3: populations: unknown table (did you mean 'population'?)"},
@@ -399,7 +407,8 @@ wieght = 2.0
        "net.toml:11:1: population[1].params.c_m: unknown field (did you mean 'c_m_pf'?)"},
       {"UnknownSimulationField", kBase + "[simulation]\ndt = 0.1\n",
        "net.toml:11:1: simulation.dt: unknown field (did you mean 'dt_ms'?)"},
-      {"UnknownConnectorField", kProj + "connector = { type = \"fixed_probability\", p = 0.1, allow_slef = true }\n",
+      {"UnknownConnectorField",
+       kProj + "connector = { type = \"fixed_probability\", p = 0.1, allow_slef = true }\n",
        "net.toml:13:52: projection[0].connector.allow_slef: unknown field (did you mean 'allow_self'?)"},
       {"UnknownProbeField", kBase + "[[probe]]\npopulation = \"exc\"\nvariabel = \"v\"\n",
        "net.toml:12:1: probe[0].variabel: unknown field (did you mean 'variable'?)"},
@@ -412,7 +421,8 @@ wieght = 2.0
       {"UnknownModel", replaced(kBase, "lif_cond_exp", "lif_cond"),
        "net.toml:9:9: population[1].model: unknown model 'lif_cond' (did you mean 'lif_cond_exp'?)"},
       {"UnknownConnectorString", kProj + "connector = \"one_to_won\"\n",
-       "net.toml:13:13: projection[0].connector: unknown connector type 'one_to_won' (did you mean 'one_to_one'?)"},
+       "net.toml:13:13: projection[0].connector: unknown connector type 'one_to_won' (did you mean "
+       "'one_to_one'?)"},
       {"UnknownConnectorTable", kProj + "connector = { type = \"fixed_prob\", p = 0.1 }\n",
        "net.toml:13:22: projection[0].connector.type: unknown connector type 'fixed_prob'"},
       {"ConnectorStringWithRequiredFields", kProj + "connector = \"fixed_indegree\"\n",
@@ -424,7 +434,8 @@ wieght = 2.0
        "(did you mean 'inhibitory'?)"},
       // wrong value types
       {"StringForValueSpec", kProjAll + "weight = \"heavy\"\n",
-       "net.toml:14:10: projection[0].weight: expected a number, an array of numbers or a table { dist = ... }, "
+       "net.toml:14:10: projection[0].weight: expected a number, an array of numbers or a table { dist = ... "
+       "}, "
        "got a string"},
       {"StringInValueArray", kProjAll + "weight = [1.0, \"x\"]\n",
        "net.toml:14:16: projection[0].weight[1]: expected a number, got a string"},
@@ -466,6 +477,13 @@ wieght = 2.0
        "net.toml:13:56: projection[0].connector.post: has 1 entries but pre has 2"},
       {"NegativeSd", kProjAll + "weight = { dist = \"normal\", mean = 1, sd = -1 }\n",
        "net.toml:14:44: projection[0].weight.sd: must not be negative"},
+      {"EmptyNeuronList", kBase + "[[probe]]\npopulation = \"exc\"\nneurons = []\n",
+       "net.toml:12:11: probe[0].neurons: must not be empty"},
+      {"NeuronIndexNegative",
+       kBase + "[[current_step]]\npopulation = \"exc\"\namplitude_pa = 1\nneurons = [-1]\n",
+       "net.toml:13:12: current_step[0].neurons[0]: must not be negative, got -1"},
+      {"InitialArrayLength", kBase + "[population.initial]\nv = [-60.0, -61.0]\n",
+       "net.toml:11:5: population[1].initial.v: has 2 values for 5 neurons"},
       {"ZeroDt", kBase + "[simulation]\ndt_ms = 0\n", "net.toml:11:9: simulation.dt_ms: must be positive"},
       // references to populations that do not exist
       {"UnknownPre", replaced(kProjAll, "pre = \"exc\"", "pre = \"exk\""),
@@ -477,8 +495,10 @@ wieght = 2.0
       {"UnknownProbeTarget", kBase + "[[probe]]\npopulation = \"all\"\n",
        "net.toml:11:14: probe[0].population: no population named 'all'"},
       // missing required fields, reported at the table that lacks them
-      {"MissingName", without_line(kBase, "name = \"inh\""), "net.toml:6:1: population[1].name: missing required field"},
-      {"MissingSize", without_line(kBase, "size = 10"), "net.toml:1:1: population[0].size: missing required field"},
+      {"MissingName", without_line(kBase, "name = \"inh\""),
+       "net.toml:6:1: population[1].name: missing required field"},
+      {"MissingSize", without_line(kBase, "size = 10"),
+       "net.toml:1:1: population[0].size: missing required field"},
       {"MissingModel", without_line(kBase, "model = \"lif_cond_exp\""),
        "net.toml:6:1: population[1].model: missing required field"},
       {"MissingPre", without_line(kProjAll, "pre = \"exc\""),
@@ -502,11 +522,15 @@ wieght = 2.0
   };
 }
 
-void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const ErrorCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class TomlModelError : public ::testing::TestWithParam<ErrorCase> {};
 
-TEST_P(TomlModelError, NamesFileLineAndField) { EXPECT_THAT(error_of(GetParam().text), HasSubstr(GetParam().expected)); }
+TEST_P(TomlModelError, NamesFileLineAndField) {
+  EXPECT_THAT(error_of(GetParam().text), HasSubstr(GetParam().expected));
+}
 
 INSTANTIATE_TEST_SUITE_P(Cases, TomlModelError, ::testing::ValuesIn(error_cases()),
                          [](const ::testing::TestParamInfo<ErrorCase>& p) { return p.param.name; });
