@@ -35,10 +35,9 @@ void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
     auto& spikes = ts.spikes[step & 1][g];
     spikes.clear();
     if (r.begin == r.end) continue;
-    StepInput in{step, slot + gs.offset, slot + neurons_total + gs.offset, gs.i_stim.data(), ts.scratch.data()};
+    StepInput in{step, slot + gs.offset, slot + neurons_total + gs.offset,
+                 gs.i_stim.empty() ? nullptr : gs.i_stim.data(), ts.scratch.data()};
     gs.group->update(in, r.begin, r.end, spikes);
-    std::memset(slot + gs.offset + r.begin, 0, (r.end - r.begin) * sizeof(float));
-    std::memset(slot + neurons_total + gs.offset + r.begin, 0, (r.end - r.begin) * sizeof(float));
     ts.spike_count[g] += spikes.size();
     if (gs.record_spikes)
       for (uint32_t i : spikes)

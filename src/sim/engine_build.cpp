@@ -62,7 +62,6 @@ void Engine::Impl::build_groups(const model::Network& net) {
     slot.name = pop.name;
     slot.group = make_neuron_group(pop, dt_ms, seed, p);
     slot.offset = neurons_total;
-    slot.i_stim.assign(slot.group->padded_size(), 0.0f);
     if (static_cast<uint64_t>(neurons_total) + slot.group->padded_size() >= (1u << 30))
       throw Error("network '" + name + "': more than 2^30 neurons are not supported in one process");
     neurons_total += slot.group->padded_size();
@@ -87,6 +86,7 @@ void Engine::Impl::build_groups(const model::Network& net) {
   for (const auto& st : net.stimuli) {
     uint32_t g = 0;
     while (groups[g].name != st.population) ++g;
+    groups[g].i_stim.assign(groups[g].group->padded_size(), 0.0f);  // only groups with a stimulus have one
     stimuli.push_back({g, static_cast<float>(st.amplitude_pa), to_step(st.start_ms, dt_ms), to_step(st.stop_ms, dt_ms),
                        st.neurons});
     stimulus_change_steps.push_back(stimuli.back().start_step);

@@ -20,7 +20,7 @@ struct GroupSlot {
   std::string name;
   std::unique_ptr<NeuronGroup> group;
   uint32_t offset = 0;                // first global index (16-aligned)
-  std::vector<float> i_stim;          // injected current per neuron, padded
+  std::vector<float> i_stim;          // injected current per neuron, padded; empty without current steps
   bool record_spikes = false;
   std::vector<uint8_t> record_mask;   // empty = record all neurons
 };

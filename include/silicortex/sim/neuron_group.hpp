@@ -16,11 +16,12 @@ inline uint32_t align_up(uint32_t n) { return (n + kLaneAlign - 1) / kLaneAlign 
 
 // Input to one update of neurons [begin, end) (local indices). in_exc/in_inh hold the synaptic input that arrives
 // at this step (current in pA, conductance in nS, or voltage in mV depending on the model), indexed by local
-// neuron; i_stim holds injected current (pA).
+// neuron; the group consumes it and leaves zeros (the ring-buffer slot is reused). i_stim holds injected current
+// (pA), or is nullptr when no current step targets the group.
 struct StepInput {
   int64_t step = 0;
-  const float* in_exc = nullptr;
-  const float* in_inh = nullptr;
+  float* in_exc = nullptr;
+  float* in_inh = nullptr;
   const float* i_stim = nullptr;
   uint32_t* scratch = nullptr;  // per-thread buffer of at least end - begin entries, for the group's own use
 };

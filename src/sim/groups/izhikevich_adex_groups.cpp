@@ -22,8 +22,10 @@ class IzhikevichGroup final : public NeuronGroup {
     const float c = static_cast<float>(p_.c_mv), d = static_cast<float>(p_.d);
     for (uint32_t i = begin; i < std::min(end, size_); ++i) {
       const float v = v_[i], u = u_[i];
+      const float drive = i_e + (in.i_stim ? in.i_stim[i] : 0.0f);
       // Delta synapses: the input is a voltage jump in mV.
-      float v_new = v + h * (0.04f * v * v + 5.0f * v + 140.0f - u + i_e + in.i_stim[i]) + in.in_exc[i] + in.in_inh[i];
+      float v_new = v + h * (0.04f * v * v + 5.0f * v + 140.0f - u + drive) + in.in_exc[i] + in.in_inh[i];
+      in.in_exc[i] = in.in_inh[i] = 0.0f;
       float u_new = u + h * a * (b * v - u);
       if (v_new >= v_th) {
         v_new = c;
@@ -63,7 +65,8 @@ class AdExGroup final : public NeuronGroup {
     const auto& p = p_;
     for (uint32_t i = begin; i < std::min(end, size_); ++i) {
       double v = v_[i], w = w_[i], ie = ie_[i] + in.in_exc[i], ii = ii_[i] + in.in_inh[i];
-      const double drive = p.i_e_pa + in.i_stim[i];
+      in.in_exc[i] = in.in_inh[i] = 0.0f;
+      const double drive = p.i_e_pa + (in.i_stim ? in.i_stim[i] : 0.0);
       bool spiked = false;
       for (int k = 0; k < substeps_; ++k) {
         const bool refractory = ref_[i] > 0;
