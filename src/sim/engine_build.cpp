@@ -7,6 +7,7 @@
 
 #include "silicortex/core/error.hpp"
 #include "silicortex/core/system.hpp"
+#include "silicortex/dist/communicator.hpp"
 #include "silicortex/sim/connectivity.hpp"
 #include "sim/engine_impl.hpp"
 
@@ -67,11 +68,9 @@ void Engine::Impl::build_groups(const model::Network& net) {
     neurons_total += slot.group->padded_size();
     neuron_count += pop.size;
     // Each thread takes a contiguous, 16-aligned share of every group: balanced work per phase.
-    const uint32_t blocks = slot.group->padded_size() / kLaneAlign;
     for (unsigned t = 0; t < threads; ++t) {
-      Range r{static_cast<uint32_t>(uint64_t{blocks} * t / threads * kLaneAlign),
-              static_cast<uint32_t>(uint64_t{blocks} * (t + 1) / threads * kLaneAlign)};
-      thread_state[t].chunk.push_back(r);
+      const dist::Share share = dist::partition_share(slot.group->padded_size(), kLaneAlign, t, threads);
+      thread_state[t].chunk.push_back(Range{share.begin, share.end});
     }
     groups.push_back(std::move(slot));
   }
