@@ -19,7 +19,9 @@ constexpr size_t kParallelBytes = size_t{1} << 20;
 }  // namespace
 
 Engine::Engine(NetworkShape shape, unsigned threads)
-    : shape_(shape), store_(shape.max_vector_bytes), pool_(std::make_unique<WorkerPool>(threads)) {
+    : shape_(shape),
+      store_(std::min(shape.max_vector_bytes, kChipVectorBytes)),
+      pool_(std::make_unique<WorkerPool>(threads)) {
   if (shape_.max_vector_bytes == 0) throw_error_at("", 0, 0, "max_vector_bytes", "must be at least 1");
   if (shape_.capacity > kMaxNeuronId)
     throw_error_at("", 0, 0, "capacity", "at most 16777215 neurons (24-bit identifiers)");
@@ -51,15 +53,32 @@ void Engine::check_vector(std::span<const uint8_t> vector) const {
 
 void Engine::block_distances(const uint8_t* queries, size_t query_stride, size_t nq, size_t first, size_t count,
                              size_t length, uint32_t* out, size_t out_stride) const {
+  // Rows hold row_bytes(); a longer query meets zeros past them, which adds the same tail to every neuron.
+  const size_t common = std::min<size_t>(length, store_.row_bytes());
   size_t p = first;
   const size_t end = first + count;
   while (p < end) {
     const Norm n = store_.norm(p);
     size_t r = p + 1;
     while (r < end && store_.norm(r) == n) ++r;
-    distances_block(n, queries, query_stride, nq, store_.prototype(p), store_.stride(), r - p, length,
+    distances_block(n, queries, query_stride, nq, store_.prototype(p), store_.stride(), r - p, common,
                     out + (p - first), out_stride);
     p = r;
+  }
+  if (common == length) return;
+  static const uint8_t kZeros[kKernelPadding] = {};
+  for (size_t q = 0; q < nq; ++q) {
+    const uint8_t* tail = queries + q * query_stride + common;
+    uint32_t tail_l1 = 0, tail_max = 0;
+    for (size_t i = 0; i < length - common; i += kKernelPadding) {
+      const size_t m = std::min(kKernelPadding, length - common - i);
+      tail_l1 += l1_distance_scalar(tail + i, kZeros, m);
+      tail_max = std::max(tail_max, lsup_distance_scalar(tail + i, kZeros, m));
+    }
+    for (size_t i = first; i < end; ++i) {
+      uint32_t& d = out[q * out_stride + (i - first)];
+      d = store_.norm(i) == Norm::kL1 ? d + tail_l1 : std::max(d, tail_max);
+    }
   }
 }
 
@@ -113,6 +132,7 @@ LearnOutcome Engine::learn(std::span<const uint8_t> vector, uint32_t category) {
   }
   if (!same_category_fires && category != 0 && !full()) {
     const uint32_t aif = std::min(std::max(d_min, minif_), maxif_);
+    store_.widen(static_cast<uint32_t>(vector.size()));
     store_.append(vector, context_, norm_, static_cast<uint16_t>(category), aif, minif_);
     outcome.committed = true;
   }

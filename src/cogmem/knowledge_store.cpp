@@ -76,6 +76,18 @@ void KnowledgeStore::clear_memory() {
   rows_written_ = 0;
 }
 
+void KnowledgeStore::widen(uint32_t row_bytes) {
+  if (row_bytes <= row_bytes_) return;
+  KnowledgeStore wide(row_bytes);
+  wide.reserve_rows(std::max(rows_written_, row_capacity_));
+  for (size_t i = 0; i < rows_written_; ++i) std::memcpy(wide.prototype(i), prototype(i), row_bytes_);
+  wide.rows_written_ = rows_written_;
+  rows_ = std::move(wide.rows_);
+  row_capacity_ = wide.row_capacity_;
+  row_bytes_ = row_bytes;
+  stride_ = wide.stride_;
+}
+
 size_t KnowledgeStore::degenerated_count() const {
   return static_cast<size_t>(std::count(degenerated_.begin(), degenerated_.end(), uint8_t{1}));
 }

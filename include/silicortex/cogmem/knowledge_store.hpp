@@ -38,6 +38,8 @@ class KnowledgeStore {
   void clear();
   // Drops the rows as well (the SR-mode "clear memory" sequence).
   void clear_memory();
+  // Makes rows at least `row_bytes` wide (software mode grows rows to the longest vector seen); new bytes are 0.
+  void widen(uint32_t row_bytes);
 
   const uint8_t* prototypes() const { return rows_.get(); }
   const uint8_t* prototype(size_t i) const { return rows_.get() + i * stride_; }

@@ -240,3 +240,27 @@ TEST(CogmemEngine, RecognitionMatchesNaiveReferenceSingleAndBatched) {
 
 }  // namespace
 }  // namespace scx::cogmem
+
+namespace scx::cogmem {
+namespace {
+
+TEST(CogmemEngine, SoftwareRowsGrowAndShorterRowsReadAsZeros) {
+  Engine e(NetworkShape::software(2000));
+  e.set_classifier(Classifier::kKnn);
+  e.learn(V(10, 3), 1);  // a 10-byte neuron
+  V longer(300, 0);
+  longer[0] = 5;
+  longer[299] = 7;
+  auto r = e.recognize(longer, 1);  // |5-3| + 9 * 3 + 7 = 36 under L1
+  ASSERT_EQ(r.responses.size(), 1u);
+  EXPECT_EQ(r.responses[0].distance, 36u);
+  e.learn(V(1000, 1), 2);  // widens every row to 1000 bytes; the first neuron keeps its 10 bytes, then zeros
+  EXPECT_GE(e.store().row_bytes(), 1000u);
+  r = e.recognize(longer, 2);
+  ASSERT_EQ(r.responses.size(), 2u);
+  EXPECT_EQ(r.responses[0].distance, 36u);
+  EXPECT_EQ(r.responses[0].category, 1);
+}
+
+}  // namespace
+}  // namespace scx::cogmem
