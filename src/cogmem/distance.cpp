@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "silicortex/core/error.hpp"
+
 // Highway compiles the code between HWY_BEFORE_NAMESPACE and HWY_AFTER_NAMESPACE once per target.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "cogmem/distance.cpp"
@@ -90,6 +92,44 @@ HWY_INLINE void L1Four(const uint8_t* q0, const uint8_t* q1, const uint8_t* q2, 
   r[3] = Total(a3);
 }
 
+// Four queries against two prototypes: eight independent accumulators keep the SAD units busy, and each
+// query vector loaded serves two comparisons.
+HWY_INLINE void L1FourByTwo(const uint8_t* q0, const uint8_t* q1, const uint8_t* q2, const uint8_t* q3,
+                            const uint8_t* r0, const uint8_t* r1, size_t n, uint32_t* out0, uint32_t* out1) {
+  const D8 d;
+  const D64 d64;
+  const size_t lanes = hn::Lanes(d);
+  const size_t full = n - n % lanes;
+  V64 a0 = hn::Zero(d64), a1 = hn::Zero(d64), a2 = hn::Zero(d64), a3 = hn::Zero(d64);
+  V64 b0 = hn::Zero(d64), b1 = hn::Zero(d64), b2 = hn::Zero(d64), b3 = hn::Zero(d64);
+  auto step = [&](V8 p0, V8 p1, V8 x0, V8 x1, V8 x2, V8 x3) {
+    a0 = hn::Add(a0, Sad(p0, x0));
+    b0 = hn::Add(b0, Sad(p1, x0));
+    a1 = hn::Add(a1, Sad(p0, x1));
+    b1 = hn::Add(b1, Sad(p1, x1));
+    a2 = hn::Add(a2, Sad(p0, x2));
+    b2 = hn::Add(b2, Sad(p1, x2));
+    a3 = hn::Add(a3, Sad(p0, x3));
+    b3 = hn::Add(b3, Sad(p1, x3));
+  };
+  for (size_t i = 0; i < full; i += lanes)
+    step(hn::LoadU(d, r0 + i), hn::LoadU(d, r1 + i), hn::LoadU(d, q0 + i), hn::LoadU(d, q1 + i),
+         hn::LoadU(d, q2 + i), hn::LoadU(d, q3 + i));
+  if (full < n) {
+    const auto m = hn::FirstN(d, n - full);
+    auto masked = [&](const uint8_t* p) { return hn::IfThenElseZero(m, hn::LoadU(d, p + full)); };
+    step(masked(r0), masked(r1), masked(q0), masked(q1), masked(q2), masked(q3));
+  }
+  out0[0] = Total(a0);
+  out0[1] = Total(a1);
+  out0[2] = Total(a2);
+  out0[3] = Total(a3);
+  out1[0] = Total(b0);
+  out1[1] = Total(b1);
+  out1[2] = Total(b2);
+  out1[3] = Total(b3);
+}
+
 HWY_INLINE uint32_t L1One(const uint8_t* q, const uint8_t* row, size_t n) {
   const D8 d;
   const D64 d64;
@@ -127,7 +167,16 @@ void L1Block(const uint8_t* q, size_t qs, size_t nq, const uint8_t* protos, size
   size_t j = 0;
   for (; j + 4 <= nq; j += 4) {
     const uint8_t* qj = q + j * qs;
-    for (size_t p = 0; p < count; ++p) {
+    size_t p = 0;
+    for (; p + 2 <= count; p += 2) {
+      uint32_t r[4], r1[4];
+      L1FourByTwo(qj, qj + qs, qj + 2 * qs, qj + 3 * qs, protos + p * ps, protos + (p + 1) * ps, n, r, r1);
+      for (size_t k = 0; k < 4; ++k) {
+        out[(j + k) * os + p] = r[k];
+        out[(j + k) * os + p + 1] = r1[k];
+      }
+    }
+    for (; p < count; ++p) {
       uint32_t r[4];
       L1Four(qj, qj + qs, qj + 2 * qs, qj + 3 * qs, protos + p * ps, n, r);
       for (size_t k = 0; k < 4; ++k) out[(j + k) * os + p] = r[k];
@@ -193,6 +242,17 @@ void distances_block(Norm norm, const uint8_t* queries, size_t query_stride, siz
 }
 
 const char* simd_target_name() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
+
+void limit_simd_target(const std::string& name) {
+  int64_t keep_from = 0;  // Highway orders targets by bit: smaller bits are better
+  if (name == "avx3") keep_from = HWY_AVX3;
+  else if (name == "avx2") keep_from = HWY_AVX2;
+  else if (name == "sse4") keep_from = HWY_SSE4;
+  else if (name == "scalar") keep_from = HWY_SCALAR | HWY_EMU128;
+  else throw_error_at("", 0, 0, "simd target", "'" + name + "' is not one of avx3, avx2, sse4, scalar");
+  hwy::DisableTargets(keep_from == (HWY_SCALAR | HWY_EMU128) ? ~int64_t{HWY_SCALAR | HWY_EMU128}
+                                                              : (keep_from - 1) & ~keep_from);
+}
 
 }  // namespace scx::cogmem
 #endif

@@ -139,16 +139,48 @@ LearnOutcome Engine::learn(std::span<const uint8_t> vector, uint32_t category) {
   return outcome;
 }
 
+void Engine::scan(const uint32_t* d, size_t first, size_t count, ResponseCollector& collector) const {
+  const uint16_t* cats = store_.categories().data() + first;
+  const uint8_t* ctxs = store_.contexts().data() + first;
+  const uint32_t* aifs = store_.aifs().data() + first;
+  uint64_t threshold = collector.threshold();
+  auto take = [&](size_t p) {
+    if (ResponseCollector::key(d[p], cats[p]) > threshold) return;
+    collector.consider(d[p], cats[p], store_.degenerated(first + p), static_cast<uint32_t>(first + p + 1));
+    threshold = collector.threshold();
+  };
+  if (classifier_ == Classifier::kKnn) {  // status comes from set_knn_status()
+    for (size_t p = 0; p < count; ++p)
+      if (context_ == 0 || ctxs[p] == context_) take(p);
+    return;
+  }
+  for (size_t p = 0; p < count; ++p) {
+    if (d[p] >= aifs[p] || (context_ != 0 && ctxs[p] != context_)) continue;
+    collector.fire(cats[p]);
+    take(p);
+  }
+}
+
+void Engine::set_knn_status(ResponseCollector& collector) const {
+  if (classifier_ != Classifier::kKnn) return;
+  uint32_t firing = 0;
+  uint16_t first = 0;
+  bool disagree = false;
+  for (size_t i = 0; i < store_.size(); ++i) {
+    if (!participates(i)) continue;
+    if (firing++ == 0) first = store_.category(i);
+    else disagree |= store_.category(i) != first;
+  }
+  collector.set_firing(firing, first, disagree);
+}
+
 Recognition Engine::recognize(std::span<const uint8_t> vector, size_t k) const {
   check_vector(vector);
   std::vector<uint32_t> dist;
   all_distances(vector, dist);
-  const bool knn = classifier_ == Classifier::kKnn;
   ResponseCollector collector(k);
-  for (size_t i = 0; i < dist.size(); ++i) {
-    if (!participates(i) || !(knn || dist[i] < store_.aif(i))) continue;
-    collector.offer(dist[i], store_.category(i), store_.degenerated(i), static_cast<uint32_t>(i + 1));
-  }
+  set_knn_status(collector);
+  scan(dist.data(), 0, dist.size(), collector);
   return collector.finish();
 }
 
@@ -158,7 +190,8 @@ void Engine::recognize_batch(const uint8_t* vectors, size_t count, size_t length
   check_vector({vectors, length});
   const size_t qstride = round_up(length, kKernelPadding);
   const size_t n = store_.size();
-  const bool knn = classifier_ == Classifier::kKnn;
+  ResponseCollector fresh(k);
+  set_knn_status(fresh);
   // Blocks sized for L2: kGroup queries (about 50 KiB at 784 bytes) against kBlock prototypes (about 100 KiB).
   constexpr size_t kGroup = 64, kBlock = 128;
   pool_->parallel_for(count, [&](size_t begin, size_t end, unsigned) {
@@ -168,18 +201,11 @@ void Engine::recognize_batch(const uint8_t* vectors, size_t count, size_t length
     for (size_t g = begin; g < end; g += kGroup) {
       const size_t ng = std::min(kGroup, end - g);
       for (size_t q = 0; q < ng; ++q) std::memcpy(&queries[q * qstride], vectors + (g + q) * row_stride, length);
-      collectors.assign(ng, ResponseCollector(k));
+      collectors.assign(ng, fresh);
       for (size_t p0 = 0; p0 < n; p0 += kBlock) {
         const size_t nb = std::min(kBlock, n - p0);
         block_distances(queries.data(), qstride, ng, p0, nb, length, dist.data(), kBlock);
-        for (size_t q = 0; q < ng; ++q) {
-          const uint32_t* dq = &dist[q * kBlock];
-          for (size_t p = 0; p < nb; ++p) {
-            const size_t i = p0 + p;
-            if (!participates(i) || !(knn || dq[p] < store_.aif(i))) continue;
-            collectors[q].offer(dq[p], store_.category(i), store_.degenerated(i), static_cast<uint32_t>(i + 1));
-          }
-        }
+        for (size_t q = 0; q < ng; ++q) scan(&dist[q * kBlock], p0, nb, collectors[q]);
       }
       for (size_t q = 0; q < ng; ++q) out[g + q] = collectors[q].finish();
     }

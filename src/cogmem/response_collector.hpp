@@ -12,16 +12,29 @@ class ResponseCollector {
  public:
   explicit ResponseCollector(size_t k) : k_(k) { top_.reserve(k + 1); }
 
-  void offer(uint32_t distance, uint16_t category, bool degenerated, uint32_t neuron_id) {
+  // A firing neuron, for the status.
+  void fire(uint16_t category) {
     ++firing_;
     if (firing_ == 1) first_category_ = category;
     else if (category != first_category_) disagree_ = true;
+  }
+  // KNN mode: every participating neuron fires, so the status is known beforehand.
+  void set_firing(uint32_t firing, uint16_t first_category, bool disagree) {
+    firing_ = firing;
+    first_category_ = first_category;
+    disagree_ = disagree;
+  }
+  // Largest key that can still enter the list; keys are (distance << 16) | category.
+  uint64_t threshold() const { return top_.size() < k_ ? UINT64_MAX : key_of(top_.back()); }
+  static uint64_t key(uint32_t distance, uint16_t category) { return (uint64_t{distance} << 16) | category; }
+
+  // A firing neuron whose key is at most threshold().
+  void consider(uint32_t distance, uint16_t category, bool degenerated, uint32_t neuron_id) {
     if (k_ == 0) return;
-    const uint64_t key = (uint64_t{distance} << 16) | category;
-    if (top_.size() == k_ && key > key_of(top_.back())) return;
+    const uint64_t k = key(distance, category);
     size_t pos = top_.size();
-    while (pos > 0 && key_of(top_[pos - 1]) > key) --pos;
-    if (pos > 0 && key_of(top_[pos - 1]) == key) {  // tie on (distance, category): one merged response
+    while (pos > 0 && key_of(top_[pos - 1]) > k) --pos;
+    if (pos > 0 && key_of(top_[pos - 1]) == k) {  // tie on (distance, category): one merged response
       top_[pos - 1].neuron_id &= neuron_id;
       top_[pos - 1].degenerated = top_[pos - 1].degenerated && degenerated;
       return;
@@ -39,7 +52,7 @@ class ResponseCollector {
   }
 
  private:
-  static uint64_t key_of(const Response& r) { return (uint64_t{r.distance} << 16) | r.category; }
+  static uint64_t key_of(const Response& r) { return key(r.distance, r.category); }
   size_t k_;
   std::vector<Response> top_;
   uint32_t firing_ = 0;

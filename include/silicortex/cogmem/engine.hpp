@@ -25,6 +25,7 @@
 namespace scx::cogmem {
 
 class WorkerPool;
+class ResponseCollector;
 
 struct Recognition {
   Status status = Status::kUnknown;
@@ -81,6 +82,9 @@ class Engine {
 
  private:
   bool participates(size_t neuron) const { return context_ == 0 || store_.context(neuron) == context_; }
+  // Offers neurons [first, first + count) with distances d to the collector (firing test, context filter).
+  void scan(const uint32_t* d, size_t first, size_t count, ResponseCollector& collector) const;
+  void set_knn_status(ResponseCollector& collector) const;
   void all_distances(std::span<const uint8_t> vector, std::vector<uint32_t>& out) const;
   // Distances from nq padded queries to neurons [first, first + count), split into runs of one norm.
   void block_distances(const uint8_t* queries, size_t query_stride, size_t nq, size_t first, size_t count,

@@ -51,6 +51,8 @@ class KnowledgeStore {
   uint32_t aif(size_t i) const { return aifs_[i]; }
   uint32_t minif(size_t i) const { return minifs_[i]; }
   std::span<const uint32_t> aifs() const { return aifs_; }
+  std::span<const uint16_t> categories() const { return categories_; }
+  std::span<const uint8_t> contexts() const { return contexts_; }
 
   void set_context(size_t i, uint8_t c) { contexts_[i] = c; }
   void set_norm(size_t i, Norm n) { norms_[i] = n; }
