@@ -69,7 +69,13 @@ void run_bench(const BenchOptions& o) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double cpu_seconds = process_cpu_seconds() - cpu0;
   uint64_t checksum = 0;
-  for (const auto& r : results) checksum += r.responses.empty() ? 0 : r.responses[0].neuron_id;
+  std::vector<uint8_t> nearest;  // 1-based ids, little-endian u32, for cross-checks
+  for (const auto& r : results) {
+    const uint32_t id = r.responses.empty() ? 0 : r.responses[0].neuron_id;
+    checksum += id;
+    for (int b = 0; b < 4; ++b) nearest.push_back(static_cast<uint8_t>(id >> (8 * b)));
+  }
+  if (!o.export_dir.empty()) write_bytes(std::filesystem::path(o.export_dir) / "nearest_ids.u32", nearest);
   const double comparisons = static_cast<double>(o.neurons) * static_cast<double>(o.queries);
   std::printf("simd_target=%s\n", simd_target_name());
   std::printf("neurons=%zu dim=%zu queries=%zu k=%zu threads=%u\n", o.neurons, o.dim, o.queries, o.k,
@@ -92,7 +98,7 @@ void register_bench(CommandGroups& groups) {
   cmd->add_option("--k", opts->k, "Responses read per query (DIST/CAT/NID triples)")->capture_default_str();
   cmd->add_option("--seed", opts->seed, "Random seed")->capture_default_str();
   cmd->add_option("--export", opts->export_dir,
-                  "Also write prototypes.u8, queries.u8 and categories.u8 (raw bytes) to this directory")
+                  "Also write prototypes.u8, queries.u8, categories.u8 and nearest_ids.u32 (raw) to this directory")
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--simd", opts->simd, "Use no instruction set better than this: avx3, avx2, sse4, scalar");
   cmd->callback([opts] { run_bench(*opts); });
