@@ -1,7 +1,7 @@
 // `bench cogmem`, `app cogmem` and the `cogmem` utilities: parse, call the cognitive-memory library, print.
 #include <chrono>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -14,12 +14,12 @@
 #include "silicortex/cogmem/engine.hpp"
 #include "silicortex/cogmem/evaluation.hpp"
 #include "silicortex/cogmem/knowledge_file.hpp"
-#include "silicortex/core/progress.hpp"
-#include "silicortex/io/idx.hpp"
-#include "silicortex/io/sklearn_data.hpp"
 #include "silicortex/core/atomic_file.hpp"
 #include "silicortex/core/error.hpp"
+#include "silicortex/core/progress.hpp"
 #include "silicortex/core/rng.hpp"
+#include "silicortex/io/idx.hpp"
+#include "silicortex/io/sklearn_data.hpp"
 
 namespace scx::cli {
 namespace {
@@ -50,7 +50,8 @@ double process_cpu_seconds() {
 }
 
 void run_bench(const BenchOptions& o) {
-  if (o.neurons == 0 || o.dim == 0 || o.queries == 0) throw_error_at("", 0, 0, "bench cogmem", "sizes must be positive");
+  if (o.neurons == 0 || o.dim == 0 || o.queries == 0)
+    throw_error_at("", 0, 0, "bench cogmem", "sizes must be positive");
   if (!o.simd.empty()) limit_simd_target(o.simd);
   // Uniform random prototypes with random categories, loaded as in save-and-restore mode (no learning).
   RandomStream rng(o.seed, stream_id(0xC06, 0));
@@ -101,16 +102,18 @@ void register_bench(CommandGroups& groups) {
   cmd->add_option("--neurons", opts->neurons, "Committed neurons (prototypes)")->capture_default_str();
   cmd->add_option("--dim", opts->dim, "Vector length in bytes")->capture_default_str();
   cmd->add_option("--queries", opts->queries, "Vectors to recognise")->capture_default_str();
-  cmd->add_option("--threads", opts->threads, "Worker threads")->capture_default_str()->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--threads", opts->threads, "Worker threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--k", opts->k, "Responses read per query (DIST/CAT/NID triples)")->capture_default_str();
   cmd->add_option("--seed", opts->seed, "Random seed")->capture_default_str();
-  cmd->add_option("--export", opts->export_dir,
-                  "Also write prototypes.u8, queries.u8, categories.u8 and nearest_ids.u32 (raw) to this directory")
+  cmd->add_option(
+         "--export", opts->export_dir,
+         "Also write prototypes.u8, queries.u8, categories.u8 and nearest_ids.u32 (raw) to this directory")
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--simd", opts->simd, "Use no instruction set better than this: avx3, avx2, sse4, scalar");
   cmd->callback([opts] { run_bench(*opts); });
 }
-
 
 struct AppOptions {
   std::string task = "fashion", mode = "knn", dataset, data_dir = "/usr/share/datasets/fashion-mnist", save;
@@ -121,7 +124,9 @@ struct AppOptions {
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
 };
 
-Classifier parse_mode(const std::string& m) { return m == "knn" ? Classifier::kKnn : Classifier::kRbf; }
+Classifier parse_mode(const std::string& m) {
+  return m == "knn" ? Classifier::kKnn : Classifier::kRbf;
+}
 
 void shuffle(std::vector<size_t>& v, uint64_t stream) {
   RandomStream rng(1, stream_id(0x5F1E, stream));
@@ -157,15 +162,15 @@ std::pair<ByteDataset, ByteDataset> load_fashion(const AppOptions& o) {
 }
 
 void print_report(const EvalReport& r) {
-  std::printf("committed=%zu degenerated=%zu learn_seconds=%.2f test_seconds=%.2f\n", r.committed, r.degenerated,
-              r.learn_seconds, r.test_seconds);
+  std::printf("committed=%zu degenerated=%zu learn_seconds=%.2f test_seconds=%.2f\n", r.committed,
+              r.degenerated, r.learn_seconds, r.test_seconds);
   std::printf("identified=%zu uncertain=%zu unknown=%zu\n", r.identified, r.uncertain, r.unknown);
   std::printf("recognised_accuracy=%.4f (correct among vectors not unknown)\n", r.recognised_accuracy());
   std::printf("accuracy=%.4f\n", r.accuracy());
 }
 
-EvalReport run_with_progress(Engine& e, const ByteDataset& train, const ByteDataset& test, const AppOptions& o,
-                             const std::string& label) {
+EvalReport run_with_progress(Engine& e, const ByteDataset& train, const ByteDataset& test,
+                             const AppOptions& o, const std::string& label) {
   ProgressBar bar(label, train.samples + test.samples);
   return train_and_test(e, train, test, parse_mode(o.mode), o.k,
                         [&](size_t done, size_t) { bar.update(done); });
@@ -175,16 +180,17 @@ void app_fashion(const AppOptions& o) {
   auto [train, test] = load_fashion(o);
   Engine e(NetworkShape::software(static_cast<uint32_t>(train.dim)), o.threads);
   configure(e, o);
-  std::printf("task=fashion-mnist mode=%s k=%zu train=%zu test=%zu minif=%u maxif=%u threads=%u\n", o.mode.c_str(),
-              o.k, train.samples, test.samples, e.minif(), e.maxif(), e.threads());
+  std::printf("task=fashion-mnist mode=%s k=%zu train=%zu test=%zu minif=%u maxif=%u threads=%u\n",
+              o.mode.c_str(), o.k, train.samples, test.samples, e.minif(), e.maxif(), e.threads());
   const EvalReport r = run_with_progress(e, train, test, o, "fashion-mnist");
   if (!o.save.empty()) save_knowledge(e, o.save);
   print_report(r);
 }
 
 void app_sklearn(const AppOptions& o) {
-  const std::vector<std::string> names =
-      o.dataset.empty() || o.dataset == "all" ? io::sklearn_dataset_names() : std::vector<std::string>{o.dataset};
+  const std::vector<std::string> names = o.dataset.empty() || o.dataset == "all"
+                                             ? io::sklearn_dataset_names()
+                                             : std::vector<std::string>{o.dataset};
   for (const auto& name : names) {
     const io::TabularDataset t = io::load_sklearn_dataset(name);
     std::vector<uint16_t> labels;
@@ -195,7 +201,8 @@ void app_sklearn(const AppOptions& o) {
       std::vector<size_t> tr, te;
       for (size_t i = 0; i < t.samples; ++i) (folds[i] == f ? te : tr).push_back(i);
       shuffle(tr, static_cast<uint64_t>(f));  // the files are sorted by class; one RCE pass needs mixed order
-      const ByteDataset all = scale_to_bytes(t.x, t.y, t.features, tr);  // scaling fitted on the training fold
+      const ByteDataset all =
+          scale_to_bytes(t.x, t.y, t.features, tr);  // scaling fitted on the training fold
       Engine e(NetworkShape::software(static_cast<uint32_t>(t.features)), 1);
       configure(e, o);
       const EvalReport r = train_and_test(e, all.subset(tr), all.subset(te), parse_mode(o.mode), o.k);
@@ -205,10 +212,11 @@ void app_sklearn(const AppOptions& o) {
       total.correct += r.correct;
       total.unknown += r.unknown;
     }
-    std::printf("dataset=%s samples=%zu features=%zu folds=%d mode=%s k=%zu mean_committed=%.1f "
-                "mean_degenerated=%.1f unknown=%zu\n",
-                name.c_str(), t.samples, t.features, o.folds, o.mode.c_str(), o.k,
-                double(total.committed) / o.folds, double(total.degenerated) / o.folds, total.unknown);
+    std::printf(
+        "dataset=%s samples=%zu features=%zu folds=%d mode=%s k=%zu mean_committed=%.1f "
+        "mean_degenerated=%.1f unknown=%zu\n",
+        name.c_str(), t.samples, t.features, o.folds, o.mode.c_str(), o.k, double(total.committed) / o.folds,
+        double(total.degenerated) / o.folds, total.unknown);
     std::printf("cv_accuracy=%.4f\n", total.accuracy());
   }
 }
@@ -273,11 +281,13 @@ void app_novelty(const AppOptions& o) {
   }
   bar.finish();
   const size_t negatives = test.samples - positives;
-  std::printf("task=novelty dataset=%s novel_classes=%s train=%zu test=%zu novel_in_test=%zu committed=%zu "
-              "maxif=%u\n",
-              name.c_str(), o.novel.c_str(), train.samples, test.samples, positives, e.committed(), e.maxif());
+  std::printf(
+      "task=novelty dataset=%s novel_classes=%s train=%zu test=%zu novel_in_test=%zu committed=%zu "
+      "maxif=%u\n",
+      name.c_str(), o.novel.c_str(), train.samples, test.samples, positives, e.committed(), e.maxif());
   std::printf("unknown_status: true_positive_rate=%.4f false_positive_rate=%.4f\n",
-              positives ? double(tp) / double(positives) : 0.0, negatives ? double(fp) / double(negatives) : 0.0);
+              positives ? double(tp) / double(positives) : 0.0,
+              negatives ? double(fp) / double(negatives) : 0.0);
   std::printf("roc_auc=%.4f\n", roc_auc(scores, is_novel));
 }
 
@@ -296,17 +306,25 @@ void register_app(CommandGroups& groups) {
   cmd->add_option("--k", o->k, "Responses read and voted per query")->capture_default_str();
   cmd->add_option("--minif", o->minif, "MINIF (default 2)");
   cmd->add_option("--maxif", o->maxif, "MAXIF (default 2 in knn mode, 16384 in rbf mode)");
-  cmd->add_option("--folds", o->folds, "Cross-validation folds")->capture_default_str()->check(CLI::Range(2, 100));
-  cmd->add_option("--novel", o->novel, "Novelty task: classes (0-based) held out of training")->capture_default_str();
+  cmd->add_option("--folds", o->folds, "Cross-validation folds")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 100));
+  cmd->add_option("--novel", o->novel, "Novelty task: classes (0-based) held out of training")
+      ->capture_default_str();
   cmd->add_option("--train-limit", o->train_limit, "Use only the first N training vectors (0 = all)");
   cmd->add_option("--test-limit", o->test_limit, "Use only the first N test vectors (0 = all)");
   cmd->add_option("--data-dir", o->data_dir, "Fashion-MNIST directory")->capture_default_str();
-  cmd->add_option("--threads", o->threads, "Worker threads")->capture_default_str()->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--threads", o->threads, "Worker threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--save", o->save, "Fashion task: save the learned knowledge to this file");
   cmd->callback([o] {
-    if (o->task == "fashion") app_fashion(*o);
-    else if (o->task == "sklearn") app_sklearn(*o);
-    else app_novelty(*o);
+    if (o->task == "fashion")
+      app_fashion(*o);
+    else if (o->task == "sklearn")
+      app_sklearn(*o);
+    else
+      app_novelty(*o);
   });
 }
 

@@ -15,17 +15,23 @@ HWY_BEFORE_NAMESPACE();
 namespace scx::cogmem::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
+// Every (query, prototype) pair with a one-pair distance function.
+template <class Distance>
+HWY_INLINE void EachPair(const uint8_t* q, size_t qs, size_t nq, const uint8_t* protos, size_t ps,
+                         size_t count, size_t n, uint32_t* out, size_t os, Distance distance) {
+  for (size_t j = 0; j < nq; ++j)
+    for (size_t p = 0; p < count; ++p) out[j * os + p] = distance(q + j * qs, protos + p * ps, n);
+}
+
 #if HWY_TARGET == HWY_SCALAR || HWY_TARGET == HWY_EMU128
 // No byte SIMD: fall back to the scalar reference.
 void L1Block(const uint8_t* q, size_t qs, size_t nq, const uint8_t* protos, size_t ps, size_t count, size_t n,
              uint32_t* out, size_t os) {
-  for (size_t j = 0; j < nq; ++j)
-    for (size_t p = 0; p < count; ++p) out[j * os + p] = l1_distance_scalar(q + j * qs, protos + p * ps, n);
+  EachPair(q, qs, nq, protos, ps, count, n, out, os, l1_distance_scalar);
 }
-void LsupBlock(const uint8_t* q, size_t qs, size_t nq, const uint8_t* protos, size_t ps, size_t count, size_t n,
-               uint32_t* out, size_t os) {
-  for (size_t j = 0; j < nq; ++j)
-    for (size_t p = 0; p < count; ++p) out[j * os + p] = lsup_distance_scalar(q + j * qs, protos + p * ps, n);
+void LsupBlock(const uint8_t* q, size_t qs, size_t nq, const uint8_t* protos, size_t ps, size_t count,
+               size_t n, uint32_t* out, size_t os) {
+  EachPair(q, qs, nq, protos, ps, count, n, out, os, lsup_distance_scalar);
 }
 #else
 using D8 = hn::CappedTag<uint8_t, kKernelPadding>;  // vectors never exceed the padding
@@ -49,12 +55,18 @@ HWY_INLINE hn::Vec512<uint64_t> Sad(hn::Vec512<uint8_t> a, hn::Vec512<uint8_t> b
 }
 #endif
 #else
-HWY_INLINE V64 Sad(V8 a, V8 b) { return hn::SumsOf8(hn::Or(hn::SaturatedSub(a, b), hn::SaturatedSub(b, a))); }
+HWY_INLINE V64 Sad(V8 a, V8 b) {
+  return hn::SumsOf8(hn::Or(hn::SaturatedSub(a, b), hn::SaturatedSub(b, a)));
+}
 #endif
 
-HWY_INLINE V8 AbsDiffU8(V8 a, V8 b) { return hn::Or(hn::SaturatedSub(a, b), hn::SaturatedSub(b, a)); }
+HWY_INLINE V8 AbsDiffU8(V8 a, V8 b) {
+  return hn::Or(hn::SaturatedSub(a, b), hn::SaturatedSub(b, a));
+}
 
-HWY_INLINE uint32_t Total(V64 acc) { return static_cast<uint32_t>(hn::GetLane(hn::SumOfLanes(D64(), acc))); }
+HWY_INLINE uint32_t Total(V64 acc) {
+  return static_cast<uint32_t>(hn::GetLane(hn::SumOfLanes(D64(), acc)));
+}
 
 HWY_INLINE uint32_t MaxByte(V8 v) {
   const D8 d;
@@ -144,7 +156,8 @@ HWY_INLINE uint32_t L1One(const uint8_t* q, const uint8_t* row, size_t n) {
   if (i < full) a0 = hn::Add(a0, Sad(hn::LoadU(d, row + i), hn::LoadU(d, q + i)));
   if (full < n) {
     const auto m = hn::FirstN(d, n - full);
-    a1 = hn::Add(a1, Sad(hn::IfThenElseZero(m, hn::LoadU(d, row + full)), hn::IfThenElseZero(m, hn::LoadU(d, q + full))));
+    a1 = hn::Add(a1, Sad(hn::IfThenElseZero(m, hn::LoadU(d, row + full)),
+                         hn::IfThenElseZero(m, hn::LoadU(d, q + full))));
   }
   return Total(hn::Add(a0, a1));
 }
@@ -154,7 +167,8 @@ HWY_INLINE uint32_t LsupOne(const uint8_t* q, const uint8_t* row, size_t n) {
   const size_t lanes = hn::Lanes(d);
   const size_t full = n - n % lanes;
   V8 acc = hn::Zero(d);
-  for (size_t i = 0; i < full; i += lanes) acc = hn::Max(acc, AbsDiffU8(hn::LoadU(d, row + i), hn::LoadU(d, q + i)));
+  for (size_t i = 0; i < full; i += lanes)
+    acc = hn::Max(acc, AbsDiffU8(hn::LoadU(d, row + i), hn::LoadU(d, q + i)));
   if (full < n) {
     const auto m = hn::FirstN(d, n - full);
     acc = hn::Max(acc, hn::IfThenElseZero(m, AbsDiffU8(hn::LoadU(d, row + full), hn::LoadU(d, q + full))));
@@ -186,14 +200,15 @@ void L1Block(const uint8_t* q, size_t qs, size_t nq, const uint8_t* protos, size
     for (size_t p = 0; p < count; ++p) out[j * os + p] = L1One(q + j * qs, protos + p * ps, n);
 }
 
-void LsupBlock(const uint8_t* q, size_t qs, size_t nq, const uint8_t* protos, size_t ps, size_t count, size_t n,
-               uint32_t* out, size_t os) {
-  for (size_t j = 0; j < nq; ++j)
-    for (size_t p = 0; p < count; ++p) out[j * os + p] = LsupOne(q + j * qs, protos + p * ps, n);
+void LsupBlock(const uint8_t* q, size_t qs, size_t nq, const uint8_t* protos, size_t ps, size_t count,
+               size_t n, uint32_t* out, size_t os) {
+  EachPair(q, qs, nq, protos, ps, count, n, out, os, LsupOne);
 }
 #endif
 
-const char* TargetName() { return hwy::TargetName(HWY_TARGET); }
+const char* TargetName() {
+  return hwy::TargetName(HWY_TARGET);
+}
 
 }  // namespace scx::cogmem::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
@@ -238,20 +253,28 @@ void distances_block(Norm norm, const uint8_t* queries, size_t query_stride, siz
   if (norm == Norm::kL1)
     HWY_DYNAMIC_DISPATCH(L1Block)(queries, query_stride, nq, protos, proto_stride, count, n, out, out_stride);
   else
-    HWY_DYNAMIC_DISPATCH(LsupBlock)(queries, query_stride, nq, protos, proto_stride, count, n, out, out_stride);
+    HWY_DYNAMIC_DISPATCH(LsupBlock)
+    (queries, query_stride, nq, protos, proto_stride, count, n, out, out_stride);
 }
 
-const char* simd_target_name() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
+const char* simd_target_name() {
+  return HWY_DYNAMIC_DISPATCH(TargetName)();
+}
 
 void limit_simd_target(const std::string& name) {
   int64_t keep_from = 0;  // Highway orders targets by bit: smaller bits are better
-  if (name == "avx3") keep_from = HWY_AVX3;
-  else if (name == "avx2") keep_from = HWY_AVX2;
-  else if (name == "sse4") keep_from = HWY_SSE4;
-  else if (name == "scalar") keep_from = HWY_SCALAR | HWY_EMU128;
-  else throw_error_at("", 0, 0, "simd target", "'" + name + "' is not one of avx3, avx2, sse4, scalar");
+  if (name == "avx3")
+    keep_from = HWY_AVX3;
+  else if (name == "avx2")
+    keep_from = HWY_AVX2;
+  else if (name == "sse4")
+    keep_from = HWY_SSE4;
+  else if (name == "scalar")
+    keep_from = HWY_SCALAR | HWY_EMU128;
+  else
+    throw_error_at("", 0, 0, "simd target", "'" + name + "' is not one of avx3, avx2, sse4, scalar");
   hwy::DisableTargets(keep_from == (HWY_SCALAR | HWY_EMU128) ? ~int64_t{HWY_SCALAR | HWY_EMU128}
-                                                              : (keep_from - 1) & ~keep_from);
+                                                             : (keep_from - 1) & ~keep_from);
 }
 
 }  // namespace scx::cogmem

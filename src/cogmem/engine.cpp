@@ -11,7 +11,9 @@
 namespace scx::cogmem {
 namespace {
 
-size_t round_up(size_t n, size_t a) { return (n + a - 1) / a * a; }
+size_t round_up(size_t n, size_t a) {
+  return (n + a - 1) / a * a;
+}
 
 // Below this many byte comparisons a single-query scan stays on the calling thread.
 constexpr size_t kParallelBytes = size_t{1} << 20;
@@ -31,8 +33,12 @@ Engine::~Engine() = default;
 Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;
 
-void Engine::set_threads(unsigned threads) { pool_ = std::make_unique<WorkerPool>(threads); }
-unsigned Engine::threads() const { return pool_->threads(); }
+void Engine::set_threads(unsigned threads) {
+  pool_ = std::make_unique<WorkerPool>(threads);
+}
+unsigned Engine::threads() const {
+  return pool_->threads();
+}
 
 void Engine::set_context(uint32_t context) {
   if (context > kMaxContext)
@@ -40,19 +46,24 @@ void Engine::set_context(uint32_t context) {
   context_ = static_cast<uint8_t>(context);
 }
 
-void Engine::set_minif(uint32_t minif) { minif_ = minif; }
-void Engine::set_maxif(uint32_t maxif) { maxif_ = maxif; }
+void Engine::set_minif(uint32_t minif) {
+  minif_ = minif;
+}
+void Engine::set_maxif(uint32_t maxif) {
+  maxif_ = maxif;
+}
 
 void Engine::check_vector(std::span<const uint8_t> vector) const {
-  if (vector.empty()) throw_error_at("", 0, 0, "vector", "is empty (a vector has 1 to the network's maximum bytes)");
+  if (vector.empty())
+    throw_error_at("", 0, 0, "vector", "is empty (a vector has 1 to the network's maximum bytes)");
   if (vector.size() > shape_.max_vector_bytes)
     throw_error_at("", 0, 0, "vector",
                    "has " + std::to_string(vector.size()) + " bytes, more than the " +
                        std::to_string(shape_.max_vector_bytes) + " a neuron holds in this network");
 }
 
-void Engine::block_distances(const uint8_t* queries, size_t query_stride, size_t nq, size_t first, size_t count,
-                             size_t length, uint32_t* out, size_t out_stride) const {
+void Engine::block_distances(const uint8_t* queries, size_t query_stride, size_t nq, size_t first,
+                             size_t count, size_t length, uint32_t* out, size_t out_stride) const {
   // Rows hold row_bytes(); a longer query meets zeros past them, which adds the same tail to every neuron.
   const size_t common = std::min<size_t>(length, store_.row_bytes());
   size_t p = first;
@@ -90,8 +101,10 @@ void Engine::all_distances(std::span<const uint8_t> vector, std::vector<uint32_t
   auto scan = [&](size_t b, size_t e, unsigned) {
     block_distances(query.data(), 0, 1, b, e - b, vector.size(), out.data() + b, 0);
   };
-  if (n * vector.size() < kParallelBytes) scan(0, n, 0);
-  else pool_->parallel_for(n, scan);
+  if (n * vector.size() < kParallelBytes)
+    scan(0, n, 0);
+  else
+    pool_->parallel_for(n, scan);
 }
 
 void Engine::distances(std::span<const uint8_t> vector, std::vector<uint32_t>& out) const {
@@ -168,8 +181,10 @@ void Engine::set_knn_status(ResponseCollector& collector) const {
   bool disagree = false;
   for (size_t i = 0; i < store_.size(); ++i) {
     if (!participates(i)) continue;
-    if (firing++ == 0) first = store_.category(i);
-    else disagree |= store_.category(i) != first;
+    if (firing++ == 0)
+      first = store_.category(i);
+    else
+      disagree |= store_.category(i) != first;
   }
   collector.set_firing(firing, first, disagree);
 }
@@ -192,7 +207,8 @@ void Engine::recognize_batch(const uint8_t* vectors, size_t count, size_t length
   const size_t n = store_.size();
   ResponseCollector fresh(k);
   set_knn_status(fresh);
-  // Blocks sized for L2: kGroup queries (about 50 KiB at 784 bytes) against kBlock prototypes (about 100 KiB).
+  // Blocks sized for L2: kGroup queries (about 50 KiB at 784 bytes) against kBlock prototypes (about 100
+  // KiB).
   constexpr size_t kGroup = 64, kBlock = 128;
   pool_->parallel_for(count, [&](size_t begin, size_t end, unsigned) {
     std::vector<uint8_t> queries(kGroup * qstride, 0);
@@ -200,7 +216,8 @@ void Engine::recognize_batch(const uint8_t* vectors, size_t count, size_t length
     std::vector<ResponseCollector> collectors;
     for (size_t g = begin; g < end; g += kGroup) {
       const size_t ng = std::min(kGroup, end - g);
-      for (size_t q = 0; q < ng; ++q) std::memcpy(&queries[q * qstride], vectors + (g + q) * row_stride, length);
+      for (size_t q = 0; q < ng; ++q)
+        std::memcpy(&queries[q * qstride], vectors + (g + q) * row_stride, length);
       collectors.assign(ng, fresh);
       for (size_t p0 = 0; p0 < n; p0 += kBlock) {
         const size_t nb = std::min(kBlock, n - p0);

@@ -38,7 +38,8 @@ uint32_t crc32_of(const uint8_t* p, size_t n) {
 
 template <class T>
 void put(std::vector<uint8_t>& out, T v) {
-  for (size_t i = 0; i < sizeof(T); ++i) out.push_back(static_cast<uint8_t>(static_cast<uint64_t>(v) >> (8 * i)));
+  for (size_t i = 0; i < sizeof(T); ++i)
+    out.push_back(static_cast<uint8_t>(static_cast<uint64_t>(v) >> (8 * i)));
 }
 
 template <class T>
@@ -66,7 +67,8 @@ void write_all(const std::filesystem::path& path, const std::vector<uint8_t>& by
 }
 
 KnowledgeInfo parse_header(const std::filesystem::path& path, const std::vector<uint8_t>& b) {
-  if (b.size() < kHeaderBytes) fail(path, "header", "file is truncated (" + std::to_string(b.size()) + " bytes)");
+  if (b.size() < kHeaderBytes)
+    fail(path, "header", "file is truncated (" + std::to_string(b.size()) + " bytes)");
   if (std::memcmp(b.data(), kMagic, 8) != 0) fail(path, "magic", "not a Silicortex knowledge file");
   if (get<uint32_t>(&b[60]) != crc32_of(b.data(), 60)) fail(path, "header checksum", "header is corrupt");
   KnowledgeInfo info;
@@ -90,8 +92,9 @@ KnowledgeInfo parse_header(const std::filesystem::path& path, const std::vector<
   if (payload != uint64_t{info.neurons} * (kRecordFixed + info.row_bytes))
     fail(path, "payload bytes", "does not match neurons x record size");
   if (b.size() - kHeaderBytes < payload)
-    fail(path, "payload", "file is truncated: " + std::to_string(b.size() - kHeaderBytes) + " of " +
-                              std::to_string(payload) + " payload bytes");
+    fail(path, "payload",
+         "file is truncated: " + std::to_string(b.size() - kHeaderBytes) + " of " + std::to_string(payload) +
+             " payload bytes");
   if (b.size() - kHeaderBytes > payload) fail(path, "payload", "trailing bytes after the last neuron");
   if (get<uint32_t>(&b[48]) != crc32_of(b.data() + kHeaderBytes, payload))
     fail(path, "payload checksum", "neuron records are corrupt");
@@ -100,11 +103,13 @@ KnowledgeInfo parse_header(const std::filesystem::path& path, const std::vector<
 
 void check_fits(const Engine& engine, const std::filesystem::path& path, size_t neurons, size_t row_bytes) {
   if (neurons > engine.shape().neuron_limit())
-    fail(path, "neurons", std::to_string(neurons) + " neurons do not fit a network of " +
-                              std::to_string(engine.shape().neuron_limit()));
+    fail(path, "neurons",
+         std::to_string(neurons) + " neurons do not fit a network of " +
+             std::to_string(engine.shape().neuron_limit()));
   if (row_bytes > engine.shape().max_vector_bytes)
-    fail(path, "row bytes", std::to_string(row_bytes) + " bytes per neuron exceed the network's " +
-                                std::to_string(engine.shape().max_vector_bytes));
+    fail(path, "row bytes",
+         std::to_string(row_bytes) + " bytes per neuron exceed the network's " +
+             std::to_string(engine.shape().max_vector_bytes));
 }
 
 }  // namespace
@@ -141,7 +146,9 @@ void save_knowledge(const Engine& engine, const std::filesystem::path& path) {
   write_all(path, out);
 }
 
-KnowledgeInfo read_knowledge_info(const std::filesystem::path& path) { return parse_header(path, read_all(path)); }
+KnowledgeInfo read_knowledge_info(const std::filesystem::path& path) {
+  return parse_header(path, read_all(path));
+}
 
 KnowledgeInfo load_knowledge(Engine& engine, const std::filesystem::path& path) {
   const auto b = read_all(path);
@@ -154,7 +161,8 @@ KnowledgeInfo load_knowledge(Engine& engine, const std::filesystem::path& path) 
     if (p[0] > kMaxContext) fail(path, field + " context", "out of range 0..127");
     if (p[1] > 1) fail(path, field + " norm", "must be 0 (L1) or 1 (Lsup)");
     const uint16_t cat = get<uint16_t>(p + 2);
-    if ((cat & kMaxCategory) == 0) fail(path, field + " category", "a committed neuron has a category of 1 or more");
+    if ((cat & kMaxCategory) == 0)
+      fail(path, field + " category", "a committed neuron has a category of 1 or more");
     store.append({p + kRecordFixed, info.row_bytes}, p[0], static_cast<Norm>(p[1]), cat & kMaxCategory,
                  get<uint32_t>(p + 4), get<uint32_t>(p + 8));
     store.set_degenerated(i, (cat & kDegeneratedBit) != 0);
@@ -171,12 +179,14 @@ KnowledgeInfo load_knowledge(Engine& engine, const std::filesystem::path& path) 
 void save_gv_knowledge(const Engine& engine, const std::filesystem::path& path) {
   const KnowledgeStore& s = engine.store();
   if (s.row_bytes() > kChipVectorBytes)
-    fail(path, "row bytes", "General Vision's format holds 256 bytes per neuron; this network has longer rows");
+    fail(path, "row bytes",
+         "General Vision's format holds 256 bytes per neuron; this network has longer rows");
   std::vector<uint8_t> out;
   for (int v : {kGvFormat, int(kChipVectorBytes), static_cast<int>(s.size()), 0}) put<int32_t>(out, v);
   for (size_t i = 0; i < s.size(); ++i) {
     put<int32_t>(out, s.context(i) | (s.norm(i) == Norm::kLsup ? 0x80 : 0));
-    for (uint32_t c = 0; c < kChipVectorBytes; ++c) put<int32_t>(out, c < s.row_bytes() ? s.prototype(i)[c] : 0);
+    for (uint32_t c = 0; c < kChipVectorBytes; ++c)
+      put<int32_t>(out, c < s.row_bytes() ? s.prototype(i)[c] : 0);
     put<int32_t>(out, static_cast<int32_t>(s.aif(i)));
     put<int32_t>(out, static_cast<int32_t>(s.minif(i)));
     put<int32_t>(out, s.category(i) | (s.degenerated(i) ? kDegeneratedBit : 0));
@@ -190,12 +200,14 @@ void load_gv_knowledge(Engine& engine, const std::filesystem::path& path) {
   for (size_t w : {size_t{4}, size_t{2}}) {
     if (b.size() < 4 * w) continue;
     const auto at = [&](size_t k) { return w == 4 ? get<uint32_t>(&b[k * 4]) : get<uint16_t>(&b[k * 2]); };
-    if (at(0) == kGvFormat && at(1) == kChipVectorBytes && b.size() == (4 + at(2) * kGvRecordInts) * w) width = w;
+    if (at(0) == kGvFormat && at(1) == kChipVectorBytes && b.size() == (4 + at(2) * kGvRecordInts) * w)
+      width = w;
     if (width) break;
   }
   if (width == 0)
-    fail(path, "KN_FORMAT header", "not a General Vision knowledge file (0x1704, 256, ncount, 0 followed by "
-                                   "ncount records of 260 ints of 2 or 4 bytes)");
+    fail(path, "KN_FORMAT header",
+         "not a General Vision knowledge file (0x1704, 256, ncount, 0 followed by "
+         "ncount records of 260 ints of 2 or 4 bytes)");
   const auto at = [&](size_t k) { return width == 4 ? get<uint32_t>(&b[k * 4]) : get<uint16_t>(&b[k * 2]); };
   const size_t n = at(2);
   check_fits(engine, path, n, kChipVectorBytes);
@@ -211,7 +223,8 @@ void load_gv_knowledge(Engine& engine, const std::filesystem::path& path) {
       row[c] = static_cast<uint8_t>(comp);
     }
     const uint32_t cat = at(base + 259);
-    if ((cat & kMaxCategory) == 0) fail(path, field + " CAT", "a committed neuron has a category of 1 or more");
+    if ((cat & kMaxCategory) == 0)
+      fail(path, field + " CAT", "a committed neuron has a category of 1 or more");
     store.append(row, static_cast<uint8_t>(ncr & kMaxContext), (ncr & 0x80) ? Norm::kLsup : Norm::kL1,
                  static_cast<uint16_t>(cat & kMaxCategory), at(base + 257), at(base + 258));
     store.set_degenerated(i, (cat & kDegeneratedBit) != 0);

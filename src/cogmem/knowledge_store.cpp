@@ -9,12 +9,16 @@
 
 namespace scx::cogmem {
 
-void AlignedFree::operator()(uint8_t* p) const { std::free(p); }
+void AlignedFree::operator()(uint8_t* p) const {
+  std::free(p);
+}
 
 KnowledgeStore::KnowledgeStore(uint32_t row_bytes)
     : row_bytes_(row_bytes), stride_((std::max<size_t>(row_bytes, 1) + kAlign - 1) / kAlign * kAlign) {}
 
-KnowledgeStore::KnowledgeStore(const KnowledgeStore& other) : KnowledgeStore(other.row_bytes_) { *this = other; }
+KnowledgeStore::KnowledgeStore(const KnowledgeStore& other) : KnowledgeStore(other.row_bytes_) {
+  *this = other;
+}
 
 KnowledgeStore& KnowledgeStore::operator=(const KnowledgeStore& other) {
   if (this == &other) return *this;

@@ -9,7 +9,9 @@
 namespace scx::cogmem {
 namespace {
 
-uint16_t clamp16(uint32_t v) { return static_cast<uint16_t>(std::min<uint32_t>(v, 0xFFFE)); }
+uint16_t clamp16(uint32_t v) {
+  return static_cast<uint16_t>(std::min<uint32_t>(v, 0xFFFE));
+}
 
 [[noreturn]] void fail(uint8_t address, bool write, const std::string& msg) {
   throw_error_at("", 0, 0, std::string("register ") + register_name(address, write), msg);
@@ -18,8 +20,9 @@ uint16_t clamp16(uint32_t v) { return static_cast<uint16_t>(std::min<uint32_t>(v
 }  // namespace
 
 const char* register_name(uint8_t address, bool write) {
-  static const char* kRead[16] = {"NCR", "COMP", "LCOMP", "DIST", "CAT", "AIF", "MINIF", "MAXIF",
-                                  "TESTCOMP", "TESTCAT", "NID", "GCR", "RESETCHAIN", "NSR", "POWERSAVE", "NCOUNT"};
+  static const char* kRead[16] = {"NCR",        "COMP",  "LCOMP",     "DIST",    "CAT", "AIF",
+                                  "MINIF",      "MAXIF", "TESTCOMP",  "TESTCAT", "NID", "GCR",
+                                  "RESETCHAIN", "NSR",   "POWERSAVE", "NCOUNT"};
   if (address >= 16) return "unknown";
   if (address == kIndexComp && write) return "INDEXCOMP";
   if (address == kForget && write) return "FORGET";
@@ -44,7 +47,8 @@ void RegisterInterface::refill_responses(size_t want) {
 }
 
 void RegisterInterface::broadcast_last(uint8_t component) {
-  if (index_ >= comps_.size()) fail(kLcomp, true, "component index " + std::to_string(index_) + " is past the neuron memory");
+  if (index_ >= comps_.size())
+    fail(kLcomp, true, "component index " + std::to_string(index_) + " is past the neuron memory");
   comps_[index_] = component;
   broadcast_length_ = std::max(length_, index_ + 1);
   index_ = length_ = 0;
@@ -58,7 +62,8 @@ void RegisterInterface::broadcast_last(uint8_t component) {
 }
 
 uint16_t RegisterInterface::read(uint8_t address) {
-  if (address > 0x0F) fail(address, false, "address 0x" + std::to_string(address) + " is not a NeuroMem register");
+  if (address > 0x0F)
+    fail(address, false, "address 0x" + std::to_string(address) + " is not a NeuroMem register");
   const KnowledgeStore& s = engine_.store();
   if (sr_mode()) {
     switch (address) {
@@ -72,16 +77,23 @@ uint16_t RegisterInterface::read(uint8_t address) {
         if (i >= staged_row_.size()) fail(address, false, "component index past the neuron memory");
         return pointed_committed() ? s.prototype(pointer_)[i] : staged_row_[i];
       }
-      case kAif: return clamp16(pointed_committed() ? s.aif(pointer_) : staged_aif_);
-      case kMinif: return clamp16(pointed_committed() ? s.minif(pointer_) : staged_minif_);
-      case kCat: return sr_read_cat();
-      case kNcount: return static_cast<uint16_t>(pointer_);
-      case kDist: return kNoResponse;
-      default: break;
+      case kAif:
+        return clamp16(pointed_committed() ? s.aif(pointer_) : staged_aif_);
+      case kMinif:
+        return clamp16(pointed_committed() ? s.minif(pointer_) : staged_minif_);
+      case kCat:
+        return sr_read_cat();
+      case kNcount:
+        return static_cast<uint16_t>(pointer_);
+      case kDist:
+        return kNoResponse;
+      default:
+        break;
     }
   }
   switch (address) {
-    case kNcr: return ncr_high_;
+    case kNcr:
+      return ncr_high_;
     case kDist: {
       if (!responses_valid_) return kNoResponse;
       refill_responses(next_ + 1);
@@ -101,20 +113,29 @@ uint16_t RegisterInterface::read(uint8_t address) {
     }
     case kNid: {
       if (!responses_valid_) return kNoResponse;
-      const Response* r = current_ ? &*current_ : (next_ == 0 && !last_.responses.empty() ? &last_.responses[0] : nullptr);
+      const Response* r =
+          current_ ? &*current_ : (next_ == 0 && !last_.responses.empty() ? &last_.responses[0] : nullptr);
       return r ? static_cast<uint16_t>(r->neuron_id & 0xFFFF) : kNoResponse;
     }
-    case kMinif: return clamp16(engine_.minif());
-    case kMaxif: return clamp16(engine_.maxif());
-    case kGcr: return static_cast<uint16_t>(engine_.context() | (engine_.norm() == Norm::kLsup ? kNormBit : 0));
-    case kNsr: return nsr_;
-    case kNcount: return engine_.committed() >= chain_size() ? 0xFFFF : clamp16(static_cast<uint32_t>(engine_.committed()));
-    default: return 0xFFFF;  // write-only registers: the bus idles high
+    case kMinif:
+      return clamp16(engine_.minif());
+    case kMaxif:
+      return clamp16(engine_.maxif());
+    case kGcr:
+      return static_cast<uint16_t>(engine_.context() | (engine_.norm() == Norm::kLsup ? kNormBit : 0));
+    case kNsr:
+      return nsr_;
+    case kNcount:
+      return engine_.committed() >= chain_size() ? 0xFFFF
+                                                 : clamp16(static_cast<uint32_t>(engine_.committed()));
+    default:
+      return 0xFFFF;  // write-only registers: the bus idles high
   }
 }
 
 void RegisterInterface::write(uint8_t address, uint16_t value) {
-  if (address > 0x0F) fail(address, true, "address 0x" + std::to_string(address) + " is not a NeuroMem register");
+  if (address > 0x0F)
+    fail(address, true, "address 0x" + std::to_string(address) + " is not a NeuroMem register");
   KnowledgeStore& s = engine_.store();
   const uint8_t byte = static_cast<uint8_t>(value & 0xFF);
   if (sr_mode()) {
@@ -129,7 +150,8 @@ void RegisterInterface::write(uint8_t address, uint16_t value) {
         return;
       case kComp: {
         const size_t i = sr_index_++;
-        if (i >= staged_row_.size()) fail(address, true, "component index " + std::to_string(i) + " is past the neuron memory");
+        if (i >= staged_row_.size())
+          fail(address, true, "component index " + std::to_string(i) + " is past the neuron memory");
         if (pointed_committed()) {
           s.widen(static_cast<uint32_t>(i + 1));
           s.prototype(pointer_)[i] = byte;
@@ -138,53 +160,78 @@ void RegisterInterface::write(uint8_t address, uint16_t value) {
         }
         return;
       }
-      case kIndexComp: sr_index_ = value; return;
-      case kAif: (pointed_committed() ? s.set_aif(pointer_, value) : void(staged_aif_ = value)); return;
-      case kMinif: (pointed_committed() ? s.set_minif(pointer_, value) : void(staged_minif_ = value)); return;
-      case kCat: sr_write_cat(value); return;
-      case kResetChain: pointer_ = sr_index_ = 0; return;
-      default: break;
+      case kIndexComp:
+        sr_index_ = value;
+        return;
+      case kAif:
+        (pointed_committed() ? s.set_aif(pointer_, value) : void(staged_aif_ = value));
+        return;
+      case kMinif:
+        (pointed_committed() ? s.set_minif(pointer_, value) : void(staged_minif_ = value));
+        return;
+      case kCat:
+        sr_write_cat(value);
+        return;
+      case kResetChain:
+        pointer_ = sr_index_ = 0;
+        return;
+      default:
+        break;
     }
   }
   switch (address) {
-    case kNcr: ncr_high_ = value; return;  // normal mode: no effect on the network
+    case kNcr:
+      ncr_high_ = value;
+      return;  // normal mode: no effect on the network
     case kComp:
-      if (index_ >= comps_.size()) fail(address, true, "component index " + std::to_string(index_) + " is past the neuron memory");
+      if (index_ >= comps_.size())
+        fail(address, true, "component index " + std::to_string(index_) + " is past the neuron memory");
       comps_[index_++] = byte;
       length_ = std::max(length_, index_);
       return;
     case kLcomp: {
       broadcast_last(byte);
-      nsr_ = static_cast<uint16_t>((nsr_ & ~(kNsrUncertain | kNsrIdentified)) | static_cast<uint16_t>(last_.status));
+      nsr_ = static_cast<uint16_t>((nsr_ & ~(kNsrUncertain | kNsrIdentified)) |
+                                   static_cast<uint16_t>(last_.status));
       return;
     }
     case kIndexComp:
-      if (value >= comps_.size()) fail(address, true, "index " + std::to_string(value) + " is past the neuron memory");
+      if (value >= comps_.size())
+        fail(address, true, "index " + std::to_string(value) + " is past the neuron memory");
       index_ = value;
       sr_index_ = value;
       return;
     case kCat: {
-      if (value > kMaxCategory) fail(address, true, "category " + std::to_string(value) + " is out of range 0..32767");
-      if (broadcast_length_ == 0) fail(address, true, "learning (write CAT) before any vector was broadcast (LCOMP)");
+      if (value > kMaxCategory)
+        fail(address, true, "category " + std::to_string(value) + " is out of range 0..32767");
+      if (broadcast_length_ == 0)
+        fail(address, true, "learning (write CAT) before any vector was broadcast (LCOMP)");
       engine_.learn({comps_.data(), broadcast_length_}, value);
       responses_valid_ = false;
       return;
     }
-    case kMinif: engine_.set_minif(value); return;
-    case kMaxif: engine_.set_maxif(value); return;
+    case kMinif:
+      engine_.set_minif(value);
+      return;
+    case kMaxif:
+      engine_.set_maxif(value);
+      return;
     case kTestComp:  // the same component at INDEXCOMP in every committed neuron
       for (size_t i = 0; i < engine_.committed(); ++i) {
         s.widen(static_cast<uint32_t>(sr_index_ + 1));
         s.prototype(i)[sr_index_] = byte;
       }
       return;
-    case kTestCat: test_cat(value); return;
+    case kTestCat:
+      test_cat(value);
+      return;
     case kGcr:
       engine_.set_context(value & kMaxContext);
       engine_.set_norm((value & kNormBit) ? Norm::kLsup : Norm::kL1);
       return;
     case kNsr:
-      nsr_ = static_cast<uint16_t>((value & (kNsrSrMode | kNsrKnn)) | (nsr_ & (kNsrUncertain | kNsrIdentified)));
+      nsr_ =
+          static_cast<uint16_t>((value & (kNsrSrMode | kNsrKnn)) | (nsr_ & (kNsrUncertain | kNsrIdentified)));
       engine_.set_classifier((value & kNsrKnn) ? Classifier::kKnn : Classifier::kRbf);
       if (sr_mode()) pointer_ = sr_index_ = 0;
       return;
@@ -193,7 +240,8 @@ void RegisterInterface::write(uint8_t address, uint16_t value) {
       responses_valid_ = false;
       index_ = length_ = broadcast_length_ = 0;
       return;
-    default: return;  // NID, RESETCHAIN in normal mode, POWERSAVE: no effect on the network
+    default:
+      return;  // NID, RESETCHAIN in normal mode, POWERSAVE: no effect on the network
   }
 }
 
@@ -202,7 +250,8 @@ uint16_t RegisterInterface::sr_read_cat() {
   // the chain answers 0xFFFF.
   if (!pointed_committed()) return kNoResponse;
   const KnowledgeStore& s = engine_.store();
-  const uint16_t v = static_cast<uint16_t>(s.category(pointer_) | (s.degenerated(pointer_) ? kDegeneratedBit : 0));
+  const uint16_t v =
+      static_cast<uint16_t>(s.category(pointer_) | (s.degenerated(pointer_) ? kDegeneratedBit : 0));
   ++pointer_;
   sr_index_ = 0;
   return v;
@@ -214,7 +263,8 @@ void RegisterInterface::commit_staged(uint16_t category) {
   const size_t bytes = std::min<size_t>(staged_row_.size(), std::max<size_t>(s.row_bytes(), 1));
   s.widen(static_cast<uint32_t>(bytes));
   s.append({staged_row_.data(), bytes}, static_cast<uint8_t>(staged_ncr_ & kMaxContext),
-           (staged_ncr_ & kNormBit) ? Norm::kLsup : Norm::kL1, category & kMaxCategory, staged_aif_, staged_minif_);
+           (staged_ncr_ & kNormBit) ? Norm::kLsup : Norm::kL1, category & kMaxCategory, staged_aif_,
+           staged_minif_);
   s.set_degenerated(s.size() - 1, (category & kDegeneratedBit) != 0);
   std::fill(staged_row_.begin(), staged_row_.end(), 0);
   staged_ncr_ = 0;
@@ -223,7 +273,8 @@ void RegisterInterface::commit_staged(uint16_t category) {
 }
 
 void RegisterInterface::sr_write_cat(uint16_t value) {
-  if ((value & kMaxCategory) == 0) fail(kCat, true, "SR mode: category 0 would uncommit one neuron; use FORGET or TESTCAT 0");
+  if ((value & kMaxCategory) == 0)
+    fail(kCat, true, "SR mode: category 0 would uncommit one neuron; use FORGET or TESTCAT 0");
   KnowledgeStore& s = engine_.store();
   if (pointed_committed()) {
     s.set_category(pointer_, value & kMaxCategory);

@@ -15,8 +15,10 @@ class ResponseCollector {
   // A firing neuron, for the status.
   void fire(uint16_t category) {
     ++firing_;
-    if (firing_ == 1) first_category_ = category;
-    else if (category != first_category_) disagree_ = true;
+    if (firing_ == 1)
+      first_category_ = category;
+    else if (category != first_category_)
+      disagree_ = true;
   }
   // KNN mode: every participating neuron fires, so the status is known beforehand.
   void set_firing(uint32_t firing, uint16_t first_category, bool disagree) {
@@ -39,7 +41,8 @@ class ResponseCollector {
       top_[pos - 1].degenerated = top_[pos - 1].degenerated && degenerated;
       return;
     }
-    top_.insert(top_.begin() + static_cast<std::ptrdiff_t>(pos), Response{distance, category, degenerated, neuron_id});
+    top_.insert(top_.begin() + static_cast<std::ptrdiff_t>(pos),
+                Response{distance, category, degenerated, neuron_id});
     if (top_.size() > k_) top_.pop_back();
   }
 

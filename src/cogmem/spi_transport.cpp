@@ -21,8 +21,8 @@ std::vector<uint8_t> SpiTransport::transfer(std::span<const uint8_t> mosi) {
   const uint8_t module = mosi[1] & 0x7F;
   const size_t words = (size_t{mosi[5]} << 16) | (size_t{mosi[6]} << 8) | mosi[7];
   if (mosi.size() != kHeader + 2 * words)
-    fail("length", "announces " + std::to_string(words) + " words but " + std::to_string(mosi.size() - kHeader) +
-                       " data bytes were clocked");
+    fail("length", "announces " + std::to_string(words) + " words but " +
+                       std::to_string(mosi.size() - kHeader) + " data bytes were clocked");
   if (module != kModuleNeuroMem && module != kModuleFpga)
     fail("module", "module " + std::to_string(module) + " is neither 1 (NeuroMem) nor 2 (FPGA)");
   if (mosi[2] != 0 || mosi[3] != 0) fail("address", "Addr2 and Addr1 must be zero");
@@ -61,7 +61,9 @@ int NeuroMemSpiShim::connect(int p) {
   return read(kModuleNeuroMem, kMinif) == 2 ? 0 : 1;
 }
 
-int NeuroMemSpiShim::FPGArev() { return read(kModuleFpga, 1); }
+int NeuroMemSpiShim::FPGArev() {
+  return read(kModuleFpga, 1);
+}
 
 int NeuroMemSpiShim::read(unsigned char mod, unsigned char reg) {
   int v = 0;

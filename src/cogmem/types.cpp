@@ -8,14 +8,19 @@ namespace scx::cogmem {
 
 std::string to_string(Status s) {
   switch (s) {
-    case Status::kIdentified: return "identified";
-    case Status::kUncertain: return "uncertain";
-    case Status::kUnknown: return "unknown";
+    case Status::kIdentified:
+      return "identified";
+    case Status::kUncertain:
+      return "uncertain";
+    case Status::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
 
-std::string to_string(Norm n) { return n == Norm::kL1 ? "L1" : "Lsup"; }
+std::string to_string(Norm n) {
+  return n == Norm::kL1 ? "L1" : "Lsup";
+}
 
 NetworkShape parse_shape(const std::string& text, const std::string& field) {
   const auto colon = text.find(':');
@@ -31,7 +36,8 @@ NetworkShape parse_shape(const std::string& text, const std::string& field) {
   if (kind == "cm1k") return NetworkShape::cm1k(count == 0 ? 1 : count);
   if (kind == "nm500") return NetworkShape::nm500(count == 0 ? 1 : count);
   if (kind == "software") return count == 0 ? NetworkShape::software() : NetworkShape::software(count);
-  throw_error_at("", 0, 0, field, "'" + text + "' is not one of cm1k[:chips], nm500[:chips], software[:bytes]");
+  throw_error_at("", 0, 0, field,
+                 "'" + text + "' is not one of cm1k[:chips], nm500[:chips], software[:bytes]");
 }
 
 }  // namespace scx::cogmem

@@ -1,6 +1,6 @@
 #pragma once
-// Whole-file reads through zlib, which passes plain files through unchanged, so ".gz" and uncompressed data read
-// the same way.
+// Whole-file reads through zlib, which passes plain files through unchanged, so ".gz" and uncompressed data
+// read the same way.
 #include <cstdint>
 #include <filesystem>
 #include <vector>

@@ -17,10 +17,13 @@ size_t IdxArray::item_size() const {
 
 IdxArray read_idx(const std::filesystem::path& path) {
   const auto bytes = read_maybe_gzipped(path);
-  auto fail = [&](const std::string& field, const std::string& msg) { throw_error_at(path.string(), 0, 0, field, msg); };
+  auto fail = [&](const std::string& field, const std::string& msg) {
+    throw_error_at(path.string(), 0, 0, field, msg);
+  };
   if (bytes.size() < 4) fail("magic", "file is too short for an IDX header");
   if (bytes[0] != 0 || bytes[1] != 0) fail("magic", "not an IDX file (the first two bytes must be zero)");
-  if (bytes[2] != 0x08) fail("magic", fmt::format("element type {:#04x} is not unsigned byte (0x08)", bytes[2]));
+  if (bytes[2] != 0x08)
+    fail("magic", fmt::format("element type {:#04x} is not unsigned byte (0x08)", bytes[2]));
   const size_t ndims = bytes[3];
   if (ndims == 0 || ndims > 4) fail("dims", std::to_string(ndims) + " dimensions (expected 1 to 4)");
   if (bytes.size() < 4 + 4 * ndims) fail("dims", "header is truncated");

@@ -35,7 +35,8 @@ double number(const std::string& cell, const std::string& file, int line, int co
   const char* e = b + cell.size();
   while (b < e && *b == ' ') ++b;
   const auto [ptr, ec] = std::from_chars(b, e, v);
-  if (ec != std::errc() || ptr != e) throw_error_at(file, line, column, "value", "'" + cell + "' is not a number");
+  if (ec != std::errc() || ptr != e)
+    throw_error_at(file, line, column, "value", "'" + cell + "' is not a number");
   return v;
 }
 
@@ -45,7 +46,9 @@ size_t TabularDataset::classes() const {
   return y.empty() ? 0 : static_cast<size_t>(*std::max_element(y.begin(), y.end())) + 1;
 }
 
-std::filesystem::path default_sklearn_data_dir() { return "/usr/lib/python3/dist-packages/sklearn/datasets/data"; }
+std::filesystem::path default_sklearn_data_dir() {
+  return "/usr/lib/python3/dist-packages/sklearn/datasets/data";
+}
 
 const std::vector<std::string>& sklearn_dataset_names() {
   static const std::vector<std::string> names{"iris", "wine", "breast-cancer", "digits"};
@@ -60,8 +63,9 @@ TabularDataset load_sklearn_dataset(const std::string& name, const std::filesyst
     throw_error_at("", 0, 0, "dataset", "'" + name + "' is not one of iris, wine, breast-cancer, digits");
   const auto path = dir / src->file;
   if (!std::filesystem::exists(path))
-    throw_error_at(path.string(), 0, 0, "",
-                   "scikit-learn's bundled dataset is missing: install Debian's python3-sklearn (scripts/setup.sh)");
+    throw_error_at(
+        path.string(), 0, 0, "",
+        "scikit-learn's bundled dataset is missing: install Debian's python3-sklearn (scripts/setup.sh)");
   const auto bytes = read_maybe_gzipped(path);
   std::stringstream text(std::string(bytes.begin(), bytes.end()));
   const std::string file = path.string();
@@ -88,10 +92,12 @@ TabularDataset load_sklearn_dataset(const std::string& name, const std::filesyst
     if (cells.size() != d.features + 1)
       throw_error_at(file, line_no, 0, "columns",
                      std::to_string(cells.size()) + " columns, expected " + std::to_string(d.features + 1));
-    for (size_t c = 0; c < d.features; ++c) d.x.push_back(number(cells[c], file, line_no, static_cast<int>(c + 1)));
+    for (size_t c = 0; c < d.features; ++c)
+      d.x.push_back(number(cells[c], file, line_no, static_cast<int>(c + 1)));
     const double label = number(cells.back(), file, line_no, static_cast<int>(cells.size()));
     if (label < 0 || label != static_cast<int>(label))
-      throw_error_at(file, line_no, static_cast<int>(cells.size()), "label", "must be a non-negative integer");
+      throw_error_at(file, line_no, static_cast<int>(cells.size()), "label",
+                     "must be a non-negative integer");
     d.y.push_back(static_cast<int>(label));
   }
   d.samples = d.y.size();

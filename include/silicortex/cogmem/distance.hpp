@@ -31,8 +31,8 @@ void distances_block(Norm norm, const uint8_t* queries, size_t query_stride, siz
 
 // Name of the instruction set chosen at run time (e.g. "AVX3", "AVX2").
 const char* simd_target_name();
-// Stops dispatch from choosing targets better than `name` ("avx2", "sse4", "scalar"); for benchmarks and tests.
-// Throws scx::Error for an unknown name.
+// Stops dispatch from choosing targets better than `name` ("avx2", "sse4", "scalar"); for benchmarks and
+// tests. Throws scx::Error for an unknown name.
 void limit_simd_target(const std::string& name);
 
 }  // namespace scx::cogmem

@@ -1,17 +1,21 @@
 #pragma once
-// The cognitive-memory engine: RCE learning and RBF / KNN recognition exactly as a NeuroMem chain does it, on a
-// KnowledgeStore, with SIMD distances and threads over neurons (one query) or over queries (batches).
+// The cognitive-memory engine: RCE learning and RBF / KNN recognition exactly as a NeuroMem chain does it, on
+// a KnowledgeStore, with SIMD distances and threads over neurons (one query) or over queries (batches).
 //
 // Chip rules (anchors-hardware.md 3.3):
-//  - a committed neuron takes part when GCR's context is 0 or equals the neuron's context; it uses its own norm
+//  - a committed neuron takes part when GCR's context is 0 or equals the neuron's context; it uses its own
+//  norm
 //    (NCR bit 7, copied from GCR when it committed);
 //  - RBF: it fires when distance < AIF (strict); KNN: every participating neuron fires;
-//  - status: identified (all firing neurons share one category), uncertain (they disagree), unknown (none fires);
-//  - responses come out by increasing (distance, category); neurons tying on both answer together, with the AND
+//  - status: identified (all firing neurons share one category), uncertain (they disagree), unknown (none
+//  fires);
+//  - responses come out by increasing (distance, category); neurons tying on both answer together, with the
+//  AND
 //    of their identifiers, as on the chip's wired bus;
-//  - learning category c: d_min = closest firing distance (MAXIF when none fires); every firing neuron of another
-//    category with AIF > d_min shrinks to d_min, floored at its MINIF where it becomes degenerated; if no firing
-//    neuron has category c and c != 0 and the network is not full, a neuron commits with AIF =
+//  - learning category c: d_min = closest firing distance (MAXIF when none fires); every firing neuron of
+//  another
+//    category with AIF > d_min shrinks to d_min, floored at its MINIF where it becomes degenerated; if no
+//    firing neuron has category c and c != 0 and the network is not full, a neuron commits with AIF =
 //    clamp(d_min, MINIF, MAXIF), context and norm from GCR.
 #include <cstddef>
 #include <cstdint>
@@ -62,10 +66,12 @@ class Engine {
   uint32_t minif() const { return minif_; }
   uint32_t maxif() const { return maxif_; }
 
-  // Vectors longer than shape().max_vector_bytes, empty vectors and categories > kMaxCategory throw scx::Error.
+  // Vectors longer than shape().max_vector_bytes, empty vectors and categories > kMaxCategory throw
+  // scx::Error.
   LearnOutcome learn(std::span<const uint8_t> vector, uint32_t category);
   Recognition recognize(std::span<const uint8_t> vector, size_t k) const;
-  // `count` vectors of `length` bytes, `row_stride` bytes apart; out[i] for vector i. Threads split the queries.
+  // `count` vectors of `length` bytes, `row_stride` bytes apart; out[i] for vector i. Threads split the
+  // queries.
   void recognize_batch(const uint8_t* vectors, size_t count, size_t length, size_t row_stride, size_t k,
                        Recognition* out) const;
   // Distance from `vector` to every committed neuron (its own norm), whatever its context.

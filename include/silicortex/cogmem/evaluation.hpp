@@ -1,6 +1,6 @@
 #pragma once
-// Dataset-independent pieces of the applications: byte datasets, feature scaling, folds, voting over the chip's
-// responses, train/test runs, novelty scores and ROC AUC. Loading files is the io layer's job.
+// Dataset-independent pieces of the applications: byte datasets, feature scaling, folds, voting over the
+// chip's responses, train/test runs, novelty scores and ROC AUC. Loading files is the io layer's job.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -10,16 +10,18 @@
 
 namespace scx::cogmem {
 
-// Byte vectors with 1-based categories (category 0 means "counter-example" to the chip, so classes are shifted).
+// Byte vectors with 1-based categories (category 0 means "counter-example" to the chip, so classes are
+// shifted).
 struct ByteDataset {
   size_t samples = 0, dim = 0;
-  std::vector<uint8_t> x;      // samples x dim
-  std::vector<uint16_t> y;     // category per sample, >= 1
+  std::vector<uint8_t> x;   // samples x dim
+  std::vector<uint16_t> y;  // category per sample, >= 1
   const uint8_t* row(size_t i) const { return x.data() + i * dim; }
   ByteDataset subset(const std::vector<size_t>& rows) const;
 };
 
-// Per-feature min-max scaling to 0..255 fitted on `fit_rows` (the training fold only) and applied to all rows.
+// Per-feature min-max scaling to 0..255 fitted on `fit_rows` (the training fold only) and applied to all
+// rows.
 ByteDataset scale_to_bytes(const std::vector<double>& x, const std::vector<int>& labels, size_t features,
                            const std::vector<size_t>& fit_rows);
 
@@ -35,8 +37,12 @@ struct EvalReport {
   size_t committed = 0, degenerated = 0;
   size_t tested = 0, correct = 0, identified = 0, uncertain = 0, unknown = 0;
   double learn_seconds = 0, test_seconds = 0;
-  double accuracy() const { return tested ? double(correct) / double(tested) : 0; }  // unknown counts as wrong
-  double recognised_accuracy() const { return tested > unknown ? double(correct) / double(tested - unknown) : 0; }
+  double accuracy() const {
+    return tested ? double(correct) / double(tested) : 0;
+  }  // unknown counts as wrong
+  double recognised_accuracy() const {
+    return tested > unknown ? double(correct) / double(tested - unknown) : 0;
+  }
 };
 
 // One learning pass over `train` (in RBF mode, as the chip learns), then recognition of `test` in `mode` with
@@ -45,7 +51,8 @@ EvalReport train_and_test(Engine& engine, const ByteDataset& train, const ByteDa
                           size_t k, const std::function<void(size_t, size_t)>& progress = {});
 
 // Novelty score of a vector: min over participating neurons of distance / AIF. The chip answers "unknown"
-// exactly when the score is >= 1; scaling every AIF by s moves that threshold to s, which traces the ROC curve.
+// exactly when the score is >= 1; scaling every AIF by s moves that threshold to s, which traces the ROC
+// curve.
 double novelty_score(const Engine& engine, std::span<const uint8_t> vector);
 
 // Area under the ROC curve of `scores` for telling positives (true) from negatives; ties count one half.

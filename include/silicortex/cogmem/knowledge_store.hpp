@@ -1,7 +1,7 @@
 #pragma once
-// The neurons' knowledge as structure-of-arrays: prototypes in one contiguous, 64-byte aligned block (one row of
-// `stride()` bytes per neuron, zero padded, so SIMD kernels may load whole vectors up to the row end), and the
-// per-neuron registers NCR (context + norm), CAT (+ degenerated flag), AIF and MINIF in parallel arrays.
+// The neurons' knowledge as structure-of-arrays: prototypes in one contiguous, 64-byte aligned block (one row
+// of `stride()` bytes per neuron, zero padded, so SIMD kernels may load whole vectors up to the row end), and
+// the per-neuron registers NCR (context + norm), CAT (+ degenerated flag), AIF and MINIF in parallel arrays.
 // Only committed neurons are stored; neuron i has the chip identifier i + 1.
 #include <cstddef>
 #include <cstdint>
@@ -38,7 +38,8 @@ class KnowledgeStore {
   void clear();
   // Drops the rows as well (the SR-mode "clear memory" sequence).
   void clear_memory();
-  // Makes rows at least `row_bytes` wide (software mode grows rows to the longest vector seen); new bytes are 0.
+  // Makes rows at least `row_bytes` wide (software mode grows rows to the longest vector seen); new bytes are
+  // 0.
   void widen(uint32_t row_bytes);
 
   const uint8_t* prototypes() const { return rows_.get(); }

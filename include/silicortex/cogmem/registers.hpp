@@ -10,9 +10,24 @@
 namespace scx::cogmem {
 
 enum Register : uint8_t {
-  kNcr = 0x00, kComp = 0x01, kLcomp = 0x02, kIndexComp = 0x03, kDist = 0x03, kCat = 0x04, kAif = 0x05,
-  kMinif = 0x06, kMaxif = 0x07, kTestComp = 0x08, kTestCat = 0x09, kNid = 0x0A, kGcr = 0x0B, kResetChain = 0x0C,
-  kNsr = 0x0D, kPowerSave = 0x0E, kForget = 0x0F, kNcount = 0x0F,
+  kNcr = 0x00,
+  kComp = 0x01,
+  kLcomp = 0x02,
+  kIndexComp = 0x03,
+  kDist = 0x03,
+  kCat = 0x04,
+  kAif = 0x05,
+  kMinif = 0x06,
+  kMaxif = 0x07,
+  kTestComp = 0x08,
+  kTestCat = 0x09,
+  kNid = 0x0A,
+  kGcr = 0x0B,
+  kResetChain = 0x0C,
+  kNsr = 0x0D,
+  kPowerSave = 0x0E,
+  kForget = 0x0F,
+  kNcount = 0x0F,
 };
 constexpr uint16_t kNsrUncertain = 0x04, kNsrIdentified = 0x08, kNsrSrMode = 0x10, kNsrKnn = 0x20;
 constexpr uint16_t kNormBit = 0x80;
@@ -50,8 +65,8 @@ class RegisterInterface {
   std::vector<uint8_t> comps_;
   size_t index_ = 0, length_ = 0, broadcast_length_ = 0;
   Recognition last_;
-  size_t asked_ = 0;            // responses computed (k) for last_
-  size_t next_ = 0;             // next response DIST returns
+  size_t asked_ = 0;                 // responses computed (k) for last_
+  size_t next_ = 0;                  // next response DIST returns
   std::optional<Response> current_;  // chosen by the last DIST read
   bool responses_valid_ = false;
   // SR mode: the chain pointer and the ready-to-learn neuron staged until its CAT is written.

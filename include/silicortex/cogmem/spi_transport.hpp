@@ -1,7 +1,8 @@
 #pragma once
-// The SPI frame protocol of General Vision's NeuroShield / BrainCard libraries ("NeuroMem Smart"), served by a
-// RegisterInterface. One transfer() is one chip-select-low-to-high transaction, full duplex:
-//   MOSI: 0x01 (ID) | Addr3 = module | 0x80 if write | Addr2 | Addr1 | Addr0 = register | length (24-bit, words,
+// The SPI frame protocol of General Vision's NeuroShield / BrainCard libraries ("NeuroMem Smart"), served by
+// a RegisterInterface. One transfer() is one chip-select-low-to-high transaction, full duplex:
+//   MOSI: 0x01 (ID) | Addr3 = module | 0x80 if write | Addr2 | Addr1 | Addr0 = register | length (24-bit,
+//   words,
 //         MSB first) | length words of data, big-endian (writes) or dummy bytes (reads).
 //   MISO: zeros during the 8 header bytes, then the words read, big-endian.
 // A burst (length > 1) repeats the access on the same register: COMP bursts write or read successive

@@ -1,6 +1,6 @@
 #pragma once
-// A small persistent pool that splits an index range over a fixed set of threads. Owned by one engine (no global
-// pool); the calling thread takes the first slice, so a pool of one thread starts no thread at all.
+// A small persistent pool that splits an index range over a fixed set of threads. Owned by one engine (no
+// global pool); the calling thread takes the first slice, so a pool of one thread starts no thread at all.
 #include <condition_variable>
 #include <cstddef>
 #include <functional>

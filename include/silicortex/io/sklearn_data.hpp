@@ -16,7 +16,7 @@ struct TabularDataset {
   size_t classes() const;
 };
 
-std::filesystem::path default_sklearn_data_dir();  // .../dist-packages/sklearn/datasets/data
+std::filesystem::path default_sklearn_data_dir();         // .../dist-packages/sklearn/datasets/data
 const std::vector<std::string>& sklearn_dataset_names();  // iris, wine, breast-cancer, digits
 
 // Throws scx::Error for an unknown name, a missing package (saying to install python3-sklearn) or a bad file

@@ -1,5 +1,5 @@
-// SIMD L1 / Lsup kernels against the scalar reference on random vectors of every chip length, with random bytes
-// past the end (the kernels must mask them off).
+// SIMD L1 / Lsup kernels against the scalar reference on random vectors of every chip length, with random
+// bytes past the end (the kernels must mask them off).
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -30,7 +30,8 @@ TEST(CogmemDistance, SimdMatchesScalarForEveryLengthUpTo256) {
     for (int rep = 0; rep < 4; ++rep) {
       auto a = random_bytes(rng, padded), b = random_bytes(rng, padded);
       ASSERT_EQ(l1_distance(a.data(), b.data(), n), l1_distance_scalar(a.data(), b.data(), n)) << "n=" << n;
-      ASSERT_EQ(lsup_distance(a.data(), b.data(), n), lsup_distance_scalar(a.data(), b.data(), n)) << "n=" << n;
+      ASSERT_EQ(lsup_distance(a.data(), b.data(), n), lsup_distance_scalar(a.data(), b.data(), n))
+          << "n=" << n;
     }
   }
 }

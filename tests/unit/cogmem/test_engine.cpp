@@ -1,5 +1,5 @@
-// RCE learning, field shrinking, status codes and response order on hand-made 2-D examples whose outcomes follow
-// from the chip rules by hand, plus random cross-checks against a naive reference.
+// RCE learning, field shrinking, status codes and response order on hand-made 2-D examples whose outcomes
+// follow from the chip rules by hand, plus random cross-checks against a naive reference.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -53,8 +53,8 @@ TEST(CogmemEngine, RceCommitsShrinksAndDegenerates) {
   // Distance exactly equal to AIF does not fire (strict <): (10,20) is at 10 from neuron 1, 20 from neuron 2.
   EXPECT_EQ(e.recognize(V{10, 20}, 5).status, Status::kUnknown);
 
-  // (11,10) with category 2: neuron 1 (distance 1) and neuron 2 (distance 9) fire; d_min = 1. Neuron 2 has the
-  // taught category, so nothing commits; neuron 1 shrinks to 1 <= MINIF 2, so AIF = 2 and it degenerates.
+  // (11,10) with category 2: neuron 1 (distance 1) and neuron 2 (distance 9) fire; d_min = 1. Neuron 2 has
+  // the taught category, so nothing commits; neuron 1 shrinks to 1 <= MINIF 2, so AIF = 2 and it degenerates.
   auto o3 = e.learn(V{11, 10}, 2);
   EXPECT_FALSE(o3.committed);
   EXPECT_EQ(o3.shrunk, 1u);
@@ -92,7 +92,7 @@ TEST(CogmemEngine, NewNeuronFieldIsClampedBetweenMinifAndMaxif) {
   e.set_minif(4);
   e.learn(V{0, 0}, 1);
   EXPECT_EQ(e.store().aif(0), 30u);  // nothing fired: MAXIF
-  e.learn(V{1, 0}, 2);              // d_min = 1: clamp to MINIF 4, old neuron degenerates at its MINIF
+  e.learn(V{1, 0}, 2);               // d_min = 1: clamp to MINIF 4, old neuron degenerates at its MINIF
   EXPECT_EQ(e.store().aif(1), 4u);
   EXPECT_EQ(e.store().minif(1), 4u);
   EXPECT_TRUE(e.store().degenerated(0));
@@ -187,8 +187,8 @@ std::vector<Response> reference_responses(const Engine& e, const V& q, bool knn)
     if (e.context() != 0 && s.context(i) != e.context()) continue;
     const uint32_t d = distance_scalar(s.norm(i), q.data(), s.prototype(i), q.size());
     if (!knn && d >= s.aif(i)) continue;
-    auto [it, fresh] = by_key.try_emplace({d, s.category(i)}, Response{d, s.category(i), s.degenerated(i),
-                                                                      static_cast<uint32_t>(i + 1)});
+    auto [it, fresh] = by_key.try_emplace(
+        {d, s.category(i)}, Response{d, s.category(i), s.degenerated(i), static_cast<uint32_t>(i + 1)});
     if (!fresh) {
       it->second.neuron_id &= static_cast<uint32_t>(i + 1);
       it->second.degenerated = it->second.degenerated && s.degenerated(i);
@@ -226,7 +226,9 @@ TEST(CogmemEngine, RecognitionMatchesNaiveReferenceSingleAndBatched) {
         auto ref = reference_responses(e, v, c == Classifier::kKnn);
         std::set<uint16_t> cats;
         for (auto& r : ref) cats.insert(r.category);
-        const Status want = ref.empty() ? Status::kUnknown : cats.size() == 1 ? Status::kIdentified : Status::kUncertain;
+        const Status want = ref.empty()        ? Status::kUnknown
+                            : cats.size() == 1 ? Status::kIdentified
+                                               : Status::kUncertain;
         if (ref.size() > 8) ref.resize(8);
         auto single = e.recognize(v, 8);
         ASSERT_EQ(single.responses, ref) << "query " << q;

@@ -1,6 +1,6 @@
 // The register map and the SPI frame transport, driven by the access sequences of GV's NeuroShield client
-// library (begin / count / clear, learn, classify with K responses, read and write neurons in SR mode), compared
-// with the engine's own API.
+// library (begin / count / clear, learn, classify with K responses, read and write neurons in SR mode),
+// compared with the engine's own API.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -49,7 +49,8 @@ struct Client {
     spi.write(kNm, kCat, cat);
     return spi.read(kNm, kNcount);
   }
-  int classify(std::vector<int> v, int k, std::vector<int>& dist, std::vector<int>& cat, std::vector<int>& nid) {
+  int classify(std::vector<int> v, int k, std::vector<int>& dist, std::vector<int>& cat,
+               std::vector<int>& nid) {
     broadcast(std::move(v));
     int found = 0;
     dist.assign(k, 0);
@@ -202,7 +203,8 @@ TEST(CogmemRegisters, BadAccessesAreClearErrors) {
   std::vector<int> long_vector(257, 1);
   EXPECT_THROW(r.client.broadcast(long_vector), Error);
   EXPECT_THROW(r.spi.read(5, kCat), Error);  // unknown module
-  EXPECT_THROW(r.transport.transfer(std::vector<uint8_t>{1, 1, 0, 0, 4, 0, 0, 2, 0, 0}), Error);  // short burst
+  EXPECT_THROW(r.transport.transfer(std::vector<uint8_t>{1, 1, 0, 0, 4, 0, 0, 2, 0, 0}),
+               Error);  // short burst
   EXPECT_THROW(r.transport.transfer(std::vector<uint8_t>{1, 1, 0}), Error);
 }
 

@@ -25,7 +25,8 @@ fs::path temp_dir() {
 
 std::vector<uint8_t> idx_bytes(std::vector<uint32_t> dims, size_t data_bytes) {
   std::vector<uint8_t> b{0, 0, 0x08, static_cast<uint8_t>(dims.size())};
-  for (uint32_t d : dims) b.insert(b.end(), {uint8_t(d >> 24), uint8_t(d >> 16), uint8_t(d >> 8), uint8_t(d)});
+  for (uint32_t d : dims)
+    b.insert(b.end(), {uint8_t(d >> 24), uint8_t(d >> 16), uint8_t(d >> 8), uint8_t(d)});
   for (size_t i = 0; i < data_bytes; ++i) b.push_back(static_cast<uint8_t>(i * 7));
   return b;
 }
@@ -99,7 +100,8 @@ TEST(IoIdx, FashionMnistFromDebianPackage) {
 }
 
 TEST(IoSklearnData, BundledSetsHaveTheirDocumentedShapes) {
-  if (!fs::exists(default_sklearn_data_dir() / "iris.csv")) GTEST_SKIP() << "python3-sklearn is not installed";
+  if (!fs::exists(default_sklearn_data_dir() / "iris.csv"))
+    GTEST_SKIP() << "python3-sklearn is not installed";
   struct Want {
     const char* name;
     size_t samples, features, classes;
