@@ -39,7 +39,8 @@ void register_plot(CLI::App& root) {
       "At least one of --raster, --rates, --traces is required. Times are in ms; the window is\n"
       "[--t-start, --t-stop), by default the whole run. Each figure is written atomically.\n"
       "Example: silicortex plot run.h5 --raster raster.svg --rates rates.svg --bin-ms 10");
-  cmd->add_option("recording", args->input, "HDF5 recording written by `silicortex run` (run.h5)")->required();
+  cmd->add_option("recording", args->input, "HDF5 recording written by `silicortex run` (run.h5)")
+      ->required();
   cmd->add_option("--raster", args->raster,
                   "Spike raster SVG: time vs neuron, one colour per population (above 200000 spikes in the "
                   "window, every k-th spike is drawn and the figure says so)");
@@ -50,7 +51,8 @@ void register_plot(CLI::App& root) {
   cmd->add_option("--t-start", args->opt.t_start_ms, "Start of the time window in ms")->capture_default_str();
   cmd->add_option("--t-stop", args->opt.t_stop_ms, "End of the time window in ms (-1: end of the run)")
       ->capture_default_str();
-  cmd->add_option("--bin-ms", args->opt.bin_ms, "Bin width of the rate histogram in ms")->capture_default_str();
+  cmd->add_option("--bin-ms", args->opt.bin_ms, "Bin width of the rate histogram in ms")
+      ->capture_default_str();
   cmd->add_option("--max-neurons", args->opt.max_neurons,
                   "Raster: draw neurons 0..N-1 of each population; traces: at most N neurons per panel "
                   "(0: all for the raster, 10 for traces)")

@@ -7,9 +7,11 @@
 namespace scx::io {
 namespace {
 
-constexpr hsize_t kChunkElems = hsize_t{1} << 16;  // 256-512 KiB chunks: cheap partial reads, good compression
-constexpr hsize_t kCompressMinElems = 4096;       // smaller datasets stay contiguous and uncompressed
-constexpr unsigned kDeflateLevel = 1;             // fast; spike data compresses well even at level 1
+// Chunks of 256-512 KiB: cheap partial reads, good compression. Smaller datasets stay contiguous and
+// uncompressed. Deflate level 1 is fast, and spike data compresses well even at that level.
+constexpr hsize_t kChunkElems = 65536;
+constexpr hsize_t kCompressMinElems = 4096;
+constexpr unsigned kDeflateLevel = 1;
 
 // The innermost message on HDF5's error stack, e.g. "truncated file: eof = ...", as " (message)".
 std::string h5_detail() {
@@ -31,8 +33,8 @@ H5Handle vlen_string_type() {
   return t;
 }
 
-// Reads `n` strings of on-disk type `file_type` (variable- or fixed-length); `read(mem_type, buffer)` performs
-// the H5Aread/H5Dread. Returns false when the read fails.
+// Reads `n` strings of on-disk type `file_type` (variable- or fixed-length); `read(mem_type, buffer)`
+// performs the H5Aread/H5Dread. Returns false when the read fails.
 template <class ReadFn>
 bool read_strings(hid_t file_type, size_t n, std::vector<std::string>& out, ReadFn read) {
   out.assign(n, {});
@@ -60,21 +62,28 @@ bool read_strings(hid_t file_type, size_t n, std::vector<std::string>& out, Read
 
 }  // namespace
 
+// ---- shared ----
+
+H5Group H5File::root() const {
+  H5Group g{H5Handle(H5Gopen2(file_.get(), "/", H5P_DEFAULT), H5Gclose), "/"};
+  if (!g.handle.valid()) fail("/", "cannot open root group" + h5_detail());
+  return g;
+}
+
+void H5File::fail(const std::string& object, const std::string& what) const {
+  throw_error_at(label_, 0, 0, object, what);
+}
+
 // ---- writer ----
 
-H5Writer::H5Writer(const std::filesystem::path& write_to, std::string file_label) : label_(std::move(file_label)) {
+H5Writer::H5Writer(const std::filesystem::path& write_to, std::string file_label)
+    : H5File(std::move(file_label)) {
   const auto dir = write_to.parent_path();
   std::error_code ec;
   if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
     fail("", "cannot write: directory " + dir.string() + " does not exist");
   file_ = H5Handle(H5Fcreate(write_to.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
   if (!file_.valid()) fail("", "cannot create HDF5 file" + h5_detail());
-}
-
-H5Group H5Writer::root() const {
-  H5Group g{H5Handle(H5Gopen2(file_.get(), "/", H5P_DEFAULT), H5Gclose), "/"};
-  if (!g.handle.valid()) fail("/", "cannot open root group" + h5_detail());
-  return g;
 }
 
 H5Group H5Writer::group(const H5Group& parent, const std::string& name) const {
@@ -88,8 +97,10 @@ H5Group H5Writer::group(const H5Group& parent, const std::string& name) const {
 void H5Writer::write_attr(const H5Group& obj, const std::string& name, hid_t mem, hid_t file,
                           const void* v) const {
   H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Handle a(H5Acreate2(obj.handle.get(), name.c_str(), file, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  if (!a.valid() || H5Awrite(a.get(), mem, v) < 0) fail(obj.path, "cannot write attribute " + name + h5_detail());
+  H5Handle a(H5Acreate2(obj.handle.get(), name.c_str(), file, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+             H5Aclose);
+  if (!a.valid() || H5Awrite(a.get(), mem, v) < 0)
+    fail(obj.path, "cannot write attribute " + name + h5_detail());
 }
 
 void H5Writer::attr(const H5Group& obj, const std::string& name, const std::string& value) const {
@@ -98,7 +109,8 @@ void H5Writer::attr(const H5Group& obj, const std::string& name, const std::stri
   write_attr(obj, name, type.get(), type.get(), &p);
 }
 
-void H5Writer::attr(const H5Group& obj, const std::string& name, const std::vector<std::string>& values) const {
+void H5Writer::attr(const H5Group& obj, const std::string& name,
+                    const std::vector<std::string>& values) const {
   H5Handle type = vlen_string_type();
   const hsize_t n = values.size();
   H5Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
@@ -129,9 +141,9 @@ void H5Writer::write_dataset(const H5Group& parent, const std::string& name, hid
       H5Pset_deflate(dcpl.get(), kDeflateLevel);
     }
   }
-  H5Handle ds(H5Dcreate2(parent.handle.get(), name.c_str(), file, space.get(), H5P_DEFAULT, dcpl.get(),
-                         H5P_DEFAULT),
-              H5Dclose);
+  H5Handle ds(
+      H5Dcreate2(parent.handle.get(), name.c_str(), file, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+      H5Dclose);
   if (!ds.valid()) fail(object, "cannot create dataset" + h5_detail());
   if (total > 0 && H5Dwrite(ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     fail(object, "cannot write dataset" + h5_detail());
@@ -153,25 +165,15 @@ void H5Writer::close() {
   if (!file_.close()) fail("", "cannot finish writing the file" + h5_detail());
 }
 
-void H5Writer::fail(const std::string& object, const std::string& what) const {
-  throw_error_at(label_, 0, 0, object, what);
-}
-
 // ---- reader ----
 
-H5Reader::H5Reader(const std::filesystem::path& path) : label_(path.string()) {
+H5Reader::H5Reader(const std::filesystem::path& path) : H5File(path.string()) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) fail("", "no such file");
   if (std::filesystem::is_directory(path, ec)) fail("", "is a directory, not an HDF5 file");
   if (H5Fis_hdf5(path.c_str()) <= 0) fail("", "not an HDF5 file");
   file_ = H5Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file_.valid()) fail("", "cannot open: truncated or damaged HDF5 file" + h5_detail());
-}
-
-H5Group H5Reader::root() const {
-  H5Group g{H5Handle(H5Gopen2(file_.get(), "/", H5P_DEFAULT), H5Gclose), "/"};
-  if (!g.handle.valid()) fail("/", "cannot open root group" + h5_detail());
-  return g;
 }
 
 bool H5Reader::has(const H5Group& parent, const std::string& name) const {
@@ -261,10 +263,6 @@ std::string H5Reader::string_dataset(const H5Group& parent, const std::string& n
       }))
     fail(object, "cannot read dataset" + h5_detail());
   return out[0];
-}
-
-void H5Reader::fail(const std::string& object, const std::string& what) const {
-  throw_error_at(label_, 0, 0, object, what);
 }
 
 }  // namespace scx::io

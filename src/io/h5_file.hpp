@@ -20,40 +20,61 @@ struct H5Group {
 };
 
 // HDF5 memory and on-disk (little-endian, fixed width) types of the numbers we store.
-template <class T> struct H5Types;
-template <> struct H5Types<double> {
+template <class T>
+struct H5Types;
+template <>
+struct H5Types<double> {
   static hid_t mem() { return H5T_NATIVE_DOUBLE; }
   static hid_t file() { return H5T_IEEE_F64LE; }
 };
-template <> struct H5Types<float> {
+template <>
+struct H5Types<float> {
   static hid_t mem() { return H5T_NATIVE_FLOAT; }
   static hid_t file() { return H5T_IEEE_F32LE; }
 };
-template <> struct H5Types<uint8_t> {
+template <>
+struct H5Types<uint8_t> {
   static hid_t mem() { return H5T_NATIVE_UINT8; }
   static hid_t file() { return H5T_STD_U8LE; }
 };
-template <> struct H5Types<uint32_t> {
+template <>
+struct H5Types<uint32_t> {
   static hid_t mem() { return H5T_NATIVE_UINT32; }
   static hid_t file() { return H5T_STD_U32LE; }
 };
-template <> struct H5Types<uint64_t> {
+template <>
+struct H5Types<uint64_t> {
   static hid_t mem() { return H5T_NATIVE_UINT64; }
   static hid_t file() { return H5T_STD_U64LE; }
 };
 
-class H5Writer {
+// Numbers stored as scalar attributes (bool is stored as uint8 0/1).
+template <class T>
+concept H5Number = std::is_arithmetic_v<T>;
+
+// What reading and writing share: the open file, its name for errors, and silenced HDF5 error printing.
+class H5File {
+ public:
+  H5Group root() const;
+  [[noreturn]] void fail(const std::string& object, const std::string& what) const;
+
+ protected:
+  explicit H5File(std::string file_label) : label_(std::move(file_label)) {}
+  H5ErrorSilencer silencer_;  // first member: active before the file opens, restored after it closes
+  std::string label_;
+  H5Handle file_;
+};
+
+class H5Writer : public H5File {
  public:
   // Creates (truncates) the file at `write_to`; `file_label` is the name errors use (the final path when
   // writing to a temporary one).
   H5Writer(const std::filesystem::path& write_to, std::string file_label);
-  H5Group root() const;
   H5Group group(const H5Group& parent, const std::string& name) const;
 
   void attr(const H5Group& obj, const std::string& name, const std::string& value) const;
   void attr(const H5Group& obj, const std::string& name, const std::vector<std::string>& values) const;
-  template <class T>
-    requires std::is_arithmetic_v<T>
+  template <H5Number T>
   void attr(const H5Group& obj, const std::string& name, T value) const {
     using Stored = std::conditional_t<std::is_same_v<T, bool>, uint8_t, T>;
     const Stored v = static_cast<Stored>(value);
@@ -69,29 +90,23 @@ class H5Writer {
   void string_dataset(const H5Group& parent, const std::string& name, const std::string& text) const;
 
   void close();  // flushes everything to disk; throws when that fails
-  [[noreturn]] void fail(const std::string& object, const std::string& what) const;
 
  private:
   void write_attr(const H5Group& obj, const std::string& name, hid_t mem, hid_t file, const void* v) const;
   void write_dataset(const H5Group& parent, const std::string& name, hid_t mem, hid_t file, const void* data,
                      size_t count, const std::vector<hsize_t>& dims) const;
-  H5ErrorSilencer silencer_;
-  std::string label_;
-  H5Handle file_;
 };
 
-class H5Reader {
+class H5Reader : public H5File {
  public:
   // Opens read-only; a missing, non-HDF5, truncated or damaged file throws an scx::Error naming it.
   explicit H5Reader(const std::filesystem::path& path);
-  H5Group root() const;
   bool has(const H5Group& parent, const std::string& name) const;
   H5Group group(const H5Group& parent, const std::string& name) const;  // throws when missing
 
   std::string attr_string(const H5Group& obj, const std::string& name) const;
   std::vector<std::string> attr_strings(const H5Group& obj, const std::string& name) const;
-  template <class T>
-    requires std::is_arithmetic_v<T>
+  template <H5Number T>
   T attr(const H5Group& obj, const std::string& name) const {
     using Stored = std::conditional_t<std::is_same_v<T, bool>, uint8_t, T>;
     Stored v{};
@@ -117,17 +132,12 @@ class H5Reader {
   }
   std::string string_dataset(const H5Group& parent, const std::string& name) const;
 
-  [[noreturn]] void fail(const std::string& object, const std::string& what) const;
-
  private:
   H5Handle open_attr(const H5Group& obj, const std::string& name) const;
   void read_attr(const H5Group& obj, const std::string& name, hid_t mem, void* v) const;
   H5Handle open_dataset(const H5Group& parent, const std::string& name, int rank,
                         std::vector<hsize_t>& dims) const;
   void read_dataset(const H5Handle& ds, const std::string& object, hid_t mem, void* out, hsize_t n) const;
-  H5ErrorSilencer silencer_;
-  std::string label_;
-  H5Handle file_;
 };
 
 }  // namespace scx::io

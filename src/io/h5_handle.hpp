@@ -1,7 +1,7 @@
 #pragma once
 // RAII ownership of an HDF5 identifier (file, group, dataset, attribute, dataspace, datatype, property list):
-// the matching H5?close runs exactly once, also when an exception unwinds. Private to scx_io, which alone sees
-// the HDF5 headers.
+// the matching H5?close runs exactly once, also when an exception unwinds. Private to scx_io, which alone
+// sees the HDF5 headers.
 #include <hdf5.h>
 
 #include <utility>

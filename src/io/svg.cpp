@@ -13,11 +13,21 @@ std::string escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n') out += c;
     }
@@ -84,8 +94,8 @@ void Figure::line(double x1, double y1, double x2, double y2, std::string_view s
 }
 
 void Figure::rect(double x, double y, double w, double h, std::string_view fill, std::string_view extra) {
-  body_ += "<rect x=\"" + num(x) + "\" y=\"" + num(y) + "\" width=\"" + num(std::max(w, 0.0)) + "\" height=\"" +
-           num(std::max(h, 0.0)) + "\" fill=\"" + escape(fill) + "\"";
+  body_ += "<rect x=\"" + num(x) + "\" y=\"" + num(y) + "\" width=\"" + num(std::max(w, 0.0)) +
+           "\" height=\"" + num(std::max(h, 0.0)) + "\" fill=\"" + escape(fill) + "\"";
   if (!extra.empty()) (body_ += ' ') += extra;
   body_ += "/>\n";
 }
@@ -132,12 +142,12 @@ void Axes::draw(Figure& fig, std::string_view xlabel, std::string_view ylabel, s
   if (!title.empty()) fig.text(box_.x, box_.y - 6, title, R"(font-weight="bold")");
 }
 
-void Axes::polyline(Figure& fig, std::span<const double> xs, std::span<const double> ys, std::string_view stroke,
-                    double width) const {
+void Axes::polyline(Figure& fig, std::span<const double> xs, std::span<const double> ys,
+                    std::string_view stroke, double width) const {
   if (xs.empty()) return;
   std::string& out = fig.body();
-  out += "<polyline fill=\"none\" stroke=\"" + escape(stroke) + "\" stroke-width=\"" + fmt::format("{:g}", width) +
-         "\" points=\"";
+  out += "<polyline fill=\"none\" stroke=\"" + escape(stroke) + "\" stroke-width=\"" +
+         fmt::format("{:g}", width) + "\" points=\"";
   for (size_t i = 0; i < xs.size() && i < ys.size(); ++i) {
     if (i > 0) out += ' ';
     append_num(out, px(xs[i]));

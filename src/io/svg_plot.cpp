@@ -43,7 +43,9 @@ Window time_window(const sim::RunResult& run, const PlotOptions& opt) {
   return {t0, end};
 }
 
-bool has_spike_times(const sim::PopulationSpikes& p) { return p.recorded || !p.times_ms.empty(); }
+bool has_spike_times(const sim::PopulationSpikes& p) {
+  return p.recorded || !p.times_ms.empty();
+}
 
 std::string figure_title(const sim::RunResult& run, const std::string& what) {
   return run.meta.model_name.empty() ? what : run.meta.model_name + ": " + what;
@@ -82,7 +84,8 @@ std::string svg_raster(const sim::RunResult& run, const PlotOptions& opt) {
   svg::Figure fig(kWidth, 540);
   fig.title(figure_title(run, "spike raster"));
   const svg::Box box{kLeft, kTop, kWidth - kLeft - kRight, fig.height() - kTop - kBottom};
-  const svg::Axes ax(box, win.t0, win.t1, static_cast<double>(std::max<uint64_t>(rows, 1)), 0);  // row 0 on top
+  const svg::Axes ax(box, win.t0, win.t1, static_cast<double>(std::max<uint64_t>(rows, 1)),
+                     0);  // row 0 on top
   const double row_px = box.h / static_cast<double>(std::max<uint64_t>(rows, 1));
   const double mark_px = std::clamp(row_px * 0.8, 0.6, 8.0);
 
@@ -95,9 +98,10 @@ std::string svg_raster(const sim::RunResult& run, const PlotOptions& opt) {
     const double bottom = ax.py(static_cast<double>(b.offset + b.rows));
     fig.rect(box.x, top, box.w, bottom - top, col, R"(fill-opacity="0.06")");
     if (b.offset > 0) fig.line(box.x, top, box.x + box.w, top, "#999", 0.5);
-    const std::string neurons = b.rows < p.size ? fmt::format("{} of {}", b.rows, p.size) : std::to_string(p.size);
-    legend.emplace_back(fmt::format("{} ({} neurons, {:.1f} Hz)", p.population, neurons, run.mean_rate_hz(b.pop)),
-                        col);
+    const std::string neurons =
+        b.rows < p.size ? fmt::format("{} of {}", b.rows, p.size) : std::to_string(p.size);
+    legend.emplace_back(
+        fmt::format("{} ({} neurons, {:.1f} Hz)", p.population, neurons, run.mean_rate_hz(b.pop)), col);
 
     // One path per population, one short vertical stroke ("M x y v h") per spike.
     std::string& out = fig.body();
@@ -126,12 +130,14 @@ std::string svg_raster(const sim::RunResult& run, const PlotOptions& opt) {
 
 RateHistogram rate_histogram(const sim::RunResult& run, const PlotOptions& opt) {
   if (!(opt.bin_ms > 0) || !std::isfinite(opt.bin_ms))
-    throw Error(fmt::format("rate histogram: bin width must be a positive number of ms (got {})", opt.bin_ms));
+    throw Error(
+        fmt::format("rate histogram: bin width must be a positive number of ms (got {})", opt.bin_ms));
   const Window win = time_window(run, opt);
   const double bins_real = std::ceil((win.t1 - win.t0) / opt.bin_ms - 1e-9);
   if (bins_real > static_cast<double>(kMaxBins))
-    throw Error(fmt::format("rate histogram: {:.0f} bins of {} ms in the window (at most {}); use a larger bin",
-                            bins_real, opt.bin_ms, kMaxBins));
+    throw Error(
+        fmt::format("rate histogram: {:.0f} bins of {} ms in the window (at most {}); use a larger bin",
+                    bins_real, opt.bin_ms, kMaxBins));
   const size_t bins = std::max<size_t>(static_cast<size_t>(bins_real), 1);
   RateHistogram h;
   for (size_t b = 0; b < bins; ++b) h.edges_ms.push_back(win.t0 + static_cast<double>(b) * opt.bin_ms);
@@ -246,7 +252,8 @@ std::string svg_traces(const sim::RunResult& run, const PlotOptions& opt) {
       }
     if (lo > hi) lo = 0, hi = 1;
     const double pad = (hi - lo) * 0.05;
-    const svg::Box box{kLeft, kTop + 18 + kPanel * static_cast<double>(i), kWidth - kLeft - kRight, kPanel - 60};
+    const svg::Box box{kLeft, kTop + 18 + kPanel * static_cast<double>(i), kWidth - kLeft - kRight,
+                       kPanel - 60};
     const svg::Axes ax(box, win.t0, win.t1, lo - pad, hi + pad);
     std::vector<std::pair<std::string, std::string>> legend;
     for (size_t j = 0; j < k; ++j) {

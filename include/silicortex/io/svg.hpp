@@ -12,7 +12,8 @@ namespace scx::io::svg {
 // Escapes text for use inside an element or a quoted attribute; drops control characters XML cannot hold.
 std::string escape(std::string_view text);
 
-// Appends a coordinate with one decimal ("12.5", "3", "-0.4"): enough for screen pixels, compact for big paths.
+// Appends a coordinate with one decimal ("12.5", "3", "-0.4"): enough for screen pixels, compact for big
+// paths.
 void append_num(std::string& out, double v);
 std::string num(double v);
 

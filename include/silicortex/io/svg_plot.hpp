@@ -18,9 +18,9 @@ struct PlotOptions {
 // Firing rate of each population with recorded spikes, in bins of bin_ms over the window [t_start, t_stop)
 // (the last bin may be shorter): rates_hz[p][b] = spikes in bin b / (population size * bin width in s).
 struct RateHistogram {
-  std::vector<double> edges_ms;                // bins + 1 edges
-  std::vector<std::string> populations;        // recorded populations, in network order
-  std::vector<std::vector<double>> rates_hz;   // [population][bin]
+  std::vector<double> edges_ms;               // bins + 1 edges
+  std::vector<std::string> populations;       // recorded populations, in network order
+  std::vector<std::vector<double>> rates_hz;  // [population][bin]
 };
 RateHistogram rate_histogram(const sim::RunResult& run, const PlotOptions& opt = {});
 

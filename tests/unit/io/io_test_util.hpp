@@ -21,8 +21,8 @@ class TempDir {
  public:
   TempDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() /
-            ("scx_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" + std::to_string(::getpid()));
+    path_ = fs::temp_directory_path() / ("scx_" + std::string(info->test_suite_name()) + "_" + info->name() +
+                                         "_" + std::to_string(::getpid()));
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -59,7 +59,8 @@ inline int shell(const std::string& cmd) {
 }
 
 inline bool have_python_module(const std::string& module) {
-  return fs::exists("/usr/bin/python3") && shell("/usr/bin/python3 -c 'import " + module + "' 2>/dev/null") == 0;
+  return fs::exists("/usr/bin/python3") &&
+         shell("/usr/bin/python3 -c 'import " + module + "' 2>/dev/null") == 0;
 }
 
 // Three populations (one whose spike times were not recorded), two traces (one empty) and full metadata.

@@ -8,16 +8,19 @@
 namespace scx::io {
 namespace {
 
-std::string plot_cmd(const std::string& args) { return std::string(SCX_CLI_PATH) + " plot " + args + " 2>/dev/null"; }
+std::string plot_cmd(const std::string& args) {
+  return std::string(SCX_CLI_PATH) + " plot " + args + " 2>/dev/null";
+}
 
 TEST(PlotCli, WritesTheRequestedFigures) {
   testing::TempDir dir;
   const auto rec = dir / "run.h5";
   write_run_h5(rec, testing::sample_run());
   const auto raster = dir / "raster.svg", rates = dir / "rates.svg", traces = dir / "traces.svg";
-  ASSERT_EQ(testing::shell(plot_cmd(rec.string() + " --raster " + raster.string() + " --rates " + rates.string() +
-                                    " --traces " + traces.string() + " --bin-ms 10 --t-stop 80 >/dev/null")),
-            0);
+  ASSERT_EQ(
+      testing::shell(plot_cmd(rec.string() + " --raster " + raster.string() + " --rates " + rates.string() +
+                              " --traces " + traces.string() + " --bin-ms 10 --t-stop 80 >/dev/null")),
+      0);
   for (const auto& p : {raster, rates, traces}) {
     ASSERT_TRUE(std::filesystem::exists(p)) << p;
     EXPECT_EQ(testing::tag_balance_error(testing::read_file(p)), "") << p;
@@ -33,7 +36,8 @@ TEST(PlotCli, FailuresExitNonZeroAndWriteNothing) {
   EXPECT_NE(testing::shell(plot_cmd((dir / "bad.h5").string() + " --raster " + out.string())), 0);
   write_run_h5(dir / "run.h5", testing::sample_run());
   EXPECT_NE(testing::shell(plot_cmd((dir / "run.h5").string())), 0);  // no output requested
-  EXPECT_NE(testing::shell(plot_cmd((dir / "run.h5").string() + " --rates " + out.string() + " --bin-ms 0")), 0);
+  EXPECT_NE(testing::shell(plot_cmd((dir / "run.h5").string() + " --rates " + out.string() + " --bin-ms 0")),
+            0);
   EXPECT_FALSE(std::filesystem::exists(out));
   EXPECT_EQ(dir.entries(), 2u);  // bad.h5 and run.h5 only
 }

@@ -164,8 +164,8 @@ void delete_object(const std::filesystem::path& p, const char* object) {
 
 TEST(Recording, MissingObjectsAreNamed) {
   TempDir dir;
-  for (const char* object : {"/spikes/inh/neurons", "/traces/1/values", "/meta/model_source", "/spikes/exc",
-                             "/traces"}) {
+  for (const char* object :
+       {"/spikes/inh/neurons", "/traces/1/values", "/meta/model_source", "/spikes/exc", "/traces"}) {
     SCOPED_TRACE(object);
     write_run_h5(dir / "run.h5", testing::sample_run());
     delete_object(dir / "run.h5", object);
@@ -208,7 +208,8 @@ assert v['values'][10, 2] == np.float32(-65.0) + np.float32(0.01) * np.float32(3
 assert f['traces/1/values'].shape == (0, 1)
 print('ok')
 )");
-  EXPECT_EQ(testing::shell("/usr/bin/python3 " + (dir / "check.py").string() + " " + (dir / "run.h5").string()), 0);
+  EXPECT_EQ(
+      testing::shell("/usr/bin/python3 " + (dir / "check.py").string() + " " + (dir / "run.h5").string()), 0);
 }
 
 }  // namespace

@@ -17,7 +17,8 @@ TEST(Svg, NiceTicksAreRoundAndCoverTheRange) {
   EXPECT_THAT(labels(nice_ticks(0, 100)), ::testing::ElementsAre("0", "20", "40", "60", "80", "100"));
   EXPECT_THAT(labels(nice_ticks(0, 1, 5)), ::testing::ElementsAre("0.0", "0.2", "0.4", "0.6", "0.8", "1.0"));
   EXPECT_THAT(labels(nice_ticks(-70, -50, 4)), ::testing::ElementsAre("-70", "-65", "-60", "-55", "-50"));
-  EXPECT_THAT(labels(nice_ticks(1000, 0, 4)), ::testing::ElementsAre("0", "200", "400", "600", "800", "1000"));
+  EXPECT_THAT(labels(nice_ticks(1000, 0, 4)),
+              ::testing::ElementsAre("0", "200", "400", "600", "800", "1000"));
   for (auto [lo, hi] : {std::pair{0.013, 0.987}, {3.0, 1e7}, {-1e-6, 2e-6}, {12.5, 12.75}}) {
     const auto t = nice_ticks(lo, hi);
     ASSERT_GE(t.size(), 3u) << lo << " " << hi;
@@ -31,7 +32,9 @@ TEST(Svg, NiceTicksAreRoundAndCoverTheRange) {
 
 TEST(Svg, EscapeAndNumbers) {
   EXPECT_EQ(escape("a<b & \"c\" 'd'>"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;");
-  EXPECT_EQ(escape(std::string("bell\x07" "end")), "bellend");
+  EXPECT_EQ(escape(std::string("bell\x07"
+                               "end")),
+            "bellend");
   EXPECT_EQ(num(12.0), "12");
   EXPECT_EQ(num(12.34), "12.3");
   EXPECT_EQ(num(-0.04), "0");
@@ -60,7 +63,8 @@ TEST(Svg, FigureIsWellFormed) {
   const std::string s = fig.str();
   EXPECT_EQ(testing::tag_balance_error(s), "");
   EXPECT_THAT(s, ::testing::HasSubstr("a &lt;title&gt; &amp; more"));
-  EXPECT_EQ(testing::attribute_values(s, "<polyline", "points"), std::vector<std::string>{"40,150 80,90 120,30"});
+  EXPECT_EQ(testing::attribute_values(s, "<polyline", "points"),
+            std::vector<std::string>{"40,150 80,90 120,30"});
 }
 
 TEST(Svg, TagBalanceCheckerCatchesErrors) {

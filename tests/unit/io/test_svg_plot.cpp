@@ -12,8 +12,8 @@
 namespace scx::io {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::attribute_values;
+using ::testing::HasSubstr;
 
 void expect_well_formed(const std::string& svg, const std::string& name) {
   EXPECT_EQ(testing::tag_balance_error(svg), "") << name;
@@ -23,7 +23,9 @@ void expect_well_formed(const std::string& svg, const std::string& name) {
   EXPECT_EQ(testing::python_xml_parse(dir / "fig.svg"), 0) << name;
 }
 
-size_t count_marks(const std::string& d) { return static_cast<size_t>(std::count(d.begin(), d.end(), 'M')); }
+size_t count_marks(const std::string& d) {
+  return static_cast<size_t>(std::count(d.begin(), d.end(), 'M'));
+}
 
 // Spike marks per population, from the raster's <path class="spikes" data-population=...> elements.
 std::map<std::string, size_t> raster_marks(const std::string& svg) {
@@ -113,7 +115,8 @@ TEST(SvgPlot, RasterThinsLargeInputsAndSaysSo) {
 sim::RunResult rate_run() {
   sim::RunResult run;
   run.meta.duration_ms = 12.5;
-  run.spikes.push_back({"a", 4, {0.5, 1.0, 4.99, 5.0, 7.0, 9.99, 10.0, 12.0}, {0, 1, 2, 3, 0, 1, 2, 3}, 8, true});
+  run.spikes.push_back(
+      {"a", 4, {0.5, 1.0, 4.99, 5.0, 7.0, 9.99, 10.0, 12.0}, {0, 1, 2, 3, 0, 1, 2, 3}, 8, true});
   run.spikes.push_back({"b", 2, {0.0, 12.4999}, {0, 1}, 2, true});
   run.spikes.push_back({"c", 5, {}, {}, 0, false});
   return run;

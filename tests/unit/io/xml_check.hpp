@@ -27,9 +27,12 @@ inline std::string tag_balance_error(const std::string& xml) {
     size_t j = i + 1;
     char quote = 0;
     for (; j < xml.size() && (quote || xml[j] != '>'); ++j) {
-      if (quote && xml[j] == quote) quote = 0;
-      else if (!quote && (xml[j] == '"' || xml[j] == '\'')) quote = xml[j];
-      else if (!quote && xml[j] == '<') return "'<' inside a tag at " + std::to_string(j);
+      if (quote && xml[j] == quote)
+        quote = 0;
+      else if (!quote && (xml[j] == '"' || xml[j] == '\''))
+        quote = xml[j];
+      else if (!quote && xml[j] == '<')
+        return "'<' inside a tag at " + std::to_string(j);
     }
     if (j >= xml.size()) return "unterminated tag at " + std::to_string(i);
     const std::string tag = xml.substr(i + 1, j - i - 1);
