@@ -10,7 +10,6 @@ initial transient included, exactly as bench/brian2_networks.py and `silicortex 
 """
 import argparse
 import datetime
-import json
 import os
 import statistics
 import sys
