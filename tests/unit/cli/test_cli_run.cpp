@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 #include "cli_runner.hpp"
 
 namespace scx::test {
@@ -97,6 +99,31 @@ TEST(CliBench, LastLineIsTheFigure) {
   EXPECT_EQ(last.find('\n'), last.size() - 1) << "events_per_s is the last line";
   EXPECT_GT(std::stod(last.substr(13)), 0.0);
   EXPECT_THAT(r.output, HasSubstr("rate_hz[exc]="));
+}
+
+}  // namespace
+}  // namespace scx::test
+
+namespace scx::test {
+namespace {
+
+TEST(CliRun, InterruptedRunLeavesNoFileBehind) {
+  const auto dir = fresh_dir("run_int");
+  const auto out = dir / "run.h5";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::freopen("/dev/null", "w", stdout);
+    execl(SCX_CLI_PATH, SCX_CLI_PATH, "run", "coba", "--duration", "1000", "--quiet", "--out", out.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  ::usleep(700 * 1000);  // well inside the simulation
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << "status " << status;
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 0) << "no output, no temporary file";
 }
 
 }  // namespace
