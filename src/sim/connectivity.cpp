@@ -85,6 +85,15 @@ SynapseList build_synapses(const model::Projection& proj, uint32_t pre_size, uin
   };
   const uint64_t conn = stream_id(kConnStream, proj_index);
   std::vector<uint32_t> picks;
+  // n distinct partners of `neuron` among `pool` neurons (itself excluded without allow_self), into `picks`.
+  auto draw_partners = [&](uint32_t neuron, uint32_t pool, uint32_t n, bool allow_self, const char* what) {
+    RandomStream rng(seed, conn, neuron);
+    const uint32_t skip = (!allow_self && same_pop) ? neuron : UINT32_MAX;
+    if (skip != UINT32_MAX && n > pool - 1)
+      throw Error("projection '" + proj.name + "'.n: " + what + " " + std::to_string(n) +
+                  " needs self-connections (allow_self = true)");
+    sample_distinct(rng, pool, n, skip, picks);
+  };
   std::visit(
       Overloaded{
           [&](const model::AllToAll& c) {
@@ -119,12 +128,7 @@ SynapseList build_synapses(const model::Projection& proj, uint32_t pre_size, uin
             // Generated per post neuron, then reordered by pre so the list is pre-major like the others.
             std::vector<uint32_t> pre_tmp, post_tmp;
             for (uint32_t j = 0; j < post_size; ++j) {
-              RandomStream rng(seed, conn, j);
-              const uint32_t skip = (!c.allow_self && same_pop) ? j : UINT32_MAX;
-              if (skip != UINT32_MAX && c.n > pre_size - 1)
-                throw Error("projection '" + proj.name + "'.n: in-degree " + std::to_string(c.n) +
-                            " needs self-connections (allow_self = true)");
-              sample_distinct(rng, pre_size, c.n, skip, picks);
+              draw_partners(j, pre_size, c.n, c.allow_self, "in-degree");
               for (uint32_t i : picks) {
                 pre_tmp.push_back(i);
                 post_tmp.push_back(j);
@@ -137,12 +141,7 @@ SynapseList build_synapses(const model::Projection& proj, uint32_t pre_size, uin
           },
           [&](const model::FixedOutDegree& c) {
             for (uint32_t i = 0; i < pre_size; ++i) {
-              RandomStream rng(seed, conn, i);
-              const uint32_t skip = (!c.allow_self && same_pop) ? i : UINT32_MAX;
-              if (skip != UINT32_MAX && c.n > post_size - 1)
-                throw Error("projection '" + proj.name + "'.n: out-degree " + std::to_string(c.n) +
-                            " needs self-connections (allow_self = true)");
-              sample_distinct(rng, post_size, c.n, skip, picks);
+              draw_partners(i, post_size, c.n, c.allow_self, "out-degree");
               for (uint32_t j : picks) add(i, j);
             }
           },

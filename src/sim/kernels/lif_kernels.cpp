@@ -37,6 +37,21 @@ HWY_INLINE uint32_t finish_lif(D d, size_t i, V v_held, V v_new, V ref, V v_th, 
   return n_spiked;
 }
 
+// The arrays as a local value, so the compiler knows the stores in the loop cannot change the pointers.
+struct Pointers {
+  float* v;
+  float* syn_exc;
+  float* syn_inh;
+  float* ref;
+  float* in_exc;
+  float* in_inh;
+  const float* i_stim;
+};
+
+HWY_INLINE Pointers pointers(const LifArrays& s, const StepInput& in) {
+  return {s.v, s.syn_exc, s.syn_inh, s.ref_steps_left, in.in_exc, in.in_inh, in.i_stim};
+}
+
 // Reads and clears this step's synaptic input (the ring slot is reused for a later step).
 HWY_INLINE V take_input(D d, float* in, size_t i) {
   const V x = hn::LoadU(d, in + i);
@@ -53,29 +68,22 @@ uint32_t LifCurrExpLoop(const LifCurrExpCoeffs& c, const LifArrays& s, const Ste
   const V p20 = hn::Set(d, c.p20), de = hn::Set(d, c.decay_exc), di = hn::Set(d, c.decay_inh);
   const V e_l = hn::Set(d, c.e_l), i_e = hn::Set(d, c.i_e);
   const V v_th = hn::Set(d, c.v_th), v_reset = hn::Set(d, c.v_reset), ref_steps = hn::Set(d, c.ref_steps);
-  // Locals, so the compiler knows the stores below cannot change them.
-  float* const v_arr = s.v;
-  float* const syn_exc = s.syn_exc;
-  float* const syn_inh = s.syn_inh;
-  float* const ref_arr = s.ref_steps_left;
-  float* const in_exc = in.in_exc;
-  float* const in_inh = in.in_inh;
-  const float* const i_stim = in.i_stim;
+  const Pointers p = pointers(s, in);
   uint32_t n = 0;
   for (size_t i = begin; i < end; i += lanes) {
-    const V v = hn::Load(d, v_arr + i);
-    const V ie = hn::Add(hn::Load(d, syn_exc + i), take_input(d, in_exc, i));
-    const V ii = hn::Add(hn::Load(d, syn_inh + i), take_input(d, in_inh, i));
-    const V drive = kStim ? hn::Add(i_e, hn::LoadU(d, i_stim + i)) : i_e;
+    const V v = hn::Load(d, p.v + i);
+    const V ie = hn::Add(hn::Load(d, p.syn_exc + i), take_input(d, p.in_exc, i));
+    const V ii = hn::Add(hn::Load(d, p.syn_inh + i), take_input(d, p.in_inh, i));
+    const V drive = kStim ? hn::Add(i_e, hn::LoadU(d, p.i_stim + i)) : i_e;
     // v - (v - e_l)(1 - e^{-h/tau_m}) rather than e_l + (v - e_l) e^{-h/tau_m}: keeps the fixed point exact in
     // single precision when h << tau_m.
     V v_new = hn::NegMulAdd(hn::Sub(v, e_l), leak, v);
     v_new = hn::MulAdd(ie, p21e, v_new);
     v_new = hn::MulAdd(ii, p21i, v_new);
     v_new = hn::MulAdd(drive, p20, v_new);
-    hn::Store(hn::Mul(ie, de), d, syn_exc + i);
-    hn::Store(hn::Mul(ii, di), d, syn_inh + i);
-    n = finish_lif(d, i, v, v_new, hn::Load(d, ref_arr + i), v_th, v_reset, ref_steps, v_arr, ref_arr, spiked, n);
+    hn::Store(hn::Mul(ie, de), d, p.syn_exc + i);
+    hn::Store(hn::Mul(ii, di), d, p.syn_inh + i);
+    n = finish_lif(d, i, v, v_new, hn::Load(d, p.ref + i), v_th, v_reset, ref_steps, p.v, p.ref, spiked, n);
   }
   return n;
 }
@@ -89,31 +97,24 @@ uint32_t LifCondExpLoop(const LifCondExpCoeffs& c, const LifArrays& s, const Ste
   const V e_exc = hn::Set(d, c.e_exc), e_inh = hn::Set(d, c.e_inh), k = hn::Set(d, c.neg_dt_over_c);
   const V de = hn::Set(d, c.decay_exc), di = hn::Set(d, c.decay_inh);
   const V v_th = hn::Set(d, c.v_th), v_reset = hn::Set(d, c.v_reset), ref_steps = hn::Set(d, c.ref_steps);
-  // Locals, so the compiler knows the stores below cannot change them.
-  float* const v_arr = s.v;
-  float* const syn_exc = s.syn_exc;
-  float* const syn_inh = s.syn_inh;
-  float* const ref_arr = s.ref_steps_left;
-  float* const in_exc = in.in_exc;
-  float* const in_inh = in.in_inh;
-  const float* const i_stim = in.i_stim;
+  const Pointers p = pointers(s, in);
   uint32_t n = 0;
   for (size_t i = begin; i < end; i += lanes) {
-    const V v = hn::Load(d, v_arr + i);
-    const V ge = hn::Add(hn::Load(d, syn_exc + i), take_input(d, in_exc, i));
-    const V gi = hn::Add(hn::Load(d, syn_inh + i), take_input(d, in_inh, i));
+    const V v = hn::Load(d, p.v + i);
+    const V ge = hn::Add(hn::Load(d, p.syn_exc + i), take_input(d, p.in_exc, i));
+    const V gi = hn::Add(hn::Load(d, p.syn_inh + i), take_input(d, p.in_inh, i));
     const V g_tot = hn::Add(g_l, hn::Add(ge, gi));
     // v relaxes towards v_inf with time constant c_m / g_tot over the step.
-    V num = kStim ? hn::Add(gl_el_ie, hn::LoadU(d, i_stim + i)) : gl_el_ie;
+    V num = kStim ? hn::Add(gl_el_ie, hn::LoadU(d, p.i_stim + i)) : gl_el_ie;
     num = hn::MulAdd(ge, e_exc, num);
     num = hn::MulAdd(gi, e_inh, num);
     const V v_inf = hn::Div(num, g_tot);
     // v + (v_inf - v)(1 - e^{-h g/c}), with expm1 for accuracy when h g / c is small.
     const V relax = hn::Neg(hn::Expm1(d, hn::Mul(k, g_tot)));
     const V v_new = hn::MulAdd(hn::Sub(v_inf, v), relax, v);
-    hn::Store(hn::Mul(ge, de), d, syn_exc + i);
-    hn::Store(hn::Mul(gi, di), d, syn_inh + i);
-    n = finish_lif(d, i, v, v_new, hn::Load(d, ref_arr + i), v_th, v_reset, ref_steps, v_arr, ref_arr, spiked, n);
+    hn::Store(hn::Mul(ge, de), d, p.syn_exc + i);
+    hn::Store(hn::Mul(gi, di), d, p.syn_inh + i);
+    n = finish_lif(d, i, v, v_new, hn::Load(d, p.ref + i), v_th, v_reset, ref_steps, p.v, p.ref, spiked, n);
   }
   return n;
 }
