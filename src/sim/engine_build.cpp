@@ -98,11 +98,11 @@ void Engine::Impl::build_groups(const model::Network& net) {
 
 void Engine::Impl::build_synapses(const model::Network& net) {
   // Owner thread of every global neuron, from the chunks.
-  std::vector<uint8_t> owner(neurons_total, 0);
+  std::vector<uint16_t> owner(neurons_total, 0);
   for (unsigned t = 0; t < threads; ++t)
     for (size_t g = 0; g < groups.size(); ++g)
       for (uint32_t i = thread_state[t].chunk[g].begin; i < thread_state[t].chunk[g].end; ++i)
-        owner[groups[g].offset + i] = static_cast<uint8_t>(t);
+        owner[groups[g].offset + i] = static_cast<uint16_t>(t);
   auto group_of = [&](const std::string& pop) {
     uint32_t g = 0;
     while (groups[g].name != pop) ++g;

@@ -39,7 +39,8 @@ struct StateProbe {
   int64_t first_sample = 0;       // index of the run's first sample since step 0
 };
 
-struct ThreadState {
+// Cache-line aligned: each thread writes its own counters every step while others read its spike lists.
+struct alignas(64) ThreadState {
   std::vector<Range> chunk;                          // per group
   std::vector<std::vector<uint32_t>> spikes[2];      // per parity, per group: local indices of this step
   std::vector<std::vector<uint64_t>> recorded;       // per group: (step << 32 | local index)
