@@ -52,7 +52,7 @@ class AdExGroup final : public NeuronGroup {
     hs_ = h / substeps_;
     decay_exc_ = std::exp(-hs_ / p.tau_syn_exc_ms);
     decay_inh_ = std::exp(-hs_ / p.tau_syn_inh_ms);
-    ref_steps_ = static_cast<float>(std::round(p.t_ref_ms / h));
+    ref_steps_ = refractory_updates(p.t_ref_ms, h);
     v_ = arrays_.add("v", static_cast<float>(p.e_l_mv));
     w_ = arrays_.add("w", 0.0f);
     ie_ = arrays_.add("i_exc", 0.0f);

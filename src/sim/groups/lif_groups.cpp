@@ -9,8 +9,6 @@
 namespace scx::sim {
 namespace {
 
-float ref_steps_for(double t_ref_ms, double dt_ms) { return static_cast<float>(std::round(t_ref_ms / dt_ms)); }
-
 // Propagator from an exponentially decaying current (time constant tau_s) into the membrane over one step h:
 // (1/C) * integral_0^h e^{-(h-s)/tau_m} e^{-s/tau_s} ds, with the tau_s == tau_m limit handled.
 double current_to_membrane(double tau_m, double tau_s, double c_m, double h) {
@@ -53,7 +51,7 @@ class LifCurrExpGroup final : public LifGroupBase {
     c_.v_th = static_cast<float>(p.v_th_mv);
     c_.v_reset = static_cast<float>(p.v_reset_mv);
     c_.i_e = static_cast<float>(p.i_e_pa);
-    c_.ref_steps = ref_steps_for(p.t_ref_ms, h);
+    c_.ref_steps = refractory_updates(p.t_ref_ms, h);
   }
   void update(const StepInput& in, uint32_t begin, uint32_t end, std::vector<uint32_t>& spikes) override {
     collect(in.scratch, lif_curr_exp_step(c_, lif_, in, begin, end, in.scratch), spikes);
@@ -77,7 +75,7 @@ class LifCondExpGroup final : public LifGroupBase {
     c_.v_th = static_cast<float>(p.v_th_mv);
     c_.v_reset = static_cast<float>(p.v_reset_mv);
     c_.i_e = static_cast<float>(p.i_e_pa);
-    c_.ref_steps = ref_steps_for(p.t_ref_ms, h);
+    c_.ref_steps = refractory_updates(p.t_ref_ms, h);
   }
   void update(const StepInput& in, uint32_t begin, uint32_t end, std::vector<uint32_t>& spikes) override {
     collect(in.scratch, lif_cond_exp_step(c_, lif_, in, begin, end, in.scratch), spikes);
