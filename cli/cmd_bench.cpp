@@ -15,14 +15,16 @@ struct BenchArgs {
   uint64_t seed = 1;
 };
 
-void bench_network(const std::string& builtin_name, const BenchArgs& a) {
+void bench_network(const std::string& builtin_name, const BenchArgs& a, const std::shared_ptr<dist::Communicator>& comm) {
   model::Network net = load_model(a.model.empty() ? builtin_name : a.model);
   net.sim.threads = a.threads;
   net.sim.seed = a.seed;
   net.sim.duration_ms = parse_duration_s(a.duration, "--duration") * 1e3;
   net.probes.clear();  // spike counts are kept regardless; recording would only add work
-  sim::Engine engine(net);
+  sim::Engine engine(net, comm);
   const sim::RunResult r = engine.run();
+  if (comm->rank() != 0) return;
+  if (comm->size() > 1) fmt::print("ranks={}\n", comm->size());
   for (size_t p = 0; p < r.spikes.size(); ++p) fmt::print("rate_hz[{}]={:.4f}\n", r.spikes[p].population, r.mean_rate_hz(p));
   fmt::print("neurons={}\nsynapses={}\nspikes={}\nsynaptic_events={}\nthreads={}\n", r.meta.neurons, r.meta.synapses,
              r.meta.spikes, r.meta.synaptic_events, r.meta.threads);
@@ -43,7 +45,7 @@ void register_bench_network(CommandGroups& groups) {
     cmd->add_option("-t,--threads", args->threads, "Threads")->check(CLI::Range(1, 256))->capture_default_str();
     cmd->add_option("-s,--seed", args->seed, "Random seed")->capture_default_str();
     cmd->add_option("--model", args->model, "Use this TOML file instead of the built-in network");
-    cmd->callback([args, n] { bench_network(n, *args); });
+    cmd->callback([args, n, &groups] { bench_network(n, *args, groups.comm); });
   }
 }
 

@@ -36,21 +36,23 @@ void print_summary(const sim::RunResult& r) {
              thousands(m.synaptic_events), eps);
 }
 
-void run_command(const RunArgs& a) {
+void run_command(const RunArgs& a, const std::shared_ptr<dist::Communicator>& comm) {
+  const bool lead = comm->rank() == 0;  // under mpirun, rank 0 speaks for all
   model::Network net = load_model(a.model);
   if (a.threads) net.sim.threads = a.threads;
   if (a.seed_set) net.sim.seed = a.seed;
   if (!a.duration.empty()) net.sim.duration_ms = parse_duration_s(a.duration, "--duration") * 1e3;
-  sim::Engine engine(net);
+  sim::Engine engine(net, comm);
   sim::RunOptions opt;
   std::unique_ptr<ProgressBar> live;  // created at the first callback, which brings the total
-  if (!a.quiet)
+  if (!a.quiet && lead)
     opt.progress = [&live](uint64_t done, uint64_t total) {
       if (!live) live = std::make_unique<ProgressBar>("simulating", total);
       live->update(done);
     };
   sim::RunResult result = engine.run(opt);
   live.reset();
+  if (!lead) return;
   result.meta.model_source = model_text(a.model);
   print_summary(result);
   if (!a.out.empty()) {
@@ -61,7 +63,7 @@ void run_command(const RunArgs& a) {
 
 }  // namespace
 
-void register_run(CLI::App& root) {
+void register_run(CLI::App& root, CommandGroups& groups) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = root.add_subcommand("run", "Simulate a network described in a TOML file and print a summary");
   cmd->add_option("model", args->model, "Model file (TOML), or a built-in model: coba, cuba, showcase")->required();
@@ -72,7 +74,7 @@ void register_run(CLI::App& root) {
       ->each([args](const std::string&) { args->seed_set = true; });
   cmd->add_option("-d,--duration", args->duration, "Simulated time, e.g. 10 (seconds), 10s, 500ms");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
-  cmd->callback([args] { run_command(*args); });
+  cmd->callback([args, &groups] { run_command(*args, groups.comm); });
 }
 
 }  // namespace scx::cli

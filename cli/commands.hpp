@@ -3,15 +3,21 @@
 // call the library, print.
 #include <CLI/CLI.hpp>
 
+#include <memory>
+
+#include "silicortex/dist/communicator.hpp"
+
 namespace scx::cli {
 
-// Subcommand groups that several files add to (e.g. `bench coba`, `bench cogmem`).
+// Subcommand groups that several files add to (e.g. `bench coba`, `bench cogmem`), and the process's
+// communicator (several ranks under mpirun; only rank 0 prints and writes files).
 struct CommandGroups {
   CLI::App* bench = nullptr;
   CLI::App* app = nullptr;
+  std::shared_ptr<dist::Communicator> comm;
 };
 
-void register_run(CLI::App& root);
+void register_run(CLI::App& root, CommandGroups& groups);
 void register_plot(CLI::App& root);
 void register_bench_network(CommandGroups& groups);
 void register_cogmem(CLI::App& root, CommandGroups& groups);

@@ -15,13 +15,14 @@ int main(int argc, char** argv) {
   groups.app = root.add_subcommand("app", "Applications");
   groups.app->require_subcommand(1);
 
-  scx::cli::register_run(root);
+  scx::cli::register_run(root, groups);
   scx::cli::register_plot(root);
   scx::cli::register_bench_network(groups);
   scx::cli::register_cogmem(root, groups);
 
   scx::install_interrupt_cleanup();
   try {
+    groups.comm = scx::dist::make_communicator(&argc, &argv);
     root.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return root.exit(e);

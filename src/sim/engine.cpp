@@ -1,5 +1,6 @@
 // The step loop. Each thread owns a share of every group and the synapses onto it; one barrier per step
-// separates "integrate and spike" from "deliver spikes".
+// separates "integrate and spike" from "deliver spikes". With several ranks, thread 0 also exchanges the step's
+// spikes between ranks, behind a second barrier.
 #include "silicortex/sim/engine.hpp"
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <thread>
+#include <utility>
 
 #include "silicortex/version.hpp"
 #include "sim/engine_impl.hpp"
@@ -17,9 +19,14 @@ namespace scx::sim {
 void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const RunOptions& options) {
   ThreadState& ts = thread_state[t];
   SpinBarrier* barrier = barrier_.get();
+  const bool ranks = comm->size() > 1;
   for (int64_t step = first; step < last; ++step) {
     update_phase(ts, step);                  // integrate own neurons; spikes of this step into ts.spikes
     if (barrier) barrier->arrive_and_wait();  // all spikes of this step are now visible to every thread
+    if (ranks) {
+      if (t == 0) exchange_spikes(step);     // ... and to every rank
+      if (barrier) barrier->arrive_and_wait();
+    }
     deliver_phase(ts, step);                 // every spike through this thread's synapses into the ring
     if (t == 0 && options.progress && (step - first) % 1000 == 0) options.progress(step - first, last - first);
   }
@@ -55,28 +62,53 @@ void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
   }
 }
 
-void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step) {
+void Engine::Impl::deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre) {
   const SynapseStore& syn = ts.synapses;
+  const uint64_t b = syn.row_begin[global_pre], e = syn.row_begin[global_pre + 1];
   const SynapseTarget* target = syn.target.data();
   const uint16_t* delay = syn.delay_steps.data();
   const size_t slot_stride = 2 * static_cast<size_t>(neurons_total);
   const uint32_t mask = ring_slots - 1;
   float* ring_base = ring.data();
-  uint64_t events = 0;
-  // Groups in order, and within a group the threads' chunks in order: spikes in ascending global index, so each
-  // neuron sums its input in the same order whatever the thread count.
+  for (uint64_t k = b; k < e; ++k)
+    ring_base[((step + delay[k]) & mask) * slot_stride + target[k].ring_index] += target[k].weight;
+  ts.events += e - b;
+}
+
+// Spikes in ascending global index (groups in order; within a group the ranks', then the threads', shares in
+// order), so each neuron sums its input in the same order whatever the thread and rank counts.
+void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step) {
   for (size_t g = 0; g < groups.size(); ++g) {
-    const uint32_t offset = groups[g].offset;
-    for (const ThreadState& src : thread_state) {
-      for (uint32_t i : src.spikes[step & 1][g]) {
-        const uint64_t b = syn.row_begin[offset + i], e = syn.row_begin[offset + i + 1];
-        events += e - b;
-        for (uint64_t k = b; k < e; ++k)
-          ring_base[((step + delay[k]) & mask) * slot_stride + target[k].ring_index] += target[k].weight;
-      }
+    if (comm->size() > 1) {
+      const auto& rs = rank_spikes;
+      for (size_t r = 0; r + 1 < rs.rank_begin.size(); ++r)
+        for (size_t k = rs.group_begin[r][g]; k < rs.group_begin[r][g + 1]; ++k) deliver_row(ts, step, rs.all[k]);
+      continue;
     }
+    const uint32_t offset = groups[g].offset;
+    for (const ThreadState& src : thread_state)
+      for (uint32_t i : src.spikes[step & 1][g]) deliver_row(ts, step, offset + i);
   }
-  ts.events += events;
+}
+
+void Engine::Impl::exchange_spikes(int64_t step) {
+  RankSpikes& rs = rank_spikes;
+  rs.local.clear();
+  for (size_t g = 0; g < groups.size(); ++g)
+    for (const ThreadState& src : thread_state)
+      for (uint32_t i : src.spikes[step & 1][g]) rs.local.push_back(groups[g].offset + i);
+  comm->all_gather(rs.local, rs.all, rs.rank_begin);
+  // Each rank's part is ascending; find where each group's spikes start within it.
+  const size_t ranks = rs.rank_begin.size() - 1;
+  rs.group_begin.resize(ranks);
+  for (size_t r = 0; r < ranks; ++r) {
+    auto& gb = rs.group_begin[r];
+    gb.resize(groups.size() + 1);
+    for (size_t g = 0; g < groups.size(); ++g)
+      gb[g] = std::lower_bound(rs.all.begin() + rs.rank_begin[r], rs.all.begin() + rs.rank_begin[r + 1],
+                               groups[g].offset) - rs.all.begin();
+    gb[groups.size()] = rs.rank_begin[r + 1];
+  }
 }
 
 void Engine::Impl::refresh_stimuli(ThreadState& ts, int64_t step) {
@@ -113,18 +145,26 @@ RunResult Engine::Impl::collect(int64_t first, int64_t last, double loop_wall_s)
   m.build_wall_s = build_wall_s;
   m.neurons = neuron_count;
   m.synapses = synapse_count;
+  // Counters and recordings are per thread (and per rank): add and merge them.
+  std::vector<uint64_t> counts(groups.size() + 1, 0);
+  for (auto& ts : thread_state) {
+    for (size_t g = 0; g < groups.size(); ++g) counts[g] += std::exchange(ts.spike_count[g], 0);
+    counts.back() += std::exchange(ts.events, 0);
+  }
+  comm->sum(counts);
+  m.synaptic_events = counts.back();
   for (size_t g = 0; g < groups.size(); ++g) {
     PopulationSpikes ps;
     ps.population = groups[g].name;
     ps.size = groups[g].group->size();
     ps.recorded = groups[g].record_spikes;
-    std::vector<uint64_t> all;
+    ps.total_spikes = counts[g];
+    std::vector<uint64_t> mine, all;
     for (auto& ts : thread_state) {
-      ps.total_spikes += ts.spike_count[g];
-      all.insert(all.end(), ts.recorded[g].begin(), ts.recorded[g].end());
+      mine.insert(mine.end(), ts.recorded[g].begin(), ts.recorded[g].end());
       ts.recorded[g].clear();
-      ts.spike_count[g] = 0;
     }
+    comm->all_gather(mine, all);
     std::sort(all.begin(), all.end());  // (step, neuron) order
     ps.times_ms.reserve(all.size());
     ps.neurons.reserve(all.size());
@@ -135,11 +175,8 @@ RunResult Engine::Impl::collect(int64_t first, int64_t last, double loop_wall_s)
     m.spikes += ps.total_spikes;
     res.spikes.push_back(std::move(ps));
   }
-  for (auto& ts : thread_state) {
-    m.synaptic_events += ts.events;
-    ts.events = 0;
-  }
   for (auto& pr : probes) {
+    comm->sum(pr.values);  // each sample was written by its owner rank only
     StateTrace tr;
     tr.population = groups[pr.group].name;
     tr.variable = pr.variable;
@@ -155,7 +192,8 @@ RunResult Engine::Impl::collect(int64_t first, int64_t last, double loop_wall_s)
   return res;
 }
 
-Engine::Engine(const model::Network& net) : impl_(std::make_unique<Impl>(net)) {}
+Engine::Engine(const model::Network& net, std::shared_ptr<dist::Communicator> comm)
+    : impl_(std::make_unique<Impl>(net, std::move(comm))) {}
 Engine::~Engine() = default;
 Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;

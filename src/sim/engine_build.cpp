@@ -43,8 +43,9 @@ void check_memory(const model::Network& net) {
 
 }  // namespace
 
-Engine::Impl::Impl(const model::Network& net)
-    : name(net.name), dt_ms(net.sim.dt_ms), duration_ms(net.sim.duration_ms), seed(net.sim.seed),
+Engine::Impl::Impl(const model::Network& net, std::shared_ptr<dist::Communicator> communicator)
+    : comm(communicator ? std::move(communicator) : std::make_shared<dist::LocalCommunicator>()),
+      name(net.name), dt_ms(net.sim.dt_ms), duration_ms(net.sim.duration_ms), seed(net.sim.seed),
       threads(net.sim.threads) {
   const auto t0 = std::chrono::steady_clock::now();
   model::validate(net);
@@ -67,10 +68,13 @@ void Engine::Impl::build_groups(const model::Network& net) {
       throw Error("network '" + name + "': more than 2^30 neurons are not supported in one process");
     neurons_total += slot.group->padded_size();
     neuron_count += pop.size;
-    // Each thread takes a contiguous, 16-aligned share of every group: balanced work per phase.
+    // This rank takes a contiguous, 16-aligned share of every group, and each of its threads a share of that:
+    // balanced work per phase, and ascending global order when ranks and threads are taken in turn.
+    const dist::Share mine =
+        dist::partition_share(slot.group->padded_size(), kLaneAlign, comm->rank(), comm->size());
     for (unsigned t = 0; t < threads; ++t) {
-      const dist::Share share = dist::partition_share(slot.group->padded_size(), kLaneAlign, t, threads);
-      thread_state[t].chunk.push_back(Range{share.begin, share.end});
+      const dist::Share share = dist::partition_share(mine.end - mine.begin, kLaneAlign, t, threads);
+      thread_state[t].chunk.push_back(Range{mine.begin + share.begin, mine.begin + share.end});
     }
     groups.push_back(std::move(slot));
   }
@@ -97,8 +101,9 @@ void Engine::Impl::build_groups(const model::Network& net) {
 }
 
 void Engine::Impl::build_synapses(const model::Network& net) {
-  // Owner thread of every global neuron, from the chunks.
-  std::vector<uint16_t> owner(neurons_total, 0);
+  // Owner thread of every global neuron, from the chunks; neurons of other ranks have none here.
+  constexpr uint16_t kRemote = UINT16_MAX;
+  std::vector<uint16_t> owner(neurons_total, kRemote);
   for (unsigned t = 0; t < threads; ++t)
     for (size_t g = 0; g < groups.size(); ++g)
       for (uint32_t i = thread_state[t].chunk[g].begin; i < thread_state[t].chunk[g].end; ++i)
@@ -130,7 +135,8 @@ void Engine::Impl::build_synapses(const model::Network& net) {
     const auto& l = lists[p];
     const uint32_t pre_off = groups[pre_group[p]].offset, post_off = groups[post_group[p]].offset;
     for (size_t k = 0; k < l.size(); ++k)
-      ++thread_state[owner[post_off + l.post[k]]].synapses.row_begin[pre_off + l.pre[k] + 1];
+      if (const uint16_t t = owner[post_off + l.post[k]]; t != kRemote)
+        ++thread_state[t].synapses.row_begin[pre_off + l.pre[k] + 1];
   }
   std::vector<std::vector<uint64_t>> fill(threads);
   for (unsigned t = 0; t < threads; ++t) {
@@ -146,6 +152,7 @@ void Engine::Impl::build_synapses(const model::Network& net) {
     const uint32_t ring_base = receptor[p] * neurons_total + post_off;
     for (size_t k = 0; k < l.size(); ++k) {
       const unsigned t = owner[post_off + l.post[k]];
+      if (t == kRemote) continue;
       const uint64_t at = fill[t][pre_off + l.pre[k]]++;
       thread_state[t].synapses.target[at] = {ring_base + l.post[k], l.weight[k]};
       thread_state[t].synapses.delay_steps[at] = l.delay_steps[k];

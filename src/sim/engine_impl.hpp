@@ -57,8 +57,15 @@ struct CurrentStepInfo {
   std::vector<uint32_t> neurons;
 };
 
+// One step's spikes of every rank (global indices), gathered by thread 0 when there are several ranks.
+struct RankSpikes {
+  std::vector<uint32_t> local, all;
+  std::vector<size_t> rank_begin;
+  std::vector<std::vector<size_t>> group_begin;  // [rank][group]: where the rank's spikes of each group start
+};
+
 struct Engine::Impl {
-  explicit Impl(const model::Network& net);
+  Impl(const model::Network& net, std::shared_ptr<dist::Communicator> comm);
 
   // Building (engine_build.cpp).
   void build_groups(const model::Network& net);
@@ -69,9 +76,13 @@ struct Engine::Impl {
   void thread_loop(unsigned t, int64_t first, int64_t last, const RunOptions& options);
   void update_phase(ThreadState& ts, int64_t step);
   void deliver_phase(ThreadState& ts, int64_t step);
+  void exchange_spikes(int64_t step);
+  void deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre);
   void refresh_stimuli(ThreadState& ts, int64_t step);
   RunResult collect(int64_t first, int64_t last, double loop_wall_s);
 
+  std::shared_ptr<dist::Communicator> comm;
+  RankSpikes rank_spikes;
   std::string name;
   double dt_ms;
   double duration_ms;

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 
+#include "silicortex/dist/communicator.hpp"
 #include "silicortex/model/network.hpp"
 #include "silicortex/sim/run_result.hpp"
 
@@ -16,7 +17,9 @@ struct RunOptions {
 
 class Engine {
  public:
-  explicit Engine(const model::Network& net);  // validates and builds; throws scx::Error
+  // Validates and builds; throws scx::Error. With a communicator of several ranks, this process simulates its
+  // rank's share of every population and run() returns the whole network's results on every rank.
+  explicit Engine(const model::Network& net, std::shared_ptr<dist::Communicator> comm = nullptr);
   ~Engine();
   Engine(Engine&&) noexcept;
   Engine& operator=(Engine&&) noexcept;
