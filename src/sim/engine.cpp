@@ -22,10 +22,10 @@ void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const Ru
   const bool ranks = comm->size() > 1;
   for (int64_t step = first; step < last; ++step) {
     update_phase(ts, step);                  // integrate own neurons; spikes of this step into ts.spikes
-    if (barrier) barrier->arrive_and_wait();  // all spikes of this step are now visible to every thread
+    if (barrier) barrier->arrive_and_wait(t);  // all spikes of this step are now visible to every thread
     if (ranks) {
       if (t == 0) exchange_spikes(step);     // ... and to every rank
-      if (barrier) barrier->arrive_and_wait();
+      if (barrier) barrier->arrive_and_wait(t);
     }
     deliver_phase(ts, step);                 // every spike through this thread's synapses into the ring
     if (t == 0 && options.progress && (step - first) % 1000 == 0) options.progress(step - first, last - first);
