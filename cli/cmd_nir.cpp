@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli_util.hpp"
+#include "silicortex/core/error.hpp"
 #include "commands.hpp"
 #include "silicortex/io/nir_model.hpp"
 #include "silicortex/io/recording.hpp"
@@ -27,7 +28,13 @@ io::nir::Options options_of(const NirArgs& a) {
 void info_command(const NirArgs& a) {
   const io::nir::Document doc = io::nir::read_nir(a.file);
   fmt::print("{}", io::nir::describe(doc));
-  const io::nir::Converted c = io::nir::to_network(doc, options_of(a));
+  io::nir::Converted c;
+  try {
+    c = io::nir::to_network(doc, options_of(a));
+  } catch (const Error& e) {
+    fmt::print("not runnable in the reference engine: {}\n", e.what());
+    return;
+  }
   fmt::print("as a network at dt = {} s:\n", a.dt_s);
   for (size_t p = 0; p < c.net.populations.size(); ++p) {
     const auto& pop = c.net.populations[p];
