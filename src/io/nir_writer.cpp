@@ -32,7 +32,18 @@ void write_node(const H5Writer& w, const H5Group& g, const Node& n) {
     write_graph(w, g, *n.graph);
     return;
   }
-  for (const auto& [key, t] : n.params) {
+  // Files from nir 0.x lack v_reset (and may lack w_in): the current layout requires them; fill the defaults
+  // the reference reader would use.
+  std::map<std::string, Tensor> params = n.params;
+  auto fill_default = [&](const char* key, const char* like, double value) {
+    if (params.count(key) || !params.count(like)) return;
+    Tensor t = params.at(like);
+    std::fill(t.values.begin(), t.values.end(), value);
+    params.emplace(key, std::move(t));
+  };
+  if (n.type == "IF" || n.type == "LIF" || n.type == "CubaLIF") fill_default("v_reset", "v_threshold", 0.0);
+  if (n.type == "CubaLI" || n.type == "CubaLIF") fill_default("w_in", "tau_mem", 1.0);
+  for (const auto& [key, t] : params) {
     std::vector<hsize_t> dims(t.shape.begin(), t.shape.end());
     if (integer_key(key)) {
       std::vector<int64_t> v(t.values.begin(), t.values.end());
@@ -171,7 +182,10 @@ Document from_network(const model::Network& net, std::vector<std::string>& warni
       w[static_cast<size_t>(syn.post[k]) * pre + syn.pre[k]] += sign * syn.weight[k];
       delays_dropped |= syn.delay_steps[k] != syn.delay_steps[0];
     }
-    Node lin{proj.name, "Linear", {}, {}, nullptr};
+    std::string name = proj.name;  // "pre->post" by default; HDF5 names cannot hold '/'
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{"->", "_to_"}, {"/", "_"}})
+      for (size_t at; (at = name.find(from)) != std::string::npos;) name.replace(at, from.size(), to);
+    Node lin{name, "Linear", {}, {}, nullptr};
     lin.params["weight"] = Tensor({post, pre}, std::move(w));
     auto b = biases.find(proj.post);
     if (b != biases.end() && biased.insert(proj.post).second &&
@@ -179,8 +193,8 @@ Document from_network(const model::Network& net, std::vector<std::string>& warni
       lin.type = "Affine";
       lin.params["bias"] = Tensor::vector(b->second);
     }
-    g.edges.emplace_back(proj.pre, proj.name);
-    g.edges.emplace_back(proj.name, proj.post);
+    g.edges.emplace_back(proj.pre, name);
+    g.edges.emplace_back(name, proj.post);
     g.nodes.push_back(std::move(lin));
   }
   for (const auto& [pop, b] : biases)
