@@ -16,6 +16,8 @@
 namespace scx::io::nir {
 namespace {
 
+constexpr int64_t kMaxNeurons = int64_t{1} << 22;
+
 enum class Role { Source, Sink, Neuron, Linear };
 
 struct FlatNode {
@@ -205,6 +207,8 @@ class Converter {
       if (element_count(declared) != element_count(s))
         fail(i, "shape", fmt::format("declares {} values but receives {}", element_count(declared), element_count(s)));
     }
+    if (element_count(s) > kMaxNeurons)
+      fail(i, "", fmt::format("has {} elements, more than the {} supported per node", element_count(s), kMaxNeurons));
     shapes_[i] = std::move(s);
     shape_state_[i] = 2;
     return shapes_[i];

@@ -1,12 +1,16 @@
 #pragma once
 // Internals shared by the NIR reader, checker and converter.
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "silicortex/io/nir_graph.hpp"
 
 namespace scx::io::nir {
+
+// write_nir without the graph checks: lets tests write broken files.
+void write_nir_unchecked(const std::filesystem::path& path, const Document& doc);
 
 bool is_neuron_type(const std::string& type);
 

@@ -11,7 +11,7 @@
 namespace scx::io::nir {
 namespace {
 
-constexpr double kMaxEntries = 2e8;  // refuse maps that could not fit in memory before building them
+constexpr double kMaxEntries = 2e7;  // refuse maps that could not fit in memory before building them
 
 std::string shape_str(const std::vector<int64_t>& s) { return "(" + fmt::format("{}", fmt::join(s, ", ")) + ")"; }
 
@@ -161,7 +161,10 @@ void check_size(const Ctx& c, double entries) {
 
 int64_t element_count(const std::vector<int64_t>& shape) {
   int64_t n = 1;
-  for (int64_t d : shape) n *= d;
+  for (int64_t d : shape) {
+    if (d < 0 || (d > 0 && n > (int64_t{1} << 40) / d)) return int64_t{1} << 40;  // saturate: "too large"
+    n *= d;
+  }
   return n;
 }
 
@@ -186,6 +189,13 @@ void merge_rows(Rows& rows) {
 }
 
 Rows compose(const Rows& a, const Rows& b) {
+  double work = 0;
+  for (const auto& row : a)
+    for (const Entry& ea : row) work += static_cast<double>(b[ea.in].size());
+  if (work > kMaxEntries)
+    throw Error(fmt::format("linear nodes between two populations compose into {:.3g} connections, more than the "
+                            "{:.3g} supported",
+                            work, kMaxEntries));
   Rows out(a.size());
   for (size_t o = 0; o < a.size(); ++o) {
     for (const Entry& ea : a[o])

@@ -4,13 +4,14 @@
 #include <set>
 
 #include "io/h5_file.hpp"
+#include "io/h5_guard.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/io/nir_graph.hpp"
 
 namespace scx::io::nir {
 namespace {
 
-constexpr size_t kMaxValues = size_t{1} << 27;  // per dataset: refuse absurd shapes before allocating
+constexpr size_t kMaxValues = size_t{1} << 24;  // per dataset: refuse absurd shapes before allocating
 constexpr int kMaxDepth = 32;                    // nested subgraphs
 
 std::string node_path(const std::string& path, const std::string& name) {
@@ -92,9 +93,7 @@ void repair_renamed_node(Graph& g, const std::string& path, std::vector<std::str
     if (n.graph) repair_renamed_node(*n.graph, node_path(path, n.name), warnings);
 }
 
-}  // namespace
-
-Document read_nir(const std::filesystem::path& path) {
+Document read_unguarded(const std::filesystem::path& path) {
   H5Reader r(path);
   const H5Group root = r.root();
   Document doc;
@@ -110,6 +109,84 @@ Document read_nir(const std::filesystem::path& path) {
   doc.graph = std::move(*n.graph);
   repair_renamed_node(doc.graph, "", doc.warnings);
   check_graph(doc.graph, path.string());
+  return doc;
+}
+
+void encode(ByteWriter& w, const Graph& g) {
+  w.u64(g.nodes.size());
+  for (const auto& n : g.nodes) {
+    w.str(n.name);
+    w.str(n.type);
+    w.u64(n.params.size());
+    for (const auto& [key, t] : n.params) {
+      w.str(key);
+      w.u64(t.shape.size());
+      for (int64_t d : t.shape) w.u64(static_cast<uint64_t>(d));
+      w.f64s(t.values);
+    }
+    w.u64(n.text.size());
+    for (const auto& [key, text] : n.text) {
+      w.str(key);
+      w.str(text);
+    }
+    w.u64(n.graph ? 1 : 0);
+    if (n.graph) encode(w, *n.graph);
+  }
+  w.u64(g.edges.size());
+  for (const auto& [a, b] : g.edges) {
+    w.str(a);
+    w.str(b);
+  }
+}
+
+Graph decode_graph(ByteReader& r) {
+  Graph g;
+  g.nodes.resize(r.u64());
+  for (auto& n : g.nodes) {
+    n.name = r.str();
+    n.type = r.str();
+    for (uint64_t k = r.u64(); k > 0; --k) {
+      const std::string key = r.str();
+      Tensor t;
+      t.shape.resize(r.u64());
+      for (auto& d : t.shape) d = static_cast<int64_t>(r.u64());
+      t.values = r.f64s();
+      n.params.emplace(key, std::move(t));
+    }
+    for (uint64_t k = r.u64(); k > 0; --k) {
+      const std::string key = r.str();
+      n.text[key] = r.str();
+    }
+    if (r.u64()) n.graph = std::make_shared<Graph>(decode_graph(r));
+  }
+  g.edges.resize(r.u64());
+  for (auto& [a, b] : g.edges) {
+    a = r.str();
+    b = r.str();
+  }
+  return g;
+}
+
+}  // namespace
+
+Document read_nir(const std::filesystem::path& path) {
+  const std::string bytes = read_in_child(path, [&] {
+    const Document doc = read_unguarded(path);
+    ByteWriter w;
+    w.str(doc.source);
+    w.str(doc.version);
+    w.u64(doc.warnings.size());
+    for (const auto& x : doc.warnings) w.str(x);
+    encode(w, doc.graph);
+    return w.take();
+  });
+  ByteReader r(bytes);
+  Document doc;
+  doc.source = r.str();
+  doc.version = r.str();
+  doc.warnings.resize(r.u64());
+  for (auto& x : doc.warnings) x = r.str();
+  doc.graph = decode_graph(r);
   return doc;
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "io/h5_file.hpp"
+#include "io/h5_guard.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/io/nir_model.hpp"
 #include "silicortex/sim/engine.hpp"
@@ -152,7 +153,25 @@ std::vector<SpikeTrain> read_h5(const std::filesystem::path& path, const Convert
 std::vector<SpikeTrain> read_input_spikes(const std::filesystem::path& path, const Converted& c, int64_t& steps) {
   const std::string ext = path.extension().string();
   if (ext == ".csv" || ext == ".txt") return read_csv(path, c, steps);
-  return read_h5(path, c, c.net.sim.dt_ms * 1e-3, steps);
+  const std::string bytes = read_in_child(path, [&] {
+    int64_t n = 0;
+    const auto trains = read_h5(path, c, c.net.sim.dt_ms * 1e-3, n);
+    ByteWriter w;
+    w.u64(static_cast<uint64_t>(n));
+    for (const auto& t : trains) {
+      w.f64s(std::vector<double>(t.steps.begin(), t.steps.end()));
+      w.f64s(std::vector<double>(t.neurons.begin(), t.neurons.end()));
+    }
+    return w.take();
+  });
+  ByteReader r(bytes);
+  steps = static_cast<int64_t>(r.u64());
+  std::vector<SpikeTrain> trains(c.inputs.size());
+  for (auto& t : trains) {
+    for (double x : r.f64s()) t.steps.push_back(static_cast<int64_t>(x));
+    for (double x : r.f64s()) t.neurons.push_back(static_cast<uint32_t>(x));
+  }
+  return trains;
 }
 
 sim::RunResult run(Converted& c, const std::vector<SpikeTrain>& inputs, int64_t steps, unsigned threads) {

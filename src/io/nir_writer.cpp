@@ -7,6 +7,7 @@
 #include <set>
 
 #include "io/h5_file.hpp"
+#include "io/nir_detail.hpp"
 #include "silicortex/core/atomic_file.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/io/nir_model.hpp"
@@ -136,6 +137,10 @@ Node neuron_node(const model::Population& pop, double dt_s, std::vector<double>&
 
 void write_nir(const std::filesystem::path& path, const Document& doc) {
   check_graph(doc.graph, path.string());
+  write_nir_unchecked(path, doc);
+}
+
+void write_nir_unchecked(const std::filesystem::path& path, const Document& doc) {
   AtomicOutput out(path);
   {
     H5Writer w(out.temp_path(), path.string());
