@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <set>
 
 #include "../cli/cli_runner.hpp"
@@ -143,6 +145,40 @@ TEST(NirRun, SinabsCnnRunsAndItsSpikesReachTheOutput) {
   EXPECT_GT(first_layer, 0u);
   ASSERT_EQ(c.outputs.size(), 1u);
   EXPECT_EQ(c.outputs[0].size, 10u);
+}
+
+// A NIRData file (nir.write_data) as input: EventData of the node named like the Input, read here and by h5py.
+TEST(NirRun, InputSpikesFromANirDataFileMatchWhatH5pyReads) {
+  if (std::system("/usr/bin/python3 -c 'import h5py' > /dev/null 2>&1") != 0) GTEST_SKIP() << "no python3-h5py";
+  const std::string file = nir_data("synthetic_reference_writer/synthetic_graph_data.h5");
+  Document doc;
+  const auto v3 = [](double x) { return Tensor::vector({x, x, x}); };
+  doc.graph.nodes.push_back(Node{"lif", "Input", {{"shape", Tensor::vector({3})}}, {}, nullptr});
+  doc.graph.nodes.push_back(Node{"n", "LIF", {{"tau", v3(0.01)}, {"r", v3(1)}, {"v_leak", v3(0)}, {"v_threshold", v3(1)}}, {}, nullptr});
+  doc.graph.nodes.push_back(Node{"out", "Output", {{"shape", Tensor::vector({3})}}, {}, nullptr});
+  doc.graph.edges = {{"lif", "n"}, {"n", "out"}};
+  Options opt;
+  opt.dt_s = 1e-3;
+  const Converted c = to_network(doc, opt);
+  int64_t steps = 0;
+  const auto trains = read_input_spikes(file, c, steps);
+  ASSERT_EQ(trains.size(), 1u);
+  std::string got;
+  for (size_t k = 0; k < trains[0].steps.size(); ++k)
+    got += std::to_string(trains[0].steps[k]) + " " + std::to_string(trains[0].neurons[k]) + "\n";
+  const std::string script =
+      "import h5py\n"
+      "o = h5py.File('" + file + "')['nodes/lif/observables/spike_events']\n"
+      "for i, t in zip(o['idx'][0], o['time'][0]):\n"
+      "    if i >= 0: print(round(t / 1e-3), i)\n"
+      "print('steps', round(o.attrs['t_max'] / 1e-3))\n";
+  FILE* pipe = popen(("/usr/bin/python3 -c \"" + script + "\"").c_str(), "r");
+  std::string want;
+  char buf[256];
+  while (fgets(buf, sizeof buf, pipe)) want += buf;
+  pclose(pipe);
+  EXPECT_EQ(got + "steps " + std::to_string(steps) + "\n", want);
+  EXPECT_FALSE(trains[0].steps.empty());
 }
 
 TEST(NirRun, CliRunsTheLifGraphFromACsvAndWritesARecording) {
