@@ -2,8 +2,8 @@
 #include <fmt/format.h>
 
 #include "cli_util.hpp"
-#include "silicortex/core/error.hpp"
 #include "commands.hpp"
+#include "silicortex/core/error.hpp"
 #include "silicortex/io/nir_model.hpp"
 #include "silicortex/io/recording.hpp"
 
@@ -87,9 +87,11 @@ void export_command(const NirArgs& a) {
 void add_semantics(CLI::App* cmd, NirArgs& a) {
   cmd->add_option("--dt", a.dt_s, "Time step in seconds (NIR stores none; the NIR paper uses 1e-4)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--reset", a.reset, "After a spike: 'value' (v = v_reset, the spec) or 'subtract' (v -= v_threshold)")
+  cmd->add_option("--reset", a.reset,
+                  "After a spike: 'value' (v = v_reset, the spec) or 'subtract' (v -= v_threshold)")
       ->check(CLI::IsMember({"value", "subtract"}));
-  cmd->add_option("--spikes", a.spikes, "A spike is 'unit' (1 during its step) or 'dirac' (integral 1, i.e. 1/dt)")
+  cmd->add_option("--spikes", a.spikes,
+                  "A spike is 'unit' (1 during its step) or 'dirac' (integral 1, i.e. 1/dt)")
       ->check(CLI::IsMember({"unit", "dirac"}));
 }
 
@@ -107,10 +109,12 @@ void register_nir(CLI::App& root) {
 
   CLI::App* run = nir->add_subcommand("run", "Run a NIR graph on input spikes in the reference engine");
   run->add_option("file", args->file, "NIR file (HDF5)")->required();
-  run->add_option("-i,--input", args->input, "Input spikes: .csv (rows = steps, columns = input neurons) or .h5")
+  run->add_option("-i,--input", args->input,
+                  "Input spikes: .csv (rows = steps, columns = input neurons) or .h5")
       ->required();
   run->add_option("-o,--out", args->out, "Write spikes and output voltages to this HDF5 recording");
-  run->add_option("--steps", args->steps, "Steps to run (default: the input's length)")->check(CLI::PositiveNumber);
+  run->add_option("--steps", args->steps, "Steps to run (default: the input's length)")
+      ->check(CLI::PositiveNumber);
   run->add_option("-t,--threads", args->threads, "Threads")->check(CLI::Range(1, 256));
   add_semantics(run, *args);
   run->callback([args] { run_command(*args); });

@@ -141,11 +141,17 @@ void H5Writer::write_dataset(const H5Group& parent, const std::string& name, hid
       H5Pset_deflate(dcpl.get(), kDeflateLevel);
     }
   }
+  create_and_write(parent, name, mem, file, space, dcpl, data, total > 0);
+}
+
+void H5Writer::create_and_write(const H5Group& parent, const std::string& name, hid_t mem, hid_t file,
+                                const H5Handle& space, const H5Handle& dcpl, const void* data, bool any) const {
+  const std::string object = parent.child(name);
   H5Handle ds(
       H5Dcreate2(parent.handle.get(), name.c_str(), file, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
       H5Dclose);
   if (!ds.valid()) fail(object, "cannot create dataset" + h5_detail());
-  if (total > 0 && H5Dwrite(ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+  if (any && H5Dwrite(ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     fail(object, "cannot write dataset" + h5_detail());
 }
 
@@ -284,12 +290,7 @@ void H5Writer::nd_dataset(const H5Group& parent, const std::string& name, const 
     H5Pset_chunk(dcpl.get(), static_cast<int>(dims.size()), dims.data());
     H5Pset_deflate(dcpl.get(), 4);  // h5py's default level, as nir.write uses
   }
-  H5Handle ds(
-      H5Dcreate2(parent.handle.get(), name.c_str(), file, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-      H5Dclose);
-  if (!ds.valid()) fail(object, "cannot create dataset" + h5_detail());
-  if (total > 0 && H5Dwrite(ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
-    fail(object, "cannot write dataset" + h5_detail());
+  create_and_write(parent, name, mem, file, space, dcpl, data, total > 0);
 }
 
 void H5Writer::strings_dataset(const H5Group& parent, const std::string& name,

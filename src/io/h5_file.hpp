@@ -100,6 +100,8 @@ class H5Writer : public H5File {
   void write_attr(const H5Group& obj, const std::string& name, hid_t mem, hid_t file, const void* v) const;
   void write_dataset(const H5Group& parent, const std::string& name, hid_t mem, hid_t file, const void* data,
                      size_t count, const std::vector<hsize_t>& dims) const;
+  void create_and_write(const H5Group& parent, const std::string& name, hid_t mem, hid_t file,
+                        const H5Handle& space, const H5Handle& dcpl, const void* data, bool any) const;
 };
 
 class H5Reader : public H5File {

@@ -76,7 +76,8 @@ std::string read_in_child(const std::filesystem::path& file, const std::function
   const auto start = std::chrono::steady_clock::now();
   bool timed_out = false;
   for (;;) {
-    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    const auto elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     pollfd p{fds[0], POLLIN, 0};
     const int ready = poll(&p, 1, static_cast<int>(std::max<int64_t>(0, kTimeLimitMs - elapsed.count())));
     if (ready == 0) {
@@ -92,7 +93,8 @@ std::string read_in_child(const std::filesystem::path& file, const std::function
   if (timed_out) kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
-  if (timed_out) throw_error_at(file.string(), 0, 0, "", "damaged HDF5 file: reading it did not finish within 60 s");
+  if (timed_out)
+    throw_error_at(file.string(), 0, 0, "", "damaged HDF5 file: reading it did not finish within 60 s");
   if (!got.empty() && got[0] == 'D') return got.substr(1);
   if (!got.empty() && got[0] == 'E') throw Error(got.substr(1));
   if (!got.empty() && got[0] == 'M')

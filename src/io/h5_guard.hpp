@@ -1,9 +1,9 @@
 #pragma once
 // HDF5 1.10 does not defend against every damaged file: a corrupted global heap makes H5Dread copy past its
 // buffers and crash the process, and a corrupted object header can make it allocate gigabytes (both found by
-// tests/unit/io/test_nir_errors.cpp). Untrusted files are therefore read in a forked child with a memory limit,
-// which sends its result back through a pipe; a child that crashes, runs out of memory or hangs becomes an
-// scx::Error naming the file, and this process never opens the file itself.
+// tests/unit/io/test_nir_errors.cpp). Untrusted files are therefore read in a forked child with a memory
+// limit, which sends its result back through a pipe; a child that crashes, runs out of memory or hangs
+// becomes an scx::Error naming the file, and this process never opens the file itself.
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -13,8 +13,8 @@
 
 namespace scx::io {
 
-// Runs `read` in a child process and returns the bytes it produced. An scx::Error thrown by `read` is rethrown
-// here with the same message.
+// Runs `read` in a child process and returns the bytes it produced. An scx::Error thrown by `read` is
+// rethrown here with the same message.
 std::string read_in_child(const std::filesystem::path& file, const std::function<std::string()>& read);
 
 // Minimal binary encoding for what crosses the pipe.

@@ -1,12 +1,12 @@
-// What each NIR node type must and may carry, and the structural checks of a graph. Errors name the node (with
-// its subgraph path) and the field.
+// What each NIR node type must and may carry, and the structural checks of a graph. Errors name the node
+// (with its subgraph path) and the field.
 #include <fmt/format.h>
 
 #include <cmath>
 #include <set>
 
-#include "silicortex/core/error.hpp"
 #include "io/nir_detail.hpp"
+#include "silicortex/core/error.hpp"
 
 namespace scx::io::nir {
 namespace {
@@ -47,7 +47,9 @@ const NodeSpec* find_spec(const std::string& type) {
   return nullptr;
 }
 
-std::string shape_str(const std::vector<int64_t>& s) { return "(" + fmt::format("{}", fmt::join(s, ", ")) + ")"; }
+std::string shape_str(const std::vector<int64_t>& s) {
+  return "(" + fmt::format("{}", fmt::join(s, ", ")) + ")";
+}
 
 class Checker {
  public:
@@ -70,8 +72,9 @@ class Checker {
     }
     const NodeSpec* spec = find_spec(n.type);
     if (spec == nullptr)
-      fail(n, "type", fmt::format("unknown node type '{}'; expected one of {}, NIRGraph", n.type,
-                                  fmt::join(node_types(), ", ")));
+      fail(n, "type",
+           fmt::format("unknown node type '{}'; expected one of {}, NIRGraph", n.type,
+                       fmt::join(node_types(), ", ")));
     for (const char* f : spec->required)
       if (!n.find(f) && !n.text.count(f)) fail(n, f, "missing");
     for (const auto& [key, t] : n.params) {
@@ -100,7 +103,9 @@ class Checker {
       if (ref == nullptr) {
         ref = &t, ref_name = key;
       } else if (t.shape != ref->shape) {
-        fail(n, key, fmt::format("shape {} differs from {}'s {}", shape_str(t.shape), ref_name, shape_str(ref->shape)));
+        fail(n, key,
+             fmt::format("shape {} differs from {}'s {}", shape_str(t.shape), ref_name,
+                         shape_str(ref->shape)));
       }
     }
     for (const char* tau : {"tau", "tau_syn", "tau_mem"})
@@ -136,8 +141,9 @@ class Checker {
       if (t == "Affine") {
         rank(n, "bias", 1);
         if (n.find("bias")->shape[0] != n.find("weight")->shape[0])
-          fail(n, "bias", fmt::format("has {} values for {} weight rows", n.find("bias")->shape[0],
-                                      n.find("weight")->shape[0]));
+          fail(n, "bias",
+               fmt::format("has {} values for {} weight rows", n.find("bias")->shape[0],
+                           n.find("weight")->shape[0]));
       }
     } else if (t == "Conv1d" || t == "Conv2d") {
       const size_t d = t == "Conv1d" ? 1 : 2;
@@ -213,7 +219,8 @@ void check_graph(const Graph& g, const std::string& origin, const std::string& p
     if (!seen.insert({a, b}).second) c.fail_graph(fmt::format("edge ({}, {}) appears twice", a, b));
     if (g.find(a) && g.find(a)->type == "Output")
       c.fail_graph(fmt::format("edge ({}, {}) leaves an Output node", a, b));
-    if (g.find(b) && g.find(b)->type == "Input") c.fail_graph(fmt::format("edge ({}, {}) enters an Input node", a, b));
+    if (g.find(b) && g.find(b)->type == "Input")
+      c.fail_graph(fmt::format("edge ({}, {}) enters an Input node", a, b));
   }
 }
 

@@ -70,9 +70,10 @@ class Converter {
       for (const auto& [src, rows] : inputs[i].terms) {
         const Role r = nodes_[src].role;
         if (r == Role::Neuron && !spiking(nodes_[src].node->type))
-          fail(src, "", fmt::format("does not spike: its voltage feeds node '{}', but only spikes travel between "
-                                    "populations in this engine (an LI/CubaLI/I node can only feed an Output)",
-                                    nodes_[i].name));
+          fail(src, "",
+               fmt::format("does not spike: its voltage feeds node '{}', but only spikes travel between "
+                           "populations in this engine (an LI/CubaLI/I node can only feed an Output)",
+                           nodes_[i].name));
         succ[pop_of[src]].push_back(static_cast<uint32_t>(pop_of[i]));
       }
     std::vector<std::vector<bool>> back(np);
@@ -98,14 +99,16 @@ class Converter {
     for (uint32_t i : pops)
       for (const auto& [src, rows] : inputs[i].terms) {
         const uint32_t ps = static_cast<uint32_t>(pop_of[src]), pt = static_cast<uint32_t>(pop_of[i]);
-        const size_t k = static_cast<size_t>(std::find(succ[ps].begin(), succ[ps].end(), pt) - succ[ps].begin());
+        const size_t k =
+            static_cast<size_t>(std::find(succ[ps].begin(), succ[ps].end(), pt) - succ[ps].begin());
         int64_t base = static_cast<int64_t>(depth[pt]) - depth[ps];
         if (back[ps][k]) {
           base += 1;  // the previous step's output, as NIRTorch does on cycles
           if (base < 1)
-            out.warnings.push_back(fmt::format("recurrent edge {} -> {} spans several layers: it arrives {} step(s) "
-                                               "later than in NIRTorch",
-                                               nodes_[src].name, nodes_[i].name, 1 - base));
+            out.warnings.push_back(
+                fmt::format("recurrent edge {} -> {} spans several layers: it arrives {} step(s) "
+                            "later than in NIRTorch",
+                            nodes_[src].name, nodes_[i].name, 1 - base));
         }
         base = std::max<int64_t>(base, 1);
         model::FromList conn;
@@ -118,8 +121,8 @@ class Converter {
             d.push_back(static_cast<double>(base + e.delay) * net.sim.dt_ms);
           }
         if (conn.pre.empty()) continue;
-        auto& proj = net.connect(nodes_[src].name, nodes_[i].name, std::move(conn), model::ValueArray{std::move(w)},
-                                 model::ValueArray{std::move(d)});
+        auto& proj = net.connect(nodes_[src].name, nodes_[i].name, std::move(conn),
+                                 model::ValueArray{std::move(w)}, model::ValueArray{std::move(d)});
         proj.name = nodes_[src].name + "->" + nodes_[i].name;
       }
     for (uint32_t i = 0; i < nodes_.size(); ++i)
@@ -131,7 +134,8 @@ class Converter {
  private:
   [[noreturn]] void fail(uint32_t i, const std::string& field, const std::string& what) const {
     const FlatNode& n = nodes_[i];
-    throw_error_at(origin_, 0, 0, fmt::format("node '{}' ({}){}{}", n.name, n.node->type, field.empty() ? "" : ".", field),
+    throw_error_at(origin_, 0, 0,
+                   fmt::format("node '{}' ({}){}{}", n.name, n.node->type, field.empty() ? "" : ".", field),
                    what);
   }
 
@@ -146,7 +150,8 @@ class Converter {
     if (n == nullptr) {
       const size_t dot = name.find('.');
       const Node* sub = dot == std::string::npos ? nullptr : g.find(name.substr(0, dot));
-      if (sub == nullptr || !sub->graph) throw_error_at(origin_, 0, 0, "edge", "'" + prefix + name + "' is no node");
+      if (sub == nullptr || !sub->graph)
+        throw_error_at(origin_, 0, 0, "edge", "'" + prefix + name + "' is no node");
       return endpoint(*sub->graph, prefix + sub->name + ".", name.substr(dot + 1), as_source);
     }
     if (!n->graph) return prefix + name;
@@ -154,8 +159,11 @@ class Converter {
     const Node* found = nullptr;
     for (const auto& inner : n->graph->nodes)
       if (inner.type == port) {
-        if (found) throw_error_at(origin_, 0, 0, "edge", fmt::format("subgraph '{}{}' has several {} nodes: an edge must name one as '{}.<node>'",
-                                           prefix, name, port, name));
+        if (found)
+          throw_error_at(
+              origin_, 0, 0, "edge",
+              fmt::format("subgraph '{}{}' has several {} nodes: an edge must name one as '{}.<node>'",
+                          prefix, name, port, name));
         found = &inner;
       }
     return prefix + name + "." + found->name;  // check_graph guarantees one exists
@@ -168,9 +176,12 @@ class Converter {
         continue;
       }
       Role role = Role::Linear;
-      if (top && n.type == "Input") role = Role::Source;
-      else if (top && n.type == "Output") role = Role::Sink;
-      else if (is_neuron_type(n.type)) role = Role::Neuron;
+      if (top && n.type == "Input")
+        role = Role::Source;
+      else if (top && n.type == "Output")
+        role = Role::Sink;
+      else if (is_neuron_type(n.type))
+        role = Role::Neuron;
       index_[prefix + n.name] = static_cast<uint32_t>(nodes_.size());
       nodes_.push_back({prefix + n.name, &n, role, {}});
     }
@@ -205,10 +216,13 @@ class Converter {
       s = in_shape(i);
       const auto declared = param_shape(*fn.node, "shape");
       if (element_count(declared) != element_count(s))
-        fail(i, "shape", fmt::format("declares {} values but receives {}", element_count(declared), element_count(s)));
+        fail(i, "shape",
+             fmt::format("declares {} values but receives {}", element_count(declared), element_count(s)));
     }
     if (element_count(s) > kMaxNeurons)
-      fail(i, "", fmt::format("has {} elements, more than the {} supported per node", element_count(s), kMaxNeurons));
+      fail(
+          i, "",
+          fmt::format("has {} elements, more than the {} supported per node", element_count(s), kMaxNeurons));
     shapes_[i] = std::move(s);
     shape_state_[i] = 2;
     return shapes_[i];
@@ -220,9 +234,10 @@ class Converter {
     std::vector<int64_t> first = out_shape(preds[0]);
     for (size_t k = 1; k < preds.size(); ++k)
       if (element_count(out_shape(preds[k])) != element_count(first))
-        fail(i, "", fmt::format("its inputs '{}' ({} values) and '{}' ({} values) differ in size",
-                                nodes_[preds[0]].name, element_count(first), nodes_[preds[k]].name,
-                                element_count(out_shape(preds[k]))));
+        fail(i, "",
+             fmt::format("its inputs '{}' ({} values) and '{}' ({} values) differ in size",
+                         nodes_[preds[0]].name, element_count(first), nodes_[preds[k]].name,
+                         element_count(out_shape(preds[k]))));
     return first;
   }
   size_t in_count(uint32_t i) { return static_cast<size_t>(element_count(in_shape(i))); }
@@ -233,11 +248,13 @@ class Converter {
     for (uint32_t p : nodes_[i].preds) {
       const Expr& e = expr(p);
       for (const auto& [src, rows] : e.terms) {
-        auto it = std::find_if(sum.terms.begin(), sum.terms.end(), [&](const auto& t) { return t.first == src; });
+        auto it =
+            std::find_if(sum.terms.begin(), sum.terms.end(), [&](const auto& t) { return t.first == src; });
         if (it == sum.terms.end()) {
           sum.terms.emplace_back(src, rows);
         } else {
-          for (size_t o = 0; o < rows.size(); ++o) it->second[o].insert(it->second[o].end(), rows[o].begin(), rows[o].end());
+          for (size_t o = 0; o < rows.size(); ++o)
+            it->second[o].insert(it->second[o].end(), rows[o].begin(), rows[o].end());
           merge_rows(it->second);
         }
       }
@@ -255,7 +272,8 @@ class Converter {
     if (fn.role == Role::Source || fn.role == Role::Neuron) {
       exprs_[i].terms.emplace_back(i, identity_rows(static_cast<uint32_t>(element_count(out_shape(i)))));
     } else {
-      if (expr_state_[i] == 1) fail(i, "", "lies on a cycle of linear nodes without a neuron node (no state to break it)");
+      if (expr_state_[i] == 1)
+        fail(i, "", "lies on a cycle of linear nodes without a neuron node (no state to break it)");
       expr_state_[i] = 1;
       Expr in = input_expr(i);
       std::vector<int64_t> shape;
@@ -323,10 +341,13 @@ class Converter {
 
   model::NirNeuron neuron_params(const Node& n) const {
     using K = model::NirNeuron::Kind;
-    static const std::map<std::string, K> kinds = {{"I", K::I},           {"IF", K::IF},
-                                                    {"LI", K::LI},         {"LIF", K::LIF},
-                                                    {"CubaLI", K::CubaLI}, {"CubaLIF", K::CubaLIF},
-                                                    {"Threshold", K::Threshold}};
+    static const std::map<std::string, K> kinds = {{"I", K::I},
+                                                   {"IF", K::IF},
+                                                   {"LI", K::LI},
+                                                   {"LIF", K::LIF},
+                                                   {"CubaLI", K::CubaLI},
+                                                   {"CubaLIF", K::CubaLIF},
+                                                   {"Threshold", K::Threshold}};
     model::NirNeuron m;
     m.kind = kinds.at(n.type);
     m.reset = opt_.reset;
@@ -372,7 +393,8 @@ class Converter {
 }  // namespace
 
 Converted to_network(const Document& doc, const Options& options) {
-  if (!(options.dt_s > 0) || !std::isfinite(options.dt_s)) throw Error("--dt: must be a positive number of seconds");
+  if (!(options.dt_s > 0) || !std::isfinite(options.dt_s))
+    throw Error("--dt: must be a positive number of seconds");
   Converted c = Converter(doc, options).run();
   model::validate(c.net);
   return c;

@@ -21,7 +21,8 @@ void describe_graph(const Graph& g, const std::string& indent, std::string& out)
     }
     for (const auto& [key, t] : n.params) {
       if (t.values.size() <= 4) {
-        out += fmt::format("{}    {:<12} {} = [{:g}]\n", indent, key, shape_str(t.shape), fmt::join(t.values, ", "));
+        out += fmt::format("{}    {:<12} {} = [{:g}]\n", indent, key, shape_str(t.shape),
+                           fmt::join(t.values, ", "));
       } else {
         const auto [lo, hi] = std::minmax_element(t.values.begin(), t.values.end());
         out += fmt::format("{}    {:<12} {} in [{:g}, {:g}]\n", indent, key, shape_str(t.shape), *lo, *hi);

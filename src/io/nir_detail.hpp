@@ -17,7 +17,8 @@ bool is_neuron_type(const std::string& type);
 // An edge endpoint: a node of `g`, or "G.B" for node B of subgraph G; nullptr when there is none.
 const Node* resolve(const Graph& g, const std::string& name);
 
-// A sparse linear map with per-entry delays (in steps): row o of the output is sum_k w * input[in](t - delay).
+// A sparse linear map with per-entry delays (in steps): row o of the output is sum_k w * input[in](t -
+// delay).
 struct Entry {
   uint32_t in;
   uint32_t delay;
@@ -35,11 +36,12 @@ Rows identity_rows(uint32_t n);
 // node's constant term (empty when it has none). dt_s converts Delay's seconds to steps. Throws scx::Error
 // naming the node and field on shape mismatches.
 Rows linear_map(const Node& n, const std::string& qualified, const std::vector<int64_t>& in_shape,
-                std::vector<int64_t>& out_shape, std::vector<double>& bias, double dt_s, const std::string& origin);
+                std::vector<int64_t>& out_shape, std::vector<double>& bias, double dt_s,
+                const std::string& origin);
 
 // Output shape of a linear node without building its map (for shape inference).
-std::vector<int64_t> linear_shape(const Node& n, const std::string& qualified, const std::vector<int64_t>& in_shape,
-                                  const std::string& origin);
+std::vector<int64_t> linear_shape(const Node& n, const std::string& qualified,
+                                  const std::vector<int64_t>& in_shape, const std::string& origin);
 
 int64_t element_count(const std::vector<int64_t>& shape);
 

@@ -1,5 +1,6 @@
-// The linear NIR nodes (Affine, Linear, Scale, Conv1d, Conv2d, SumPool2d, AvgPool2d, Flatten, Delay) as sparse
-// maps with per-entry delays, with PyTorch's convolution and pooling semantics (channel-first, no batch).
+// The linear NIR nodes (Affine, Linear, Scale, Conv1d, Conv2d, SumPool2d, AvgPool2d, Flatten, Delay) as
+// sparse maps with per-entry delays, with PyTorch's convolution and pooling semantics (channel-first, no
+// batch).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,14 +14,17 @@ namespace {
 
 constexpr double kMaxEntries = 2e7;  // refuse maps that could not fit in memory before building them
 
-std::string shape_str(const std::vector<int64_t>& s) { return "(" + fmt::format("{}", fmt::join(s, ", ")) + ")"; }
+std::string shape_str(const std::vector<int64_t>& s) {
+  return "(" + fmt::format("{}", fmt::join(s, ", ")) + ")";
+}
 
 struct Ctx {
   const Node& n;
   const std::string& qualified;
   const std::string& origin;
   [[noreturn]] void fail(const std::string& field, const std::string& what) const {
-    throw_error_at(origin, 0, 0, fmt::format("node '{}' ({}){}{}", qualified, n.type, field.empty() ? "" : ".", field),
+    throw_error_at(origin, 0, 0,
+                   fmt::format("node '{}' ({}){}{}", qualified, n.type, field.empty() ? "" : ".", field),
                    what);
   }
   // Value k of an int-or-list parameter of `dims` entries (a single value applies to every dimension).
@@ -49,8 +53,8 @@ Axis make_axis(const Ctx& c, int64_t in, int64_t kernel, int64_t stride, int64_t
 
 // Conv and pooling share one loop: out[co, oy, ox] = sum over (ci, ky, kx) of weight * in[ci, iy, ix].
 template <class WeightFn, class ChannelsFn>
-Rows window_map(int64_t c_out, const Axis& ay, const Axis& ax, int64_t in_channels_per_out, ChannelsFn first_in,
-                WeightFn weight) {
+Rows window_map(int64_t c_out, const Axis& ay, const Axis& ax, int64_t in_channels_per_out,
+                ChannelsFn first_in, WeightFn weight) {
   Rows rows(static_cast<size_t>(c_out * ay.out * ax.out));
   for (int64_t co = 0; co < c_out; ++co)
     for (int64_t oy = 0; oy < ay.out; ++oy)
@@ -135,8 +139,9 @@ std::vector<int64_t> flatten_shape(const Ctx& c, const std::vector<int64_t>& in)
   if (s < 0) s += rank;
   if (e < 0) e += rank;
   if (rank == 0 || s < 0 || e >= rank || s > e)
-    c.fail("start_dim", fmt::format("dimensions {}..{} do not fit the input shape {} (indices exclude the batch)",
-                                    c.param("start_dim", 0, 1), c.param("end_dim", 0, -1), shape_str(in)));
+    c.fail("start_dim",
+           fmt::format("dimensions {}..{} do not fit the input shape {} (indices exclude the batch)",
+                       c.param("start_dim", 0, 1), c.param("end_dim", 0, -1), shape_str(in)));
   std::vector<int64_t> out(in.begin(), in.begin() + s);
   int64_t prod = 1;
   for (int64_t k = s; k <= e; ++k) prod *= in[k];
@@ -154,7 +159,8 @@ const std::vector<double>& elementwise(const Ctx& c, const char* field, int64_t 
 }
 
 void check_size(const Ctx& c, double entries) {
-  if (entries > kMaxEntries) c.fail("", fmt::format("would need {:.3g} connections, more than supported", entries));
+  if (entries > kMaxEntries)
+    c.fail("", fmt::format("would need {:.3g} connections, more than supported", entries));
 }
 
 }  // namespace
@@ -193,9 +199,10 @@ Rows compose(const Rows& a, const Rows& b) {
   for (const auto& row : a)
     for (const Entry& ea : row) work += static_cast<double>(b[ea.in].size());
   if (work > kMaxEntries)
-    throw Error(fmt::format("linear nodes between two populations compose into {:.3g} connections, more than the "
-                            "{:.3g} supported",
-                            work, kMaxEntries));
+    throw Error(
+        fmt::format("linear nodes between two populations compose into {:.3g} connections, more than the "
+                    "{:.3g} supported",
+                    work, kMaxEntries));
   Rows out(a.size());
   for (size_t o = 0; o < a.size(); ++o) {
     for (const Entry& ea : a[o])
@@ -205,14 +212,15 @@ Rows compose(const Rows& a, const Rows& b) {
   return out;
 }
 
-std::vector<int64_t> linear_shape(const Node& n, const std::string& qualified, const std::vector<int64_t>& in_shape,
-                                  const std::string& origin) {
+std::vector<int64_t> linear_shape(const Node& n, const std::string& qualified,
+                                  const std::vector<int64_t>& in_shape, const std::string& origin) {
   const Ctx c{n, qualified, origin};
   const std::string& t = n.type;
   if (t == "Affine" || t == "Linear") return {n.find("weight")->shape[0]};
   if (t == "Conv1d" || t == "Conv2d") {
     const ConvGeometry g = conv_geometry(c, in_shape);
-    return t == "Conv1d" ? std::vector<int64_t>{g.c_out, g.x.out} : std::vector<int64_t>{g.c_out, g.y.out, g.x.out};
+    return t == "Conv1d" ? std::vector<int64_t>{g.c_out, g.x.out}
+                         : std::vector<int64_t>{g.c_out, g.y.out, g.x.out};
   }
   if (t == "SumPool2d" || t == "AvgPool2d") {
     const PoolGeometry g = pool_geometry(c, in_shape);
@@ -223,14 +231,16 @@ std::vector<int64_t> linear_shape(const Node& n, const std::string& qualified, c
     std::vector<int64_t> s;
     for (double x : n.find("shape")->values) s.push_back(static_cast<int64_t>(x));
     if (element_count(s) != element_count(in_shape))
-      c.fail("shape", fmt::format("is {} but the edge into it carries shape {}", shape_str(s), shape_str(in_shape)));
+      c.fail("shape",
+             fmt::format("is {} but the edge into it carries shape {}", shape_str(s), shape_str(in_shape)));
     return s;
   }
   return in_shape;  // Scale, Delay
 }
 
 Rows linear_map(const Node& n, const std::string& qualified, const std::vector<int64_t>& in_shape,
-                std::vector<int64_t>& out_shape, std::vector<double>& bias, double dt_s, const std::string& origin) {
+                std::vector<int64_t>& out_shape, std::vector<double>& bias, double dt_s,
+                const std::string& origin) {
   const Ctx c{n, qualified, origin};
   const std::string& t = n.type;
   out_shape = linear_shape(n, qualified, in_shape, origin);
@@ -239,8 +249,8 @@ Rows linear_map(const Node& n, const std::string& qualified, const std::vector<i
   if (t == "Affine" || t == "Linear") {
     const Tensor& w = *n.find("weight");
     if (w.shape[1] != n_in)
-      c.fail("weight", fmt::format("has {} columns but its input has {} elements (shape {})", w.shape[1], n_in,
-                                   shape_str(in_shape)));
+      c.fail("weight", fmt::format("has {} columns but its input has {} elements (shape {})", w.shape[1],
+                                   n_in, shape_str(in_shape)));
     check_size(c, static_cast<double>(w.values.size()));
     Rows rows(static_cast<size_t>(w.shape[0]));
     for (int64_t o = 0; o < w.shape[0]; ++o)
@@ -270,7 +280,8 @@ Rows linear_map(const Node& n, const std::string& qualified, const std::vector<i
     const PoolGeometry g = pool_geometry(c, in_shape);
     const double w = t == "AvgPool2d" ? 1.0 / static_cast<double>(g.y.kernel * g.x.kernel) : 1.0;
     return window_map(
-        g.channels, g.y, g.x, 1, [](int64_t co) { return co; }, [w](int64_t, int64_t, int64_t, int64_t) { return w; });
+        g.channels, g.y, g.x, 1, [](int64_t co) { return co; },
+        [w](int64_t, int64_t, int64_t, int64_t) { return w; });
   }
   Rows rows = identity_rows(static_cast<uint32_t>(n_in));  // Flatten and subgraph ports
   if (t == "Scale") {
@@ -281,7 +292,8 @@ Rows linear_map(const Node& n, const std::string& qualified, const std::vector<i
     const auto& d = elementwise(c, "delay", n_in);
     for (int64_t i = 0; i < n_in; ++i) {
       const double seconds = d[d.size() == 1 ? 0 : i], steps = std::round(seconds / dt_s);
-      if (steps > 4000) c.fail("delay", fmt::format("{} s is {} steps at dt = {} s, too long", seconds, steps, dt_s));
+      if (steps > 4000)
+        c.fail("delay", fmt::format("{} s is {} steps at dt = {} s, too long", seconds, steps, dt_s));
       rows[i][0].delay = static_cast<uint32_t>(steps);
     }
   }

@@ -12,14 +12,14 @@ namespace scx::io::nir {
 namespace {
 
 constexpr size_t kMaxValues = size_t{1} << 24;  // per dataset: refuse absurd shapes before allocating
-constexpr int kMaxDepth = 32;                    // nested subgraphs
+constexpr int kMaxDepth = 32;                   // nested subgraphs
 
 std::string node_path(const std::string& path, const std::string& name) {
   return path.empty() ? name : path + "." + name;
 }
 
-Node read_node(const H5Reader& r, const H5Group& g, const std::string& name, const std::string& path, int depth,
-               std::vector<std::string>& warnings);
+Node read_node(const H5Reader& r, const H5Group& g, const std::string& name, const std::string& path,
+               int depth, std::vector<std::string>& warnings);
 
 Graph read_graph(const H5Reader& r, const H5Group& g, const std::string& path, int depth,
                  std::vector<std::string>& warnings) {
@@ -38,8 +38,8 @@ Graph read_graph(const H5Reader& r, const H5Group& g, const std::string& path, i
   return graph;
 }
 
-Node read_node(const H5Reader& r, const H5Group& g, const std::string& name, const std::string& path, int depth,
-               std::vector<std::string>& warnings) {
+Node read_node(const H5Reader& r, const H5Group& g, const std::string& name, const std::string& path,
+               int depth, std::vector<std::string>& warnings) {
   Node n;
   n.name = name;
   n.type = r.string_dataset(g, "type");
@@ -67,8 +67,9 @@ Node read_node(const H5Reader& r, const H5Group& g, const std::string& name, con
   return n;
 }
 
-// snnTorch's braille subgraph export names its inner node "lif1" but its edges say "lif". When exactly one edge
-// name matches no node and exactly one node appears in no edge, they are taken to be the same (with a warning).
+// snnTorch's braille subgraph export names its inner node "lif1" but its edges say "lif". When exactly one
+// edge name matches no node and exactly one node appears in no edge, they are taken to be the same (with a
+// warning).
 void repair_renamed_node(Graph& g, const std::string& path, std::vector<std::string>& warnings) {
   std::set<std::string> missing, used;
   for (const auto& [a, b] : g.edges)
@@ -85,9 +86,10 @@ void repair_renamed_node(Graph& g, const std::string& path, std::vector<std::str
       if (a == from) a = to;
       if (b == from) b = to;
     }
-    warnings.push_back(fmt::format("graph '{}': edges name '{}', which does not exist; taken to be node '{}', "
-                                   "the only node without edges",
-                                   path.empty() ? "/" : path, from, to));
+    warnings.push_back(
+        fmt::format("graph '{}': edges name '{}', which does not exist; taken to be node '{}', "
+                    "the only node without edges",
+                    path.empty() ? "/" : path, from, to));
   }
   for (auto& n : g.nodes)
     if (n.graph) repair_renamed_node(*n.graph, node_path(path, n.name), warnings);
@@ -105,7 +107,8 @@ Document read_unguarded(const std::filesystem::path& path) {
     doc.warnings.push_back("format version " + doc.version + " is newer than 1.x; reading it as 1.x");
   const H5Group top = r.group(root, "node");
   Node n = read_node(r, top, "", "", 0, doc.warnings);
-  if (n.type != "NIRGraph") r.fail(top.path + "/type", "the top-level node must be a NIRGraph, found '" + n.type + "'");
+  if (n.type != "NIRGraph")
+    r.fail(top.path + "/type", "the top-level node must be a NIRGraph, found '" + n.type + "'");
   doc.graph = std::move(*n.graph);
   repair_renamed_node(doc.graph, "", doc.warnings);
   check_graph(doc.graph, path.string());

@@ -77,7 +77,8 @@ std::vector<SpikeTrain> read_csv(const std::filesystem::path& path, const Conver
     for (uint32_t k = 0; k < width; ++k) {
       if (cells[k] == 0) continue;
       if (cells[k] != 1)
-        throw_error_at(path.string(), line_no, 0, "", fmt::format("column {}: spikes are 0 or 1, got {}", k + 1, cells[k]));
+        throw_error_at(path.string(), line_no, 0, "",
+                       fmt::format("column {}: spikes are 0 or 1, got {}", k + 1, cells[k]));
       add_spike(trains, c, rows, k);
     }
     ++rows;
@@ -88,7 +89,8 @@ std::vector<SpikeTrain> read_csv(const std::filesystem::path& path, const Conver
 
 // HDF5: datasets `steps` and `neurons` at the root, or a NIRData file (nir.write_data) with the Input node's
 // first observable: TimeGriddedData (data [sample][step][neuron]) or EventData (idx, time [sample][event]).
-std::vector<SpikeTrain> read_h5(const std::filesystem::path& path, const Converted& c, double dt_s, int64_t& steps) {
+std::vector<SpikeTrain> read_h5(const std::filesystem::path& path, const Converted& c, double dt_s,
+                                int64_t& steps) {
   H5Reader r(path);
   const H5Group root = r.root();
   std::vector<SpikeTrain> trains(c.inputs.size());
@@ -118,7 +120,8 @@ std::vector<SpikeTrain> read_h5(const std::filesystem::path& path, const Convert
     const uint32_t n = c.inputs[k].size;
     if (type == "TimeGriddedData") {
       const auto data = r.numbers(o, "data", dims, size_t{1} << 28);
-      if (dims.size() != 3 || dims[2] != n) r.fail(o.child("data"), fmt::format("expected [samples][steps][{}]", n));
+      if (dims.size() != 3 || dims[2] != n)
+        r.fail(o.child("data"), fmt::format("expected [samples][steps][{}]", n));
       const double dt = r.attr<double>(o, "dt");
       if (std::fabs(dt - dt_s) > 1e-9 * dt_s)
         r.fail(o.path, fmt::format("dt is {} s but the run uses {} s", dt, dt_s));
@@ -150,7 +153,8 @@ std::vector<SpikeTrain> read_h5(const std::filesystem::path& path, const Convert
 
 }  // namespace
 
-std::vector<SpikeTrain> read_input_spikes(const std::filesystem::path& path, const Converted& c, int64_t& steps) {
+std::vector<SpikeTrain> read_input_spikes(const std::filesystem::path& path, const Converted& c,
+                                          int64_t& steps) {
   const std::string ext = path.extension().string();
   if (ext == ".csv" || ext == ".txt") return read_csv(path, c, steps);
   const std::string bytes = read_in_child(path, [&] {
@@ -178,8 +182,10 @@ sim::RunResult run(Converted& c, const std::vector<SpikeTrain>& inputs, int64_t 
   model::Network& net = c.net;
   const double dt_ms = net.sim.dt_ms;
   if (inputs.size() != c.inputs.size())
-    throw Error(fmt::format("the graph has {} Input nodes but {} spike trains were given", c.inputs.size(), inputs.size()));
-  if (steps <= 0 || steps > kMaxSteps) throw Error(fmt::format("steps: must be in 1..{}, got {}", kMaxSteps, steps));
+    throw Error(fmt::format("the graph has {} Input nodes but {} spike trains were given", c.inputs.size(),
+                            inputs.size()));
+  if (steps <= 0 || steps > kMaxSteps)
+    throw Error(fmt::format("steps: must be in 1..{}, got {}", kMaxSteps, steps));
   for (size_t k = 0; k < inputs.size(); ++k) {
     auto& pop = *std::find_if(net.populations.begin(), net.populations.end(),
                               [&](const model::Population& p) { return p.name == c.inputs[k].population; });

@@ -20,8 +20,9 @@ constexpr char kWrittenVersion[] = "1.0.7";  // the on-disk layout of nir 1.0.x,
 
 // Parameters that nir stores as integers (shapes, strides, ...); everything else is floating point.
 bool integer_key(const std::string& key) {
-  static const std::set<std::string> kInts = {"shape",       "stride",    "padding",  "dilation", "groups",
-                                              "kernel_size", "start_dim", "end_dim", "input_shape", "input_type"};
+  static const std::set<std::string> kInts = {"shape",       "stride",      "padding",   "dilation",
+                                              "groups",      "kernel_size", "start_dim", "end_dim",
+                                              "input_shape", "input_type"};
   return kInts.count(key) > 0;
 }
 
@@ -105,19 +106,23 @@ Node neuron_node(const model::Population& pop, double dt_s, std::vector<double>&
       }
     }
     if (m->reset == model::NirNeuron::Reset::Subtract)
-      warnings.push_back("population '" + pop.name + "' resets by subtraction, which NIR cannot say (see docs/nir.md)");
+      warnings.push_back("population '" + pop.name +
+                         "' resets by subtraction, which NIR cannot say (see docs/nir.md)");
     bias = filled(size, m->bias, 0).values;
     return n;
   }
   if (const auto* m = std::get_if<model::LifCurrExp>(&pop.params)) {
     // C dv/dt = -(v - E_L) C/tau_m + I  ==  tau_m dv/dt = (E_L - v) + R I with R = tau_m / C (mV per pA).
-    // NEST's synaptic current jumps by w per spike; with unit spikes that is w_in = tau_syn / dt (snnTorch's rule).
+    // NEST's synaptic current jumps by w per spike; with unit spikes that is w_in = tau_syn / dt (snnTorch's
+    // rule).
     n.type = "CubaLIF";
     if (m->tau_syn_inh_ms != m->tau_syn_exc_ms)
-      warnings.push_back("population '" + pop.name + "': tau_syn_inh_ms differs from tau_syn_exc_ms; NIR's CubaLIF "
-                                                     "has one synaptic time constant, tau_syn_exc_ms is used");
+      warnings.push_back("population '" + pop.name +
+                         "': tau_syn_inh_ms differs from tau_syn_exc_ms; NIR's CubaLIF "
+                         "has one synaptic time constant, tau_syn_exc_ms is used");
     if (m->t_ref_ms > 0)
-      warnings.push_back("population '" + pop.name + "': the refractory period has no NIR parameter and is dropped");
+      warnings.push_back("population '" + pop.name +
+                         "': the refractory period has no NIR parameter and is dropped");
     const double w_in = m->tau_syn_exc_ms * 1e-3 / dt_s;
     n.params["tau_mem"] = filled(size, {m->tau_m_ms * 1e-3}, 0);
     n.params["tau_syn"] = filled(size, {m->tau_syn_exc_ms * 1e-3}, 0);
@@ -178,8 +183,8 @@ Document from_network(const model::Network& net, std::vector<std::string>& warni
     const auto& proj = net.projections[p];
     const uint32_t pre = net.find_population(proj.pre)->size, post = net.find_population(proj.post)->size;
     if (static_cast<double>(pre) * post > 5e7)
-      throw Error("projection '" + proj.name + "': a dense " + std::to_string(post) + " x " + std::to_string(pre) +
-                  " weight matrix is too large to export");
+      throw Error("projection '" + proj.name + "': a dense " + std::to_string(post) + " x " +
+                  std::to_string(pre) + " weight matrix is too large to export");
     const sim::SynapseList syn = sim::build_synapses(proj, pre, post, net.sim.dt_ms, net.sim.seed, p);
     std::vector<double> w(static_cast<size_t>(pre) * post, 0.0);
     const double sign = proj.receptor == model::Receptor::Inhibitory ? -1.0 : 1.0;
@@ -204,8 +209,10 @@ Document from_network(const model::Network& net, std::vector<std::string>& warni
   }
   for (const auto& [pop, b] : biases)
     if (!biased.count(pop) && std::any_of(b.begin(), b.end(), [](double x) { return x != 0; }))
-      warnings.push_back("population '" + pop + "' has a constant input but no incoming projection to carry it");
-  if (delays_dropped) warnings.push_back("synaptic delays differ within a projection; NIR edges carry no delay");
+      warnings.push_back("population '" + pop +
+                         "' has a constant input but no incoming projection to carry it");
+  if (delays_dropped)
+    warnings.push_back("synaptic delays differ within a projection; NIR edges carry no delay");
   // Outputs: the recorded populations, else every population.
   std::set<std::string> outs;
   for (const auto& pr : net.probes) outs.insert(pr.population);

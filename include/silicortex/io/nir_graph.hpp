@@ -1,6 +1,6 @@
 #pragma once
-// A NIR file (Neuromorphic Intermediate Representation, github.com/neuromorphs/NIR) as stored: a tree of typed
-// nodes with named parameters, and edges between node names. Reading checks the layout and every node's
+// A NIR file (Neuromorphic Intermediate Representation, github.com/neuromorphs/NIR) as stored: a tree of
+// typed nodes with named parameters, and edges between node names. Reading checks the layout and every node's
 // parameters (names, types, shapes), naming the node and the field on any error; docs/nir.md has the details.
 #include <cstdint>
 #include <filesystem>
@@ -28,10 +28,10 @@ struct Graph;
 
 struct Node {
   std::string name;
-  std::string type;                           // "LIF", "Affine", ..., "NIRGraph"
-  std::map<std::string, Tensor> params;       // numeric datasets
-  std::map<std::string, std::string> text;    // string datasets (Conv padding "same"/"valid")
-  std::shared_ptr<Graph> graph;               // for type NIRGraph
+  std::string type;                         // "LIF", "Affine", ..., "NIRGraph"
+  std::map<std::string, Tensor> params;     // numeric datasets
+  std::map<std::string, std::string> text;  // string datasets (Conv padding "same"/"valid")
+  std::shared_ptr<Graph> graph;             // for type NIRGraph
 
   const Tensor* find(const std::string& key) const {
     auto it = params.find(key);

@@ -16,8 +16,8 @@ namespace scx::io::nir {
 struct Options {
   double dt_s = 1e-4;
   model::NirNeuron::Reset reset = model::NirNeuron::Reset::ToValue;
-  // Unit: a spike is the value 1 during one step (snnTorch, Norse, Lava). Dirac: a spike integrates to 1, so it
-  // is 1/dt during its step (the debug note's proposal; what Sinabs' IF layers amount to).
+  // Unit: a spike is the value 1 during one step (snnTorch, Norse, Lava). Dirac: a spike integrates to 1, so
+  // it is 1/dt during its step (the debug note's proposal; what Sinabs' IF layers amount to).
   enum class Spikes { Unit, Dirac } spikes = Spikes::Unit;
 };
 
@@ -31,9 +31,9 @@ struct Port {
 };
 
 struct Converted {
-  model::Network net;                // Input populations hold empty spike-time lists until run()
+  model::Network net;  // Input populations hold empty spike-time lists until run()
   std::vector<Port> inputs, outputs;
-  std::vector<uint32_t> depth;       // per population: steps between a NIR step and the engine step running it
+  std::vector<uint32_t> depth;  // per population: steps between a NIR step and the engine step running it
   std::vector<std::string> warnings;
 };
 
@@ -53,10 +53,12 @@ sim::RunResult run(Converted& c, const std::vector<SpikeTrain>& inputs, int64_t 
 // Input spikes from a file: CSV (one row per step, one column per input neuron, 0 or 1; or "step,neuron" rows
 // with a header `step,neuron`), or HDF5 (NIRData EventData/TimeGriddedData of the Input node, sample 0; or
 // datasets `steps` and `neurons`). Returns one train per Input node of `c` and the number of steps.
-std::vector<SpikeTrain> read_input_spikes(const std::filesystem::path& path, const Converted& c, int64_t& steps);
+std::vector<SpikeTrain> read_input_spikes(const std::filesystem::path& path, const Converted& c,
+                                          int64_t& steps);
 
-// A NIR document for a network: NirNeuron populations as their NIR node type, lif_curr_exp as CubaLIF (in mV and
-// seconds, snnTorch's w_in = tau_syn/dt convention), spike sources as Input nodes, projections as Linear nodes.
+// A NIR document for a network: NirNeuron populations as their NIR node type, lif_curr_exp as CubaLIF (in mV
+// and seconds, snnTorch's w_in = tau_syn/dt convention), spike sources as Input nodes, projections as Linear
+// nodes.
 Document from_network(const model::Network& net, std::vector<std::string>& warnings);
 
 }  // namespace scx::io::nir

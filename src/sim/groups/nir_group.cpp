@@ -19,8 +19,11 @@ double at(const std::vector<double>& a, uint32_t i, double fallback) {
 class NirGroup final : public NeuronGroup {
  public:
   NirGroup(uint32_t size, const model::NirNeuron& p, double dt_ms)
-      : NeuronGroup(size), kind_(p.kind), subtract_(p.reset == model::NirNeuron::Reset::Subtract),
-        hold_steps_(p.hold_steps), arrays_(padded_size()) {
+      : NeuronGroup(size),
+        kind_(p.kind),
+        subtract_(p.reset == model::NirNeuron::Reset::Subtract),
+        hold_steps_(p.hold_steps),
+        arrays_(padded_size()) {
     const double dt = dt_ms * 1e-3;  // NIR time constants are in seconds
     v_ = arrays_.add("v", 0.0f);
     i_syn_ = arrays_.add("i_syn", 0.0f);
@@ -32,11 +35,13 @@ class NirGroup final : public NeuronGroup {
     v_th_ = arrays_.add("v_threshold", INFINITY);  // padding neurons never spike
     v_reset_ = arrays_.add("v_reset", 0.0f);
     bias_ = arrays_.add("bias", 0.0f);
-    const bool leaky = kind_ == Kind::LI || kind_ == Kind::LIF || kind_ == Kind::CubaLI || kind_ == Kind::CubaLIF;
+    const bool leaky =
+        kind_ == Kind::LI || kind_ == Kind::LIF || kind_ == Kind::CubaLI || kind_ == Kind::CubaLIF;
     for (uint32_t i = 0; i < size; ++i) {
       const double r = at(p.r, i, 1.0);
       const double tau = at(p.tau_s, i, 1.0);
-      // tau dv/dt = (v_leak - v) + r I  ->  v += (dt/tau)(v_leak - v) + (dt r/tau) I;  integrators: v += dt r I.
+      // tau dv/dt = (v_leak - v) + r I  ->  v += (dt/tau)(v_leak - v) + (dt r/tau) I;  integrators: v += dt r
+      // I.
       k_leak_[i] = leaky ? static_cast<float>(dt / tau) : 0.0f;
       k_in_[i] = static_cast<float>(leaky ? dt * r / tau : dt * r);
       k_syn_[i] = static_cast<float>(dt / at(p.tau_syn_s, i, 1.0));
@@ -44,8 +49,8 @@ class NirGroup final : public NeuronGroup {
       v_leak_[i] = static_cast<float>(at(p.v_leak, i, 0.0));
       v_reset_[i] = static_cast<float>(at(p.v_reset, i, 0.0));
       bias_[i] = static_cast<float>(at(p.bias, i, 0.0));
-      const bool spiking = kind_ == Kind::IF || kind_ == Kind::LIF || kind_ == Kind::CubaLIF ||
-                           kind_ == Kind::Threshold;
+      const bool spiking =
+          kind_ == Kind::IF || kind_ == Kind::LIF || kind_ == Kind::CubaLIF || kind_ == Kind::Threshold;
       v_th_[i] = spiking ? static_cast<float>(at(p.v_threshold, i, 0.0)) : INFINITY;
       v_[i] = kind_ == Kind::Threshold ? 0.0f : v_leak_[i];
     }

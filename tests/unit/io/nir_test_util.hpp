@@ -7,7 +7,9 @@
 
 namespace scx::io::testing {
 
-inline std::string nir_data(const std::string& rel) { return std::string(SCX_SOURCE_DIR) + "/../shared/data/nir/" + rel; }
+inline std::string nir_data(const std::string& rel) {
+  return std::string(SCX_SOURCE_DIR) + "/../shared/data/nir/" + rel;
+}
 
 // Column `col` (0-based) of a headerless CSV of numbers.
 inline std::vector<double> csv_column(const std::string& path, size_t col) {

@@ -1,5 +1,5 @@
-// Bad NIR input: every defect gives an scx::Error naming the node and the field, and damaged files (truncated,
-// bytes flipped) end in success or scx::Error, never a crash.
+// Bad NIR input: every defect gives an scx::Error naming the node and the field, and damaged files
+// (truncated, bytes flipped) end in success or scx::Error, never a crash.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -28,9 +28,9 @@ Document small_graph() {
   doc.graph.nodes.push_back(node("input", "Input", {{"shape", Tensor::vector({4})}}));
   doc.graph.nodes.push_back(node("fc", "Linear", {{"weight", Tensor({3, 4}, std::vector<double>(12, 0.5))}}));
   const auto v3 = [](double x) { return Tensor::vector({x, x, x}); };
-  doc.graph.nodes.push_back(node("lif", "LIF",
-                                 {{"tau", v3(0.01)}, {"r", v3(1)}, {"v_leak", v3(0)}, {"v_threshold", v3(1)},
-                                  {"v_reset", v3(0)}}));
+  doc.graph.nodes.push_back(
+      node("lif", "LIF",
+           {{"tau", v3(0.01)}, {"r", v3(1)}, {"v_leak", v3(0)}, {"v_threshold", v3(1)}, {"v_reset", v3(0)}}));
   doc.graph.nodes.push_back(node("output", "Output", {{"shape", Tensor::vector({3})}}));
   doc.graph.edges = {{"input", "fc"}, {"fc", "lif"}, {"lif", "output"}};
   return doc;
@@ -66,34 +66,60 @@ TEST(NirErrors, EachDefectNamesTheNodeAndTheField) {
     std::vector<std::string> expect;
   };
   const std::vector<Case> cases = {
-      {"not a type", [](Document& d) { find(d, "lif").type = "Spiking"; },
+      {"not a type",
+       [](Document& d) { find(d, "lif").type = "Spiking"; },
        {"node 'lif' (Spiking).type", "unknown node type 'Spiking'"}},
-      {"weight columns", [](Document& d) { find(d, "fc").params["weight"] = Tensor({3, 5}, std::vector<double>(15, 1)); },
+      {"weight columns",
+       [](Document& d) {
+         find(d, "fc").params["weight"] = Tensor({3, 5}, std::vector<double>(15, 1));
+       },
        {"node 'fc' (Linear).weight", "5 columns", "4 elements"}},
-      {"neuron shapes", [](Document& d) { find(d, "lif").params["r"] = Tensor::vector({1, 1, 1, 1}); },
+      {"neuron shapes",
+       [](Document& d) {
+         find(d, "lif").params["r"] = Tensor::vector({1, 1, 1, 1});
+       },
        {"node 'lif' (LIF).", "differs from"}},
-      {"population size", [](Document& d) { find(d, "fc").params["weight"] = Tensor({2, 4}, std::vector<double>(8, 1)); },
+      {"population size",
+       [](Document& d) {
+         find(d, "fc").params["weight"] = Tensor({2, 4}, std::vector<double>(8, 1));
+       },
        {"node 'lif' (LIF)", "3 neurons", "2 values"}},
-      {"output shape", [](Document& d) { find(d, "output").params["shape"] = Tensor::vector({7}); },
+      {"output shape",
+       [](Document& d) { find(d, "output").params["shape"] = Tensor::vector({7}); },
        {"node 'output' (Output).shape", "declares 7"}},
-      {"missing field", [](Document& d) { find(d, "lif").params.erase("tau"); }, {"node 'lif' (LIF).tau", "missing"}},
-      {"extra field", [](Document& d) { find(d, "lif").params["tau_ref"] = Tensor::vector({1, 1, 1}); },
+      {"missing field",
+       [](Document& d) { find(d, "lif").params.erase("tau"); },
+       {"node 'lif' (LIF).tau", "missing"}},
+      {"extra field",
+       [](Document& d) {
+         find(d, "lif").params["tau_ref"] = Tensor::vector({1, 1, 1});
+       },
        {"node 'lif' (LIF).tau_ref", "unknown parameter"}},
-      {"not finite", [](Document& d) { find(d, "fc").params["weight"].values[3] = NAN; },
+      {"not finite",
+       [](Document& d) { find(d, "fc").params["weight"].values[3] = NAN; },
        {"node 'fc' (Linear).weight", "finite"}},
-      {"negative tau", [](Document& d) { find(d, "lif").params["tau"].values[1] = -1; },
+      {"negative tau",
+       [](Document& d) { find(d, "lif").params["tau"].values[1] = -1; },
        {"node 'lif' (LIF).tau", "positive"}},
-      {"dangling edge", [](Document& d) { d.graph.edges.push_back({"lif", "nowhere"}); },
+      {"dangling edge",
+       [](Document& d) {
+         d.graph.edges.push_back({"lif", "nowhere"});
+       },
        {"edge (lif, nowhere)", "'nowhere'"}},
-      {"duplicate edge", [](Document& d) { d.graph.edges.push_back({"fc", "lif"}); },
+      {"duplicate edge",
+       [](Document& d) {
+         d.graph.edges.push_back({"fc", "lif"});
+       },
        {"edge (fc, lif) appears twice"}},
       {"no input", [](Document& d) { find(d, "input").type = "Output"; }, {"graph", "no Input node"}},
       {"no output", [](Document& d) { find(d, "output").type = "Input"; }, {"graph", "no Output node"}},
       {"linear loop",
        [](Document& d) {
-         d.graph.nodes.push_back(node("loop", "Linear", {{"weight", Tensor({3, 3}, std::vector<double>(9, 1))}}));
+         d.graph.nodes.push_back(
+             node("loop", "Linear", {{"weight", Tensor({3, 3}, std::vector<double>(9, 1))}}));
          d.graph.edges.push_back({"loop", "fc2"});
-         d.graph.nodes.push_back(node("fc2", "Linear", {{"weight", Tensor({3, 3}, std::vector<double>(9, 1))}}));
+         d.graph.nodes.push_back(
+             node("fc2", "Linear", {{"weight", Tensor({3, 3}, std::vector<double>(9, 1))}}));
          d.graph.edges.push_back({"fc2", "loop"});
          d.graph.edges.push_back({"fc2", "lif"});
          d.graph.edges.push_back({"lif", "loop"});
@@ -127,8 +153,9 @@ TEST(NirErrors, EachDefectNamesTheNodeAndTheField) {
 TEST(NirErrors, NotHdf5AndMissingFilesAreNamed) {
   TempDir dir;
   std::ofstream(dir / "text.nir") << "not a NIR file\n";
-  for (const auto& [file, want] : {std::pair<std::string, std::string>{(dir / "text.nir").string(), "not an HDF5 file"},
-                                   {(dir / "none.nir").string(), "no such file"}}) {
+  for (const auto& [file, want] :
+       {std::pair<std::string, std::string>{(dir / "text.nir").string(), "not an HDF5 file"},
+        {(dir / "none.nir").string(), "no such file"}}) {
     try {
       read_nir(file);
       ADD_FAILURE() << file;
@@ -179,14 +206,16 @@ TEST(NirErrors, DamagedFilesFailCleanly) {
   };
   RandomStream rng(42, 7);
   constexpr int kFlips = 60;
-  for (const char* f : {"framework_exports/lif_norse.nir", "framework_exports/braille_noDelay_bias_zero_subgraph.nir",
-                        "synthetic_reference_writer/synthetic_conv2d_pool.nir",
-                        "synthetic_reference_writer/synthetic_all_primitives_1d.nir"}) {
+  for (const char* f :
+       {"framework_exports/lif_norse.nir", "framework_exports/braille_noDelay_bias_zero_subgraph.nir",
+        "synthetic_reference_writer/synthetic_conv2d_pool.nir",
+        "synthetic_reference_writer/synthetic_all_primitives_1d.nir"}) {
     std::ifstream in(nir_data(f), std::ios::binary);
     const std::vector<char> original((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     ASSERT_GT(original.size(), 1000u);
     for (int k = 1; k <= 24; ++k)
-      attempt(std::vector<char>(original.begin(), original.begin() + static_cast<std::ptrdiff_t>(original.size() * k / 25)));
+      attempt(std::vector<char>(original.begin(),
+                                original.begin() + static_cast<std::ptrdiff_t>(original.size() * k / 25)));
     for (int k = 0; k < kFlips; ++k) {
       std::vector<char> bytes = original;
       const int flips = 1 + static_cast<int>(rng.below(8));

@@ -94,7 +94,8 @@ TEST(NirRead, ConvolutionAndPoolingWeightsFollowPyTorch) {
 }
 
 TEST(NirRead, AffineBiasBecomesTheConstantInputOfTheTarget) {
-  const Converted c = to_network(read_nir(nir_data("synthetic_reference_writer/synthetic_conv2d_pool.nir")), {});
+  const Converted c =
+      to_network(read_nir(nir_data("synthetic_reference_writer/synthetic_conv2d_pool.nir")), {});
   const auto& lif = std::get<model::NirNeuron>(c.net.find_population("lif")->params);
   const Document doc = read_nir(nir_data("synthetic_reference_writer/synthetic_conv2d_pool.nir"));
   EXPECT_EQ(lif.bias, doc.graph.find("affine")->find("bias")->values);

@@ -106,7 +106,8 @@ TEST(NirRun, RecurrentSubgraphMatchesADirectSimulationStepForStep) {
   std::set<std::pair<int64_t, uint32_t>> got;
   for (const auto& ps : r.spikes)
     if (ps.population == "rnn.lif")
-      for (size_t k = 0; k < ps.times_ms.size(); ++k) got.insert({std::llround(ps.times_ms[k] / 0.1), ps.neurons[k]});
+      for (size_t k = 0; k < ps.times_ms.size(); ++k)
+        got.insert({std::llround(ps.times_ms[k] / 0.1), ps.neurons[k]});
   EXPECT_EQ(got, want);
 }
 
@@ -115,7 +116,8 @@ TEST(NirRun, BrailleFlatAndSubgraphVariantsAgree) {
   const SpikeTrain in = raster(12, 300, 0.2, 7);
   Options opt;
   Converted flat = to_network(read_nir(nir_data("framework_exports/braille_noDelay_bias_zero.nir")), opt);
-  Converted nested = to_network(read_nir(nir_data("framework_exports/braille_noDelay_bias_zero_subgraph.nir")), opt);
+  Converted nested =
+      to_network(read_nir(nir_data("framework_exports/braille_noDelay_bias_zero_subgraph.nir")), opt);
   const sim::RunResult a = run(flat, {in}, 300), b = run(nested, {in}, 300);
   const auto hidden_a = spike_steps(a, "lif1.lif", 0.1), hidden_b = spike_steps(b, "lif1.lif1", 0.1);
   EXPECT_GT(hidden_a.size(), 0u);
@@ -147,14 +149,17 @@ TEST(NirRun, SinabsCnnRunsAndItsSpikesReachTheOutput) {
   EXPECT_EQ(c.outputs[0].size, 10u);
 }
 
-// A NIRData file (nir.write_data) as input: EventData of the node named like the Input, read here and by h5py.
+// A NIRData file (nir.write_data) as input: EventData of the node named like the Input, read here and by
+// h5py.
 TEST(NirRun, InputSpikesFromANirDataFileMatchWhatH5pyReads) {
-  if (std::system("/usr/bin/python3 -c 'import h5py' > /dev/null 2>&1") != 0) GTEST_SKIP() << "no python3-h5py";
+  if (std::system("/usr/bin/python3 -c 'import h5py' > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "no python3-h5py";
   const std::string file = nir_data("synthetic_reference_writer/synthetic_graph_data.h5");
   Document doc;
   const auto v3 = [](double x) { return Tensor::vector({x, x, x}); };
   doc.graph.nodes.push_back(Node{"lif", "Input", {{"shape", Tensor::vector({3})}}, {}, nullptr});
-  doc.graph.nodes.push_back(Node{"n", "LIF", {{"tau", v3(0.01)}, {"r", v3(1)}, {"v_leak", v3(0)}, {"v_threshold", v3(1)}}, {}, nullptr});
+  doc.graph.nodes.push_back(Node{
+      "n", "LIF", {{"tau", v3(0.01)}, {"r", v3(1)}, {"v_leak", v3(0)}, {"v_threshold", v3(1)}}, {}, nullptr});
   doc.graph.nodes.push_back(Node{"out", "Output", {{"shape", Tensor::vector({3})}}, {}, nullptr});
   doc.graph.edges = {{"lif", "n"}, {"n", "out"}};
   Options opt;
@@ -168,7 +173,9 @@ TEST(NirRun, InputSpikesFromANirDataFileMatchWhatH5pyReads) {
     got += std::to_string(trains[0].steps[k]) + " " + std::to_string(trains[0].neurons[k]) + "\n";
   const std::string script =
       "import h5py\n"
-      "o = h5py.File('" + file + "')['nodes/lif/observables/spike_events']\n"
+      "o = h5py.File('" +
+      file +
+      "')['nodes/lif/observables/spike_events']\n"
       "for i, t in zip(o['idx'][0], o['time'][0]):\n"
       "    if i >= 0: print(round(t / 1e-3), i)\n"
       "print('steps', round(o.attrs['t_max'] / 1e-3))\n";
@@ -186,8 +193,9 @@ TEST(NirRun, CliRunsTheLifGraphFromACsvAndWritesARecording) {
   std::string csv;
   for (double x : csv_column(nir_data("reference_traces/lif_exact.csv"), 0)) csv += x != 0 ? "1\n" : "0\n";
   scx::test::write_file(dir / "in.csv", csv);
-  const auto res = scx::test::run_cli("nir run " + nir_data("framework_exports/lif_norse.nir") + " --input " +
-                                      (dir / "in.csv").string() + " --dt 1e-4 --out " + (dir / "run.h5").string());
+  const auto res =
+      scx::test::run_cli("nir run " + nir_data("framework_exports/lif_norse.nir") + " --input " +
+                         (dir / "in.csv").string() + " --dt 1e-4 --out " + (dir / "run.h5").string());
   EXPECT_EQ(res.exit_code, 0) << res.output;
   EXPECT_NE(res.output.find("output output (1 neurons): 4 spikes"), std::string::npos) << res.output;
   EXPECT_TRUE(std::filesystem::exists(dir / "run.h5"));

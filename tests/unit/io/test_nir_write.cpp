@@ -1,5 +1,5 @@
-// Writing NIR: exported files pass an h5py check of the reference layout, read back to the same weights, and a
-// NIR graph that goes through model::Network and back runs exactly as before.
+// Writing NIR: exported files pass an h5py check of the reference layout, read back to the same weights, and
+// a NIR graph that goes through model::Network and back runs exactly as before.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -42,8 +42,9 @@ weight = 50.0
 
 // Runs the h5py layout check (tests/python/nir_layout_check.py); empty when it passes.
 std::string layout_problem(const std::filesystem::path& file) {
-  const std::string cmd = "/usr/bin/python3 " + std::string(SCX_SOURCE_DIR) + "/tests/python/nir_layout_check.py " +
-                          file.string() + " > " + file.string() + ".check 2>&1";
+  const std::string cmd = "/usr/bin/python3 " + std::string(SCX_SOURCE_DIR) +
+                          "/tests/python/nir_layout_check.py " + file.string() + " > " + file.string() +
+                          ".check 2>&1";
   const int rc = std::system(cmd.c_str());
   std::ifstream in(file.string() + ".check");
   std::stringstream ss;
@@ -51,7 +52,9 @@ std::string layout_problem(const std::filesystem::path& file) {
   return rc == 0 ? "" : ss.str();
 }
 
-bool have_h5py() { return std::system("/usr/bin/python3 -c 'import h5py' > /dev/null 2>&1") == 0; }
+bool have_h5py() {
+  return std::system("/usr/bin/python3 -c 'import h5py' > /dev/null 2>&1") == 0;
+}
 
 TEST(NirWrite, TomlNetworkExportsInTheReferenceLayoutWithTheEngineWeights) {
   if (!have_h5py()) GTEST_SKIP() << "python3-h5py is not installed";
@@ -111,8 +114,9 @@ TEST(NirWrite, BrailleThroughNetworkAndBackRunsIdentically) {
   ASSERT_EQ(a.spikes.size(), b.spikes.size());
   uint64_t total = 0;
   for (const auto& pa : a.spikes) {
-    const auto it = std::find_if(b.spikes.begin(), b.spikes.end(),
-                                 [&](const sim::PopulationSpikes& p) { return p.population == pa.population; });
+    const auto it = std::find_if(b.spikes.begin(), b.spikes.end(), [&](const sim::PopulationSpikes& p) {
+      return p.population == pa.population;
+    });
     ASSERT_NE(it, b.spikes.end()) << pa.population;
     EXPECT_EQ(pa.times_ms, it->times_ms) << pa.population;
     EXPECT_EQ(pa.neurons, it->neurons) << pa.population;
