@@ -205,5 +205,20 @@ TEST(NirRun, CliRunsTheLifGraphFromACsvAndWritesARecording) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(NirRun, CliReportsBadFilesInOneLineAndExportsBuiltInModels) {
+  const auto dir = scx::test::fresh_dir("nir_cli_errors");
+  scx::test::write_file(dir / "text.nir", "hello\n");
+  const auto bad = scx::test::run_cli("nir info " + (dir / "text.nir").string());
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.output, "silicortex: error: " + (dir / "text.nir").string() + ": not an HDF5 file\n");
+  const auto exp = scx::test::run_cli("nir export cuba -o " + (dir / "cuba.nir").string());
+  EXPECT_EQ(exp.exit_code, 0) << exp.output;
+  EXPECT_NE(exp.output.find("no spike source"), std::string::npos) << exp.output;
+  const Document doc = read_nir(dir / "cuba.nir");
+  EXPECT_EQ(doc.graph.find("exc")->type, "CubaLIF");
+  EXPECT_EQ(doc.graph.find("exc")->find("tau_mem")->values.size(), 3200u);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace scx::io::nir
