@@ -166,6 +166,7 @@ class Checker {
     } else if (t == "Flatten") {
       for (const char* f : {"start_dim", "end_dim"})
         if (const Tensor* x = n.find(f); x && x->values.size() != 1) fail(n, f, "must be one integer");
+      if (const Tensor* it = n.find("input_type")) ints(n, "input_type", it->values.size(), 1);
     } else if (t == "Delay") {
       for (double x : n.find("delay")->values)
         if (x < 0) fail(n, "delay", "delays must not be negative");

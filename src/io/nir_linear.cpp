@@ -226,7 +226,15 @@ std::vector<int64_t> linear_shape(const Node& n, const std::string& qualified,
     const PoolGeometry g = pool_geometry(c, in_shape);
     return {g.channels, g.y.out, g.x.out};
   }
-  if (t == "Flatten") return flatten_shape(c, in_shape);
+  if (t == "Flatten") {
+    if (const Tensor* it = n.find("input_type")) {
+      const std::vector<int64_t> declared(it->values.begin(), it->values.end());
+      if (element_count(declared) != element_count(in_shape))
+        c.fail("input_type", fmt::format("declares ({}) but the input has shape {}", fmt::join(it->values, ", "),
+                                         shape_str(in_shape)));
+    }
+    return flatten_shape(c, in_shape);
+  }
   if (t == "Input" || t == "Output") {  // pass-through ports of a flattened subgraph
     std::vector<int64_t> s;
     for (double x : n.find("shape")->values) s.push_back(static_cast<int64_t>(x));
