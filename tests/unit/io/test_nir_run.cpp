@@ -205,6 +205,33 @@ TEST(NirRun, CliRunsTheLifGraphFromACsvAndWritesARecording) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(NirRun, EventCsvAndDenseCsvGiveTheSameTrains) {
+  const auto dir = scx::test::fresh_dir("nir_csv_formats");
+  const Converted c = to_network(read_nir(nir_data("framework_exports/braille_noDelay_bias_zero.nir")), {});
+  std::string dense, events = "step,neuron\n";
+  for (int s = 0; s < 20; ++s) {
+    for (int i = 0; i < 12; ++i) {
+      const bool spike = (s * 5 + i * 3) % 7 == 0;
+      dense += std::string(i ? "," : "") + (spike ? "1" : "0");
+      if (spike) events += std::to_string(s) + "," + std::to_string(i) + "\n";
+    }
+    dense += "\n";
+  }
+  dense += "0,0,0,0,0,0,0,0,0,0,0,0\n";  // a silent 21st step
+  scx::test::write_file(dir / "dense.csv", dense);
+  scx::test::write_file(dir / "events.csv", events);
+  int64_t dense_steps = 0, event_steps = 0;
+  const auto a = read_input_spikes(dir / "dense.csv", c, dense_steps);
+  const auto b = read_input_spikes(dir / "events.csv", c, event_steps);
+  EXPECT_EQ(dense_steps, 21);
+  EXPECT_EQ(event_steps, 20);  // the last step with a spike, plus one
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].steps, b[0].steps);
+  EXPECT_EQ(a[0].neurons, b[0].neurons);
+  EXPECT_FALSE(a[0].steps.empty());
+  std::filesystem::remove_all(dir);
+}
+
 TEST(NirRun, CliReportsBadFilesInOneLineAndExportsBuiltInModels) {
   const auto dir = scx::test::fresh_dir("nir_cli_errors");
   scx::test::write_file(dir / "text.nir", "hello\n");
