@@ -21,5 +21,6 @@ void register_run(CLI::App& root, CommandGroups& groups);
 void register_plot(CLI::App& root);
 void register_bench_network(CommandGroups& groups);
 void register_cogmem(CLI::App& root, CommandGroups& groups);
+void register_nir(CLI::App& root);
 
 }  // namespace scx::cli

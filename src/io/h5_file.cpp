@@ -141,11 +141,17 @@ void H5Writer::write_dataset(const H5Group& parent, const std::string& name, hid
       H5Pset_deflate(dcpl.get(), kDeflateLevel);
     }
   }
+  create_and_write(parent, name, mem, file, space, dcpl, data, total > 0);
+}
+
+void H5Writer::create_and_write(const H5Group& parent, const std::string& name, hid_t mem, hid_t file,
+                                const H5Handle& space, const H5Handle& dcpl, const void* data, bool any) const {
+  const std::string object = parent.child(name);
   H5Handle ds(
       H5Dcreate2(parent.handle.get(), name.c_str(), file, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
       H5Dclose);
   if (!ds.valid()) fail(object, "cannot create dataset" + h5_detail());
-  if (total > 0 && H5Dwrite(ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+  if (any && H5Dwrite(ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
     fail(object, "cannot write dataset" + h5_detail());
 }
 
@@ -263,6 +269,133 @@ std::string H5Reader::string_dataset(const H5Group& parent, const std::string& n
       }))
     fail(object, "cannot read dataset" + h5_detail());
   return out[0];
+}
+
+}  // namespace scx::io
+
+namespace scx::io {
+
+// ---- datasets of any rank (NIR) ----
+
+void H5Writer::nd_dataset(const H5Group& parent, const std::string& name, const void* data, hid_t mem, hid_t file,
+                          const std::vector<hsize_t>& dims, bool compress) const {
+  const std::string object = parent.child(name);
+  hsize_t total = 1;
+  for (hsize_t d : dims) total *= d;
+  H5Handle space(dims.empty() ? H5Screate(H5S_SCALAR)
+                              : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+                 H5Sclose);
+  H5Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  if (compress && !dims.empty() && total > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+    H5Pset_chunk(dcpl.get(), static_cast<int>(dims.size()), dims.data());
+    H5Pset_deflate(dcpl.get(), 4);  // h5py's default level, as nir.write uses
+  }
+  create_and_write(parent, name, mem, file, space, dcpl, data, total > 0);
+}
+
+void H5Writer::strings_dataset(const H5Group& parent, const std::string& name,
+                               const std::vector<std::string>& values, const std::vector<hsize_t>& dims) const {
+  std::vector<const char*> ptrs;
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  H5Handle type = vlen_string_type();
+  nd_dataset(parent, name, ptrs.data(), type.get(), type.get(), dims, false);
+}
+
+std::vector<std::string> H5Reader::children(const H5Group& g) const {
+  std::vector<std::string> names;
+  const herr_t rc = H5Literate(
+      g.handle.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr,
+      [](hid_t, const char* link, const H5L_info_t*, void* data) -> herr_t {
+        static_cast<std::vector<std::string>*>(data)->emplace_back(link);
+        return 0;
+      },
+      &names);
+  if (rc < 0) fail(g.path, "cannot list the group" + h5_detail());
+  return names;
+}
+
+bool H5Reader::is_group(const H5Group& parent, const std::string& name) const {
+  H5O_info_t info;
+  return has(parent, name) && H5Oget_info_by_name2(parent.handle.get(), name.c_str(), &info, H5O_INFO_BASIC,
+                                                   H5P_DEFAULT) >= 0 &&
+         info.type == H5O_TYPE_GROUP;
+}
+
+bool H5Reader::is_text(const H5Group& parent, const std::string& name) const {
+  if (!has(parent, name) || is_group(parent, name)) return false;
+  H5Handle ds(H5Dopen2(parent.handle.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.valid()) return false;
+  H5Handle type(H5Dget_type(ds.get()), H5Tclose);
+  return H5Tget_class(type.get()) == H5T_STRING;
+}
+
+H5Handle H5Reader::open_any(const H5Group& parent, const std::string& name, std::vector<hsize_t>& dims,
+                            size_t max_values) const {
+  const std::string object = parent.child(name);
+  if (!has(parent, name)) fail(object, "missing dataset");
+  H5Handle ds(H5Dopen2(parent.handle.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.valid()) fail(object, "not a readable dataset" + h5_detail());
+  H5Handle space(H5Dget_space(ds.get()), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0 || rank > 8) fail(object, "unsupported dataset rank " + std::to_string(rank));
+  dims.assign(static_cast<size_t>(rank), 0);
+  if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  double total = 1;
+  for (hsize_t d : dims) total *= static_cast<double>(d);
+  if (total > static_cast<double>(max_values))
+    fail(object, "dataset has " + std::to_string(static_cast<uint64_t>(total)) + " values, more than the " +
+                     std::to_string(max_values) + " accepted");
+  return ds;
+}
+
+std::vector<double> H5Reader::numbers(const H5Group& parent, const std::string& name, std::vector<hsize_t>& dims,
+                                      size_t max_values) const {
+  const std::string object = parent.child(name);
+  H5Handle ds = open_any(parent, name, dims, max_values);
+  hsize_t n = 1;
+  for (hsize_t d : dims) n *= d;
+  std::vector<double> out(n);
+  H5Handle type(H5Dget_type(ds.get()), H5Tclose);
+  const H5T_class_t cls = H5Tget_class(type.get());
+  if (cls == H5T_ENUM) {  // h5py stores bool as an enum over int8: read the raw integers
+    H5Handle base(H5Tget_super(type.get()), H5Tclose);
+    const size_t width = H5Tget_size(base.get());
+    if (width != 1) fail(object, "enum dataset is not boolean");
+    std::vector<int8_t> raw(n);
+    H5Handle mem(H5Tenum_create(H5T_NATIVE_INT8), H5Tclose);
+    const int nmembers = H5Tget_nmembers(type.get());
+    for (int k = 0; k < nmembers; ++k) {
+      char* member = H5Tget_member_name(type.get(), static_cast<unsigned>(k));
+      int8_t value = 0;
+      H5Tget_member_value(type.get(), static_cast<unsigned>(k), &value);
+      if (member != nullptr) H5Tenum_insert(mem.get(), member, &value);
+      H5free_memory(member);
+    }
+    if (n > 0 && H5Dread(ds.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()) < 0)
+      fail(object, "cannot read dataset" + h5_detail());
+    std::copy(raw.begin(), raw.end(), out.begin());
+    return out;
+  }
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT) fail(object, "dataset is not numeric");
+  if (n > 0 && H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
+    fail(object, "cannot read dataset" + h5_detail());
+  return out;
+}
+
+std::vector<std::string> H5Reader::strings(const H5Group& parent, const std::string& name,
+                                           std::vector<hsize_t>& dims, size_t max_values) const {
+  const std::string object = parent.child(name);
+  H5Handle ds = open_any(parent, name, dims, max_values);
+  hsize_t n = 1;
+  for (hsize_t d : dims) n *= d;
+  H5Handle type(H5Dget_type(ds.get()), H5Tclose);
+  if (H5Tget_class(type.get()) != H5T_STRING) fail(object, "dataset is not text");
+  std::vector<std::string> out;
+  if (!read_strings(type.get(), n, out, [&](hid_t mem, void* buf) {
+        return H5Dread(ds.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+      }))
+    fail(object, "cannot read dataset" + h5_detail());
+  return out;
 }
 
 }  // namespace scx::io

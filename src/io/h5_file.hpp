@@ -88,6 +88,11 @@ class H5Writer : public H5File {
     write_dataset(parent, name, H5Types<T>::mem(), H5Types<T>::file(), data.data(), data.size(), dims);
   }
   void string_dataset(const H5Group& parent, const std::string& name, const std::string& text) const;
+  // Any rank (0 = scalar), as NIR files store them: `compress` gzips the whole array as one chunk.
+  void nd_dataset(const H5Group& parent, const std::string& name, const void* data, hid_t mem, hid_t file,
+                  const std::vector<hsize_t>& dims, bool compress) const;
+  void strings_dataset(const H5Group& parent, const std::string& name, const std::vector<std::string>& values,
+                       const std::vector<hsize_t>& dims) const;
 
   void close();  // flushes everything to disk; throws when that fails
 
@@ -95,6 +100,8 @@ class H5Writer : public H5File {
   void write_attr(const H5Group& obj, const std::string& name, hid_t mem, hid_t file, const void* v) const;
   void write_dataset(const H5Group& parent, const std::string& name, hid_t mem, hid_t file, const void* data,
                      size_t count, const std::vector<hsize_t>& dims) const;
+  void create_and_write(const H5Group& parent, const std::string& name, hid_t mem, hid_t file,
+                        const H5Handle& space, const H5Handle& dcpl, const void* data, bool any) const;
 };
 
 class H5Reader : public H5File {
@@ -132,7 +139,19 @@ class H5Reader : public H5File {
   }
   std::string string_dataset(const H5Group& parent, const std::string& name) const;
 
+  // For files of unknown layout (NIR): link names in HDF5 name order, and datasets of any rank (0 = scalar).
+  std::vector<std::string> children(const H5Group& g) const;
+  bool is_group(const H5Group& parent, const std::string& name) const;
+  bool is_text(const H5Group& parent, const std::string& name) const;
+  // Integer, float or boolean-enum datasets as doubles; at most `max_values` elements.
+  std::vector<double> numbers(const H5Group& parent, const std::string& name, std::vector<hsize_t>& dims,
+                              size_t max_values) const;
+  std::vector<std::string> strings(const H5Group& parent, const std::string& name, std::vector<hsize_t>& dims,
+                                   size_t max_values) const;
+
  private:
+  H5Handle open_any(const H5Group& parent, const std::string& name, std::vector<hsize_t>& dims,
+                    size_t max_values) const;
   H5Handle open_attr(const H5Group& obj, const std::string& name) const;
   void read_attr(const H5Group& obj, const std::string& name, hid_t mem, void* v) const;
   H5Handle open_dataset(const H5Group& parent, const std::string& name, int rank,

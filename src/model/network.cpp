@@ -14,7 +14,8 @@ std::string model_name(const NeuronParams& p) {
                                [](const Izhikevich&) { return "izhikevich"; },
                                [](const AdEx&) { return "adex"; },
                                [](const PoissonSource&) { return "poisson_source"; },
-                               [](const SpikeTimesSource&) { return "spike_times"; }},
+                               [](const SpikeTimesSource&) { return "spike_times"; },
+                               [](const NirNeuron&) { return "nir"; }},
                     p);
 }
 
@@ -28,7 +29,8 @@ std::vector<std::string> state_variables(const NeuronParams& p) {
                                [](const Izhikevich&) -> std::vector<std::string> { return {"v", "u"}; },
                                [](const AdEx&) -> std::vector<std::string> { return {"v", "w", "i_exc", "i_inh"}; },
                                [](const PoissonSource&) -> std::vector<std::string> { return {}; },
-                               [](const SpikeTimesSource&) -> std::vector<std::string> { return {}; }},
+                               [](const SpikeTimesSource&) -> std::vector<std::string> { return {}; },
+                               [](const NirNeuron&) -> std::vector<std::string> { return {"v", "i_syn"}; }},
                     p);
 }
 
@@ -86,6 +88,19 @@ void check_finite(double v, const Origin& o, const std::string& object, const ch
   require(std::isfinite(v), o, object + "." + field, "must be a finite number");
 }
 
+void check_nir_params(const NirNeuron& m, uint32_t size, const Origin& o, const std::string& obj) {
+  const std::pair<const char*, const std::vector<double>*> arrays[] = {
+      {"tau_s", &m.tau_s}, {"tau_syn_s", &m.tau_syn_s}, {"r", &m.r}, {"v_leak", &m.v_leak},
+      {"v_threshold", &m.v_threshold}, {"v_reset", &m.v_reset}, {"w_in", &m.w_in}, {"bias", &m.bias}};
+  for (const auto& [name, values] : arrays) {
+    require(values->size() <= 1 || values->size() == size, o, obj + "." + name,
+            "has " + std::to_string(values->size()) + " values for " + std::to_string(size) + " neurons");
+    for (double x : *values) check_finite(x, o, obj, name);
+  }
+  for (double t : m.tau_s) check_positive(t, o, obj, "tau_s");
+  for (double t : m.tau_syn_s) check_positive(t, o, obj, "tau_syn_s");
+}
+
 void check_params(const Population& pop) {
   const std::string obj = "population '" + pop.name + "'";
   const Origin& o = pop.origin;
@@ -133,7 +148,8 @@ void check_params(const Population& pop) {
                      for (double t : list)
                        require(std::isfinite(t) && t >= 0, o, obj + ".spike_times_ms",
                                "spike times must be finite and non-negative");
-                 }},
+                 },
+                 [&](const NirNeuron& m) { check_nir_params(m, pop.size, o, obj); }},
              pop.params);
   const auto vars = state_variables(pop.params);
   for (const auto& init : pop.initial) {

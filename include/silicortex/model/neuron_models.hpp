@@ -1,6 +1,7 @@
 #pragma once
 // Parameters of each neuron model and spike source, as the user describes them. Units are in the names.
 // Defaults follow NEST's models of the same name where one exists.
+#include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
@@ -80,7 +81,21 @@ struct SpikeTimesSource {
   std::vector<std::vector<double>> times_ms;
 };
 
-using NeuronParams = std::variant<LifCurrExp, LifCondExp, Izhikevich, AdEx, PoissonSource, SpikeTimesSource>;
+// A population imported from NIR (docs/nir.md): the NIR neuron equations with per-neuron parameters, time
+// constants in seconds and NIR's dimensionless voltages. Each array holds one value per neuron, or one value for
+// all, or is empty for the default (0, or 1 for r and w_in). Integrated with forward Euler, as the frameworks that
+// write NIR files do. Synaptic input arrives as a sum of weights per step; `bias` is a constant input current.
+struct NirNeuron {
+  enum class Kind { I, IF, LI, LIF, CubaLI, CubaLIF, Threshold };
+  enum class Reset { ToValue, Subtract };
+  Kind kind = Kind::LIF;
+  Reset reset = Reset::ToValue;
+  std::vector<double> tau_s, tau_syn_s, r, v_leak, v_threshold, v_reset, w_in, bias;
+  uint32_t hold_steps = 0;  // the group keeps its initial state for this many steps (latency alignment)
+};
+
+using NeuronParams =
+    std::variant<LifCurrExp, LifCondExp, Izhikevich, AdEx, PoissonSource, SpikeTimesSource, NirNeuron>;
 
 // The model's name as written in files ("lif_curr_exp", ...).
 std::string model_name(const NeuronParams& p);
