@@ -3,6 +3,7 @@
 
 #include "cli_util.hpp"
 #include "commands.hpp"
+#include "silicortex/core/atomic_file.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/io/nir_model.hpp"
 #include "silicortex/io/recording.hpp"
@@ -49,6 +50,7 @@ void info_command(const NirArgs& a) {
 }
 
 void run_command(const NirArgs& a) {
+  if (!a.out.empty()) check_writable(a.out);  // fail now, not after the simulation
   const io::nir::Document doc = io::nir::read_nir(a.file);
   io::nir::Converted c = io::nir::to_network(doc, options_of(a));
   for (const auto& w : doc.warnings) fmt::print(stderr, "warning: {}\n", w);

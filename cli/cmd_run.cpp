@@ -3,6 +3,7 @@
 
 #include "cli_util.hpp"
 #include "commands.hpp"
+#include "silicortex/core/atomic_file.hpp"
 #include "silicortex/core/progress.hpp"
 #include "silicortex/io/recording.hpp"
 #include "silicortex/sim/engine.hpp"
@@ -38,6 +39,7 @@ void print_summary(const sim::RunResult& r) {
 
 void run_command(const RunArgs& a, const std::shared_ptr<dist::Communicator>& comm) {
   const bool lead = comm->rank() == 0;  // under mpirun, rank 0 speaks for all
+  if (!a.out.empty()) check_writable(a.out);  // fail now, not after the simulation
   model::Network net = load_model(a.model);
   if (a.threads) net.sim.threads = a.threads;
   if (a.seed_set) net.sim.seed = a.seed;

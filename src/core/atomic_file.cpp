@@ -66,6 +66,16 @@ void AtomicOutput::commit() {
   committed_ = true;
 }
 
+void check_writable(const std::filesystem::path& path) {
+  const std::filesystem::path dir = path.parent_path().empty() ? "." : path.parent_path();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    throw Error(path.string() + ": cannot write: directory '" + dir.string() + "' does not exist");
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw Error(path.string() + ": cannot write: directory '" + dir.string() + "' is not writable");
+  if (std::filesystem::is_directory(path, ec)) throw Error(path.string() + ": cannot write: it is a directory");
+}
+
 void write_text_atomically(const std::filesystem::path& path, const std::string& text) {
   AtomicOutput out(path);
   {

@@ -23,6 +23,10 @@ class AtomicOutput {
   int slot_ = -1;
 };
 
+// Checks, before any long work, that `path` can be created: its directory exists and is writable. Throws
+// scx::Error naming the path otherwise.
+void check_writable(const std::filesystem::path& path);
+
 // Writes a whole text file atomically.
 void write_text_atomically(const std::filesystem::path& path, const std::string& text);
 

@@ -85,6 +85,13 @@ connector = "all_to_all"
   EXPECT_FALSE(std::filesystem::exists(dir / "x.h5"));
 }
 
+TEST(CliRun, UnwritableOutputIsRefusedBeforeSimulating) {
+  const auto r = run_cli("run coba --duration 100 --out /nonexistent_dir/run.h5");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.output, HasSubstr("/nonexistent_dir/run.h5: cannot write: directory"));
+  EXPECT_THAT(r.output, ::testing::Not(HasSubstr("network coba:")));  // no summary: nothing was simulated
+}
+
 TEST(CliRun, OptionErrorsAreClear) {
   EXPECT_NE(run_cli("run models/coba.toml --threads 0").exit_code, 0);
   const auto r = run_cli("run coba --duration soon");
