@@ -1,0 +1,110 @@
+// Chip commands: `bench truenorth` (a full chip of random crossbars) and `chip info` (a profile with sources).
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "commands.hpp"
+#include "silicortex/core/atomic_file.hpp"
+#include "silicortex/core/error.hpp"
+#include "silicortex/hw/chip_profile.hpp"
+#include "silicortex/hw/energy_meter.hpp"
+#include "silicortex/hw/random_chip.hpp"
+#include "silicortex/hw/truenorth_chip.hpp"
+
+namespace scx::cli {
+namespace {
+
+struct BenchOptions {
+  std::string chip = "truenorth";
+  int cores = 0;
+  double rate_hz = 20.0;
+  double density = 0.5;
+  uint64_t ticks = 1000;
+  int threads = 1;
+  uint64_t seed = 1;
+  std::string links_csv;
+};
+
+// A smaller single-chip run uses a cores_x-wide rectangle when it divides evenly, else one row.
+hw::ChipProfile shrink_profile(hw::ChipProfile p, int cores) {
+  if (cores <= 0 || cores == p.total_cores()) return p;
+  if (p.chips() != 1 || cores > p.total_cores())
+    throw Error(fmt::format("--cores {}: must be at most the {} cores of one chip of '{}'", cores, p.total_cores(),
+                            p.name));
+  if (cores % p.cores_x == 0) {
+    p.cores_y = cores / p.cores_x;
+  } else {
+    p.cores_x = cores;
+    p.cores_y = 1;
+  }
+  return p;
+}
+
+void bench_truenorth(const BenchOptions& o) {
+  const auto profile = shrink_profile(hw::read_chip_profile(hw::find_chip_profile(o.chip, SCX_CHIPS_DIR)), o.cores);
+  if (o.threads < 1) throw Error(fmt::format("--threads {}: must be at least 1", o.threads));
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
+  hw::TrueNorthChip chip(profile, o.seed);
+  hw::fill_random_chip(chip, {o.rate_hz, o.density, 0, o.seed});
+  const auto t1 = Clock::now();
+  chip.run(o.ticks, o.threads);
+  const auto t2 = Clock::now();
+  const double setup_s = std::chrono::duration<double>(t1 - t0).count();
+  const double run_s = std::chrono::duration<double>(t2 - t1).count();
+  const auto& c = chip.counters();
+  const auto energy = hw::compute_energy(profile, c, chip.neurons());
+  std::printf("chip %s: %d cores (%dx%d), %llu neurons, %llu synapses set, seed %llu\n", profile.name.c_str(),
+              chip.cores(), chip.mesh().width(), chip.mesh().height(),
+              static_cast<unsigned long long>(chip.neurons()),
+              static_cast<unsigned long long>(double(chip.neurons()) * 256 * o.density + 0.5),
+              static_cast<unsigned long long>(o.seed));
+  std::printf("setup %.2f s; %llu ticks on %d threads in %.3f s\n", setup_s, static_cast<unsigned long long>(o.ticks),
+              o.threads, run_s);
+  std::printf("measured mean rate %.2f Hz (target %.1f); spikes %llu, synaptic events %llu (%.3g per tick), hops "
+              "%llu, chip crossings %llu, saturations %llu\n",
+              energy.mean_rate_hz, o.rate_hz, static_cast<unsigned long long>(c.spikes_sent),
+              static_cast<unsigned long long>(c.synaptic_events), double(c.synaptic_events) / double(o.ticks),
+              static_cast<unsigned long long>(c.hops), static_cast<unsigned long long>(c.chip_crossings),
+              static_cast<unsigned long long>(c.saturations));
+  std::fputs(hw::format_energy_report(energy, profile).c_str(), stdout);
+  std::fputs(hw::format_traffic_report(chip.traffic(), chip.mesh(), double(o.ticks), 3).c_str(), stdout);
+  if (!o.links_csv.empty()) write_text_atomically(o.links_csv, hw::format_traffic_csv(chip.traffic()));
+  std::printf("ticks_per_s=%.1f\n", double(o.ticks) / run_s);
+}
+
+void chip_info(const std::string& name) {
+  const auto path = hw::find_chip_profile(name, SCX_CHIPS_DIR);
+  const auto p = hw::read_chip_profile(path);
+  std::printf("%s (%s): %s\n", p.name.c_str(), path.string().c_str(), p.description.c_str());
+  std::printf("board %lldx%lld chips of %lldx%lld cores = %lld cores\n", static_cast<long long>(p.chips_x),
+              static_cast<long long>(p.chips_y), static_cast<long long>(p.cores_x), static_cast<long long>(p.cores_y),
+              static_cast<long long>(p.total_cores()));
+  for (const auto& [field, source] : p.sources) std::printf("  %-28s %s\n", field.c_str(), source.c_str());
+}
+
+}  // namespace
+
+void register_chip(CLI::App& root, CommandGroups& groups) {
+  auto opts = std::make_shared<BenchOptions>();
+  auto* bench = groups.bench->add_subcommand("truenorth", "A TrueNorth-model chip of random crossbars at a set rate");
+  bench->add_option("--chip", opts->chip, "Chip profile name (chips/<name>.toml) or path")->capture_default_str();
+  bench->add_option("--cores", opts->cores, "Cores to use (default: the whole chip)");
+  bench->add_option("--rate", opts->rate_hz, "Target mean firing rate, Hz")->capture_default_str();
+  bench->add_option("--density", opts->density, "Crossbar density")->capture_default_str();
+  bench->add_option("--ticks", opts->ticks, "Ticks to run")->capture_default_str();
+  bench->add_option("--threads", opts->threads, "Worker threads (results do not depend on it)")->capture_default_str();
+  bench->add_option("--seed", opts->seed, "Random seed")->capture_default_str();
+  bench->add_option("--links-csv", opts->links_csv, "Write per-link traffic as CSV");
+  bench->callback([opts] { bench_truenorth(*opts); });
+
+  auto* chip = root.add_subcommand("chip", "Chip profiles");
+  chip->require_subcommand(1);
+  auto name = std::make_shared<std::string>();
+  auto* info = chip->add_subcommand("info", "Show a chip profile and the source of every number");
+  info->add_option("profile", *name, "Profile name or path")->required();
+  info->callback([name] { chip_info(*name); });
+}
+
+}  // namespace scx::cli
