@@ -17,6 +17,8 @@ TrueNorthNeurons::TrueNorthNeurons(size_t n, int potential_bits)
   for (auto& w : weight_) w.assign(n, 0);
   v_max_ = (int32_t{1} << (potential_bits - 1)) - 1;
   v_min_ = -(int32_t{1} << (potential_bits - 1));
+  const TrueNorthNeuronParams inert;  // threshold 1, no leak, no input: never fires until configured
+  for (size_t j = 0; j < n; ++j) set(j, inert);
 }
 
 void TrueNorthNeurons::set(size_t j, const TrueNorthNeuronParams& p) {

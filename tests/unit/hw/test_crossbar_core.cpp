@@ -62,5 +62,35 @@ TEST(CrossbarCore, ResultsDoNotDependOnThreadCount) {
   EXPECT_EQ(one.counters.synaptic_events, three.counters.synaptic_events);
 }
 
+TEST(CrossbarCore, StochasticCoresReproduceWithSeedWhateverTheThreads) {
+  // Half the cores get stochastic leak, synapses and threshold masks (scalar path), half stay plain (vector path).
+  auto run_mixed = [](uint64_t seed, int threads) {
+    TrueNorthChip chip(small_profile(4, 2), seed);
+    fill_random_chip(chip, {20.0, 0.3, 0, 5});
+    for (int32_t c = 0; c < chip.cores(); c += 2) {
+      for (int j = 0; j < 256; ++j) {
+        TrueNorthNeuronParams p;
+        p.weight = {40, 40, -40, -40};
+        p.stochastic_weight = {true, false, true, false};
+        p.leak = 13;
+        p.stochastic_leak = true;
+        p.threshold = 2;
+        p.threshold_mask_bits = 3;
+        p.neg_threshold = 20;
+        p.reset = TnReset::kLinear;
+        p.dest = {0, 1, j, 1 + j % 15, true};
+        if (c / 4 == 1) p.dest.dy = -1;
+        chip.set_neuron(c, j, p);
+      }
+    }
+    std::vector<uint64_t> counts;
+    chip.run(200, threads, [&](uint64_t, const std::vector<TnSpike>& s) { counts.push_back(s.size()); });
+    return counts;
+  };
+  const auto a = run_mixed(1, 1), b = run_mixed(1, 3), c = run_mixed(2, 1);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+}
+
 }  // namespace
 }  // namespace scx::hw
