@@ -32,8 +32,10 @@ LinkTraffic::LinkTraffic(const MeshGeometry& mesh)
       diff_(4 * rows_ * stride_, 0) {}
 
 void LinkTraffic::record(int32_t from_core, int32_t to_core) {
-  const int32_t xs = mesh_.x(from_core), ys = mesh_.y(from_core);
-  const int32_t xd = mesh_.x(to_core), yd = mesh_.y(to_core);
+  record(mesh_.x(from_core), mesh_.y(from_core), mesh_.x(to_core), mesh_.y(to_core));
+}
+
+void LinkTraffic::record(int32_t xs, int32_t ys, int32_t xd, int32_t yd) {
   // Horizontal leg in row ys; link index i joins x = i and x = i + 1.
   if (xd > xs) {
     ++diff(kEast, ys, xs);

@@ -38,18 +38,21 @@ TrueNorthChip::TrueNorthChip(const ChipProfile& profile, uint64_t seed)
       seed_(seed),
       mesh_(profile.cores_x, profile.cores_y, profile.chips_x, profile.chips_y),
       neurons_(size_t(mesh_.cores()) * kNeurons, static_cast<int>(profile.potential_bits)),
-      route_(size_t(mesh_.cores()) * kNeurons),
       crossbar_(size_t(mesh_.cores()) * kAxons * 4, 0),
       axon_type_(size_t(mesh_.cores()) * kAxons, 0),
       ring_(size_t(mesh_.cores()) * kDelaySlots * 4, 0),
       core_plain_(size_t(mesh_.cores()), 1),
       core_beta_min_(size_t(mesh_.cores()), 0),
       core_weight_max_(size_t(mesh_.cores()), 0),
+      weight8_(size_t(mesh_.cores()) * 4 * kNeurons, 0),
       traffic_(mesh_) {
   if (profile.neuron_kind != NeuronKind::kTrueNorth || profile.neurons_per_core != kNeurons ||
       profile.axons_per_core != kAxons)
     throw Error(fmt::format("{}: chip '{}' is not a truenorth-model chip of 256 x 256 cores",
                             profile.file.string(), profile.name));
+  if (mesh_.width() > kMaxMeshSide || mesh_.height() > kMaxMeshSide)
+    throw Error(fmt::format("{}: chip '{}': a board of {}x{} cores is wider than the emulator's {} cores",
+                            profile.file.string(), profile.name, mesh_.width(), mesh_.height(), kMaxMeshSide));
 }
 
 void TrueNorthChip::check_width(const char* field, int64_t value, int64_t bits, bool is_signed, int32_t core,
@@ -86,15 +89,18 @@ void TrueNorthChip::set_neuron(int32_t core, int32_t neuron, const TrueNorthNeur
   }
   const size_t j = size_t(core) * kNeurons + neuron;
   neurons_.set(j, p);
-  Route r;
+  TnRoute r;
   if (p.dest.enabled) {
     r.to = mesh_.destination(core, p.dest.dx, p.dest.dy);
-    r.hops = static_cast<uint16_t>(mesh_.hops(p.dest.dx, p.dest.dy));
+    r.dx = static_cast<int16_t>(p.dest.dx);
+    r.dy = static_cast<int16_t>(p.dest.dy);
     r.crossings = static_cast<uint16_t>(mesh_.chip_crossings(core, r.to));
     r.axon = static_cast<uint8_t>(p.dest.axon);
     r.delay = static_cast<uint8_t>(p.dest.delay_ticks);
+    r.to_x = static_cast<int16_t>(mesh_.x(r.to));
+    r.to_y = static_cast<int16_t>(mesh_.y(r.to));
   }
-  route_[j] = r;
+  neurons_.cold_[j].route = r;
   prepared_ = false;
 }
 
@@ -141,6 +147,11 @@ void TrueNorthChip::prepare() {
     }
     core_beta_min_[size_t(c)] = beta_min;
     core_weight_max_[size_t(c)] = weight_max;
+    if (weight_max <= 127)
+      for (int g = 0; g < 4; ++g)
+        for (int j = 0; j < kNeurons; ++j)
+          weight8_[(size_t(c) * 4 + size_t(g)) * kNeurons + size_t(j)] =
+              static_cast<int8_t>(neurons_.weight_[g][size_t(c) * kNeurons + size_t(j)]);
   }
   prepared_ = true;
 }
@@ -149,11 +160,11 @@ void TrueNorthChip::route_spike(int32_t core, int32_t neuron, uint64_t tick, Scr
   const size_t j = size_t(core) * kNeurons + neuron;
   ++s.counters.spikes_sent;
   s.spikes.push_back({uint32_t(core), uint32_t(neuron)});
-  const Route& r = route_[j];
+  const TnRoute& r = neurons_.cold_[j].route;
   if (r.to < 0) return;
-  s.counters.hops += r.hops;
+  s.counters.hops += uint64_t(std::abs(r.dx) + std::abs(r.dy));
   s.counters.chip_crossings += r.crossings;
-  s.traffic.record(core, r.to);
+  s.traffic.record(r.to_x - r.dx, r.to_y - r.dy, r.to_x, r.to_y);
   const size_t word = (size_t(r.to) * kDelaySlots + ((tick + r.delay) % kDelaySlots)) * 4 + (r.axon >> 6);
   s.outbox[tick & 1][size_t((*s.owner)[size_t(r.to)])].push_back({word, uint64_t{1} << (r.axon & 63)});
 }
@@ -201,6 +212,7 @@ void TrueNorthChip::process_core(int32_t core, uint64_t tick, Scratch& s) {
     TnCoreView view{&neurons_.v_[base],
                     {&neurons_.weight_[0][base], &neurons_.weight_[1][base], &neurons_.weight_[2][base],
                      &neurons_.weight_[3][base]},
+                    core_weight_max_[size_t(core)] <= 127 ? &weight8_[size_t(core) * 4 * kNeurons] : nullptr,
                     &neurons_.leak_[base], &neurons_.threshold_[base],
                     &crossbar_[size_t(core) * kAxons * 4], &axon_type_[size_t(core) * kAxons],
                     neurons_.v_min(), neurons_.v_max(), core_beta_min_[size_t(core)],
@@ -212,7 +224,6 @@ void TrueNorthChip::process_core(int32_t core, uint64_t tick, Scratch& s) {
       for (uint64_t bits = crossed[w]; bits; bits &= bits - 1) {
         const size_t j = base + size_t(w * 64 + __builtin_ctzll(bits));
         __builtin_prefetch(&neurons_.cold_[j]);
-        __builtin_prefetch(&route_[j]);
       }
     }
     finish_pending(tick, s);

@@ -51,6 +51,7 @@ class LinkTraffic {
   LinkTraffic() = default;
   explicit LinkTraffic(const MeshGeometry& mesh);
   void record(int32_t from_core, int32_t to_core);  // the x-then-y route
+  void record(int32_t xs, int32_t ys, int32_t xd, int32_t yd);  // the same, from mesh coordinates
   void merge(const LinkTraffic& other);
   // Every link with its total, in (direction, y, x) order.
   std::vector<Link> links() const;

@@ -32,6 +32,7 @@ class TrueNorthChip {
   static constexpr int kNeurons = 256;
   static constexpr int kAxons = 256;
   static constexpr int kDelaySlots = 16;
+  static constexpr int kMaxMeshSide = 32767;  // mesh coordinates are kept in 16 bits
 
   // A board of profile.chips() chips; throws scx::Error if the profile is not a truenorth-model chip.
   TrueNorthChip(const ChipProfile& profile, uint64_t seed);
@@ -77,18 +78,12 @@ class TrueNorthChip {
   uint64_t seed_;
   MeshGeometry mesh_;
   TrueNorthNeurons neurons_;
-  // Where each neuron's spike goes, resolved once: one record (one cache miss) per spike.
-  struct Route {
-    int32_t to = -1;  // global destination core, -1 if the neuron has no destination
-    uint16_t hops = 0, crossings = 0;
-    uint8_t axon = 0, delay = 0;
-  };
-  HugeVector<Route> route_;
   HugeVector<uint64_t> crossbar_;     // [core][axon][4]
   std::vector<uint8_t> axon_type_;     // [core][axon]
   HugeVector<uint64_t> ring_;         // [core][slot][4]: axons active at that slot's tick
   std::vector<uint8_t> core_plain_;    // 1 if every neuron of the core takes the vector path
   std::vector<int32_t> core_beta_min_, core_weight_max_;
+  HugeVector<int8_t> weight8_;         // [core][type][neuron]: 8-bit copies (half the bytes per event) if they fit
   bool prepared_ = false;
   bool force_scalar_ = false;
   uint64_t tick_ = 0;
@@ -100,6 +95,7 @@ class TrueNorthChip {
 struct TnCoreView {
   int32_t* v;
   const int16_t* weight[4];
+  const int8_t* weight8;      // [type][256] copy of the weights when they all fit 8 bits, else nullptr
   const int16_t* leak;
   const int32_t* threshold;
   const uint64_t* crossbar;   // 256 rows x 4 words

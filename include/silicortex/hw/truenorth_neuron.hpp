@@ -34,6 +34,17 @@ struct TnDestination {
   bool enabled = false;
 };
 
+// A destination resolved by the chip: global core (-1: none) and its mesh coordinates, the offset, the chip
+// crossings of the route, axon and delay. TrueNorth keeps a neuron's destination in the neuron's own SRAM row;
+// so does the cold record below.
+struct TnRoute {
+  int32_t to = -1;
+  int16_t to_x = 0, to_y = 0;
+  int16_t dx = 0, dy = 0;
+  uint16_t crossings = 0;
+  uint8_t axon = 0, delay = 0;
+};
+
 // One neuron's parameters, as integers already quantised to the chip's widths.
 struct TrueNorthNeuronParams {
   std::array<int32_t, 4> weight{};               // s_j^G for axon types G = 0..3
@@ -100,14 +111,15 @@ class TrueNorthNeurons {
   HugeVector<int16_t> leak_;
   std::array<HugeVector<int16_t>, 4> weight_;
   // Cold per-neuron record, read only when a neuron crosses a threshold (or on the scalar path): one cache line
-  // miss per spike instead of one per field.
-  struct Cold {
+  // miss per spike instead of one per field. `route` is set by the chip that owns the neurons.
+  struct alignas(32) Cold {
     int32_t neg_threshold;
     int32_t mask;
     int32_t reset_value;
     uint8_t flags;       // kFlag* bits
     uint8_t reset_mode;  // TnReset
     uint16_t unused;
+    TnRoute route;
   };
   HugeVector<Cold> cold_;
   static constexpr uint8_t kFlagStochW0 = 1;  // bits 0-3: stochastic weight of type G

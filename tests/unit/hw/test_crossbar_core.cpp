@@ -2,6 +2,7 @@
 // independence.
 #include <gtest/gtest.h>
 
+#include "silicortex/core/rng.hpp"
 #include "silicortex/hw/chip_profile.hpp"
 #include "silicortex/hw/random_chip.hpp"
 #include "silicortex/hw/truenorth_chip.hpp"
@@ -51,6 +52,51 @@ TEST(CrossbarCore, VectorPathMatchesScalarReference) {
     EXPECT_EQ(vec.counters.synaptic_events, ref.counters.synaptic_events);
     EXPECT_EQ(vec.counters.saturations, ref.counters.saturations);
   }
+}
+
+// Full-range weights (16-bit path) and bursts of every axon at once (more events than one 16-bit chunk holds:
+// 256 x 255 > 32767), vector path against scalar path.
+TEST(CrossbarCore, WideWeightsAndFullBurstsMatchScalarReference) {
+  auto run_burst = [](bool scalar) {
+    auto profile = small_profile(2, 2);
+    profile.potential_bits = 17;  // so that the bursts reach the limits
+    TrueNorthChip chip(profile, 3);
+    RandomStream r(9, 1);
+    for (int32_t c = 0; c < chip.cores(); ++c) {
+      for (int a = 0; a < 256; ++a) {
+        chip.set_axon_type(c, a, int(r.below(4)));
+        for (int j = 0; j < 256; ++j) chip.set_synapse(c, a, j, r.uniform() < 0.7);
+      }
+      for (int j = 0; j < 256; ++j) {
+        TrueNorthNeuronParams p;
+        for (auto& w : p.weight) w = c == 0 ? 128 + int32_t(r.below(128)) : int32_t(r.below(511)) - 255;
+        p.leak = int32_t(r.below(21)) - 10;
+        p.threshold = 1 + int32_t(r.below(60000));
+        p.neg_threshold = int32_t(r.below(60000));
+        p.neg_saturate = r.below(2) == 1;
+        p.reset = static_cast<TnReset>(r.below(3));
+        p.reset_value = int32_t(r.below(100));
+        chip.set_neuron(c, j, p);
+      }
+    }
+    chip.set_force_scalar(scalar);
+    std::vector<int32_t> v;
+    for (uint64_t t = 0; t < 6; ++t) {
+      for (int32_t c = 0; c < chip.cores(); ++c)
+        for (int a = 0; a < 256; ++a)
+          if (t < 3 || a % 3 == 0) chip.inject(c, a, t);
+      chip.run(1, 2);
+      for (int32_t c = 0; c < chip.cores(); ++c)
+        for (int j = 0; j < 256; ++j) v.push_back(chip.v(c, j));
+    }
+    return std::make_pair(v, chip.counters());
+  };
+  const auto vec = run_burst(false), ref = run_burst(true);
+  EXPECT_EQ(vec.first, ref.first);
+  EXPECT_EQ(vec.second.spikes_sent, ref.second.spikes_sent);
+  EXPECT_EQ(vec.second.saturations, ref.second.saturations);
+  EXPECT_GT(ref.second.saturations, 0u);  // the bursts do drive V into the 20-bit limits
+  EXPECT_EQ(vec.second.synaptic_events, ref.second.synaptic_events);
 }
 
 TEST(CrossbarCore, ResultsDoNotDependOnThreadCount) {
