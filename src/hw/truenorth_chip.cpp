@@ -29,7 +29,6 @@ struct TrueNorthChip::Scratch {
   // The vector path leaves a core's threshold crossings pending until the next core's kernel has run, so the
   // cache misses on their cold records overlap that work.
   int32_t pending_core = -1;
-  uint64_t touched = 0;  // sink of touch_rows
   uint64_t pending[4] = {};
 };
 
@@ -104,6 +103,14 @@ void TrueNorthChip::set_neuron(int32_t core, int32_t neuron, const TrueNorthNeur
   prepared_ = false;
 }
 
+TrueNorthNeuronParams TrueNorthChip::neuron(int32_t core, int32_t neuron) const {
+  const size_t j = size_t(core) * kNeurons + neuron;
+  TrueNorthNeuronParams p = neurons_.get(j);
+  const TnRoute& r = neurons_.cold_[j].route;
+  if (r.to >= 0) p.dest = {r.dx, r.dy, r.axon, r.delay, true};
+  return p;
+}
+
 void TrueNorthChip::set_synapse(int32_t core, int32_t axon, int32_t neuron, bool connected) {
   SCX_ASSERT(core >= 0 && core < cores() && axon >= 0 && axon < kAxons && neuron >= 0 && neuron < kNeurons);
   uint64_t& word = crossbar_row(core, axon)[neuron >> 6];
@@ -167,21 +174,6 @@ void TrueNorthChip::route_spike(int32_t core, int32_t neuron, uint64_t tick, Scr
   s.traffic.record(r.to_x - r.dx, r.to_y - r.dy, r.to_x, r.to_y);
   const size_t word = (size_t(r.to) * kDelaySlots + ((tick + r.delay) % kDelaySlots)) * 4 + (r.axon >> 6);
   s.outbox[tick & 1][size_t((*s.owner)[size_t(r.to)])].push_back({word, uint64_t{1} << (r.axon & 63)});
-}
-
-// Loads the crossbar rows of this tick's active axons for cores [lo, hi) in one tight pass before the cores
-// run: the rows are random lines in 32 MiB, and independent loads keep many misses in flight where the kernel's
-// would wait one by one (software prefetches measured no gain on the test machine). Returns a value derived
-// from the rows so the loads are not optimised away.
-uint64_t TrueNorthChip::touch_rows(int32_t lo, int32_t hi, uint64_t tick) const {
-  uint64_t x = 0;
-  for (int32_t c = lo; c < hi; ++c) {
-    const uint64_t* slot = &ring_[(size_t(c) * kDelaySlots + (tick % kDelaySlots)) * 4];
-    for (int w = 0; w < 4; ++w)
-      for (uint64_t bits = slot[w]; bits; bits &= bits - 1)
-        x ^= crossbar_[(size_t(c) * kAxons + size_t(w * 64 + __builtin_ctzll(bits))) * 4];
-  }
-  return x;
 }
 
 void TrueNorthChip::finish_pending(uint64_t tick, Scratch& s) {
@@ -287,7 +279,6 @@ void TrueNorthChip::run(uint64_t ticks, int threads, const SpikeSink& on_tick) {
     for (uint64_t tick = first; tick < last; ++tick) {
       if (tick > first) deliver(t, (tick - 1) & 1);
       const int32_t lo = lo_of(t), hi = lo_of(t + 1);
-      scratch[size_t(t)].touched ^= touch_rows(lo, hi, tick);
       for (int32_t c = lo; c < hi; ++c) process_core(c, tick, scratch[size_t(t)]);
       finish_pending(tick, scratch[size_t(t)]);
       sync.arrive_and_wait();

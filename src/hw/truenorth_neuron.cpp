@@ -1,5 +1,7 @@
 #include "silicortex/hw/truenorth_neuron.hpp"
 
+#include <bit>
+
 #include "silicortex/core/error.hpp"
 
 namespace scx::hw {
@@ -41,6 +43,26 @@ void TrueNorthNeurons::set(size_t j, const TrueNorthNeuronParams& p) {
   c.unused = 0;
   v_[j] = p.v_init;
   acc_[j] = 0;
+}
+
+TrueNorthNeuronParams TrueNorthNeurons::get(size_t j) const {
+  TrueNorthNeuronParams p;
+  const Cold& c = cold_[j];
+  for (int g = 0; g < 4; ++g) {
+    p.weight[g] = weight_[g][j];
+    p.stochastic_weight[g] = c.flags & (kFlagStochW0 << g);
+  }
+  p.leak = leak_[j];
+  p.leak_reversal = c.flags & kFlagLeakReversal;
+  p.stochastic_leak = c.flags & kFlagStochLeak;
+  p.threshold = threshold_[j];
+  p.neg_threshold = c.neg_threshold;
+  p.threshold_mask_bits = std::popcount(static_cast<uint32_t>(c.mask));
+  p.neg_saturate = c.flags & kFlagNegSaturate;
+  p.reset = static_cast<TnReset>(c.reset_mode);
+  p.reset_value = c.reset_value;
+  p.v_init = v_[j];
+  return p;
 }
 
 void TrueNorthNeurons::integrate(size_t j, int type, uint32_t axon, const TnRandom& rng) {

@@ -46,8 +46,18 @@ class TrueNorthChip {
   void set_synapse(int32_t core, int32_t axon, int32_t neuron, bool connected);
   void set_axon_type(int32_t core, int32_t axon, int type);
   bool synapse(int32_t core, int32_t axon, int32_t neuron) const;
+  int axon_type(int32_t core, int32_t axon) const { return axon_type_[size_t(core) * kAxons + axon]; }
+  // A neuron's parameters as set (v_init = its current V), with its destination.
+  TrueNorthNeuronParams neuron(int32_t core, int32_t neuron) const;
+  uint64_t seed() const { return seed_; }
   // Raw crossbar row of (core, axon): 4 words, bit j = neuron j.
-  uint64_t* crossbar_row(int32_t core, int32_t axon) { return &crossbar_[(size_t(core) * kAxons + axon) * 4]; }
+  uint64_t* crossbar_row(int32_t core, int32_t axon) {
+    prepared_ = false;
+    return &crossbar_[(size_t(core) * kAxons + axon) * 4];
+  }
+  const uint64_t* crossbar_row(int32_t core, int32_t axon) const {
+    return &crossbar_[(size_t(core) * kAxons + axon) * 4];
+  }
 
   // An input spike from outside the board, delivered to (core, axon) at absolute tick `tick` (now < tick <=
   // now + 15, or = now before the tick runs).
@@ -70,7 +80,6 @@ class TrueNorthChip {
   void prepare();
   void process_core(int32_t core, uint64_t tick, Scratch& s);
   void finish_pending(uint64_t tick, Scratch& s);
-  uint64_t touch_rows(int32_t lo, int32_t hi, uint64_t tick) const;
   void route_spike(int32_t core, int32_t neuron, uint64_t tick, Scratch& s);
   void check_width(const char* field, int64_t value, int64_t bits, bool is_signed, int32_t core, int32_t neuron) const;
 

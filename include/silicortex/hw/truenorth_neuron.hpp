@@ -92,6 +92,8 @@ class TrueNorthNeurons {
   TrueNorthNeurons(size_t n, int potential_bits);
   size_t size() const { return v_.size(); }
   void set(size_t j, const TrueNorthNeuronParams& p);
+  // The parameters of j as set (v_init is the current V; dest is not kept here and comes back disabled).
+  TrueNorthNeuronParams get(size_t j) const;
 
   // Adds the input of one active axon of type `type` (crossbar bit set) to neuron j; `axon` picks its draw.
   void integrate(size_t j, int type, uint32_t axon, const TnRandom& rng);
