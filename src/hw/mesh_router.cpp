@@ -35,25 +35,6 @@ void LinkTraffic::record(int32_t from_core, int32_t to_core) {
   record(mesh_.x(from_core), mesh_.y(from_core), mesh_.x(to_core), mesh_.y(to_core));
 }
 
-void LinkTraffic::record(int32_t xs, int32_t ys, int32_t xd, int32_t yd) {
-  // Horizontal leg in row ys; link index i joins x = i and x = i + 1.
-  if (xd > xs) {
-    ++diff(kEast, ys, xs);
-    --diff(kEast, ys, xd);
-  } else if (xd < xs) {
-    ++diff(kWest, ys, xd);
-    --diff(kWest, ys, xs);
-  }
-  // Vertical leg in column xd.
-  if (yd > ys) {
-    ++diff(kNorth, xd, ys);
-    --diff(kNorth, xd, yd);
-  } else if (yd < ys) {
-    ++diff(kSouth, xd, yd);
-    --diff(kSouth, xd, ys);
-  }
-}
-
 void LinkTraffic::merge(const LinkTraffic& other) {
   SCX_ASSERT(other.diff_.size() == diff_.size());
   for (size_t i = 0; i < diff_.size(); ++i) diff_[i] += other.diff_[i];

@@ -88,12 +88,11 @@ uint64_t TnCoreKernel(const TnCoreView& view, const uint64_t* active, uint64_t* 
   for (size_t k = 0; k < kN; k += n) {
     // |input| < 2^17 and |V| < 2^30, so the 32-bit sums cannot overflow before the clamp.
     const auto input = wide ? hn::Load(d, acc32 + k) : hn::PromoteTo(d, hn::Load(dh, acc16 + k));
-    auto v = hn::Add(hn::LoadU(d, view.v + k), input);
-    const auto out = hn::Or(hn::Lt(vmax, v), hn::Lt(v, vmin));
-    v = hn::Min(hn::Max(v, vmin), vmax);
-    v = hn::Add(v, hn::PromoteTo(d, hn::LoadU(dh, view.leak + k)));
-    const auto out2 = hn::Or(hn::Lt(vmax, v), hn::Lt(v, vmin));
-    v = hn::Min(hn::Max(v, vmin), vmax);
+    const auto raw = hn::Add(hn::LoadU(d, view.v + k), input);
+    const auto v1 = hn::Min(hn::Max(raw, vmin), vmax);
+    const auto raw2 = hn::Add(v1, hn::PromoteTo(d, hn::LoadU(dh, view.leak + k)));
+    const auto v = hn::Min(hn::Max(raw2, vmin), vmax);
+    const auto out = hn::Ne(raw, v1), out2 = hn::Ne(raw2, v);
     if (HWY_UNLIKELY(!hn::AllFalse(d, hn::Or(out, out2))))
       saturations += hn::CountTrue(d, out) + hn::CountTrue(d, out2);
     hn::StoreU(v, d, view.v + k);

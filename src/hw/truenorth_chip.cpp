@@ -28,6 +28,7 @@ struct TrueNorthChip::Scratch {
   const std::vector<int>* owner = nullptr;                    // thread of each core
   // The vector path leaves a core's threshold crossings pending until the next core's kernel has run, so the
   // cache misses on their cold records overlap that work.
+  bool record_spikes = false;  // only when someone listens
   int32_t pending_core = -1;
   uint64_t pending[4] = {};
 };
@@ -166,7 +167,7 @@ void TrueNorthChip::prepare() {
 void TrueNorthChip::route_spike(int32_t core, int32_t neuron, uint64_t tick, Scratch& s) {
   const size_t j = size_t(core) * kNeurons + neuron;
   ++s.counters.spikes_sent;
-  s.spikes.push_back({uint32_t(core), uint32_t(neuron)});
+  if (s.record_spikes) s.spikes.push_back({uint32_t(core), uint32_t(neuron)});
   const TnRoute& r = neurons_.cold_[j].route;
   if (r.to < 0) return;
   s.counters.hops += uint64_t(std::abs(r.dx) + std::abs(r.dy));
@@ -174,6 +175,15 @@ void TrueNorthChip::route_spike(int32_t core, int32_t neuron, uint64_t tick, Scr
   s.traffic.record(r.to_x - r.dx, r.to_y - r.dy, r.to_x, r.to_y);
   const size_t word = (size_t(r.to) * kDelaySlots + ((tick + r.delay) % kDelaySlots)) * 4 + (r.axon >> 6);
   s.outbox[tick & 1][size_t((*s.owner)[size_t(r.to)])].push_back({word, uint64_t{1} << (r.axon & 63)});
+}
+
+// The crossbar rows of a core's active axons are random lines in 32 MiB: the kernel would wait for each core's
+// in turn, so they are requested a few cores ahead (measured: +20% ticks per CPU-second on a full chip).
+void TrueNorthChip::prefetch_rows(int32_t core, uint64_t tick) const {
+  const uint64_t* slot = &ring_[(size_t(core) * kDelaySlots + (tick % kDelaySlots)) * 4];
+  for (int w = 0; w < 4; ++w)
+    for (uint64_t bits = slot[w]; bits; bits &= bits - 1)
+      __builtin_prefetch(&crossbar_[(size_t(core) * kAxons + size_t(w * 64 + __builtin_ctzll(bits))) * 4]);
 }
 
 void TrueNorthChip::finish_pending(uint64_t tick, Scratch& s) {
@@ -254,6 +264,7 @@ void TrueNorthChip::run(uint64_t ticks, int threads, const SpikeSink& on_tick) {
   for (auto& s : scratch) {
     s.traffic = LinkTraffic(mesh_);
     s.owner = &owner;
+    s.record_spikes = static_cast<bool>(on_tick);
     for (auto& box : s.outbox) box.resize(size_t(threads));
   }
   const uint64_t first = tick_, last = tick_ + ticks;
@@ -279,7 +290,10 @@ void TrueNorthChip::run(uint64_t ticks, int threads, const SpikeSink& on_tick) {
     for (uint64_t tick = first; tick < last; ++tick) {
       if (tick > first) deliver(t, (tick - 1) & 1);
       const int32_t lo = lo_of(t), hi = lo_of(t + 1);
-      for (int32_t c = lo; c < hi; ++c) process_core(c, tick, scratch[size_t(t)]);
+      for (int32_t c = lo; c < hi; ++c) {
+        if (c + kPrefetchCores < hi) prefetch_rows(c + kPrefetchCores, tick);
+        process_core(c, tick, scratch[size_t(t)]);
+      }
       finish_pending(tick, scratch[size_t(t)]);
       sync.arrive_and_wait();
     }

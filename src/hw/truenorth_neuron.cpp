@@ -83,28 +83,6 @@ bool TrueNorthNeurons::leak_threshold_reset(size_t j, const TnRandom& rng, uint6
   return threshold_reset(j, v, eta, saturations);
 }
 
-bool TrueNorthNeurons::threshold_reset(size_t j, int32_t v, int32_t eta, uint64_t* saturations) {
-  const int64_t pos = int64_t{threshold_[j]} + eta;
-  const Cold& c = cold_[j];
-  const auto mode = static_cast<TnReset>(c.reset_mode);
-  bool fired = false;
-  int64_t next = v;
-  if (v >= pos) {
-    fired = true;
-    if (mode == TnReset::kNormal) next = c.reset_value;
-    else if (mode == TnReset::kLinear) next = v - pos;
-  } else {
-    const bool kappa = c.flags & kFlagNegSaturate;
-    const int64_t neg = kappa ? int64_t{c.neg_threshold} : int64_t{c.neg_threshold} + eta;
-    if (v < -neg) {
-      if (kappa) next = -int64_t{c.neg_threshold};
-      else if (mode == TnReset::kNormal) next = -int64_t{c.reset_value};
-      else if (mode == TnReset::kLinear) next = v + neg;
-    }
-  }
-  v_[j] = sat(next, saturations);
-  return fired;
-}
 
 TrueNorthNeuronsFloat::TrueNorthNeuronsFloat(size_t n) : v_(n), acc_(n), params_(n) {}
 

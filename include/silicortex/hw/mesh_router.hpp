@@ -51,7 +51,23 @@ class LinkTraffic {
   LinkTraffic() = default;
   explicit LinkTraffic(const MeshGeometry& mesh);
   void record(int32_t from_core, int32_t to_core);  // the x-then-y route
-  void record(int32_t xs, int32_t ys, int32_t xd, int32_t yd);  // the same, from mesh coordinates
+  // The same from mesh coordinates; inline because the chip records every packet.
+  void record(int32_t xs, int32_t ys, int32_t xd, int32_t yd) {
+    if (xd > xs) {  // horizontal leg in row ys; link index i joins x = i and x = i + 1
+      ++diff(kEast, ys, xs);
+      --diff(kEast, ys, xd);
+    } else if (xd < xs) {
+      ++diff(kWest, ys, xd);
+      --diff(kWest, ys, xs);
+    }
+    if (yd > ys) {  // vertical leg in column xd
+      ++diff(kNorth, xd, ys);
+      --diff(kNorth, xd, yd);
+    } else if (yd < ys) {
+      ++diff(kSouth, xd, yd);
+      --diff(kSouth, xd, ys);
+    }
+  }
   void merge(const LinkTraffic& other);
   // Every link with its total, in (direction, y, x) order.
   std::vector<Link> links() const;

@@ -138,6 +138,30 @@ class TrueNorthNeurons {
   int32_t v_min_, v_max_;
 };
 
+// Inline: the chip's vector path calls it for every spike.
+inline bool TrueNorthNeurons::threshold_reset(size_t j, int32_t v, int32_t eta, uint64_t* saturations) {
+  const int64_t pos = int64_t{threshold_[j]} + eta;
+  const Cold& c = cold_[j];
+  const auto mode = static_cast<TnReset>(c.reset_mode);
+  bool fired = false;
+  int64_t next = v;
+  if (v >= pos) {
+    fired = true;
+    if (mode == TnReset::kNormal) next = c.reset_value;
+    else if (mode == TnReset::kLinear) next = v - pos;
+  } else {
+    const bool kappa = c.flags & kFlagNegSaturate;
+    const int64_t neg = kappa ? int64_t{c.neg_threshold} : int64_t{c.neg_threshold} + eta;
+    if (v < -neg) {
+      if (kappa) next = -int64_t{c.neg_threshold};
+      else if (mode == TnReset::kNormal) next = -int64_t{c.reset_value};
+      else if (mode == TnReset::kLinear) next = v + neg;
+    }
+  }
+  v_[j] = sat(next, saturations);
+  return fired;
+}
+
 // The same neuron in double precision without saturation: the float reference with the same method names.
 // With integer parameters and no saturation it spikes exactly when TrueNorthNeurons does.
 class TrueNorthNeuronsFloat {
