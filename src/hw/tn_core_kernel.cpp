@@ -16,34 +16,48 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 constexpr size_t kN = TrueNorthChip::kNeurons;
 
-// Adds the crossbar rows of `count` axons into the 16-bit accumulator.
+// Adds the crossbar rows of `count` axons into the 16-bit accumulator. Neurons are taken four vectors at a time
+// with the events inside, so the partial sums stay in registers.
 void IntegrateChunk(const TnCoreView& view, const int* axons, int count, int16_t* acc16) {
   const hn::ScalableTag<int16_t> d;
   const hn::Rebind<int8_t, decltype(d)> d8;
   const size_t n = hn::Lanes(d);
-  for (size_t k = 0; k < kN; k += n) hn::Store(hn::Zero(d), d, acc16 + k);
-  for (int e = 0; e < count; ++e) {
-    const int axon = axons[e];
-    const int type = view.axon_type[axon];
-    const int16_t* weight = view.weight[type];
-    const auto* row = reinterpret_cast<const uint8_t*>(view.crossbar + size_t(axon) * 4);
-    if (view.weight8 && n >= 8) {  // 8-bit copies: half the bytes to fetch per event
-      const int8_t* weight8 = view.weight8 + size_t(type) * kN;
-      for (size_t k = 0; k < kN; k += n) {
-        const auto m = hn::LoadMaskBits(d, row + k / 8);
-        const auto w = hn::PromoteTo(d, hn::LoadU(d8, weight8 + k));
-        hn::Store(hn::Add(hn::Load(d, acc16 + k), hn::IfThenElseZero(m, w)), d, acc16 + k);
-      }
-    } else if (n >= 8) {
-      for (size_t k = 0; k < kN; k += n) {
-        const auto m = hn::LoadMaskBits(d, row + k / 8);
-        const auto sum = hn::Add(hn::Load(d, acc16 + k), hn::IfThenElseZero(m, hn::LoadU(d, weight + k)));
-        hn::Store(sum, d, acc16 + k);
-      }
-    } else {  // vectors narrower than a byte of mask bits (scalar targets)
+  if (n < 8 || 4 * n > kN) {  // mask bits narrower than a byte, or vectors too wide for four per block
+    for (size_t j = 0; j < kN; ++j) acc16[j] = 0;
+    for (int e = 0; e < count; ++e) {
+      const int16_t* weight = view.weight[view.axon_type[axons[e]]];
+      const auto* row = reinterpret_cast<const uint8_t*>(view.crossbar + size_t(axons[e]) * 4);
       for (size_t j = 0; j < kN; ++j)
         if ((row[j / 8] >> (j % 8)) & 1) acc16[j] = static_cast<int16_t>(acc16[j] + weight[j]);
     }
+    return;
+  }
+  for (size_t k = 0; k < kN; k += 4 * n) {
+    auto a0 = hn::Zero(d), a1 = hn::Zero(d), a2 = hn::Zero(d), a3 = hn::Zero(d);
+    for (int e = 0; e < count; ++e) {
+      const int type = view.axon_type[axons[e]];
+      const auto* row = reinterpret_cast<const uint8_t*>(view.crossbar + size_t(axons[e]) * 4) + k / 8;
+      const size_t b = n / 8;  // mask bytes per vector
+      if (view.weight8) {  // 8-bit copies: half the bytes to fetch per event
+        const int8_t* w = view.weight8 + size_t(type) * kN + k;
+        a0 = hn::Add(a0, hn::IfThenElseZero(hn::LoadMaskBits(d, row), hn::PromoteTo(d, hn::LoadU(d8, w))));
+        a1 = hn::Add(a1, hn::IfThenElseZero(hn::LoadMaskBits(d, row + b), hn::PromoteTo(d, hn::LoadU(d8, w + n))));
+        a2 = hn::Add(a2, hn::IfThenElseZero(hn::LoadMaskBits(d, row + 2 * b),
+                                            hn::PromoteTo(d, hn::LoadU(d8, w + 2 * n))));
+        a3 = hn::Add(a3, hn::IfThenElseZero(hn::LoadMaskBits(d, row + 3 * b),
+                                            hn::PromoteTo(d, hn::LoadU(d8, w + 3 * n))));
+      } else {
+        const int16_t* w = view.weight[type] + k;
+        a0 = hn::Add(a0, hn::IfThenElseZero(hn::LoadMaskBits(d, row), hn::LoadU(d, w)));
+        a1 = hn::Add(a1, hn::IfThenElseZero(hn::LoadMaskBits(d, row + b), hn::LoadU(d, w + n)));
+        a2 = hn::Add(a2, hn::IfThenElseZero(hn::LoadMaskBits(d, row + 2 * b), hn::LoadU(d, w + 2 * n)));
+        a3 = hn::Add(a3, hn::IfThenElseZero(hn::LoadMaskBits(d, row + 3 * b), hn::LoadU(d, w + 3 * n)));
+      }
+    }
+    hn::Store(a0, d, acc16 + k);
+    hn::Store(a1, d, acc16 + k + n);
+    hn::Store(a2, d, acc16 + k + 2 * n);
+    hn::Store(a3, d, acc16 + k + 3 * n);
   }
 }
 
