@@ -201,6 +201,13 @@ double fire_fraction(const TrueNorthNeuronParams& p, int inputs_per_tick, int ti
   return double(fired) / (256.0 * ticks);
 }
 
+// The fire fraction over 256 neurons x 400 ticks lies within 4 standard errors of `expect`.
+void expect_fire_fraction(const TrueNorthNeuronParams& p, int inputs_per_tick, double expect) {
+  const int ticks = 400;
+  const double sigma = std::sqrt(expect * (1 - expect) / (256.0 * ticks));
+  EXPECT_NEAR(fire_fraction(p, inputs_per_tick, ticks), expect, 4 * sigma);
+}
+
 TEST(TrueNorthNeuron, StochasticLeakFiresAtExpectedRate) {
   // V steps by +1 with probability (lambda + 1) / 256; threshold 1 with reset to 0 fires on every step.
   for (int lambda : {10, 63, 200}) {
@@ -208,10 +215,8 @@ TEST(TrueNorthNeuron, StochasticLeakFiresAtExpectedRate) {
     p.leak = lambda;
     p.stochastic_leak = true;
     p.threshold = 1;
-    const int ticks = 400;
-    const double expect = (lambda + 1) / 256.0, n = 256.0 * ticks;
-    const double sigma = std::sqrt(expect * (1 - expect) / n);
-    EXPECT_NEAR(fire_fraction(p, 0, ticks), expect, 4 * sigma) << "lambda " << lambda;
+    SCOPED_TRACE(lambda);
+    expect_fire_fraction(p, 0, (lambda + 1) / 256.0);
   }
 }
 
@@ -220,9 +225,7 @@ TEST(TrueNorthNeuron, StochasticSynapseFiresAtExpectedRate) {
   p.weight = {40, 0, 0, 0};
   p.stochastic_weight = {true, false, false, false};
   p.threshold = 1;
-  const int ticks = 400;
-  const double expect = 41.0 / 256.0, n = 256.0 * ticks;
-  EXPECT_NEAR(fire_fraction(p, 1, ticks), expect, 4 * std::sqrt(expect * (1 - expect) / n));
+  expect_fire_fraction(p, 1, 41.0 / 256.0);
 }
 
 TEST(TrueNorthNeuron, ThresholdMaskFiresAtExpectedRate) {
@@ -232,9 +235,7 @@ TEST(TrueNorthNeuron, ThresholdMaskFiresAtExpectedRate) {
   p.threshold_mask_bits = 4;
   p.reset = TnReset::kNone;
   p.v_init = 5;
-  const int ticks = 400;
-  const double expect = 6.0 / 16.0, n = 256.0 * ticks;
-  EXPECT_NEAR(fire_fraction(p, 0, ticks), expect, 4 * std::sqrt(expect * (1 - expect) / n));
+  expect_fire_fraction(p, 0, 6.0 / 16.0);
 }
 
 TEST(TrueNorthNeuron, FloatCounterpartSpikesIdentically) {
