@@ -80,8 +80,6 @@ class TrueNorthChip {
   void prepare();
   void process_core(int32_t core, uint64_t tick, Scratch& s);
   void finish_pending(uint64_t tick, Scratch& s);
-  void prefetch_rows(int32_t core, uint64_t tick) const;
-  static constexpr int32_t kPrefetchCores = 4;
   void route_spike(int32_t core, int32_t neuron, uint64_t tick, Scratch& s);
   void check_width(const char* field, int64_t value, int64_t bits, bool is_signed, int32_t core, int32_t neuron) const;
 
