@@ -6,12 +6,53 @@
 #include <array>
 #include <climits>
 #include <cstdlib>
-#include <barrier>
+#include <atomic>
 #include <thread>
 
 #include "silicortex/core/error.hpp"
 
 namespace scx::hw {
+namespace {
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+// A barrier for one tick: the last thread to arrive runs `on_last`, then releases the others. Waiters spin briefly
+// (a tick takes about a millisecond and the threads arrive close together), then sleep on the atomic.
+class TickBarrier {
+ public:
+  explicit TickBarrier(int threads) : threads_(threads) {}
+  template <typename F>
+  void arrive_and_wait(F&& on_last) {
+    const uint32_t gen = generation_.load(std::memory_order_acquire);
+    if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == threads_) {
+      on_last();
+      arrived_.store(0, std::memory_order_relaxed);
+      generation_.store(gen + 1, std::memory_order_release);
+      generation_.notify_all();
+      return;
+    }
+    for (int spin = 0; generation_.load(std::memory_order_acquire) == gen; ++spin) {
+      if (spin < kSpins)
+        cpu_relax();
+      else
+        generation_.wait(gen, std::memory_order_acquire);
+    }
+  }
+
+ private:
+  static constexpr int kSpins = 2000;
+  const int threads_;
+  std::atomic<int> arrived_{0};
+  std::atomic<uint32_t> generation_{0};
+};
+
+}  // namespace
 
 // A spike on its way: OR `bit` into ring_[word]. Deliveries are queued per destination thread and applied by
 // that thread at the start of the next tick (every delay is at least 1), so no two threads write one word.
@@ -20,7 +61,8 @@ struct Delivery {
   uint64_t bit;
 };
 
-struct TrueNorthChip::Scratch {
+// One per thread; aligned so that two threads' counters never share a cache line.
+struct alignas(128) TrueNorthChip::Scratch {
   EventCounters counters;
   LinkTraffic traffic;
   std::vector<TnSpike> spikes;
@@ -269,7 +311,7 @@ void TrueNorthChip::run(uint64_t ticks, int threads, const SpikeSink& on_tick) {
     for (auto& s : scratch) s.spikes.clear();
     ++tick_;
   };
-  std::barrier sync(threads, complete);
+  TickBarrier sync(threads);
   auto deliver = [&](int t, uint64_t parity) {
     for (auto& src : scratch) {
       auto& box = src.outbox[parity][size_t(t)];
@@ -283,7 +325,7 @@ void TrueNorthChip::run(uint64_t ticks, int threads, const SpikeSink& on_tick) {
       const int32_t lo = lo_of(t), hi = lo_of(t + 1);
       for (int32_t c = lo; c < hi; ++c) process_core(c, tick, scratch[size_t(t)]);
       finish_pending(tick, scratch[size_t(t)]);
-      sync.arrive_and_wait();
+      sync.arrive_and_wait(complete);
     }
     if (last > first) deliver(t, (last - 1) & 1);
   };
