@@ -64,6 +64,7 @@ void IntegrateChunk(const TnCoreView& view, const int* axons, int count, int16_t
 uint64_t TnCoreKernel(const TnCoreView& view, const uint64_t* active, uint64_t* crossed, uint64_t* events) {
   const hn::ScalableTag<int32_t> d;
   const hn::Rebind<int16_t, decltype(d)> dh;  // as many 16-bit lanes as d has 32-bit ones
+  const hn::RebindToUnsigned<decltype(d)> du;
   const size_t n = hn::Lanes(d);
   HWY_ALIGN int16_t acc16[kN];
   HWY_ALIGN int32_t acc32[kN];
@@ -104,13 +105,22 @@ uint64_t TnCoreKernel(const TnCoreView& view, const uint64_t* active, uint64_t* 
     const auto input = wide ? hn::Load(d, acc32 + k) : hn::PromoteTo(d, hn::Load(dh, acc16 + k));
     const auto raw = hn::Add(hn::LoadU(d, view.v + k), input);
     const auto v1 = hn::Min(hn::Max(raw, vmin), vmax);
-    const auto raw2 = hn::Add(v1, hn::PromoteTo(d, hn::LoadU(dh, view.leak + k)));
+    hn::Vec<decltype(d)> leak, threshold;
+    if (view.threshold_leak) {  // one packed stream: alpha in the top 18 bits, lambda sign-extended from 14
+      const auto packed = hn::LoadU(d, view.threshold_leak + k);
+      leak = hn::ShiftRight<18>(hn::ShiftLeft<18>(packed));
+      threshold = hn::BitCast(d, hn::ShiftRight<14>(hn::BitCast(du, packed)));
+    } else {
+      leak = hn::PromoteTo(d, hn::LoadU(dh, view.leak + k));
+      threshold = hn::LoadU(d, view.threshold + k);
+    }
+    const auto raw2 = hn::Add(v1, leak);
     const auto v = hn::Min(hn::Max(raw2, vmin), vmax);
     const auto out = hn::Ne(raw, v1), out2 = hn::Ne(raw2, v);
     if (HWY_UNLIKELY(!hn::AllFalse(d, hn::Or(out, out2))))
       saturations += hn::CountTrue(d, out) + hn::CountTrue(d, out2);
     hn::StoreU(v, d, view.v + k);
-    const auto cross = hn::Or(hn::Not(hn::Lt(v, hn::LoadU(d, view.threshold + k))), hn::Lt(v, neg_bound));
+    const auto cross = hn::Or(hn::Not(hn::Lt(v, threshold)), hn::Lt(v, neg_bound));
     if (!hn::AllFalse(d, cross)) {
       uint64_t lanes = 0;
       hn::StoreMaskBits(d, cross, reinterpret_cast<uint8_t*>(&lanes));

@@ -57,9 +57,10 @@ TEST(CrossbarCore, VectorPathMatchesScalarReference) {
 // Full-range weights (16-bit path) and bursts of every axon at once (more events than one 16-bit chunk holds:
 // 256 x 255 > 32767), vector path against scalar path.
 TEST(CrossbarCore, WideWeightsAndFullBurstsMatchScalarReference) {
-  auto run_burst = [](bool scalar) {
+  auto run_burst = [](bool scalar, int threshold_bits) {
     auto profile = small_profile(2, 2);
     profile.potential_bits = 17;  // so that the bursts reach the limits
+    profile.threshold_bits = threshold_bits;  // 18: packed alpha/lambda stream; 20: separate streams
     TrueNorthChip chip(profile, 3);
     RandomStream r(9, 1);
     for (int32_t c = 0; c < chip.cores(); ++c) {
@@ -91,12 +92,15 @@ TEST(CrossbarCore, WideWeightsAndFullBurstsMatchScalarReference) {
     }
     return std::make_pair(v, chip.counters());
   };
-  const auto vec = run_burst(false), ref = run_burst(true);
-  EXPECT_EQ(vec.first, ref.first);
-  EXPECT_EQ(vec.second.spikes_sent, ref.second.spikes_sent);
-  EXPECT_EQ(vec.second.saturations, ref.second.saturations);
-  EXPECT_GT(ref.second.saturations, 0u);  // the bursts do drive V into the 20-bit limits
-  EXPECT_EQ(vec.second.synaptic_events, ref.second.synaptic_events);
+  for (int bits : {18, 20}) {
+    SCOPED_TRACE(bits);
+    const auto vec = run_burst(false, bits), ref = run_burst(true, bits);
+    EXPECT_EQ(vec.first, ref.first);
+    EXPECT_EQ(vec.second.spikes_sent, ref.second.spikes_sent);
+    EXPECT_EQ(vec.second.saturations, ref.second.saturations);
+    EXPECT_GT(ref.second.saturations, 0u);  // the bursts do drive V into the 17-bit limits
+    EXPECT_EQ(vec.second.synaptic_events, ref.second.synaptic_events);
+  }
 }
 
 TEST(CrossbarCore, ResultsDoNotDependOnThreadCount) {
