@@ -4,13 +4,9 @@
 #include <set>
 
 #include "silicortex/core/error.hpp"
+#include "silicortex/core/overloaded.hpp"
 
 namespace scx::model {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 std::string model_name(const NeuronParams& p) {
   return std::visit(Overloaded{[](const LifCurrExp&) { return "lif_curr_exp"; },

@@ -1,15 +1,195 @@
+// The step loop. Each thread owns a share of every group and the synapses onto it; one barrier per step
+// separates "integrate and spike" from "deliver spikes".
 #include "silicortex/sim/engine.hpp"
 
-#include "silicortex/core/error.hpp"
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <thread>
+
+#include "silicortex/version.hpp"
+#include "sim/engine_impl.hpp"
+#include "sim/spin_barrier.hpp"
 
 namespace scx::sim {
-struct Engine::Impl {};
-Engine::Engine(const model::Network& net) { model::validate(net); throw Error("engine not yet built"); }
+
+void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const RunOptions& options) {
+  ThreadState& ts = thread_state[t];
+  SpinBarrier* barrier = barrier_.get();
+  for (int64_t step = first; step < last; ++step) {
+    update_phase(ts, step);                  // integrate own neurons; spikes of this step into ts.spikes
+    if (barrier) barrier->arrive_and_wait();  // all spikes of this step are now visible to every thread
+    deliver_phase(ts, step);                 // every spike through this thread's synapses into the ring
+    if (t == 0 && options.progress && (step - first) % 1000 == 0) options.progress(step - first, last - first);
+  }
+}
+
+void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
+  if (std::binary_search(stimulus_change_steps.begin(), stimulus_change_steps.end(), step))
+    refresh_stimuli(ts, step);
+  float* slot = ring.data() + static_cast<size_t>(step & (ring_slots - 1)) * 2 * neurons_total;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    GroupSlot& gs = groups[g];
+    const Range r = ts.chunk[g];
+    auto& spikes = ts.spikes[step & 1][g];
+    spikes.clear();
+    if (r.begin == r.end) continue;
+    StepInput in{step, slot + gs.offset, slot + neurons_total + gs.offset,
+                 gs.i_stim.empty() ? nullptr : gs.i_stim.data(), ts.scratch.data()};
+    gs.group->update(in, r.begin, r.end, spikes);
+    ts.spike_count[g] += spikes.size();
+    if (gs.record_spikes)
+      for (uint32_t i : spikes)
+        if (gs.record_mask.empty() || gs.record_mask[i]) ts.recorded[g].push_back(uint64_t(step) << 32 | i);
+  }
+  // State probes: each thread samples the neurons it owns, after their update (time (step + 1) * dt).
+  for (auto& pr : probes) {
+    if ((step + 1) % pr.interval_steps != 0) continue;
+    const size_t sample = static_cast<size_t>((step + 1) / pr.interval_steps - 1 - pr.first_sample);
+    const float* arr = groups[pr.group].group->state(pr.variable);
+    const Range r = ts.chunk[pr.group];
+    float* row = pr.values.data() + sample * pr.neurons.size();
+    for (size_t k = 0; k < pr.neurons.size(); ++k)
+      if (pr.neurons[k] >= r.begin && pr.neurons[k] < r.end) row[k] = arr[pr.neurons[k]];
+  }
+}
+
+void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step) {
+  const SynapseStore& syn = ts.synapses;
+  const SynapseTarget* target = syn.target.data();
+  const uint16_t* delay = syn.delay_steps.data();
+  const size_t slot_stride = 2 * static_cast<size_t>(neurons_total);
+  const uint32_t mask = ring_slots - 1;
+  float* ring_base = ring.data();
+  uint64_t events = 0;
+  // Groups in order, and within a group the threads' chunks in order: spikes in ascending global index, so each
+  // neuron sums its input in the same order whatever the thread count.
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const uint32_t offset = groups[g].offset;
+    for (const ThreadState& src : thread_state) {
+      for (uint32_t i : src.spikes[step & 1][g]) {
+        const uint64_t b = syn.row_begin[offset + i], e = syn.row_begin[offset + i + 1];
+        events += e - b;
+        for (uint64_t k = b; k < e; ++k)
+          ring_base[((step + delay[k]) & mask) * slot_stride + target[k].ring_index] += target[k].weight;
+      }
+    }
+  }
+  ts.events += events;
+}
+
+void Engine::Impl::refresh_stimuli(ThreadState& ts, int64_t step) {
+  // Recomputed from the active stimuli rather than incremented, so no rounding residue builds up.
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const Range r = ts.chunk[g];
+    bool touched = false;
+    for (const auto& st : stimuli) touched |= st.group == g;
+    if (!touched) continue;
+    float* i_stim = groups[g].i_stim.data();
+    std::fill(i_stim + r.begin, i_stim + r.end, 0.0f);
+    for (const auto& st : stimuli) {
+      if (st.group != g || step < st.start_step || step >= st.stop_step) continue;
+      if (st.neurons.empty()) {
+        for (uint32_t i = r.begin; i < r.end; ++i) i_stim[i] += st.amplitude_pa;
+      } else {
+        for (uint32_t i : st.neurons)
+          if (i >= r.begin && i < r.end) i_stim[i] += st.amplitude_pa;
+      }
+    }
+  }
+}
+
+RunResult Engine::Impl::collect(int64_t first, int64_t last, double loop_wall_s) {
+  RunResult res;
+  auto& m = res.meta;
+  m.model_name = name;
+  m.version = kVersion;
+  m.seed = seed;
+  m.dt_ms = dt_ms;
+  m.duration_ms = static_cast<double>(last - first) * dt_ms;
+  m.threads = threads;
+  m.loop_wall_s = loop_wall_s;
+  m.build_wall_s = build_wall_s;
+  m.neurons = neuron_count;
+  m.synapses = synapse_count;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    PopulationSpikes ps;
+    ps.population = groups[g].name;
+    ps.size = groups[g].group->size();
+    ps.recorded = groups[g].record_spikes;
+    std::vector<uint64_t> all;
+    for (auto& ts : thread_state) {
+      ps.total_spikes += ts.spike_count[g];
+      all.insert(all.end(), ts.recorded[g].begin(), ts.recorded[g].end());
+      ts.recorded[g].clear();
+      ts.spike_count[g] = 0;
+    }
+    std::sort(all.begin(), all.end());  // (step, neuron) order
+    ps.times_ms.reserve(all.size());
+    ps.neurons.reserve(all.size());
+    for (uint64_t key : all) {
+      ps.times_ms.push_back(static_cast<double>(key >> 32) * dt_ms);
+      ps.neurons.push_back(static_cast<uint32_t>(key));
+    }
+    m.spikes += ps.total_spikes;
+    res.spikes.push_back(std::move(ps));
+  }
+  for (auto& ts : thread_state) {
+    m.synaptic_events += ts.events;
+    ts.events = 0;
+  }
+  for (auto& pr : probes) {
+    StateTrace tr;
+    tr.population = groups[pr.group].name;
+    tr.variable = pr.variable;
+    tr.interval_ms = static_cast<double>(pr.interval_steps) * dt_ms;
+    tr.neurons = pr.neurons;
+    const size_t samples = pr.values.size() / std::max<size_t>(1, pr.neurons.size());
+    for (size_t s = 0; s < samples; ++s)
+      tr.times_ms.push_back(static_cast<double>((pr.first_sample + s + 1) * pr.interval_steps) * dt_ms);
+    tr.values = std::move(pr.values);
+    pr.values.clear();
+    res.traces.push_back(std::move(tr));
+  }
+  return res;
+}
+
+Engine::Engine(const model::Network& net) : impl_(std::make_unique<Impl>(net)) {}
 Engine::~Engine() = default;
 Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;
-uint64_t Engine::neuron_count() const { return 0; }
-uint64_t Engine::synapse_count() const { return 0; }
-double Engine::build_wall_s() const { return 0; }
-RunResult Engine::run(const RunOptions&) { return {}; }
+uint64_t Engine::neuron_count() const { return impl_->neuron_count; }
+uint64_t Engine::synapse_count() const { return impl_->synapse_count; }
+double Engine::build_wall_s() const { return impl_->build_wall_s; }
+
+RunResult Engine::run(const RunOptions& options) {
+  Impl& im = *impl_;
+  const int64_t first = im.current_step;
+  const int64_t last = first + static_cast<int64_t>(std::llround(im.duration_ms / im.dt_ms));
+  for (auto& pr : im.probes) {
+    pr.first_sample = first / pr.interval_steps;
+    const int64_t samples = last / pr.interval_steps - pr.first_sample;
+    pr.values.assign(static_cast<size_t>(samples) * pr.neurons.size(), 0.0f);
+  }
+  if (first == 0)  // stimuli active from step 0 need their currents before the first update
+    im.stimulus_change_steps.insert(
+        std::lower_bound(im.stimulus_change_steps.begin(), im.stimulus_change_steps.end(), 0), 0);
+  im.barrier_ = im.threads > 1 ? std::make_unique<SpinBarrier>(im.threads) : nullptr;
+
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> workers;
+  for (unsigned t = 1; t < im.threads; ++t)
+    workers.emplace_back([&im, t, first, last, &options] { im.thread_loop(t, first, last, options); });
+  im.thread_loop(0, first, last, options);
+  for (auto& w : workers) w.join();
+  const double loop_wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  im.current_step = last;
+  RunResult res = im.collect(first, last, loop_wall);
+  res.meta.wall_s = loop_wall + im.build_wall_s;
+  if (options.progress) options.progress(last - first, last - first);
+  return res;
+}
+
 }  // namespace scx::sim

@@ -1,0 +1,23 @@
+#pragma once
+// Small helpers shared by CLI commands.
+#include <optional>
+#include <string>
+
+#include "silicortex/model/network.hpp"
+#include "silicortex/sim/run_result.hpp"
+
+namespace scx::cli {
+
+// "10", "10s", "2.5 s" -> seconds; "500ms" -> 0.5. Throws scx::Error naming `option` on anything else.
+double parse_duration_s(const std::string& text, const std::string& option);
+
+// A model file path, or the name of a built-in model (coba, cuba, showcase) when no such file exists.
+model::Network load_model(const std::string& path_or_name);
+
+// The model's text (TOML) for the recording's metadata; empty if unknown.
+std::string model_text(const std::string& path_or_name);
+
+// "12,345,678"
+std::string thousands(uint64_t n);
+
+}  // namespace scx::cli

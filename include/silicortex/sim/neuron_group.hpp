@@ -1,0 +1,52 @@
+#pragma once
+// The narrow interface between the engine's step loop and a population's lowered SoA state. The engine calls
+// update() once per group per step for a contiguous, 16-aligned range of neurons owned by one thread; there is no
+// virtual call per neuron or per synapse.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "silicortex/model/network.hpp"
+
+namespace scx::sim {
+
+inline constexpr uint32_t kLaneAlign = 16;  // neuron ranges and array sizes are multiples of this
+inline uint32_t align_up(uint32_t n) { return (n + kLaneAlign - 1) / kLaneAlign * kLaneAlign; }
+
+// Input to one update of neurons [begin, end) (local indices). in_exc/in_inh hold the synaptic input that arrives
+// at this step (current in pA, conductance in nS, or voltage in mV depending on the model), indexed by local
+// neuron; the group consumes it and leaves zeros (the ring-buffer slot is reused). i_stim holds injected current
+// (pA), or is nullptr when no current step targets the group.
+struct StepInput {
+  int64_t step = 0;
+  float* in_exc = nullptr;
+  float* in_inh = nullptr;
+  const float* i_stim = nullptr;
+  uint32_t* scratch = nullptr;  // per-thread buffer of at least end - begin entries, for the group's own use
+};
+
+class NeuronGroup {
+ public:
+  explicit NeuronGroup(uint32_t size) : size_(size), padded_size_(align_up(size)) {}
+  virtual ~NeuronGroup() = default;
+
+  uint32_t size() const { return size_; }
+  uint32_t padded_size() const { return padded_size_; }
+
+  // Advances neurons [begin, end) by one step and appends the local indices of those that spiked, ascending.
+  virtual void update(const StepInput& in, uint32_t begin, uint32_t end, std::vector<uint32_t>& spikes) = 0;
+
+  // SoA state arrays by variable name (model::state_variables); nullptr for an unknown name.
+  virtual float* state(const std::string& variable) = 0;
+
+ protected:
+  uint32_t size_;
+  uint32_t padded_size_;
+};
+
+// Creates the lowered group for a population. `seed` and `pop_index` key the group's random streams.
+std::unique_ptr<NeuronGroup> make_neuron_group(const model::Population& pop, double dt_ms, uint64_t seed,
+                                               uint32_t pop_index);
+
+}  // namespace scx::sim

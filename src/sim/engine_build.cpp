@@ -1,0 +1,189 @@
+// Lowering a model::Network into the engine's arrays: groups with global offsets, per-thread chunks, per-thread
+// CSR synapses, stimuli and probes. Runs once, before the step loop.
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <cmath>
+
+#include "silicortex/core/error.hpp"
+#include "silicortex/core/system.hpp"
+#include "silicortex/dist/communicator.hpp"
+#include "silicortex/sim/connectivity.hpp"
+#include "sim/engine_impl.hpp"
+
+namespace scx::sim {
+namespace {
+
+constexpr double kBytesPerSynapseBuild = 40;  // generation list + CSR copy, with vector slack
+
+int64_t to_step(double t_ms, double dt_ms) {
+  return t_ms > 1e299 ? INT64_MAX : static_cast<int64_t>(std::llround(t_ms / dt_ms));
+}
+
+void check_memory(const model::Network& net) {
+  double total = 0, largest = 0;
+  std::string largest_name;
+  for (const auto& proj : net.projections) {
+    const double n = expected_synapse_count(proj, net.find_population(proj.pre)->size,
+                                            net.find_population(proj.post)->size);
+    total += n;
+    if (n > largest) largest = n, largest_name = proj.name;
+  }
+  const double need = total * kBytesPerSynapseBuild + static_cast<double>(net.neuron_count()) * 64;
+  const uint64_t avail = available_memory_bytes();
+  if (avail > 0 && need > 0.9 * static_cast<double>(avail)) {
+    char msg[512];
+    std::snprintf(msg, sizeof msg,
+                  "network '%s' does not fit in memory: about %.3g synapses need %.1f GiB, %.1f GiB available "
+                  "(largest projection '%s' with %.3g synapses)",
+                  net.name.c_str(), total, need / (1 << 30), avail / double(1 << 30), largest_name.c_str(), largest);
+    throw Error(msg);
+  }
+}
+
+}  // namespace
+
+Engine::Impl::Impl(const model::Network& net)
+    : name(net.name), dt_ms(net.sim.dt_ms), duration_ms(net.sim.duration_ms), seed(net.sim.seed),
+      threads(net.sim.threads) {
+  const auto t0 = std::chrono::steady_clock::now();
+  model::validate(net);
+  check_memory(net);
+  build_groups(net);
+  build_synapses(net);
+  build_probes(net);
+  build_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void Engine::Impl::build_groups(const model::Network& net) {
+  thread_state.resize(threads);
+  for (uint32_t p = 0; p < net.populations.size(); ++p) {
+    const auto& pop = net.populations[p];
+    GroupSlot slot;
+    slot.name = pop.name;
+    slot.group = make_neuron_group(pop, dt_ms, seed, p);
+    slot.offset = neurons_total;
+    if (static_cast<uint64_t>(neurons_total) + slot.group->padded_size() >= (1u << 30))
+      throw Error("network '" + name + "': more than 2^30 neurons are not supported in one process");
+    neurons_total += slot.group->padded_size();
+    neuron_count += pop.size;
+    // Each thread takes a contiguous, 16-aligned share of every group: balanced work per phase.
+    for (unsigned t = 0; t < threads; ++t) {
+      const dist::Share share = dist::partition_share(slot.group->padded_size(), kLaneAlign, t, threads);
+      thread_state[t].chunk.push_back(Range{share.begin, share.end});
+    }
+    groups.push_back(std::move(slot));
+  }
+  for (auto& ts : thread_state) {
+    for (auto& s : ts.spikes) s.resize(groups.size());
+    ts.recorded.resize(groups.size());
+    ts.spike_count.assign(groups.size(), 0);
+    uint32_t largest = 0;
+    for (auto& r : ts.chunk) largest = std::max(largest, r.end - r.begin);
+    ts.scratch.resize(largest + kLaneAlign);
+  }
+  for (const auto& st : net.stimuli) {
+    uint32_t g = 0;
+    while (groups[g].name != st.population) ++g;
+    groups[g].i_stim.assign(groups[g].group->padded_size(), 0.0f);  // only groups with a stimulus have one
+    stimuli.push_back({g, static_cast<float>(st.amplitude_pa), to_step(st.start_ms, dt_ms), to_step(st.stop_ms, dt_ms),
+                       st.neurons});
+    stimulus_change_steps.push_back(stimuli.back().start_step);
+    stimulus_change_steps.push_back(stimuli.back().stop_step);
+  }
+  std::sort(stimulus_change_steps.begin(), stimulus_change_steps.end());
+  stimulus_change_steps.erase(std::unique(stimulus_change_steps.begin(), stimulus_change_steps.end()),
+                              stimulus_change_steps.end());
+}
+
+void Engine::Impl::build_synapses(const model::Network& net) {
+  // Owner thread of every global neuron, from the chunks.
+  std::vector<uint16_t> owner(neurons_total, 0);
+  for (unsigned t = 0; t < threads; ++t)
+    for (size_t g = 0; g < groups.size(); ++g)
+      for (uint32_t i = thread_state[t].chunk[g].begin; i < thread_state[t].chunk[g].end; ++i)
+        owner[groups[g].offset + i] = static_cast<uint16_t>(t);
+  auto group_of = [&](const std::string& pop) {
+    uint32_t g = 0;
+    while (groups[g].name != pop) ++g;
+    return g;
+  };
+
+  std::vector<SynapseList> lists;
+  std::vector<uint32_t> pre_group, post_group, receptor;
+  uint32_t max_delay = 1;
+  for (uint32_t p = 0; p < net.projections.size(); ++p) {
+    const auto& proj = net.projections[p];
+    const uint32_t gpre = group_of(proj.pre), gpost = group_of(proj.post);
+    lists.push_back(sim::build_synapses(proj, groups[gpre].group->size(), groups[gpost].group->size(), dt_ms, seed, p));
+    pre_group.push_back(gpre);
+    post_group.push_back(gpost);
+    receptor.push_back(proj.receptor == model::Receptor::Excitatory ? 0 : 1);
+    for (uint16_t d : lists.back().delay_steps) max_delay = std::max<uint32_t>(max_delay, d);
+    synapse_count += lists.back().size();
+  }
+
+  // Counting sort into one CSR per thread, stable in (projection, generation) order so that every thread count
+  // accumulates each neuron's input in the same order.
+  for (auto& ts : thread_state) ts.synapses.row_begin.assign(neurons_total + 1, 0);
+  for (size_t p = 0; p < lists.size(); ++p) {
+    const auto& l = lists[p];
+    const uint32_t pre_off = groups[pre_group[p]].offset, post_off = groups[post_group[p]].offset;
+    for (size_t k = 0; k < l.size(); ++k)
+      ++thread_state[owner[post_off + l.post[k]]].synapses.row_begin[pre_off + l.pre[k] + 1];
+  }
+  std::vector<std::vector<uint64_t>> fill(threads);
+  for (unsigned t = 0; t < threads; ++t) {
+    auto& rows = thread_state[t].synapses.row_begin;
+    for (uint32_t i = 0; i < neurons_total; ++i) rows[i + 1] += rows[i];
+    thread_state[t].synapses.target.resize(rows.back());
+    thread_state[t].synapses.delay_steps.resize(rows.back());
+    fill[t].assign(rows.begin(), rows.end() - 1);
+  }
+  for (size_t p = 0; p < lists.size(); ++p) {
+    auto& l = lists[p];
+    const uint32_t pre_off = groups[pre_group[p]].offset, post_off = groups[post_group[p]].offset;
+    const uint32_t ring_base = receptor[p] * neurons_total + post_off;
+    for (size_t k = 0; k < l.size(); ++k) {
+      const unsigned t = owner[post_off + l.post[k]];
+      const uint64_t at = fill[t][pre_off + l.pre[k]]++;
+      thread_state[t].synapses.target[at] = {ring_base + l.post[k], l.weight[k]};
+      thread_state[t].synapses.delay_steps[at] = l.delay_steps[k];
+    }
+    l = SynapseList{};  // release generation memory as we go
+  }
+  ring_slots = std::bit_ceil(max_delay + 1);
+  ring.assign(static_cast<size_t>(ring_slots) * 2 * neurons_total, 0.0f);
+}
+
+void Engine::Impl::build_probes(const model::Network& net) {
+  for (const auto& pr : net.probes) {
+    uint32_t g = 0;
+    while (groups[g].name != pr.population) ++g;
+    if (pr.variable == "spikes") {
+      auto& slot = groups[g];
+      if (pr.neurons.empty()) {
+        slot.record_mask.clear();
+      } else if (!slot.record_spikes || !slot.record_mask.empty()) {
+        slot.record_mask.resize(slot.group->padded_size(), 0);
+        for (uint32_t i : pr.neurons) slot.record_mask[i] = 1;
+      }
+      slot.record_spikes = true;
+      continue;
+    }
+    StateProbe sp;
+    sp.group = g;
+    sp.variable = pr.variable;
+    sp.interval_steps = std::max<int64_t>(1, std::llround(pr.interval_ms / dt_ms));
+    if (pr.neurons.empty()) {
+      for (uint32_t i = 0; i < groups[g].group->size(); ++i) sp.neurons.push_back(i);
+    } else {
+      sp.neurons = pr.neurons;
+    }
+    if (groups[g].group->state(sp.variable) == nullptr)
+      throw Error("probe on '" + pr.population + "': variable '" + pr.variable + "' is not recordable");
+    probes.push_back(std::move(sp));
+  }
+}
+
+}  // namespace scx::sim

@@ -1,0 +1,95 @@
+#pragma once
+// The engine's lowered state: what model::Network becomes once built. Private to the sim layer.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "silicortex/sim/engine.hpp"
+#include "silicortex/sim/neuron_group.hpp"
+#include "sim/spin_barrier.hpp"
+#include "sim/synapse_store.hpp"
+
+namespace scx::sim {
+
+struct Range {
+  uint32_t begin = 0, end = 0;  // local neuron indices, 16-aligned
+};
+
+struct GroupSlot {
+  std::string name;
+  std::unique_ptr<NeuronGroup> group;
+  uint32_t offset = 0;                // first global index (16-aligned)
+  std::vector<float> i_stim;          // injected current per neuron, padded; empty without current steps
+  bool record_spikes = false;
+  std::vector<uint8_t> record_mask;   // empty = record all neurons
+};
+
+struct StimulusEvent {
+  int64_t step;
+  uint32_t group;
+};
+
+struct StateProbe {
+  uint32_t group;
+  std::string variable;
+  int64_t interval_steps;
+  std::vector<uint32_t> neurons;  // local indices
+  std::vector<float> values;      // [sample][neuron] for the current run
+  int64_t first_sample = 0;       // index of the run's first sample since step 0
+};
+
+// Cache-line aligned: each thread writes its own counters every step while others read its spike lists.
+struct alignas(64) ThreadState {
+  std::vector<Range> chunk;                          // per group
+  std::vector<std::vector<uint32_t>> spikes[2];      // per parity, per group: local indices of this step
+  std::vector<std::vector<uint64_t>> recorded;       // per group: (step << 32 | local index)
+  std::vector<uint64_t> spike_count;                 // per group
+  uint64_t events = 0;
+  SynapseStore synapses;
+  std::vector<uint32_t> scratch;
+};
+
+struct CurrentStepInfo {
+  uint32_t group;
+  float amplitude_pa;
+  int64_t start_step, stop_step;
+  std::vector<uint32_t> neurons;
+};
+
+struct Engine::Impl {
+  explicit Impl(const model::Network& net);
+
+  // Building (engine_build.cpp).
+  void build_groups(const model::Network& net);
+  void build_synapses(const model::Network& net);
+  void build_probes(const model::Network& net);
+
+  // Running (engine.cpp).
+  void thread_loop(unsigned t, int64_t first, int64_t last, const RunOptions& options);
+  void update_phase(ThreadState& ts, int64_t step);
+  void deliver_phase(ThreadState& ts, int64_t step);
+  void refresh_stimuli(ThreadState& ts, int64_t step);
+  RunResult collect(int64_t first, int64_t last, double loop_wall_s);
+
+  std::string name;
+  double dt_ms;
+  double duration_ms;
+  uint64_t seed;
+  unsigned threads;
+  std::vector<GroupSlot> groups;
+  uint32_t neurons_total = 0;  // padded global index space
+  uint64_t neuron_count = 0;
+  uint64_t synapse_count = 0;
+  uint32_t ring_slots = 1;  // power of two > max delay
+  std::vector<float, std::allocator<float>> ring;  // [slot][receptor][global neuron]
+  std::vector<ThreadState> thread_state;
+  std::vector<CurrentStepInfo> stimuli;
+  std::vector<int64_t> stimulus_change_steps;  // sorted, unique
+  std::vector<StateProbe> probes;
+  std::unique_ptr<SpinBarrier> barrier_;
+  int64_t current_step = 0;
+  double build_wall_s = 0;
+};
+
+}  // namespace scx::sim

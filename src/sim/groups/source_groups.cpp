@@ -1,0 +1,86 @@
+// Spike sources: Poisson trains and explicit spike times. They take no input.
+#include <algorithm>
+#include <cmath>
+
+#include "silicortex/core/rng.hpp"
+#include "sim/groups/groups.hpp"
+
+namespace scx::sim {
+namespace {
+
+class PoissonGroup final : public NeuronGroup {
+ public:
+  PoissonGroup(uint32_t size, const model::PoissonSource& p, double h, uint64_t seed, uint32_t pop_index)
+      : NeuronGroup(size), seed_(seed), stream_(stream_id(0x706f6973, pop_index)) {
+    const double p_spike = std::min(1.0, p.rate_hz * h * 1e-3);
+    threshold_ = static_cast<uint32_t>(std::min(4294967295.0, std::floor(p_spike * 4294967296.0)));
+    start_step_ = static_cast<int64_t>(std::ceil(p.start_ms / h - 1e-9));
+    stop_step_ = p.stop_ms > 1e299 ? INT64_MAX : static_cast<int64_t>(std::ceil(p.stop_ms / h - 1e-9));
+  }
+  float* state(const std::string&) override { return nullptr; }
+
+  // One Philox block per (step, group of 4 neurons): a pure function of (seed, population, step, neuron).
+  void update(const StepInput& in, uint32_t begin, uint32_t end, std::vector<uint32_t>& spikes) override {
+    if (in.step < start_step_ || in.step >= stop_step_ || threshold_ == 0) return;
+    const std::array<uint32_t, 2> key{static_cast<uint32_t>(seed_), static_cast<uint32_t>(seed_ >> 32)};
+    end = std::min(end, size_);
+    for (uint32_t i = begin; i < end; i += 4) {
+      const PhiloxBlock r = philox4x32({i, static_cast<uint32_t>(in.step), static_cast<uint32_t>(stream_),
+                                        static_cast<uint32_t>(in.step >> 32) ^ static_cast<uint32_t>(stream_ >> 32)},
+                                       key);
+      for (uint32_t k = 0; k < 4 && i + k < end; ++k)
+        if (r[k] < threshold_) spikes.push_back(i + k);
+    }
+  }
+
+ private:
+  uint64_t seed_, stream_;
+  uint32_t threshold_;
+  int64_t start_step_, stop_step_;
+};
+
+class SpikeTimesGroup final : public NeuronGroup {
+ public:
+  SpikeTimesGroup(uint32_t size, const model::SpikeTimesSource& p, double h) : NeuronGroup(size) {
+    // Spike times become steps; a neuron emits at most one spike per step.
+    steps_.resize(p.times_ms.size());
+    for (size_t k = 0; k < p.times_ms.size(); ++k) {
+      for (double t : p.times_ms[k]) steps_[k].push_back(static_cast<int64_t>(std::llround(t / h)));
+      std::sort(steps_[k].begin(), steps_[k].end());
+      steps_[k].erase(std::unique(steps_[k].begin(), steps_[k].end()), steps_[k].end());
+    }
+    cursor_.assign(size, 0);
+  }
+  float* state(const std::string&) override { return nullptr; }
+
+  void update(const StepInput& in, uint32_t begin, uint32_t end, std::vector<uint32_t>& spikes) override {
+    const bool shared = steps_.size() == 1;
+    for (uint32_t i = begin; i < std::min(end, size_); ++i) {
+      const auto& list = steps_[shared ? 0 : i];
+      size_t& c = cursor_[i];
+      while (c < list.size() && list[c] < in.step) ++c;
+      if (c < list.size() && list[c] == in.step) {
+        spikes.push_back(i);
+        ++c;
+      }
+    }
+  }
+
+ private:
+  std::vector<std::vector<int64_t>> steps_;
+  std::vector<size_t> cursor_;
+};
+
+}  // namespace
+
+std::unique_ptr<NeuronGroup> make_poisson_source(uint32_t size, const model::PoissonSource& p, double dt_ms,
+                                                 uint64_t seed, uint32_t pop_index) {
+  return std::make_unique<PoissonGroup>(size, p, dt_ms, seed, pop_index);
+}
+
+std::unique_ptr<NeuronGroup> make_spike_times_source(uint32_t size, const model::SpikeTimesSource& p,
+                                                     double dt_ms) {
+  return std::make_unique<SpikeTimesGroup>(size, p, dt_ms);
+}
+
+}  // namespace scx::sim
