@@ -40,9 +40,11 @@ double process_cpu_s() {
 // A smaller single-chip run uses a cores_x-wide rectangle when it divides evenly, else one row.
 hw::ChipProfile shrink_profile(hw::ChipProfile p, int cores) {
   if (cores <= 0 || cores == p.total_cores()) return p;
-  if (p.chips() != 1 || cores > p.total_cores())
-    throw Error(fmt::format("--cores {}: must be at most the {} cores of one chip of '{}'", cores, p.total_cores(),
-                            p.name));
+  if (p.chips() != 1)
+    throw Error(fmt::format("--cores {}: '{}' is a board of {} chips; --cores applies to one chip (run the board "
+                            "whole)", cores, p.name, p.chips()));
+  if (cores > p.total_cores())
+    throw Error(fmt::format("--cores {}: chip '{}' has {} cores", cores, p.name, p.total_cores()));
   if (cores % p.cores_x == 0) {
     p.cores_y = cores / p.cores_x;
   } else {
@@ -77,6 +79,7 @@ void run_and_report(hw::TrueNorthChip& chip, uint64_t ticks, int threads, const 
 }
 
 void bench_truenorth(const BenchOptions& o) {
+  if (o.threads < 1) throw Error(fmt::format("--threads {}: must be at least 1", o.threads));
   const auto profile = shrink_profile(hw::read_chip_profile(hw::find_chip_profile(o.chip, SCX_CHIPS_DIR)), o.cores);
   const auto t0 = std::chrono::steady_clock::now();
   hw::TrueNorthChip chip(profile, o.seed);
