@@ -106,7 +106,11 @@ uint64_t TnCoreKernel(const TnCoreView& view, const uint64_t* active, uint64_t* 
     const auto raw = hn::Add(hn::LoadU(d, view.v + k), input);
     const auto v1 = hn::Min(hn::Max(raw, vmin), vmax);
     hn::Vec<decltype(d)> leak, threshold;
-    if (view.threshold_leak) {  // one packed stream: alpha in the top 18 bits, lambda sign-extended from 14
+    if (view.threshold_leak16) {  // one 16-bit stream: alpha in bits 7-15, lambda sign-extended from 7 bits
+      const auto packed = hn::PromoteTo(d, hn::LoadU(dh, view.threshold_leak16 + k));
+      leak = hn::ShiftRight<25>(hn::ShiftLeft<25>(packed));
+      threshold = hn::And(hn::ShiftRight<7>(packed), hn::Set(d, 0x1FF));
+    } else if (view.threshold_leak) {  // one packed stream: alpha in the top 18 bits, lambda sign-extended from 14
       const auto packed = hn::LoadU(d, view.threshold_leak + k);
       leak = hn::ShiftRight<18>(hn::ShiftLeft<18>(packed));
       threshold = hn::BitCast(d, hn::ShiftRight<14>(hn::BitCast(du, packed)));

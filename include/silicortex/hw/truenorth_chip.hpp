@@ -93,6 +93,8 @@ class TrueNorthChip {
   std::vector<uint8_t> core_plain_;    // 1 if every neuron of the core takes the vector path
   std::vector<int32_t> core_beta_min_, core_weight_max_;
   HugeVector<int32_t> threshold_leak_;  // packed copies of alpha and lambda (18 + 14 bits), see TnCoreView
+  HugeVector<int16_t> threshold_leak16_;  // the same in 9 + 7 bits, for cores where they fit
+  std::vector<uint8_t> core_small_;
   bool packed_ = false;
   HugeVector<int8_t> weight8_;         // [core][type][neuron]: 8-bit copies (half the bytes per event) if they fit
   bool prepared_ = false;
@@ -110,6 +112,7 @@ struct TnCoreView {
   const int16_t* leak;
   const int32_t* threshold;
   const int32_t* threshold_leak;  // alpha << 14 | (lambda & 0x3FFF) when the widths allow (one stream), else nullptr
+  const int16_t* threshold_leak16;  // alpha << 7 | (lambda & 0x7F) when every alpha < 512, |lambda| <= 64, else nullptr
   const uint64_t* crossbar;   // 256 rows x 4 words
   const uint8_t* axon_type;   // 256
   int32_t v_min, v_max;

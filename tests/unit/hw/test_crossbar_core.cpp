@@ -57,7 +57,7 @@ TEST(CrossbarCore, VectorPathMatchesScalarReference) {
 // Full-range weights (16-bit path) and bursts of every axon at once (more events than one 16-bit chunk holds:
 // 256 x 255 > 32767), vector path against scalar path.
 TEST(CrossbarCore, WideWeightsAndFullBurstsMatchScalarReference) {
-  auto run_burst = [](bool scalar, int threshold_bits) {
+  auto run_burst = [](bool scalar, int threshold_bits, int32_t max_threshold) {
     auto profile = small_profile(2, 2);
     profile.potential_bits = 17;  // so that the bursts reach the limits
     profile.threshold_bits = threshold_bits;  // 18: packed alpha/lambda stream; 20: separate streams
@@ -72,7 +72,7 @@ TEST(CrossbarCore, WideWeightsAndFullBurstsMatchScalarReference) {
         TrueNorthNeuronParams p;
         for (auto& w : p.weight) w = c == 0 ? 128 + int32_t(r.below(128)) : int32_t(r.below(511)) - 255;
         p.leak = int32_t(r.below(21)) - 10;
-        p.threshold = 1 + int32_t(r.below(60000));
+        p.threshold = 1 + int32_t(r.below(uint64_t(max_threshold)));  // < 512: the 16-bit packed stream
         p.neg_threshold = int32_t(r.below(60000));
         p.neg_saturate = r.below(2) == 1;
         p.reset = static_cast<TnReset>(r.below(3));
@@ -92,9 +92,9 @@ TEST(CrossbarCore, WideWeightsAndFullBurstsMatchScalarReference) {
     }
     return std::make_pair(v, chip.counters());
   };
-  for (int bits : {18, 20}) {
-    SCOPED_TRACE(bits);
-    const auto vec = run_burst(false, bits), ref = run_burst(true, bits);
+  for (auto [bits, max_threshold] : {std::pair{18, 60000}, std::pair{20, 60000}, std::pair{18, 511}}) {
+    SCOPED_TRACE(bits * 100000 + max_threshold);
+    const auto vec = run_burst(false, bits, max_threshold), ref = run_burst(true, bits, max_threshold);
     EXPECT_EQ(vec.first, ref.first);
     EXPECT_EQ(vec.second.spikes_sent, ref.second.spikes_sent);
     EXPECT_EQ(vec.second.saturations, ref.second.saturations);
