@@ -19,7 +19,6 @@ void fill_random_chip(TrueNorthChip& chip, const RandomChipOptions& o) {
     throw Error(fmt::format("--rate {}: must be above 0 and at most one spike per two ticks ({} Hz)", o.rate_hz,
                             0.5 / tick_s));
   if (!(o.density >= 0 && o.density <= 1)) throw Error(fmt::format("density {}: must lie in [0, 1]", o.density));
-  const double alpha_mean = 1.0 / (o.rate_hz * tick_s);
   const uint32_t density_cut = static_cast<uint32_t>(std::min(o.density * 4294967296.0, 4294967295.0));
   const int32_t max_delay = static_cast<int32_t>(chip.profile().max_delay_ticks);
   // Sources are restricted to the used cores, so destinations stay among them.
@@ -45,7 +44,9 @@ void fill_random_chip(TrueNorthChip& chip, const RandomChipOptions& o) {
       const int32_t w = 1 + int32_t(r.below(2));  // equal and opposite: each neuron's input has zero mean
       p.weight = {w, w, -w, -w};
       p.leak = 1;
-      p.threshold = std::max(1, int32_t(std::lround(alpha_mean * (0.8 + 0.4 * r.uniform()))));
+      // Each neuron's own rate is uniform in [0.8, 1.2] x the target, so the mean rate is the target.
+      const double rate_hz = o.rate_hz * (0.8 + 0.4 * r.uniform());
+      p.threshold = std::max(1, int32_t(std::lround(1.0 / (rate_hz * tick_s))));
       p.neg_threshold = int32_t{1} << (chip.profile().threshold_bits - 1);
       p.neg_saturate = true;
       p.reset = TnReset::kLinear;
