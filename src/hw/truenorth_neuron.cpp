@@ -109,7 +109,8 @@ bool TrueNorthNeuronsFloat::leak_threshold_reset(size_t j, const TnRandom& rng) 
   const double omega = p.leak_reversal ? (v > 0) - (v < 0) : 1.0;
   v += omega * lambda;
   const int32_t mask = p.threshold_mask_bits >= 31 ? 0x7FFFFFFF : (int32_t{1} << p.threshold_mask_bits) - 1;
-  const double eta = mask ? static_cast<double>(static_cast<int32_t>(rng.draw(jj, TnRandom::kThresholdSlot)) & mask) : 0.0;
+  const double eta =
+      mask ? static_cast<double>(static_cast<int32_t>(rng.draw(jj, TnRandom::kThresholdSlot)) & mask) : 0.0;
   const double pos = p.threshold + eta;
   bool fired = false;
   if (v >= pos) {
