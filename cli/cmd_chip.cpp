@@ -55,7 +55,8 @@ hw::ChipProfile shrink_profile(hw::ChipProfile p, int cores) {
 }
 
 // Runs `chip` and prints counters, energy, traffic and, last, ticks_per_s.
-void run_and_report(hw::TrueNorthChip& chip, uint64_t ticks, int threads, const std::string& links_csv) {
+void run_and_report(hw::TrueNorthChip& chip, uint64_t ticks, int threads, const std::string& links_csv,
+                    uint64_t inferences = 0) {
   if (threads < 1) throw Error(fmt::format("--threads {}: must be at least 1", threads));
   const auto t1 = std::chrono::steady_clock::now();
   const double cpu0 = process_cpu_s();
@@ -63,7 +64,7 @@ void run_and_report(hw::TrueNorthChip& chip, uint64_t ticks, int threads, const 
   const double cpu_s = process_cpu_s() - cpu0;
   const double run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
   const auto& c = chip.counters();
-  const auto energy = hw::compute_energy(chip.profile(), c, chip.neurons());
+  const auto energy = hw::compute_energy(chip.profile(), c, chip.neurons(), inferences);
   std::printf("%llu ticks on %d threads in %.3f s wall, %.3f s CPU (%.1f ticks per CPU-second)\n",
               static_cast<unsigned long long>(ticks), threads, run_s, cpu_s, double(ticks) / cpu_s);
   std::printf("measured mean rate %.2f Hz; spikes %llu, synaptic events %llu (%.3g per tick), hops %llu, chip "
@@ -94,11 +95,12 @@ void bench_truenorth(const BenchOptions& o) {
   run_and_report(chip, o.ticks, o.threads, o.links_csv);
 }
 
-void chip_run(const std::string& program, uint64_t ticks, int threads, const std::string& links_csv) {
+void chip_run(const std::string& program, uint64_t ticks, int threads, const std::string& links_csv,
+              uint64_t inferences) {
   auto chip = hw::load_chip_program(program);
   std::printf("chip program %s: chip %s, %d cores, %llu neurons\n", program.c_str(), chip->profile().name.c_str(),
               chip->cores(), static_cast<unsigned long long>(chip->neurons()));
-  run_and_report(*chip, ticks, threads, links_csv);
+  run_and_report(*chip, ticks, threads, links_csv, inferences);
 }
 
 void chip_info(const std::string& name) {
@@ -141,7 +143,11 @@ void register_chip(CLI::App& root, CommandGroups& groups) {
   run->add_option("--ticks", run_opts->ticks, "Ticks to run")->capture_default_str();
   run->add_option("--threads", run_opts->threads, "Worker threads")->capture_default_str();
   run->add_option("--links-csv", run_opts->links_csv, "Write per-link traffic as CSV");
-  run->callback([run_opts, program] { chip_run(*program, run_opts->ticks, run_opts->threads, run_opts->links_csv); });
+  auto inferences = std::make_shared<uint64_t>(0);
+  run->add_option("--inferences", *inferences, "Inferences the run performs, to report energy per inference");
+  run->callback([run_opts, program, inferences] {
+    chip_run(*program, run_opts->ticks, run_opts->threads, run_opts->links_csv, *inferences);
+  });
 }
 
 }  // namespace scx::cli
