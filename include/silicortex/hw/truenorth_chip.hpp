@@ -1,0 +1,128 @@
+#pragma once
+// A board of TrueNorth-model chips: cores of 256 axons x 256 neurons with a binary crossbar stored as one
+// 256-bit row per axon, per-core delay ring buffers (16 slots of 256 axon bits), and a dimension-order mesh.
+//
+// One tick, for every core (cores are split over threads; a core is always done by one thread):
+//   read and clear the delay slot of this tick -> integrate every active axon's crossbar row into all 256
+//   neurons at once (bit-parallel, vector instructions) -> leak, threshold, reset (vectorised across the core)
+//   -> route each spike: OR its axon bit into the destination core's slot (tick + delay) mod 16.
+// Cores whose neurons use stochastic modes, leak reversal or threshold masks take the scalar path through
+// TrueNorthNeurons; every other core takes the vector path, which the tests hold bit-identical to the scalar one.
+// Results do not depend on the thread count: deliveries are bitwise ORs, counters are integer sums, random
+// numbers are counter-based.
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "silicortex/hw/chip_profile.hpp"
+#include "silicortex/hw/energy_meter.hpp"
+#include "silicortex/hw/mesh_router.hpp"
+#include "silicortex/hw/truenorth_neuron.hpp"
+
+namespace scx::hw {
+
+// A spike that left neuron `neuron` of core `core` at `tick`.
+struct TnSpike {
+  uint32_t core;
+  uint32_t neuron;
+};
+
+class TrueNorthChip {
+ public:
+  static constexpr int kNeurons = 256;
+  static constexpr int kAxons = 256;
+  static constexpr int kDelaySlots = 16;
+  static constexpr int kMaxMeshSide = 32767;  // mesh coordinates are kept in 16 bits
+
+  // A board of profile.chips() chips; throws scx::Error if the profile is not a truenorth-model chip.
+  TrueNorthChip(const ChipProfile& profile, uint64_t seed);
+
+  int32_t cores() const { return mesh_.cores(); }
+  const MeshGeometry& mesh() const { return mesh_; }
+  const ChipProfile& profile() const { return profile_; }
+
+  // Configuration. Values outside the profile's bit widths throw scx::Error naming the core and neuron.
+  void set_neuron(int32_t core, int32_t neuron, const TrueNorthNeuronParams& p);
+  void set_synapse(int32_t core, int32_t axon, int32_t neuron, bool connected);
+  void set_axon_type(int32_t core, int32_t axon, int type);
+  bool synapse(int32_t core, int32_t axon, int32_t neuron) const;
+  int axon_type(int32_t core, int32_t axon) const { return axon_type_[size_t(core) * kAxons + axon]; }
+  // A neuron's parameters as set (v_init = its current V), with its destination.
+  TrueNorthNeuronParams neuron(int32_t core, int32_t neuron) const;
+  uint64_t seed() const { return seed_; }
+  // Raw crossbar row of (core, axon): 4 words, bit j = neuron j.
+  uint64_t* crossbar_row(int32_t core, int32_t axon) {
+    prepared_ = false;
+    return &crossbar_[(size_t(core) * kAxons + axon) * 4];
+  }
+  const uint64_t* crossbar_row(int32_t core, int32_t axon) const {
+    return &crossbar_[(size_t(core) * kAxons + axon) * 4];
+  }
+
+  // An input spike from outside the board, delivered to (core, axon) at absolute tick `tick` (now < tick <=
+  // now + 15, or = now before the tick runs).
+  void inject(int32_t core, int32_t axon, uint64_t tick);
+
+  // Runs `ticks` ticks on `threads` threads. `on_tick`, if given, sees each tick's spikes in (core, neuron) order.
+  using SpikeSink = std::function<void(uint64_t tick, const std::vector<TnSpike>& spikes)>;
+  void run(uint64_t ticks, int threads, const SpikeSink& on_tick = {});
+  // Forces every core through the scalar reference path (for tests of the vector path).
+  void set_force_scalar(bool on) { force_scalar_ = on; }
+
+  uint64_t now() const { return tick_; }
+  int32_t v(int32_t core, int32_t neuron) const { return neurons_.v(size_t(core) * kNeurons + neuron); }
+  const EventCounters& counters() const { return counters_; }
+  const LinkTraffic& traffic() const { return traffic_; }
+  uint64_t neurons() const { return uint64_t(cores()) * kNeurons; }
+
+ private:
+  struct Scratch;
+  void prepare();
+  void process_core(int32_t core, uint64_t tick, Scratch& s);
+  void finish_pending(uint64_t tick, Scratch& s);
+  void route_spike(int32_t core, int32_t neuron, uint64_t tick, Scratch& s);
+  void check_width(const char* field, int64_t value, int64_t bits, bool is_signed, int32_t core, int32_t neuron) const;
+
+  ChipProfile profile_;
+  uint64_t seed_;
+  MeshGeometry mesh_;
+  TrueNorthNeurons neurons_;
+  HugeVector<uint64_t> crossbar_;     // [core][axon][4]
+  std::vector<uint8_t> axon_type_;     // [core][axon]
+  HugeVector<uint64_t> ring_;         // [core][slot][4]: axons active at that slot's tick
+  std::vector<uint8_t> core_plain_;    // 1 if every neuron of the core takes the vector path
+  std::vector<int32_t> core_beta_min_, core_weight_max_;
+  HugeVector<int32_t> threshold_leak_;  // packed copies of alpha and lambda (18 + 14 bits), see TnCoreView
+  HugeVector<int16_t> threshold_leak16_;  // the same in 9 + 7 bits, for cores where they fit
+  std::vector<uint8_t> core_small_;
+  bool packed_ = false;
+  HugeVector<int8_t> weight8_;         // [core][type][neuron]: 8-bit copies (half the bytes per event) if they fit
+  bool prepared_ = false;
+  bool force_scalar_ = false;
+  uint64_t tick_ = 0;
+  EventCounters counters_;
+  LinkTraffic traffic_;
+};
+
+// The vector kernel of one plain core (dynamic dispatch over Highway targets), exposed for benchmarks.
+struct TnCoreView {
+  int32_t* v;
+  const int16_t* weight[4];
+  const int8_t* weight8;      // [type][256] copy of the weights when they all fit 8 bits, else nullptr
+  const int16_t* leak;
+  const int32_t* threshold;
+  const int32_t* threshold_leak;  // alpha << 14 | (lambda & 0x3FFF) when the widths allow (one stream), else nullptr
+  const int16_t* threshold_leak16;  // alpha << 7 | (lambda & 0x7F) when every alpha < 512, |lambda| <= 64, else nullptr
+  const uint64_t* crossbar;   // 256 rows x 4 words
+  const uint8_t* axon_type;   // 256
+  int32_t v_min, v_max;
+  int32_t neg_threshold_min;  // smallest beta of the core: V < -beta_min flags a neuron for the exact check
+  int32_t weight_max;         // largest |weight| of the core, to size the 16-bit accumulation chunks
+};
+// Integrates the active axons (bits of `active`) and applies leak and threshold compare; stores V after the
+// leak; sets `crossed` bits for neurons at or above threshold or perhaps below the negative threshold (they go
+// through TrueNorthNeurons::threshold_reset); stores the synaptic events (connected active synapses) in
+// *events and returns the number of saturation events.
+uint64_t tn_core_kernel(const TnCoreView& view, const uint64_t active[4], uint64_t crossed[4], uint64_t* events);
+
+}  // namespace scx::hw

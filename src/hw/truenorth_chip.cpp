@@ -1,0 +1,363 @@
+#include "silicortex/hw/truenorth_chip.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <cstdlib>
+#include <atomic>
+#include <thread>
+
+#include "silicortex/core/error.hpp"
+
+namespace scx::hw {
+namespace {
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+// A barrier for one tick: the last thread to arrive runs `on_last`, then releases the others. Waiters spin briefly
+// (a tick takes about a millisecond and the threads arrive close together), then sleep on the atomic.
+class TickBarrier {
+ public:
+  explicit TickBarrier(int threads) : threads_(threads) {}
+  template <typename F>
+  void arrive_and_wait(F&& on_last) {
+    const uint32_t gen = generation_.load(std::memory_order_acquire);
+    if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == threads_) {
+      on_last();
+      arrived_.store(0, std::memory_order_relaxed);
+      generation_.store(gen + 1, std::memory_order_release);
+      generation_.notify_all();
+      return;
+    }
+    for (int spin = 0; generation_.load(std::memory_order_acquire) == gen; ++spin) {
+      if (spin < kSpins)
+        cpu_relax();
+      else
+        generation_.wait(gen, std::memory_order_acquire);
+    }
+  }
+
+ private:
+  static constexpr int kSpins = 2000;
+  const int threads_;
+  std::atomic<int> arrived_{0};
+  std::atomic<uint32_t> generation_{0};
+};
+
+}  // namespace
+
+// A spike on its way: OR `bit` into ring_[word]. Deliveries are queued per destination thread and applied by
+// that thread at the start of the next tick (every delay is at least 1), so no two threads write one word.
+struct Delivery {
+  size_t word;
+  uint64_t bit;
+};
+
+// One per thread; aligned so that two threads' counters never share a cache line.
+struct alignas(128) TrueNorthChip::Scratch {
+  EventCounters counters;
+  LinkTraffic traffic;
+  std::vector<TnSpike> spikes;
+  std::array<std::vector<std::vector<Delivery>>, 2> outbox;  // [tick parity][destination thread]
+  const std::vector<int>* owner = nullptr;                    // thread of each core
+  // The vector path leaves a core's threshold crossings pending until the next core's kernel has run, so the
+  // cache misses on their cold records overlap that work.
+  bool record_spikes = false;  // only when someone listens
+  int32_t pending_core = -1;
+  uint64_t pending[4] = {};
+};
+
+TrueNorthChip::TrueNorthChip(const ChipProfile& profile, uint64_t seed)
+    : profile_(profile),
+      seed_(seed),
+      mesh_(profile.cores_x, profile.cores_y, profile.chips_x, profile.chips_y),
+      neurons_(size_t(mesh_.cores()) * kNeurons, static_cast<int>(profile.potential_bits)),
+      crossbar_(size_t(mesh_.cores()) * kAxons * 4, 0),
+      axon_type_(size_t(mesh_.cores()) * kAxons, 0),
+      ring_(size_t(mesh_.cores()) * kDelaySlots * 4, 0),
+      core_plain_(size_t(mesh_.cores()), 1),
+      core_beta_min_(size_t(mesh_.cores()), 0),
+      core_weight_max_(size_t(mesh_.cores()), 0),
+      threshold_leak_(size_t(mesh_.cores()) * kNeurons, 0),
+      threshold_leak16_(size_t(mesh_.cores()) * kNeurons, 0),
+      core_small_(size_t(mesh_.cores()), 0),
+      packed_(profile.threshold_bits <= 18 && profile.leak_bits <= 14),
+      weight8_(size_t(mesh_.cores()) * 4 * kNeurons, 0),
+      traffic_(mesh_) {
+  if (profile.neuron_kind != NeuronKind::kTrueNorth || profile.neurons_per_core != kNeurons ||
+      profile.axons_per_core != kAxons)
+    throw Error(fmt::format("{}: chip '{}' is not a truenorth-model chip of 256 x 256 cores",
+                            profile.file.string(), profile.name));
+  if (mesh_.width() > kMaxMeshSide || mesh_.height() > kMaxMeshSide)
+    throw Error(fmt::format("{}: chip '{}': a board of {}x{} cores is wider than the emulator's {} cores",
+                            profile.file.string(), profile.name, mesh_.width(), mesh_.height(), kMaxMeshSide));
+}
+
+void TrueNorthChip::check_width(const char* field, int64_t value, int64_t bits, bool is_signed, int32_t core,
+                                int32_t neuron) const {
+  const int64_t hi = is_signed ? (int64_t{1} << (bits - 1)) - 1 : (int64_t{1} << bits) - 1;
+  const int64_t lo = is_signed ? -(int64_t{1} << (bits - 1)) : 0;
+  if (value < lo || value > hi)
+    throw Error(fmt::format("core {} neuron {}: {} = {} does not fit the {} {}-bit {} range [{}, {}] of chip '{}'",
+                            core, neuron, field, value, is_signed ? "signed" : "unsigned", bits, field, lo, hi,
+                            profile_.name));
+}
+
+void TrueNorthChip::set_neuron(int32_t core, int32_t neuron, const TrueNorthNeuronParams& p) {
+  SCX_ASSERT(core >= 0 && core < cores() && neuron >= 0 && neuron < kNeurons);
+  for (int g = 0; g < 4; ++g) check_width("weight", p.weight[g], profile_.weight_bits, true, core, neuron);
+  check_width("leak", p.leak, profile_.leak_bits, true, core, neuron);
+  check_width("threshold", p.threshold, profile_.threshold_bits, false, core, neuron);
+  check_width("neg_threshold", p.neg_threshold, profile_.threshold_bits, false, core, neuron);
+  check_width("reset_value", p.reset_value, profile_.threshold_bits, true, core, neuron);
+  check_width("v_init", p.v_init, profile_.potential_bits, true, core, neuron);
+  check_width("threshold_mask_bits", p.threshold_mask_bits, 5, false, core, neuron);
+  if (p.threshold_mask_bits > profile_.threshold_bits)
+    throw Error(fmt::format("core {} neuron {}: threshold_mask_bits = {} exceeds the {}-bit threshold", core, neuron,
+                            p.threshold_mask_bits, profile_.threshold_bits));
+  if (p.dest.enabled) {
+    if (p.dest.delay_ticks < 1 || p.dest.delay_ticks > profile_.max_delay_ticks)
+      throw Error(fmt::format("core {} neuron {}: delay {} ticks is outside 1..{}", core, neuron, p.dest.delay_ticks,
+                              profile_.max_delay_ticks));
+    if (p.dest.axon < 0 || p.dest.axon >= kAxons)
+      throw Error(fmt::format("core {} neuron {}: destination axon {} is outside 0..255", core, neuron, p.dest.axon));
+    if (mesh_.destination(core, p.dest.dx, p.dest.dy) < 0)
+      throw Error(fmt::format("core {} neuron {}: destination (dx {}, dy {}) leaves the {}x{} mesh", core, neuron,
+                              p.dest.dx, p.dest.dy, mesh_.width(), mesh_.height()));
+  }
+  const size_t j = size_t(core) * kNeurons + neuron;
+  neurons_.set(j, p);
+  TnRoute r;
+  if (p.dest.enabled) {
+    r.to = mesh_.destination(core, p.dest.dx, p.dest.dy);
+    r.dx = static_cast<int16_t>(p.dest.dx);
+    r.dy = static_cast<int16_t>(p.dest.dy);
+    r.crossings = static_cast<uint16_t>(mesh_.chip_crossings(core, r.to));
+    r.axon = static_cast<uint8_t>(p.dest.axon);
+    r.delay = static_cast<uint8_t>(p.dest.delay_ticks);
+    r.to_x = static_cast<int16_t>(mesh_.x(r.to));
+    r.to_y = static_cast<int16_t>(mesh_.y(r.to));
+  }
+  neurons_.cold_[j].route = r;
+  prepared_ = false;
+}
+
+TrueNorthNeuronParams TrueNorthChip::neuron(int32_t core, int32_t neuron) const {
+  const size_t j = size_t(core) * kNeurons + neuron;
+  TrueNorthNeuronParams p = neurons_.get(j);
+  const TnRoute& r = neurons_.cold_[j].route;
+  if (r.to >= 0) p.dest = {r.dx, r.dy, r.axon, r.delay, true};
+  return p;
+}
+
+void TrueNorthChip::set_synapse(int32_t core, int32_t axon, int32_t neuron, bool connected) {
+  SCX_ASSERT(core >= 0 && core < cores() && axon >= 0 && axon < kAxons && neuron >= 0 && neuron < kNeurons);
+  uint64_t& word = crossbar_row(core, axon)[neuron >> 6];
+  const uint64_t bit = uint64_t{1} << (neuron & 63);
+  word = connected ? (word | bit) : (word & ~bit);
+  prepared_ = false;
+}
+
+bool TrueNorthChip::synapse(int32_t core, int32_t axon, int32_t neuron) const {
+  return (crossbar_[(size_t(core) * kAxons + axon) * 4 + (neuron >> 6)] >> (neuron & 63)) & 1;
+}
+
+void TrueNorthChip::set_axon_type(int32_t core, int32_t axon, int type) {
+  if (type < 0 || type >= profile_.axon_types)
+    throw Error(fmt::format("core {} axon {}: type {} is outside 0..{}", core, axon, type, profile_.axon_types - 1));
+  axon_type_[size_t(core) * kAxons + axon] = static_cast<uint8_t>(type);
+}
+
+void TrueNorthChip::inject(int32_t core, int32_t axon, uint64_t tick) {
+  if (core < 0 || core >= cores() || axon < 0 || axon >= kAxons)
+    throw Error(fmt::format("input spike to core {} axon {}: no such core or axon", core, axon));
+  if (tick < tick_ || tick > tick_ + kDelaySlots - 1)
+    throw Error(fmt::format("input spike at tick {}: must lie in [{}, {}]", tick, tick_, tick_ + kDelaySlots - 1));
+  ring_[(size_t(core) * kDelaySlots + (tick % kDelaySlots)) * 4 + (axon >> 6)] |= uint64_t{1} << (axon & 63);
+}
+
+void TrueNorthChip::prepare() {
+  for (int32_t c = 0; c < cores(); ++c) {
+    bool plain = true;
+    for (int j = 0; j < kNeurons && plain; ++j) {
+      const size_t n = size_t(c) * kNeurons + j;
+      // The vector path covers deterministic synapses and leak, no leak reversal and no threshold mask.
+      plain = (neurons_.cold_[n].flags & ~TrueNorthNeurons::kFlagNegSaturate) == 0 && neurons_.cold_[n].mask == 0;
+    }
+    core_plain_[c] = plain;
+    int32_t beta_min = INT32_MAX, weight_max = 0;
+    for (int j = 0; j < kNeurons; ++j) {
+      const size_t n = size_t(c) * kNeurons + j;
+      beta_min = std::min(beta_min, neurons_.cold_[n].neg_threshold);
+      for (const auto& w : neurons_.weight_) weight_max = std::max<int32_t>(weight_max, std::abs(int32_t{w[n]}));
+    }
+    const size_t first = size_t(c) * kNeurons, last = first + kNeurons;
+    if (packed_)
+      for (size_t j = first; j < last; ++j)
+        threshold_leak_[j] = static_cast<int32_t>(static_cast<uint32_t>(neurons_.threshold_[j]) << 14 |
+                                                  (static_cast<uint32_t>(neurons_.leak_[j]) & 0x3FFFu));
+    // Small thresholds and leaks (alpha < 512, |lambda| <= 64) fit one 16-bit word: half the bytes again.
+    bool small = true;
+    for (size_t j = first; j < last && small; ++j)
+      small = neurons_.threshold_[j] < 512 && neurons_.leak_[j] >= -64 && neurons_.leak_[j] < 64;
+    core_small_[size_t(c)] = small;
+    if (small)
+      for (size_t j = first; j < last; ++j)
+        threshold_leak16_[j] = static_cast<int16_t>(static_cast<uint16_t>(neurons_.threshold_[j] << 7 |
+                                                                          (neurons_.leak_[j] & 0x7F)));
+    core_beta_min_[size_t(c)] = beta_min;
+    core_weight_max_[size_t(c)] = weight_max;
+    if (weight_max <= 127)
+      for (int g = 0; g < 4; ++g)
+        for (int j = 0; j < kNeurons; ++j)
+          weight8_[(size_t(c) * 4 + size_t(g)) * kNeurons + size_t(j)] =
+              static_cast<int8_t>(neurons_.weight_[g][size_t(c) * kNeurons + size_t(j)]);
+  }
+  prepared_ = true;
+}
+
+void TrueNorthChip::route_spike(int32_t core, int32_t neuron, uint64_t tick, Scratch& s) {
+  const size_t j = size_t(core) * kNeurons + neuron;
+  ++s.counters.spikes_sent;
+  if (s.record_spikes) s.spikes.push_back({uint32_t(core), uint32_t(neuron)});
+  const TnRoute& r = neurons_.cold_[j].route;
+  if (r.to < 0) return;
+  s.counters.hops += uint64_t(std::abs(r.dx) + std::abs(r.dy));
+  s.counters.chip_crossings += r.crossings;
+  s.traffic.record(r.to_x - r.dx, r.to_y - r.dy, r.to_x, r.to_y);
+  const size_t word = (size_t(r.to) * kDelaySlots + ((tick + r.delay) % kDelaySlots)) * 4 + (r.axon >> 6);
+  s.outbox[tick & 1][size_t((*s.owner)[size_t(r.to)])].push_back({word, uint64_t{1} << (r.axon & 63)});
+}
+
+void TrueNorthChip::finish_pending(uint64_t tick, Scratch& s) {
+  if (s.pending_core < 0) return;
+  const int32_t core = s.pending_core;
+  const size_t base = size_t(core) * kNeurons;
+  for (int w = 0; w < 4; ++w) {
+    for (uint64_t bits = s.pending[w]; bits; bits &= bits - 1) {
+      const int j = w * 64 + __builtin_ctzll(bits);
+      if (neurons_.threshold_reset(base + j, neurons_.v_[base + j], 0, &s.counters.saturations))
+        route_spike(core, j, tick, s);
+    }
+  }
+  s.pending_core = -1;
+}
+
+void TrueNorthChip::process_core(int32_t core, uint64_t tick, Scratch& s) {
+  uint64_t* slot = &ring_[(size_t(core) * kDelaySlots + (tick % kDelaySlots)) * 4];
+  uint64_t active[4];
+  for (int w = 0; w < 4; ++w) {
+    active[w] = slot[w];
+    slot[w] = 0;
+  }
+  const size_t base = size_t(core) * kNeurons;
+  s.counters.neuron_updates += kNeurons;
+
+  if (core_plain_[core] && !force_scalar_) {
+    TnCoreView view{&neurons_.v_[base],
+                    {&neurons_.weight_[0][base], &neurons_.weight_[1][base], &neurons_.weight_[2][base],
+                     &neurons_.weight_[3][base]},
+                    core_weight_max_[size_t(core)] <= 127 ? &weight8_[size_t(core) * 4 * kNeurons] : nullptr,
+                    &neurons_.leak_[base], &neurons_.threshold_[base],
+                    packed_ ? &threshold_leak_[base] : nullptr,
+                    core_small_[size_t(core)] ? &threshold_leak16_[base] : nullptr,
+                    &crossbar_[size_t(core) * kAxons * 4], &axon_type_[size_t(core) * kAxons],
+                    neurons_.v_min(), neurons_.v_max(), core_beta_min_[size_t(core)],
+                    core_weight_max_[size_t(core)]};
+    uint64_t crossed[4], events = 0;
+    s.counters.saturations += tn_core_kernel(view, active, crossed, &events);
+    s.counters.synaptic_events += events;
+    for (int w = 0; w < 4; ++w) {
+      for (uint64_t bits = crossed[w]; bits; bits &= bits - 1) {
+        const size_t j = base + size_t(w * 64 + __builtin_ctzll(bits));
+        __builtin_prefetch(&neurons_.cold_[j]);
+      }
+    }
+    finish_pending(tick, s);
+    s.pending_core = core;
+    for (int w = 0; w < 4; ++w) s.pending[w] = crossed[w];
+    return;
+  }
+  finish_pending(tick, s);
+  // Scalar reference path: axons in ascending order, then each neuron's leak, threshold and reset.
+  const TnRandom rng(seed_, uint32_t(core), uint32_t(tick));
+  for (int w = 0; w < 4; ++w) {
+    for (uint64_t bits = active[w]; bits; bits &= bits - 1) {
+      const int axon = w * 64 + __builtin_ctzll(bits);
+      const int type = axon_type_[size_t(core) * kAxons + axon];
+      const uint64_t* row = &crossbar_[(size_t(core) * kAxons + axon) * 4];
+      for (int rw = 0; rw < 4; ++rw) {
+        for (uint64_t r = row[rw]; r; r &= r - 1) {
+          neurons_.integrate(base + rw * 64 + __builtin_ctzll(r), type, uint32_t(axon), rng);
+          ++s.counters.synaptic_events;
+        }
+      }
+    }
+  }
+  for (int j = 0; j < kNeurons; ++j)
+    if (neurons_.leak_threshold_reset(base + j, rng, &s.counters.saturations)) route_spike(core, j, tick, s);
+}
+
+void TrueNorthChip::run(uint64_t ticks, int threads, const SpikeSink& on_tick) {
+  if (!prepared_) prepare();
+  threads = std::clamp(threads, 1, std::max(1, cores()));
+  std::vector<int> owner(static_cast<size_t>(cores()));
+  auto lo_of = [&](int t) { return int32_t(int64_t(cores()) * t / threads); };
+  for (int t = 0; t < threads; ++t)
+    for (int32_t c = lo_of(t); c < lo_of(t + 1); ++c) owner[size_t(c)] = t;
+  std::vector<Scratch> scratch(static_cast<size_t>(threads));
+  for (auto& s : scratch) {
+    s.traffic = LinkTraffic(mesh_);
+    s.owner = &owner;
+    s.record_spikes = static_cast<bool>(on_tick);
+    for (auto& box : s.outbox) box.resize(size_t(threads));
+  }
+  const uint64_t first = tick_, last = tick_ + ticks;
+  std::vector<TnSpike> merged;
+  auto complete = [&]() noexcept {
+    if (on_tick) {
+      merged.clear();
+      for (auto& s : scratch) merged.insert(merged.end(), s.spikes.begin(), s.spikes.end());
+      on_tick(tick_, merged);
+    }
+    for (auto& s : scratch) s.spikes.clear();
+    ++tick_;
+  };
+  TickBarrier sync(threads);
+  auto deliver = [&](int t, uint64_t parity) {
+    for (auto& src : scratch) {
+      auto& box = src.outbox[parity][size_t(t)];
+      for (const auto& d : box) ring_[d.word] |= d.bit;
+      box.clear();
+    }
+  };
+  auto work = [&](int t) {
+    for (uint64_t tick = first; tick < last; ++tick) {
+      if (tick > first) deliver(t, (tick - 1) & 1);
+      const int32_t lo = lo_of(t), hi = lo_of(t + 1);
+      for (int32_t c = lo; c < hi; ++c) process_core(c, tick, scratch[size_t(t)]);
+      finish_pending(tick, scratch[size_t(t)]);
+      sync.arrive_and_wait(complete);
+    }
+    if (last > first) deliver(t, (last - 1) & 1);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+  for (auto& s : scratch) {
+    counters_ += s.counters;
+    traffic_.merge(s.traffic);
+  }
+  counters_.ticks += ticks;
+}
+
+}  // namespace scx::hw
