@@ -8,6 +8,7 @@
 #include <cstring>
 #include <thread>
 
+#include "silicortex/core/error.hpp"
 #include "silicortex/version.hpp"
 #include "sim/engine_impl.hpp"
 #include "sim/spin_barrier.hpp"
@@ -18,9 +19,11 @@ void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const Ru
   ThreadState& ts = thread_state[t];
   SpinBarrier* barrier = barrier_.get();
   for (int64_t step = first; step < last; ++step) {
+    if (plasticity) plasticity->begin_step(groups, ts, t, step);  // own spikes of step-1 into the traces
     update_phase(ts, step);                  // integrate own neurons; spikes of this step into ts.spikes
     if (barrier) barrier->arrive_and_wait();  // all spikes of this step are now visible to every thread
     deliver_phase(ts, step);                 // every spike through this thread's synapses into the ring
+    if (plasticity) plasticity->learn(groups, thread_state, ts, t, step);  // this thread's plastic synapses
     if (t == 0 && options.progress && (step - first) % 1000 == 0) options.progress(step - first, last - first);
   }
 }
@@ -162,6 +165,16 @@ Engine& Engine::operator=(Engine&&) noexcept = default;
 uint64_t Engine::neuron_count() const { return impl_->neuron_count; }
 uint64_t Engine::synapse_count() const { return impl_->synapse_count; }
 double Engine::build_wall_s() const { return impl_->build_wall_s; }
+
+void Engine::set_reward(double value) {
+  if (impl_->plasticity) impl_->plasticity->set_reward(value, impl_->current_step);
+}
+
+ProjectionWeights Engine::weights(const std::string& projection) const {
+  if (!impl_->plasticity)
+    throw Error("network '" + impl_->name + "': weights can be read back only when some projection is plastic");
+  return impl_->plasticity->weights(projection, impl_->thread_state);
+}
 
 RunResult Engine::run(const RunOptions& options) {
   Impl& im = *impl_;

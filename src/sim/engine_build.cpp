@@ -51,6 +51,8 @@ Engine::Impl::Impl(const model::Network& net)
   check_memory(net);
   build_groups(net);
   build_synapses(net);
+  if (std::any_of(net.projections.begin(), net.projections.end(), [](const auto& p) { return p.plasticity; }))
+    plasticity = std::make_unique<PlasticityRuntime>(net, groups, thread_state, neurons_total, dt_ms);
   build_probes(net);
   build_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -132,12 +134,18 @@ void Engine::Impl::build_synapses(const model::Network& net) {
     for (size_t k = 0; k < l.size(); ++k)
       ++thread_state[owner[post_off + l.post[k]]].synapses.row_begin[pre_off + l.pre[k] + 1];
   }
+  // Plasticity needs each synapse's projection (rule, and weights read back by projection).
+  const bool keep_projection =
+      std::any_of(net.projections.begin(), net.projections.end(), [](const auto& p) { return p.plasticity; });
+  if (keep_projection && net.projections.size() > UINT16_MAX)
+    throw Error("network '" + name + "': more than 65535 projections are not supported with plasticity");
   std::vector<std::vector<uint64_t>> fill(threads);
   for (unsigned t = 0; t < threads; ++t) {
     auto& rows = thread_state[t].synapses.row_begin;
     for (uint32_t i = 0; i < neurons_total; ++i) rows[i + 1] += rows[i];
     thread_state[t].synapses.target.resize(rows.back());
     thread_state[t].synapses.delay_steps.resize(rows.back());
+    if (keep_projection) thread_state[t].synapses.projection.resize(rows.back());
     fill[t].assign(rows.begin(), rows.end() - 1);
   }
   for (size_t p = 0; p < lists.size(); ++p) {
@@ -149,6 +157,7 @@ void Engine::Impl::build_synapses(const model::Network& net) {
       const uint64_t at = fill[t][pre_off + l.pre[k]]++;
       thread_state[t].synapses.target[at] = {ring_base + l.post[k], l.weight[k]};
       thread_state[t].synapses.delay_steps[at] = l.delay_steps[k];
+      if (keep_projection) thread_state[t].synapses.projection[at] = static_cast<uint16_t>(p);
     }
     l = SynapseList{};  // release generation memory as we go
   }
