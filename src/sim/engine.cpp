@@ -19,7 +19,7 @@ void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const Ru
   ThreadState& ts = thread_state[t];
   SpinBarrier* barrier = barrier_.get();
   for (int64_t step = first; step < last; ++step) {
-    if (plasticity) plasticity->begin_step(groups, ts, t, step);  // own spikes of step-1 into the traces
+    if (plasticity) plasticity->begin_step(groups, ts, step);  // own spikes of step-1 into the traces
     update_phase(ts, step);                  // integrate own neurons; spikes of this step into ts.spikes
     if (barrier) barrier->arrive_and_wait();  // all spikes of this step are now visible to every thread
     deliver_phase(ts, step);                 // every spike through this thread's synapses into the ring

@@ -12,7 +12,7 @@ using learning::kPostTraces;
 using learning::kPreTraces;
 
 PlasticityRuntime::PlasticityRuntime(const model::Network& net, const std::vector<GroupSlot>& groups,
-                                     std::vector<ThreadState>& threads, uint32_t neurons_total, double dt_ms)
+                                     const std::vector<ThreadState>& threads, uint32_t neurons_total, double dt_ms)
     : neurons_total_(neurons_total) {
   auto group_of = [&](const std::string& pop) {
     uint32_t g = 0;
@@ -102,8 +102,7 @@ void PlasticityRuntime::fold_spikes(const std::vector<GroupSlot>& groups, const 
   }
 }
 
-void PlasticityRuntime::begin_step(const std::vector<GroupSlot>& groups, ThreadState& ts, unsigned thread,
-                                   int64_t step) {
+void PlasticityRuntime::begin_step(const std::vector<GroupSlot>& groups, const ThreadState& ts, int64_t step) {
   // Buffer (step-1)&1 holds every spike up to step-2. Buffer step&1 lacks the owner's spikes of step-2 (copied
   // over) and of step-1 (added now). The spike lists of both steps are still intact: update_phase(step) has not
   // cleared the older one yet.

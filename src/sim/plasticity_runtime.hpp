@@ -29,10 +29,10 @@ class PlasticityRuntime {
 
   // Called after the CSRs are built with SynapseStore::projection filled.
   PlasticityRuntime(const model::Network& net, const std::vector<GroupSlot>& groups,
-                    std::vector<ThreadState>& threads, uint32_t neurons_total, double dt_ms);
+                    const std::vector<ThreadState>& threads, uint32_t neurons_total, double dt_ms);
 
   // Start of step `step`, before the update phase: fold the owner's spikes of step-1 into the traces.
-  void begin_step(const std::vector<GroupSlot>& groups, ThreadState& ts, unsigned thread, int64_t step);
+  void begin_step(const std::vector<GroupSlot>& groups, const ThreadState& ts, int64_t step);
   // After the deliver phase of `step`: weight and tag updates of this thread's plastic synapses.
   void learn(const std::vector<GroupSlot>& groups, const std::vector<ThreadState>& all, ThreadState& ts,
              unsigned thread, int64_t step);

@@ -38,7 +38,8 @@ class Engine {
   RunResult run(const RunOptions& options = {});
 
   // Plasticity (docs/design/learning.md). The global reward (dopamine) signal seen by reward-modulated rules from
-  // the next step on; each rule decays it with its own time constant from the step it was set.
+  // the next step on; each rule decays it with its own time constant from the step it was set. No effect on a
+  // network without plastic projections.
   void set_reward(double value);
   // Current weights of a projection; needs a network with at least one plastic projection (throws otherwise).
   ProjectionWeights weights(const std::string& projection) const;
