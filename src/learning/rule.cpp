@@ -8,10 +8,16 @@ namespace scx::learning {
 namespace {
 
 TraceSet traces(std::initializer_list<double> tau_ms, double dt_ms, model::Pairing pairing) {
-  TraceSet t;
-  for (double tau : tau_ms) t.tau_steps[t.count++] = tau / dt_ms;
-  t.nearest = pairing == model::Pairing::Nearest;
-  return t;
+  return TraceSet(tau_ms, dt_ms, pairing == model::Pairing::Nearest);
+}
+
+constexpr uint32_t bit(Var v) { return 1u << v; }
+
+uint32_t needs(const ProductSum& a, const ProductSum& b) {
+  uint32_t mask = 0;
+  for (uint8_t v = 0; v < kVarCount; ++v)
+    if (a.uses(Var(v)) || b.uses(Var(v))) mask |= 1u << v;
+  return mask;
 }
 
 }  // namespace
@@ -21,11 +27,13 @@ Rule::Rule(const model::PlasticityRule& spec, double dt_ms, const std::string& o
                           pre_ = traces({r.tau_plus_ms}, dt_ms, r.pairing);
                           post_ = traces({r.tau_minus_ms}, dt_ms, r.pairing);
                           w_min_ = r.w_min, w_max_ = r.w_max;
+                          pre_needs_ = bit(kY1), post_needs_ = bit(kX1);
                         },
                         [&](const model::TripletStdp& r) {
                           pre_ = traces({r.tau_plus_ms, r.tau_x_ms}, dt_ms, r.pairing);
                           post_ = traces({r.tau_minus_ms, r.tau_y_ms}, dt_ms, r.pairing);
                           w_min_ = r.w_min, w_max_ = r.w_max;
+                          pre_needs_ = bit(kY1) | bit(kX2), post_needs_ = bit(kX1) | bit(kY2);
                         },
                         [&](const model::RewardStdp& r) {
                           pre_ = traces({r.tau_plus_ms}, dt_ms, r.pairing);
@@ -37,6 +45,7 @@ Rule::Rule(const model::PlasticityRule& spec, double dt_ms, const std::string& o
                           c_decay_ = std::exp(-dt_ms / r.tau_c_ms);
                           c_to_w_ = -std::expm1(-dt_ms * rate) / rate;
                           uses_tag_ = every_step_ = true;
+                          pre_needs_ = bit(kY1), post_needs_ = bit(kX1), every_needs_ = bit(kR);
                         },
                         [&](const model::ExpressionRule& r) {
                           try {
@@ -49,7 +58,10 @@ Rule::Rule(const model::PlasticityRule& spec, double dt_ms, const std::string& o
                           w_min_ = r.w_min, w_max_ = r.w_max;
                           tau_r_steps_ = r.tau_r_ms / dt_ms;
                           uses_tag_ = expr_.uses_tag;
-                          every_step_ = every_step_traces_ = expr_.has_every_step;
+                          every_step_ = expr_.has_every_step;
+                          pre_needs_ = needs(expr_.dw.on_pre, expr_.dt.on_pre);
+                          post_needs_ = needs(expr_.dw.on_post, expr_.dt.on_post);
+                          every_needs_ = needs(expr_.dw.every_step, expr_.dt.every_step);
                         }},
              spec_);
 }

@@ -12,10 +12,10 @@ struct NeuronTraces {
   int64_t last = 0;
 
   void read(const TraceSet& set, int64_t step, double* out) const {
-    for (int k = 0; k < set.count; ++k) out[k] = set.value(k, stored[k], step - last);
+    for (int k = 0; k < set.count(); ++k) out[k] = set.value(k, stored[k], step - last);
   }
   void spike(const TraceSet& set, int64_t step) {
-    for (int k = 0; k < set.count; ++k) stored[k] = set.after_spike(k, stored[k], step - last);
+    for (int k = 0; k < set.count(); ++k) stored[k] = set.after_spike(k, stored[k], step - last);
     last = step;
   }
 };

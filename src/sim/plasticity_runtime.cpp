@@ -87,14 +87,14 @@ void PlasticityRuntime::fold_spikes(const std::vector<GroupSlot>& groups, const 
     for (uint32_t p : plastic_pre_of_[group]) {
       Plastic& pl = plastic_[p];
       const size_t at = size_t(i) * kPreTraces;
-      for (int k = 0; k < pl.rule.pre_traces().count; ++k)
+      for (int k = 0; k < pl.rule.pre_traces().count(); ++k)
         pl.x[to][at + k] = spiked_now ? pl.rule.pre_traces().after_spike(k, pl.x[from][at + k], since)
                                       : pl.x[from][at + k];
     }
     for (uint32_t p : plastic_post_of_[group]) {
       Plastic& pl = plastic_[p];
       const size_t at = size_t(i) * kPostTraces;
-      for (int k = 0; k < pl.rule.post_traces().count; ++k)
+      for (int k = 0; k < pl.rule.post_traces().count(); ++k)
         pl.y[to][at + k] = spiked_now ? pl.rule.post_traces().after_spike(k, pl.y[from][at + k], since)
                                       : pl.y[from][at + k];
     }
@@ -115,16 +115,19 @@ void PlasticityRuntime::begin_step(const std::vector<GroupSlot>& groups, const T
 }
 
 void PlasticityRuntime::fill_vars(const Plastic& pl, uint32_t pre_global, uint32_t post_global, const Projection& pr,
-                                  int buf, int64_t step, learning::VarValues& v) const {
+                                  int buf, int64_t step, uint32_t needs, learning::VarValues& v) const {
+  // Only what the rule's entry point reads: every trace read is an exp (or a table look-up) and a cache miss.
   const auto& xs = pl.rule.pre_traces();
   const size_t xa = size_t(pre_global - pr.pre_offset) * kPreTraces;
-  const int64_t pre_since = step - last_spike_[buf][pre_global];
-  for (int k = 0; k < xs.count; ++k) v[learning::kX1 + k] = xs.value(k, pl.x[buf][xa + k], pre_since);
+  for (int k = 0; k < xs.count(); ++k)
+    if (needs & (1u << (learning::kX1 + k)))
+      v[learning::kX1 + k] = xs.value(k, pl.x[buf][xa + k], step - last_spike_[buf][pre_global]);
   const auto& ys = pl.rule.post_traces();
   const size_t ya = size_t(post_global - pr.post_offset) * kPostTraces;
-  const int64_t post_since = step - last_spike_[buf][post_global];
-  for (int k = 0; k < ys.count; ++k) v[learning::kY1 + k] = ys.value(k, pl.y[buf][ya + k], post_since);
-  v[learning::kR] = pl.rule.reward(reward_value_, step - reward_step_);
+  for (int k = 0; k < ys.count(); ++k)
+    if (needs & (1u << (learning::kY1 + k)))
+      v[learning::kY1 + k] = ys.value(k, pl.y[buf][ya + k], step - last_spike_[buf][post_global]);
+  if (needs & (1u << learning::kR)) v[learning::kR] = pl.rule.reward(reward_value_, step - reward_step_);
 }
 
 void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::vector<ThreadState>& all,
@@ -138,7 +141,8 @@ void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::v
     const Projection& pr = projections_[syn.projection[k]];
     const Plastic& pl = plastic_[pr.plastic];
     VarValues v{};
-    fill_vars(pl, pre, post, pr, buf, step, v);
+    const uint32_t needs = kind == 0 ? pl.rule.pre_needs() : (kind == 1 ? pl.rule.post_needs() : pl.rule.every_step_needs());
+    fill_vars(pl, pre, post, pr, buf, step, needs, v);
     v[kX0] = kind == 0 ? 1 : 0;
     v[kY0] = kind == 0 ? pt.post_spiked[post] : (kind == 1 ? 1 : 0);
     double& tag = pt.tag.empty() ? no_tag : pt.tag[k];

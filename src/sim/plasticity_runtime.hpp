@@ -56,7 +56,7 @@ class PlasticityRuntime {
   };
 
   void fill_vars(const Plastic& pl, uint32_t pre_global, uint32_t post_global, const Projection& pr, int buf,
-                 int64_t step, learning::VarValues& v) const;
+                 int64_t step, uint32_t needs, learning::VarValues& v) const;
   void fold_spikes(const std::vector<GroupSlot>& groups, const std::vector<uint32_t>& spikes, uint32_t group,
                    int from, int to, int64_t step, bool spiked_now);
 

@@ -12,26 +12,13 @@
 #include <variant>
 
 #include "silicortex/learning/expression.hpp"
+#include "silicortex/learning/trace_set.hpp"
 #include "silicortex/model/plasticity.hpp"
 
 namespace scx::learning {
 
 inline constexpr int kPreTraces = 2;   // x1, x2
 inline constexpr int kPostTraces = 3;  // y1, y2, y3
-
-// A trace kept lazily: its value just after the neuron's last spike, decayed on reading.
-struct TraceSet {
-  int count = 0;                         // traces in use
-  std::array<double, 3> tau_steps{};     // time constants in steps
-  bool nearest = false;                  // reset to 1 at a spike instead of adding 1
-
-  double value(int k, double stored, int64_t steps_since) const {
-    return stored == 0 ? 0.0 : stored * std::exp(-double(steps_since) / tau_steps[k]);
-  }
-  double after_spike(int k, double stored, int64_t steps_since) const {
-    return nearest ? 1.0 : value(k, stored, steps_since) + 1.0;
-  }
-};
 
 class Rule {
  public:
@@ -42,7 +29,10 @@ class Rule {
   const TraceSet& post_traces() const { return post_; }
   bool uses_tag() const { return uses_tag_; }          // needs a per-synapse tag (eligibility) array
   bool has_every_step() const { return every_step_; }  // must visit every synapse every step
-  bool every_step_reads_traces() const { return every_step_traces_; }
+  // Bit masks (1 << Var) of the variables each entry point reads; the engine fills only those.
+  uint32_t pre_needs() const { return pre_needs_; }
+  uint32_t post_needs() const { return post_needs_; }
+  uint32_t every_step_needs() const { return every_needs_; }
 
   // The global reward `value`, set `steps_since` steps ago, as this rule sees it now.
   double reward(double value, int64_t steps_since) const {
@@ -65,7 +55,8 @@ class Rule {
   double w_min_ = 0, w_max_ = 1;
   double tau_r_steps_ = 0;
   double c_decay_ = 1, c_to_w_ = 0;  // R-STDP: eligibility decay per step and the step integral factor
-  bool uses_tag_ = false, every_step_ = false, every_step_traces_ = false;
+  bool uses_tag_ = false, every_step_ = false;
+  uint32_t pre_needs_ = 0, post_needs_ = 0, every_needs_ = 0;
 };
 
 }  // namespace scx::learning
