@@ -31,6 +31,13 @@ struct Checker {
   void amplitude(double v, const char* field) const {
     require(std::isfinite(v) && v >= 0, field, "must be a non-negative amplitude, got " + std::to_string(v));
   }
+  template <class R>
+  void pair_window(const R& r) const {
+    amplitude(r.a_plus, "a_plus");
+    amplitude(r.a_minus, "a_minus");
+    tau(r.tau_plus_ms, "tau_plus_ms");
+    tau(r.tau_minus_ms, "tau_minus_ms");
+  }
   void bounds(double w_min, double w_max) const {
     require(std::isfinite(w_min), "w_min", "must be a finite number");
     require(std::isfinite(w_max) && w_max >= w_min, "w_max",
@@ -43,10 +50,7 @@ struct Checker {
 void validate_plasticity(const PlasticityRule& rule, const Origin& origin, const std::string& object) {
   const Checker c{origin, object + ".plasticity"};
   std::visit(Overloaded{[&](const PairStdp& r) {
-                          c.amplitude(r.a_plus, "a_plus");
-                          c.amplitude(r.a_minus, "a_minus");
-                          c.tau(r.tau_plus_ms, "tau_plus_ms");
-                          c.tau(r.tau_minus_ms, "tau_minus_ms");
+                          c.pair_window(r);
                           c.bounds(r.w_min, r.w_max);
                         },
                         [&](const TripletStdp& r) {
@@ -61,10 +65,7 @@ void validate_plasticity(const PlasticityRule& rule, const Origin& origin, const
                           c.bounds(r.w_min, r.w_max);
                         },
                         [&](const RewardStdp& r) {
-                          c.amplitude(r.a_plus, "a_plus");
-                          c.amplitude(r.a_minus, "a_minus");
-                          c.tau(r.tau_plus_ms, "tau_plus_ms");
-                          c.tau(r.tau_minus_ms, "tau_minus_ms");
+                          c.pair_window(r);
                           c.tau(r.tau_c_ms, "tau_c_ms");
                           c.require(std::isfinite(r.tau_d_ms) && r.tau_d_ms >= 0, "tau_d_ms",
                                     "must be a non-negative time constant in ms (0 = held)");

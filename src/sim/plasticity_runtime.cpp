@@ -84,20 +84,13 @@ void PlasticityRuntime::fold_spikes(const std::vector<GroupSlot>& groups, const 
   for (uint32_t i : spikes) {
     const uint32_t j = offset + i;
     const int64_t since = step - last_spike_[from][j];
-    for (uint32_t p : plastic_pre_of_[group]) {
-      Plastic& pl = plastic_[p];
-      const size_t at = size_t(i) * kPreTraces;
-      for (int k = 0; k < pl.rule.pre_traces().count(); ++k)
-        pl.x[to][at + k] = spiked_now ? pl.rule.pre_traces().after_spike(k, pl.x[from][at + k], since)
-                                      : pl.x[from][at + k];
-    }
-    for (uint32_t p : plastic_post_of_[group]) {
-      Plastic& pl = plastic_[p];
-      const size_t at = size_t(i) * kPostTraces;
-      for (int k = 0; k < pl.rule.post_traces().count(); ++k)
-        pl.y[to][at + k] = spiked_now ? pl.rule.post_traces().after_spike(k, pl.y[from][at + k], since)
-                                      : pl.y[from][at + k];
-    }
+    auto fold = [&](const learning::TraceSet& set, std::vector<double>(&traces)[2], size_t at) {
+      for (int k = 0; k < set.count(); ++k)
+        traces[to][at + k] = spiked_now ? set.after_spike(k, traces[from][at + k], since) : traces[from][at + k];
+    };
+    for (uint32_t p : plastic_pre_of_[group]) fold(plastic_[p].rule.pre_traces(), plastic_[p].x, size_t(i) * kPreTraces);
+    for (uint32_t p : plastic_post_of_[group])
+      fold(plastic_[p].rule.post_traces(), plastic_[p].y, size_t(i) * kPostTraces);
     last_spike_[to][j] = spiked_now ? step : last_spike_[from][j];
   }
 }

@@ -9,6 +9,7 @@ namespace scx::io {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::ThrowsMessage;
 using namespace scx::model;
 
 std::string network(const std::string& plasticity) {
@@ -24,14 +25,9 @@ const PlasticityRule& rule_of(const Network& net) {
   return *net.projections.at(0).plasticity;
 }
 
-std::string error_of(const std::string& text) {
-  try {
-    parse_network_toml(text, "net.toml");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no error for:\n" << text;
-  return {};
+// A call that parses text, for ThrowsMessage.
+auto parsing(const std::string& text) {
+  return [text] { parse_network_toml(text, "net.toml"); };
 }
 
 TEST(TomlPlasticity, PairStdpFieldsAndDefaults) {
@@ -62,22 +58,23 @@ TEST(TomlPlasticity, TripletRewardAndExpressionRules) {
 }
 
 TEST(TomlPlasticity, MistakesAreNamedWithTheirPlace) {
-  EXPECT_THAT(error_of(network("rule = \"pair_stpd\"\n")),
-              HasSubstr("net.toml:16:8: projection[0].plasticity.rule: unknown plasticity rule 'pair_stpd' (did you "
-                        "mean 'pair_stdp'?)"));
-  EXPECT_THAT(error_of(network("rule = \"pair_stdp\"\na_pluss = 1\n")),
-              HasSubstr("projection[0].plasticity.a_pluss: unknown field (did you mean 'a_plus'?)"));
-  EXPECT_THAT(error_of(network("rule = \"pair_stdp\"\ntau_plus_ms = -1\n")),
-              HasSubstr("net.toml:11: projection 'in->out'.plasticity.tau_plus_ms: must be a positive time constant"));
-  EXPECT_THAT(error_of(network("rule = \"pair_stdp\"\nw_min = 2\nw_max = 1\n")),
-              HasSubstr("plasticity.w_max: must be a finite number not below w_min"));
-  EXPECT_THAT(error_of(network("rule = \"pair_stdp\"\npairing = \"closest\"\n")),
-              HasSubstr("plasticity.pairing: expected \"all_to_all\" or \"nearest\", got 'closest'"));
-  EXPECT_THAT(error_of(network("rule = \"expression\"\nexpression = \"dw = x1*y0 - x9\"\n")),
-              HasSubstr("net.toml:17:14: projection[0].plasticity.expression: rule:1:14: unknown variable 'x9'"));
-  EXPECT_THAT(error_of(network("rule = \"expression\"\n")),
-              HasSubstr("projection[0].plasticity.expression: missing required field"));
-  EXPECT_THAT(error_of(network("a_plus = 1\n")), HasSubstr("projection[0].plasticity.rule: missing required field"));
+  const std::pair<const char*, const char*> cases[] = {
+      {"rule = \"pair_stpd\"\n",
+       "net.toml:16:8: projection[0].plasticity.rule: unknown plasticity rule 'pair_stpd' (did you mean 'pair_stdp'?)"},
+      {"rule = \"pair_stdp\"\na_pluss = 1\n",
+       "projection[0].plasticity.a_pluss: unknown field (did you mean 'a_plus'?)"},
+      {"rule = \"pair_stdp\"\ntau_plus_ms = -1\n",
+       "net.toml:11: projection 'in->out'.plasticity.tau_plus_ms: must be a positive time constant"},
+      {"rule = \"pair_stdp\"\nw_min = 2\nw_max = 1\n", "plasticity.w_max: must be a finite number not below w_min"},
+      {"rule = \"pair_stdp\"\npairing = \"closest\"\n",
+       "plasticity.pairing: expected \"all_to_all\" or \"nearest\", got 'closest'"},
+      {"rule = \"expression\"\nexpression = \"dw = x1*y0 - x9\"\n",
+       "net.toml:17:14: projection[0].plasticity.expression: rule:1:14: unknown variable 'x9'"},
+      {"rule = \"expression\"\n", "projection[0].plasticity.expression: missing required field"},
+      {"a_plus = 1\n", "projection[0].plasticity.rule: missing required field"},
+  };
+  for (const auto& [plasticity, message] : cases)
+    EXPECT_THAT(parsing(network(plasticity)), ThrowsMessage<Error>(HasSubstr(message))) << plasticity;
 }
 
 }  // namespace

@@ -64,6 +64,24 @@ TEST(EngineLearning, TripletAndExpressionRulesMatchTheRule) {
   expect_engine_matches_driver(e);
 }
 
+TEST(EngineLearning, RewardStdpMatchesTheRuleWithRewardSetBetweenRuns) {
+  model::RewardStdp r;
+  r.tau_d_ms = 40;
+  const model::Network net = forced_pair(r, {10, 50, 80, 120}, {20, 45, 90, 95});
+  Engine engine(net);
+  const RunResult first = engine.run();
+  engine.set_reward(0.002);
+  const RunResult second = engine.run();  // no spikes: the eligibility of the first run meets the reward
+  const int64_t steps = std::llround(net.sim.duration_ms / net.sim.dt_ms);
+  const auto direct = learning::drive_synapse(learning::Rule(r, net.sim.dt_ms), {0.5, 0},
+                                              {steps_of(first.spikes[0], net.sim.dt_ms),
+                                               steps_of(first.spikes[2], net.sim.dt_ms), {{steps, 0.002}}, 2 * steps});
+  EXPECT_EQ(second.spikes[2].total_spikes, 0u);
+  const double w = engine.weights("pre->post").weight[0];
+  EXPECT_GT(std::abs(w - 0.5), 1e-4);
+  EXPECT_DOUBLE_EQ(w, direct.w);
+}
+
 TEST(EngineLearning, SinglePairInTheEngineFollowsTheWindow) {
   model::PairStdp r;
   r.a_plus = 0.1;
@@ -95,6 +113,13 @@ model::Network learning_network(unsigned threads) {
   model::RewardStdp reward;
   reward.w_max = 300;
   net.connect("exc", "exc", model::FixedProbability{0.2}, model::Uniform{0, 100}).plasticity = reward;
+  // Lava-style three-factor rule: eligibility in the tag, every-step terms that read a post trace and the reward.
+  model::ExpressionRule lava;
+  lava.text = "dt = 2*x1*y0 - 2*y1*x0 - 2^-8*t; dw = 4*r*t*(1 + y2)";
+  lava.tau_r_ms = 50, lava.w_max = 200;
+  auto& third = net.connect("in", "exc", model::FixedProbability{0.2}, model::Uniform{0, 100});
+  third.name = "in->exc lava";
+  third.plasticity = lava;
   auto& fixed = net.connect("in", "exc", model::FixedInDegree{3}, model::Constant{20.0});
   fixed.name = "static";
   net.record("exc");
@@ -109,7 +134,7 @@ struct Learned {
 Learned learn(unsigned threads) {
   Engine engine(learning_network(threads));
   Learned out;
-  const char* names[] = {"in->exc", "in->exc triplet", "exc->exc", "static"};
+  const char* names[] = {"in->exc", "in->exc triplet", "exc->exc", "static", "in->exc lava"};
   for (const char* n : names) out.before.push_back(engine.weights(n));
   out.first = engine.run();
   for (const char* n : names) out.after_plain.push_back(engine.weights(n));
@@ -129,6 +154,8 @@ TEST(EngineLearning, RewardGatesRewardStdpAndStaticWeightsStay) {
   const Learned l = learn(1);
   ASSERT_GT(l.first.spikes[1].total_spikes, 100u);
   expect_same(l.before[2], l.after_plain[2], "R-STDP without reward");
+  expect_same(l.before[4], l.after_plain[4], "three-factor expression without reward");
+  EXPECT_NE(l.after_plain[4].weight, l.after_reward[4].weight) << "three-factor expression with reward must learn";
   EXPECT_NE(l.after_plain[2].weight, l.after_reward[2].weight) << "R-STDP with reward must learn";
   EXPECT_NE(l.before[0].weight, l.after_plain[0].weight) << "pair STDP must learn";
   EXPECT_NE(l.before[1].weight, l.after_plain[1].weight) << "triplet STDP must learn";
