@@ -19,20 +19,30 @@ struct Param {
   double R::*member;
 };
 
-constexpr Param<PairStdp> kPair[] = {{"a_plus", &PairStdp::a_plus},           {"a_minus", &PairStdp::a_minus},
-                                     {"tau_plus_ms", &PairStdp::tau_plus_ms}, {"tau_minus_ms", &PairStdp::tau_minus_ms},
-                                     {"w_min", &PairStdp::w_min},             {"w_max", &PairStdp::w_max}};
-constexpr Param<TripletStdp> kTriplet[] = {
-    {"a2_plus", &TripletStdp::a2_plus},         {"a3_plus", &TripletStdp::a3_plus},
-    {"a2_minus", &TripletStdp::a2_minus},       {"a3_minus", &TripletStdp::a3_minus},
-    {"tau_plus_ms", &TripletStdp::tau_plus_ms}, {"tau_minus_ms", &TripletStdp::tau_minus_ms},
-    {"tau_x_ms", &TripletStdp::tau_x_ms},       {"tau_y_ms", &TripletStdp::tau_y_ms},
-    {"w_min", &TripletStdp::w_min},             {"w_max", &TripletStdp::w_max}};
-constexpr Param<RewardStdp> kReward[] = {
-    {"a_plus", &RewardStdp::a_plus},       {"a_minus", &RewardStdp::a_minus},
-    {"tau_plus_ms", &RewardStdp::tau_plus_ms}, {"tau_minus_ms", &RewardStdp::tau_minus_ms},
-    {"tau_c_ms", &RewardStdp::tau_c_ms},   {"tau_d_ms", &RewardStdp::tau_d_ms},
-    {"w_min", &RewardStdp::w_min},         {"w_max", &RewardStdp::w_max}};
+constexpr Param<PairStdp> kPair[] = {{"a_plus", &PairStdp::a_plus},
+                                     {"a_minus", &PairStdp::a_minus},
+                                     {"tau_plus_ms", &PairStdp::tau_plus_ms},
+                                     {"tau_minus_ms", &PairStdp::tau_minus_ms},
+                                     {"w_min", &PairStdp::w_min},
+                                     {"w_max", &PairStdp::w_max}};
+constexpr Param<TripletStdp> kTriplet[] = {{"a2_plus", &TripletStdp::a2_plus},
+                                           {"a3_plus", &TripletStdp::a3_plus},
+                                           {"a2_minus", &TripletStdp::a2_minus},
+                                           {"a3_minus", &TripletStdp::a3_minus},
+                                           {"tau_plus_ms", &TripletStdp::tau_plus_ms},
+                                           {"tau_minus_ms", &TripletStdp::tau_minus_ms},
+                                           {"tau_x_ms", &TripletStdp::tau_x_ms},
+                                           {"tau_y_ms", &TripletStdp::tau_y_ms},
+                                           {"w_min", &TripletStdp::w_min},
+                                           {"w_max", &TripletStdp::w_max}};
+constexpr Param<RewardStdp> kReward[] = {{"a_plus", &RewardStdp::a_plus},
+                                         {"a_minus", &RewardStdp::a_minus},
+                                         {"tau_plus_ms", &RewardStdp::tau_plus_ms},
+                                         {"tau_minus_ms", &RewardStdp::tau_minus_ms},
+                                         {"tau_c_ms", &RewardStdp::tau_c_ms},
+                                         {"tau_d_ms", &RewardStdp::tau_d_ms},
+                                         {"w_min", &RewardStdp::w_min},
+                                         {"w_max", &RewardStdp::w_max}};
 constexpr Param<ExpressionRule> kExpression[] = {
     {"tau_x1_ms", &ExpressionRule::tau_x1_ms}, {"tau_x2_ms", &ExpressionRule::tau_x2_ms},
     {"tau_y1_ms", &ExpressionRule::tau_y1_ms}, {"tau_y2_ms", &ExpressionRule::tau_y2_ms},
@@ -66,7 +76,9 @@ std::vector<std::pair<std::string, double>> defaults_of(const Param<R> (&fields)
 
 }  // namespace
 
-std::vector<std::string> rule_names() { return {"pair_stdp", "triplet_stdp", "reward_stdp", "expression"}; }
+std::vector<std::string> rule_names() {
+  return {"pair_stdp", "triplet_stdp", "reward_stdp", "expression"};
+}
 
 model::PlasticityRule read_plasticity(const Field& f) {
   TableReader t = f.table();
@@ -93,8 +105,8 @@ model::PlasticityRule read_plasticity(const Field& f) {
     out = r;
   } else {
     const auto names = rule_names();
-    rule_f.fail(fmt::format("unknown plasticity rule '{}'{}; expected one of {}", rule, did_you_mean(rule, names),
-                            fmt::join(names, ", ")));
+    rule_f.fail(fmt::format("unknown plasticity rule '{}'{}; expected one of {}", rule,
+                            did_you_mean(rule, names), fmt::join(names, ", ")));
   }
   t.finish();
   return out;

@@ -8,7 +8,8 @@ namespace scx::learning {
 
 const CartPoleState& CartPole::reset() {
   RandomStream rng(seed_, stream_id(0xCA27, 0), static_cast<uint32_t>(episode_++));
-  state_ = {rng.uniform(-0.05, 0.05), rng.uniform(-0.05, 0.05), rng.uniform(-0.05, 0.05), rng.uniform(-0.05, 0.05)};
+  state_ = {rng.uniform(-0.05, 0.05), rng.uniform(-0.05, 0.05), rng.uniform(-0.05, 0.05),
+            rng.uniform(-0.05, 0.05)};
   steps_ = 0;
   return state_;
 }
@@ -29,7 +30,8 @@ CartPole::Step CartPole::step(int action) {
   ++steps_;
   Step out;
   out.reward = 1.0;
-  out.terminated = s.x < -kXThreshold || s.x > kXThreshold || s.theta < -kThetaThreshold || s.theta > kThetaThreshold;
+  out.terminated =
+      s.x < -kXThreshold || s.x > kXThreshold || s.theta < -kThetaThreshold || s.theta > kThetaThreshold;
   out.truncated = !out.terminated && steps_ >= kMaxSteps;
   return out;
 }

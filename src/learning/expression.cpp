@@ -1,5 +1,6 @@
 // Recursive-descent parser for sum-of-products rules. Every sum is kept expanded (a list of products), so
-// parentheses and products of sums need no tree; the result is the flat ProductSum the synapse loop evaluates.
+// parentheses and products of sums need no tree; the result is the flat ProductSum the synapse loop
+// evaluates.
 #include "silicortex/learning/expression.hpp"
 
 #include <fmt/format.h>
@@ -74,14 +75,19 @@ class Parser {
     skip_blanks();
     Sum sum;
     bool negative = false;
-    if (accept('-')) negative = true;
-    else accept('+');
+    if (accept('-'))
+      negative = true;
+    else
+      accept('+');
     append(sum, parse_product(), negative);
     for (;;) {
       skip_blanks();
-      if (accept('+')) negative = false;
-      else if (accept('-')) negative = true;
-      else break;
+      if (accept('+'))
+        negative = false;
+      else if (accept('-'))
+        negative = true;
+      else
+        break;
       append(sum, parse_product(), negative);
     }
     return sum;
@@ -106,7 +112,8 @@ class Parser {
         for (const auto& b : rhs) {
           Term t{a.coeff * b.coeff, a.vars};
           t.vars.insert(t.vars.end(), b.vars.begin(), b.vars.end());
-          if (t.vars.size() > kMaxFactors) fail(fmt::format("a product has more than {} variables", kMaxFactors));
+          if (t.vars.size() > kMaxFactors)
+            fail(fmt::format("a product has more than {} variables", kMaxFactors));
           std::sort(t.vars.begin(), t.vars.end());
           out.push_back(std::move(t));
         }
@@ -118,7 +125,8 @@ class Parser {
   Sum parse_factor() {
     skip_blanks();
     const size_t at = pos_;
-    if (pos_ >= text_.size() || text_[pos_] == ';' || text_[pos_] == '\n') fail("expected a variable or number");
+    if (pos_ >= text_.size() || text_[pos_] == ';' || text_[pos_] == '\n')
+      fail("expected a variable or number");
     const char c = text_[pos_];
     if (accept('(')) {
       Sum inner = parse_sum();
@@ -133,8 +141,10 @@ class Parser {
         skip_blanks();
         const size_t exp_at = pos_;
         double sign = 1;
-        if (accept('-')) sign = -1;
-        else accept('+');
+        if (accept('-'))
+          sign = -1;
+        else
+          accept('+');
         if (pos_ >= text_.size() || !std::isdigit(static_cast<unsigned char>(text_[pos_])))
           fail_at(exp_at, "expected an exponent after '^'");
         value = std::pow(value, sign * number());
@@ -152,7 +162,8 @@ class Parser {
   double number() {
     const size_t at = pos_;
     size_t end = pos_;
-    while (end < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[end])) || text_[end] == '.')) ++end;
+    while (end < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[end])) || text_[end] == '.'))
+      ++end;
     if (end < text_.size() && (text_[end] == 'e' || text_[end] == 'E')) {
       size_t e = end + 1;
       if (e < text_.size() && (text_[e] == '+' || text_[e] == '-')) ++e;
@@ -172,7 +183,8 @@ class Parser {
 
   std::string identifier() {
     size_t end = pos_;
-    while (end < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[end])) || text_[end] == '_')) ++end;
+    while (end < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[end])) || text_[end] == '_'))
+      ++end;
     std::string s(text_.substr(pos_, end - pos_));
     pos_ = end;
     return s;
@@ -195,7 +207,8 @@ class Parser {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\r')) ++pos_;
   }
   void skip_separators() {
-    while (pos_ < text_.size() && (std::isspace(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == ';'))
+    while (pos_ < text_.size() &&
+           (std::isspace(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == ';'))
       ++pos_;
   }
 
@@ -203,8 +216,10 @@ class Parser {
   [[noreturn]] void fail_at(size_t at, const std::string& msg) const {
     int line = 1, col = 1;
     for (size_t i = 0; i < at && i < text_.size(); ++i) {
-      if (text_[i] == '\n') ++line, col = 1;
-      else ++col;
+      if (text_[i] == '\n')
+        ++line, col = 1;
+      else
+        ++col;
     }
     throw_error_at(source_, line, col, "", msg);
   }
@@ -223,7 +238,9 @@ void ProductSum::add(double coeff, const std::vector<uint8_t>& vars) {
   begin_.push_back(static_cast<uint32_t>(vars_.size()));
 }
 
-bool ProductSum::uses(Var var) const { return std::find(vars_.begin(), vars_.end(), var) != vars_.end(); }
+bool ProductSum::uses(Var var) const {
+  return std::find(vars_.begin(), vars_.end(), var) != vars_.end();
+}
 
 ProductSum ProductSum::select(Var var, bool with_var) const {
   ProductSum out;
@@ -239,6 +256,8 @@ CompiledExpression compile_expression(std::string_view text, const std::string& 
   return Parser(text, source).parse();
 }
 
-const char* var_name(Var v) { return kVarNames[v]; }
+const char* var_name(Var v) {
+  return kVarNames[v];
+}
 
 }  // namespace scx::learning

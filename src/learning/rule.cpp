@@ -11,7 +11,9 @@ TraceSet traces(std::initializer_list<double> tau_ms, double dt_ms, model::Pairi
   return TraceSet(tau_ms, dt_ms, pairing == model::Pairing::Nearest);
 }
 
-constexpr uint32_t bit(Var v) { return 1u << v; }
+constexpr uint32_t bit(Var v) {
+  return 1u << v;
+}
 
 uint32_t needs(const ProductSum& a, const ProductSum& b) {
   uint32_t mask = 0;
@@ -40,7 +42,8 @@ Rule::Rule(const model::PlasticityRule& spec, double dt_ms, const std::string& o
                           post_ = traces({r.tau_minus_ms}, dt_ms, r.pairing);
                           w_min_ = r.w_min, w_max_ = r.w_max;
                           tau_r_steps_ = r.tau_d_ms / dt_ms;
-                          // Over one step c(t) d(t) = c d e^{-t/tau} with 1/tau = 1/tau_c + 1/tau_d: exact integral.
+                          // Over one step c(t) d(t) = c d e^{-t/tau} with 1/tau = 1/tau_c + 1/tau_d: exact
+                          // integral.
                           const double rate = 1.0 / r.tau_c_ms + (r.tau_d_ms > 0 ? 1.0 / r.tau_d_ms : 0.0);
                           c_decay_ = std::exp(-dt_ms / r.tau_c_ms);
                           c_to_w_ = -std::expm1(-dt_ms * rate) / rate;
@@ -67,7 +70,8 @@ Rule::Rule(const model::PlasticityRule& spec, double dt_ms, const std::string& o
 }
 
 void Rule::apply(const CompiledExpression::Target& dw, const CompiledExpression::Target& dt,
-                 ProductSum CompiledExpression::Target::*part, const VarValues& v, double& w, double& tag) const {
+                 ProductSum CompiledExpression::Target::*part, const VarValues& v, double& w,
+                 double& tag) const {
   const double dwv = (dw.*part).evaluate(v);
   const double dtv = (dt.*part).evaluate(v);
   w = clip(w + dwv);
@@ -78,7 +82,9 @@ void Rule::on_pre(const VarValues& v, double& w, double& tag) const {
   std::visit(Overloaded{[&](const model::PairStdp& r) {
                           w = clip(w - r.a_minus * (r.multiplicative ? (w - w_min_) * v[kY1] : v[kY1]));
                         },
-                        [&](const model::TripletStdp& r) { w = clip(w - v[kY1] * (r.a2_minus + r.a3_minus * v[kX2])); },
+                        [&](const model::TripletStdp& r) {
+                          w = clip(w - v[kY1] * (r.a2_minus + r.a3_minus * v[kX2]));
+                        },
                         [&](const model::RewardStdp& r) { tag -= r.a_minus * v[kY1]; },
                         [&](const model::ExpressionRule&) {
                           apply(expr_.dw, expr_.dt, &CompiledExpression::Target::on_pre, v, w, tag);
@@ -90,7 +96,9 @@ void Rule::on_post(const VarValues& v, double& w, double& tag) const {
   std::visit(Overloaded{[&](const model::PairStdp& r) {
                           w = clip(w + r.a_plus * (r.multiplicative ? (w_max_ - w) * v[kX1] : v[kX1]));
                         },
-                        [&](const model::TripletStdp& r) { w = clip(w + v[kX1] * (r.a2_plus + r.a3_plus * v[kY2])); },
+                        [&](const model::TripletStdp& r) {
+                          w = clip(w + v[kX1] * (r.a2_plus + r.a3_plus * v[kY2]));
+                        },
                         [&](const model::RewardStdp& r) { tag += r.a_plus * v[kX1]; },
                         [&](const model::ExpressionRule&) {
                           apply(expr_.dw, expr_.dt, &CompiledExpression::Target::on_post, v, w, tag);

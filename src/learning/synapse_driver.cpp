@@ -20,7 +20,9 @@ struct NeuronTraces {
   }
 };
 
-bool contains(const std::vector<int64_t>& v, int64_t s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool contains(const std::vector<int64_t>& v, int64_t s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 }  // namespace
 

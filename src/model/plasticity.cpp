@@ -26,7 +26,8 @@ struct Checker {
     if (!ok) throw_error_at(origin.file, origin.line, 0, object + "." + field, msg);
   }
   void tau(double v, const char* field) const {
-    require(std::isfinite(v) && v > 0, field, "must be a positive time constant in ms, got " + std::to_string(v));
+    require(std::isfinite(v) && v > 0, field,
+            "must be a positive time constant in ms, got " + std::to_string(v));
   }
   void amplitude(double v, const char* field) const {
     require(std::isfinite(v) && v >= 0, field, "must be a non-negative amplitude, got " + std::to_string(v));

@@ -12,7 +12,8 @@ using learning::kPostTraces;
 using learning::kPreTraces;
 
 PlasticityRuntime::PlasticityRuntime(const model::Network& net, const std::vector<GroupSlot>& groups,
-                                     const std::vector<ThreadState>& threads, uint32_t neurons_total, double dt_ms)
+                                     const std::vector<ThreadState>& threads, uint32_t neurons_total,
+                                     double dt_ms)
     : neurons_total_(neurons_total) {
   auto group_of = [&](const std::string& pop) {
     uint32_t g = 0;
@@ -30,7 +31,10 @@ PlasticityRuntime::PlasticityRuntime(const model::Network& net, const std::vecto
     if (proj.plasticity) {
       pr.plastic = static_cast<int>(plastic_.size());
       Plastic pl{learning::Rule(*proj.plasticity, dt_ms, "projection '" + proj.name + "'.plasticity.rule"),
-                 groups[pr.pre_group].group->size(), groups[pr.post_group].group->size(), {}, {}};
+                 groups[pr.pre_group].group->size(),
+                 groups[pr.post_group].group->size(),
+                 {},
+                 {}};
       for (int b = 0; b < 2; ++b) {
         pl.x[b].assign(size_t(pl.pre_size) * kPreTraces, 0.0);
         pl.y[b].assign(size_t(pl.post_size) * kPostTraces, 0.0);
@@ -86,19 +90,22 @@ void PlasticityRuntime::fold_spikes(const std::vector<GroupSlot>& groups, const 
     const int64_t since = step - last_spike_[from][j];
     auto fold = [&](const learning::TraceSet& set, std::vector<double>(&traces)[2], size_t at) {
       for (int k = 0; k < set.count(); ++k)
-        traces[to][at + k] = spiked_now ? set.after_spike(k, traces[from][at + k], since) : traces[from][at + k];
+        traces[to][at + k] =
+            spiked_now ? set.after_spike(k, traces[from][at + k], since) : traces[from][at + k];
     };
-    for (uint32_t p : plastic_pre_of_[group]) fold(plastic_[p].rule.pre_traces(), plastic_[p].x, size_t(i) * kPreTraces);
+    for (uint32_t p : plastic_pre_of_[group])
+      fold(plastic_[p].rule.pre_traces(), plastic_[p].x, size_t(i) * kPreTraces);
     for (uint32_t p : plastic_post_of_[group])
       fold(plastic_[p].rule.post_traces(), plastic_[p].y, size_t(i) * kPostTraces);
     last_spike_[to][j] = spiked_now ? step : last_spike_[from][j];
   }
 }
 
-void PlasticityRuntime::begin_step(const std::vector<GroupSlot>& groups, const ThreadState& ts, int64_t step) {
-  // Buffer (step-1)&1 holds every spike up to step-2. Buffer step&1 lacks the owner's spikes of step-2 (copied
-  // over) and of step-1 (added now). The spike lists of both steps are still intact: update_phase(step) has not
-  // cleared the older one yet.
+void PlasticityRuntime::begin_step(const std::vector<GroupSlot>& groups, const ThreadState& ts,
+                                   int64_t step) {
+  // Buffer (step-1)&1 holds every spike up to step-2. Buffer step&1 lacks the owner's spikes of step-2
+  // (copied over) and of step-1 (added now). The spike lists of both steps are still intact:
+  // update_phase(step) has not cleared the older one yet.
   const int from = (step - 1) & 1, to = step & 1;
   for (uint32_t g = 0; g < groups.size(); ++g) {
     if (!group_involved_[g]) continue;
@@ -107,8 +114,9 @@ void PlasticityRuntime::begin_step(const std::vector<GroupSlot>& groups, const T
   }
 }
 
-void PlasticityRuntime::fill_vars(const Plastic& pl, uint32_t pre_global, uint32_t post_global, const Projection& pr,
-                                  int buf, int64_t step, uint32_t needs, learning::VarValues& v) const {
+void PlasticityRuntime::fill_vars(const Plastic& pl, uint32_t pre_global, uint32_t post_global,
+                                  const Projection& pr, int buf, int64_t step, uint32_t needs,
+                                  learning::VarValues& v) const {
   // Only what the rule's entry point reads: every trace read is an exp (or a table look-up) and a cache miss.
   const auto& xs = pl.rule.pre_traces();
   const size_t xa = size_t(pre_global - pr.pre_offset) * kPreTraces;
@@ -130,19 +138,26 @@ void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::v
   SynapseStore& syn = ts.synapses;
   const int buf = step & 1;
   double no_tag = 0;
-  auto update = [&](uint64_t k, uint32_t pre, uint32_t post, int kind) {
+  enum class Event { Pre, Post, Step };
+  auto update = [&](uint64_t k, uint32_t pre, uint32_t post, Event event) {
     const Projection& pr = projections_[syn.projection[k]];
     const Plastic& pl = plastic_[pr.plastic];
+    const Rule& rule = pl.rule;
     VarValues v{};
-    const uint32_t needs = kind == 0 ? pl.rule.pre_needs() : (kind == 1 ? pl.rule.post_needs() : pl.rule.every_step_needs());
-    fill_vars(pl, pre, post, pr, buf, step, needs, v);
-    v[kX0] = kind == 0 ? 1 : 0;
-    v[kY0] = kind == 0 ? pt.post_spiked[post] : (kind == 1 ? 1 : 0);
+    fill_vars(pl, pre, post, pr, buf, step,
+              event == Event::Pre ? rule.pre_needs()
+                                  : (event == Event::Post ? rule.post_needs() : rule.every_step_needs()),
+              v);
+    v[kX0] = event == Event::Pre ? 1 : 0;
+    v[kY0] = event == Event::Pre ? pt.post_spiked[post] : (event == Event::Post ? 1 : 0);
     double& tag = pt.tag.empty() ? no_tag : pt.tag[k];
     v[kW] = pt.w[k], v[kT] = tag;
-    if (kind == 0) pl.rule.on_pre(v, pt.w[k], tag);
-    else if (kind == 1) pl.rule.on_post(v, pt.w[k], tag);
-    else pl.rule.every_step(v, pt.w[k], tag);
+    if (event == Event::Pre)
+      rule.on_pre(v, pt.w[k], tag);
+    else if (event == Event::Post)
+      rule.on_post(v, pt.w[k], tag);
+    else
+      rule.every_step(v, pt.w[k], tag);
     syn.target[k].weight = static_cast<float>(pt.w[k]);
   };
   for (uint32_t g = 0; g < groups.size(); ++g)
@@ -156,7 +171,7 @@ void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::v
         const uint32_t pre = groups[g].offset + i;
         for (uint64_t k = syn.row_begin[pre]; k < syn.row_begin[pre + 1]; ++k)
           if (projections_[syn.projection[k]].plastic >= 0)
-            update(k, pre, syn.target[k].ring_index % neurons_total_, 0);
+            update(k, pre, syn.target[k].ring_index % neurons_total_, Event::Pre);
       }
   }
   // Post spikes of this thread's own neurons, through the transposed index.
@@ -164,13 +179,14 @@ void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::v
     if (plastic_post_of_[g].empty()) continue;
     for (uint32_t i : ts.spikes[buf][g]) {
       const uint32_t post = groups[g].offset + i;
-      for (uint64_t e = pt.post_begin[post]; e < pt.post_begin[post + 1]; ++e) update(pt.post_syn[e], pt.post_pre[e], post, 1);
+      for (uint64_t e = pt.post_begin[post]; e < pt.post_begin[post + 1]; ++e)
+        update(pt.post_syn[e], pt.post_pre[e], post, Event::Post);
       pt.post_spiked[post] = 0;
     }
   }
   for (uint64_t e : pt.every_step) {
     const uint64_t k = pt.post_syn[e];
-    update(k, pt.post_pre[e], syn.target[k].ring_index % neurons_total_, 2);
+    update(k, pt.post_pre[e], syn.target[k].ring_index % neurons_total_, Event::Step);
   }
 }
 
@@ -191,7 +207,8 @@ ProjectionWeights PlasticityRuntime::weights(const std::string& projection,
         raw.weight.push_back(per_thread_[t].w[k]);
       }
   }
-  // Synapses of one (pre, post) pair live in one thread's row in generation order: a stable sort is partition-free.
+  // Synapses of one (pre, post) pair live in one thread's row in generation order: a stable sort is
+  // partition-free.
   std::vector<size_t> order(raw.pre.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {

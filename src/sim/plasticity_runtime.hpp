@@ -1,10 +1,11 @@
 #pragma once
-// Plasticity inside the reference engine. Thread-local like everything else: a thread updates only the synapses
-// it owns (those onto its own neurons), on pre spikes through its CSR rows and on post spikes through a transposed
-// index built once. Traces are per plastic projection, kept lazily (value after the last spike, decayed on reading)
-// and double-buffered by step parity: the owner of a neuron folds the spikes of step s into buffer (s+1)&1 at the
-// start of step s+1, while every thread reads buffer s&1 in the learning pass of step s. Reads therefore never
-// race with writes and see the same values for any partition (docs/design/learning.md).
+// Plasticity inside the reference engine. Thread-local like everything else: a thread updates only the
+// synapses it owns (those onto its own neurons), on pre spikes through its CSR rows and on post spikes
+// through a transposed index built once. Traces are per plastic projection, kept lazily (value after the last
+// spike, decayed on reading) and double-buffered by step parity: the owner of a neuron folds the spikes of
+// step s into buffer (s+1)&1 at the start of step s+1, while every thread reads buffer s&1 in the learning
+// pass of step s. Reads therefore never race with writes and see the same values for any partition
+// (docs/design/learning.md).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -47,10 +48,11 @@ class PlasticityRuntime {
     std::vector<double> x[2], y[2];  // [buffer][neuron * kPre/PostTraces + k], values after the last spike
   };
   struct PerThread {
-    std::vector<double> w, tag;        // per CSR synapse: weight in double, tag (eligibility)
-    std::vector<uint64_t> post_begin;  // transposed index over global post neurons: [begin, end) into post_syn
-    std::vector<uint64_t> post_syn;    // CSR positions, by post neuron
-    std::vector<uint32_t> post_pre;    // global pre index of each post_syn entry
+    std::vector<double> w, tag;  // per CSR synapse: weight in double, tag (eligibility)
+    std::vector<uint64_t>
+        post_begin;                  // transposed index over global post neurons: [begin, end) into post_syn
+    std::vector<uint64_t> post_syn;  // CSR positions, by post neuron
+    std::vector<uint32_t> post_pre;  // global pre index of each post_syn entry
     std::vector<uint64_t> every_step;  // CSR positions of synapses with every-step rules
     std::vector<uint8_t> post_spiked;  // by global neuron, own neurons only
   };

@@ -1,9 +1,9 @@
 #pragma once
-// CartPole-v1 with the exact classic-control physics of Gymnasium's cartpole.py (explicit Euler, float64 state,
-// float32 observations), for reward-learning experiments. Episodes end when |x| > 2.4 or |theta| > 12 degrees
-// (terminated) or after 500 steps (truncated); every step, including the last, gives reward 1. Resets draw each
-// state variable from U(-0.05, 0.05) with a counter-based stream keyed by (seed, episode), so runs are repeatable
-// (the numbers differ from numpy's generator).
+// CartPole-v1 with the exact classic-control physics of Gymnasium's cartpole.py (explicit Euler, float64
+// state, float32 observations), for reward-learning experiments. Episodes end when |x| > 2.4 or |theta| > 12
+// degrees (terminated) or after 500 steps (truncated); every step, including the last, gives reward 1. Resets
+// draw each state variable from U(-0.05, 0.05) with a counter-based stream keyed by (seed, episode), so runs
+// are repeatable (the numbers differ from numpy's generator).
 #include <array>
 #include <cstdint>
 #include <numbers>

@@ -1,10 +1,12 @@
 #pragma once
-// Learning rules in Loihi's sum-of-products form, parsed and checked once and compiled into flat lists of products:
+// Learning rules in Loihi's sum-of-products form, parsed and checked once and compiled into flat lists of
+// products:
 //   dw = 2^-2*x1*y0 - 2^-2*y1*x0
 //   dt = x1*y0 - y1*x0 - 2^-6*t; dw = r*t
-// Variables: x0, y0 (pre/post spike of this step, 0 or 1), x1, x2 (pre traces), y1, y2, y3 (post traces), r (reward),
-// w (weight), t (tag). A factor is a variable, a number (with an optional power "2^-3") or a parenthesised sum;
-// products of sums are expanded. Statements are separated by ';' or new lines; targets are dw and dt.
+// Variables: x0, y0 (pre/post spike of this step, 0 or 1), x1, x2 (pre traces), y1, y2, y3 (post traces), r
+// (reward), w (weight), t (tag). A factor is a variable, a number (with an optional power "2^-3") or a
+// parenthesised sum; products of sums are expanded. Statements are separated by ';' or new lines; targets are
+// dw and dt.
 #include <array>
 #include <cstdint>
 #include <string>
@@ -42,14 +44,15 @@ class ProductSum {
   std::vector<uint8_t> vars_;
 };
 
-// A compiled rule, split by trigger: products with x0 run at pre spikes, the rest with y0 at post spikes, the rest
-// every step. Evaluating all three every step gives the same result, since x0 and y0 are 0 off their spikes.
+// A compiled rule, split by trigger: products with x0 run at pre spikes, the rest with y0 at post spikes, the
+// rest every step. Evaluating all three every step gives the same result, since x0 and y0 are 0 off their
+// spikes.
 struct CompiledExpression {
   struct Target {
     ProductSum on_pre, on_post, every_step;
   };
   Target dw, dt;
-  bool uses_tag = false;       // t appears anywhere or dt is given
+  bool uses_tag = false;        // t appears anywhere or dt is given
   bool has_every_step = false;  // some product runs every step
 };
 

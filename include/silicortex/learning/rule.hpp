@@ -1,11 +1,12 @@
 #pragma once
-// A projection's plasticity rule, lowered from its model spec once: trace time constants in steps and the weight
-// and tag updates at pre spikes, at post spikes and every step. The engine and the single-synapse driver call the
-// same functions, so the formula tests cover what the engine runs.
+// A projection's plasticity rule, lowered from its model spec once: trace time constants in steps and the
+// weight and tag updates at pre spikes, at post spikes and every step. The engine and the single-synapse
+// driver call the same functions, so the formula tests cover what the engine runs.
 //
-// Timing convention (docs/design/learning.md): the traces a rule reads at step s include the spikes of steps before
-// s only. Within a step, pre-spike updates come first, then post-spike updates, then every-step updates; the
-// spikes of step s enter the traces afterwards. Simultaneous pre and post spikes therefore do not pair.
+// Timing convention (docs/design/learning.md): the traces a rule reads at step s include the spikes of steps
+// before s only. Within a step, pre-spike updates come first, then post-spike updates, then every-step
+// updates; the spikes of step s enter the traces afterwards. Simultaneous pre and post spikes therefore do
+// not pair.
 #include <array>
 #include <cmath>
 #include <cstdint>

@@ -15,9 +15,10 @@ struct SynapseState {
 };
 
 struct SynapseDrive {
-  std::vector<int64_t> pre_steps, post_steps;                // spike steps, any order
-  std::vector<std::pair<int64_t, double>> reward_events;     // (step, value): Engine::set_reward before that step
-  int64_t steps = 0;                                         // run steps [0, steps)
+  std::vector<int64_t> pre_steps, post_steps;  // spike steps, any order
+  std::vector<std::pair<int64_t, double>>
+      reward_events;  // (step, value): Engine::set_reward before that step
+  int64_t steps = 0;  // run steps [0, steps)
 };
 
 SynapseState drive_synapse(const Rule& rule, SynapseState start, const SynapseDrive& drive);

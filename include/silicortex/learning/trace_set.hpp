@@ -1,7 +1,7 @@
 #pragma once
-// The traces one side of a synapse keeps (pre: x1, x2; post: y1, y2, y3), stored lazily per neuron as the value just
-// after its last spike and decayed on reading. Decays over short gaps come from a table of the same exp() values,
-// so reading is cheap and exactly equal to the direct formula.
+// The traces one side of a synapse keeps (pre: x1, x2; post: y1, y2, y3), stored lazily per neuron as the
+// value just after its last spike and decayed on reading. Decays over short gaps come from a table of the
+// same exp() values, so reading is cheap and exactly equal to the direct formula.
 #include <array>
 #include <cmath>
 #include <cstdint>

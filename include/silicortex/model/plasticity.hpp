@@ -10,9 +10,9 @@ namespace scx::model {
 // How spikes pair: every earlier spike counts (trace += 1) or only the nearest one (trace reset to 1).
 enum class Pairing { AllToAll, Nearest };
 
-// Pair STDP: pre before post by dt adds a_plus e^{-dt/tau_plus}; post before pre subtracts a_minus e^{-dt/tau_minus}.
-// Additive: hard bounds [w_min, w_max]. Multiplicative: the change scales with (w_max - w) for potentiation and
-// (w - w_min) for depression (soft bounds).
+// Pair STDP: pre before post by dt adds a_plus e^{-dt/tau_plus}; post before pre subtracts a_minus
+// e^{-dt/tau_minus}. Additive: hard bounds [w_min, w_max]. Multiplicative: the change scales with (w_max - w)
+// for potentiation and (w - w_min) for depression (soft bounds).
 struct PairStdp {
   double a_plus = 0.01, a_minus = 0.012;
   double tau_plus_ms = 20.0, tau_minus_ms = 20.0;
@@ -31,8 +31,9 @@ struct TripletStdp {
   double w_min = 0.0, w_max = 1.0;
 };
 
-// Reward-modulated STDP (Izhikevich 2007): eligibility c' = -c/tau_c + STDP(dt) at spikes, weight w' = c d, where d
-// is the global reward (Engine::set_reward) decaying with tau_d_ms (0 = held until set again). Hard bounds.
+// Reward-modulated STDP (Izhikevich 2007): eligibility c' = -c/tau_c + STDP(dt) at spikes, weight w' = c d,
+// where d is the global reward (Engine::set_reward) decaying with tau_d_ms (0 = held until set again). Hard
+// bounds.
 struct RewardStdp {
   double a_plus = 1.0, a_minus = 1.5;
   double tau_plus_ms = 20.0, tau_minus_ms = 20.0;
@@ -42,8 +43,8 @@ struct RewardStdp {
 };
 
 // A rule in Loihi's sum-of-products form, e.g. "dw = 2^-2*x1*y0 - 2^-2*y1*x0" (see docs/design/learning.md).
-// Traces x1, x2 (pre) and y1, y2, y3 (post) have the given time constants; r is the global reward decaying with
-// tau_r_ms (0 = held). Weights are clipped to [w_min, w_max].
+// Traces x1, x2 (pre) and y1, y2, y3 (post) have the given time constants; r is the global reward decaying
+// with tau_r_ms (0 = held). Weights are clipped to [w_min, w_max].
 struct ExpressionRule {
   std::string text;
   double tau_x1_ms = 20.0, tau_x2_ms = 20.0;
@@ -59,8 +60,9 @@ using PlasticityRule = std::variant<PairStdp, TripletStdp, RewardStdp, Expressio
 std::string rule_name(const PlasticityRule& rule);
 
 struct Origin;
-// Checks amplitudes, time constants and bounds; throws scx::Error naming origin and "<object>.plasticity.<field>".
-// The expression text is parsed by the learning layer (learning::compile_expression).
+// Checks amplitudes, time constants and bounds; throws scx::Error naming origin and
+// "<object>.plasticity.<field>". The expression text is parsed by the learning layer
+// (learning::compile_expression).
 void validate_plasticity(const PlasticityRule& rule, const Origin& origin, const std::string& object);
 
 }  // namespace scx::model

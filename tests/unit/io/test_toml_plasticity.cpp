@@ -1,4 +1,5 @@
-// The `plasticity` table of a projection: every rule and field read, defaults kept, mistakes named with their place.
+// The `plasticity` table of a projection: every rule and field read, defaults kept, mistakes named with their
+// place.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -47,11 +48,13 @@ TEST(TomlPlasticity, PairStdpFieldsAndDefaults) {
 TEST(TomlPlasticity, TripletRewardAndExpressionRules) {
   const auto t = parse_network_toml(network("rule = \"triplet_stdp\"\ntau_x_ms = 101\n"), "net.toml");
   EXPECT_EQ(std::get<TripletStdp>(rule_of(t)).tau_x_ms, 101);
-  const auto r = parse_network_toml(network("rule = \"reward_stdp\"\ntau_c_ms = 500\ntau_d_ms = 0\n"), "net.toml");
+  const auto r =
+      parse_network_toml(network("rule = \"reward_stdp\"\ntau_c_ms = 500\ntau_d_ms = 0\n"), "net.toml");
   EXPECT_EQ(std::get<RewardStdp>(rule_of(r)).tau_c_ms, 500);
   EXPECT_EQ(std::get<RewardStdp>(rule_of(r)).tau_d_ms, 0);
   const auto e = parse_network_toml(
-      network("rule = \"expression\"\nexpression = \"dw = 2^-2*x1*y0 - 2^-2*y1*x0\"\ntau_y1_ms = 40\n"), "net.toml");
+      network("rule = \"expression\"\nexpression = \"dw = 2^-2*x1*y0 - 2^-2*y1*x0\"\ntau_y1_ms = 40\n"),
+      "net.toml");
   EXPECT_EQ(std::get<ExpressionRule>(rule_of(e)).text, "dw = 2^-2*x1*y0 - 2^-2*y1*x0");
   EXPECT_EQ(std::get<ExpressionRule>(rule_of(e)).tau_y1_ms, 40);
   EXPECT_FALSE(parse_network_toml(network("rule = \"pair_stdp\"\n"), "net.toml").projections.empty());
@@ -60,12 +63,14 @@ TEST(TomlPlasticity, TripletRewardAndExpressionRules) {
 TEST(TomlPlasticity, MistakesAreNamedWithTheirPlace) {
   const std::pair<const char*, const char*> cases[] = {
       {"rule = \"pair_stpd\"\n",
-       "net.toml:16:8: projection[0].plasticity.rule: unknown plasticity rule 'pair_stpd' (did you mean 'pair_stdp'?)"},
+       "net.toml:16:8: projection[0].plasticity.rule: unknown plasticity rule 'pair_stpd' (did you mean "
+       "'pair_stdp'?)"},
       {"rule = \"pair_stdp\"\na_pluss = 1\n",
        "projection[0].plasticity.a_pluss: unknown field (did you mean 'a_plus'?)"},
       {"rule = \"pair_stdp\"\ntau_plus_ms = -1\n",
        "net.toml:11: projection 'in->out'.plasticity.tau_plus_ms: must be a positive time constant"},
-      {"rule = \"pair_stdp\"\nw_min = 2\nw_max = 1\n", "plasticity.w_max: must be a finite number not below w_min"},
+      {"rule = \"pair_stdp\"\nw_min = 2\nw_max = 1\n",
+       "plasticity.w_max: must be a finite number not below w_min"},
       {"rule = \"pair_stdp\"\npairing = \"closest\"\n",
        "plasticity.pairing: expected \"all_to_all\" or \"nearest\", got 'closest'"},
       {"rule = \"expression\"\nexpression = \"dw = x1*y0 - x9\"\n",

@@ -1,5 +1,5 @@
-// CartPole-v1 physics against the float64 reference trace of shared/reference/accuracy-energy.md (computed from
-// Gymnasium's equations), its termination rules and repeatable resets.
+// CartPole-v1 physics against the float64 reference trace of shared/reference/accuracy-energy.md (computed
+// from Gymnasium's equations), its termination rules and repeatable resets.
 #include <gtest/gtest.h>
 
 #include <cmath>

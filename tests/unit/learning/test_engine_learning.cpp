@@ -1,5 +1,6 @@
-// Plasticity inside the reference engine: the weights it learns match a direct evaluation of the rule on the spikes
-// it produced, zero reward leaves reward-modulated weights alone, and learning is identical for 1, 2 and 3 threads.
+// Plasticity inside the reference engine: the weights it learns match a direct evaluation of the rule on the
+// spikes it produced, zero reward leaves reward-modulated weights alone, and learning is identical for 1, 2
+// and 3 threads.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -17,8 +18,10 @@ std::vector<int64_t> steps_of(const PopulationSpikes& s, double dt_ms) {
   return out;
 }
 
-// One pre source, one Izhikevich post neuron forced to spike by a strong "kick" source, a weak plastic synapse.
-model::Network forced_pair(const model::PlasticityRule& rule, std::vector<double> pre_ms, std::vector<double> kick_ms) {
+// One pre source, one Izhikevich post neuron forced to spike by a strong "kick" source, a weak plastic
+// synapse.
+model::Network forced_pair(const model::PlasticityRule& rule, std::vector<double> pre_ms,
+                           std::vector<double> kick_ms) {
   model::Network net;
   net.sim.duration_ms = 150;
   net.add_population("pre", 1, model::SpikeTimesSource{{std::move(pre_ms)}});
@@ -39,7 +42,8 @@ void expect_engine_matches_driver(const model::PlasticityRule& rule) {
   const int64_t steps = std::llround(net.sim.duration_ms / net.sim.dt_ms);
   const learning::Rule r(rule, net.sim.dt_ms);
   const auto direct = learning::drive_synapse(
-      r, {0.5, 0}, {steps_of(res.spikes[0], net.sim.dt_ms), steps_of(res.spikes[2], net.sim.dt_ms), {}, steps});
+      r, {0.5, 0},
+      {steps_of(res.spikes[0], net.sim.dt_ms), steps_of(res.spikes[2], net.sim.dt_ms), {}, steps});
   const ProjectionWeights w = engine.weights("pre->post");
   ASSERT_EQ(w.weight.size(), 1u);
   EXPECT_NE(w.weight[0], 0.5);
@@ -75,7 +79,9 @@ TEST(EngineLearning, RewardStdpMatchesTheRuleWithRewardSetBetweenRuns) {
   const int64_t steps = std::llround(net.sim.duration_ms / net.sim.dt_ms);
   const auto direct = learning::drive_synapse(learning::Rule(r, net.sim.dt_ms), {0.5, 0},
                                               {steps_of(first.spikes[0], net.sim.dt_ms),
-                                               steps_of(first.spikes[2], net.sim.dt_ms), {{steps, 0.002}}, 2 * steps});
+                                               steps_of(first.spikes[2], net.sim.dt_ms),
+                                               {{steps, 0.002}},
+                                               2 * steps});
   EXPECT_EQ(second.spikes[2].total_spikes, 0u);
   const double w = engine.weights("pre->post").weight[0];
   EXPECT_GT(std::abs(w - 0.5), 1e-4);
@@ -91,7 +97,8 @@ TEST(EngineLearning, SinglePairInTheEngineFollowsTheWindow) {
   ASSERT_EQ(res.spikes[2].times_ms.size(), 1u);
   const double lag_ms = res.spikes[2].times_ms[0] - 10.0;
   EXPECT_GT(lag_ms, 9.9);
-  EXPECT_NEAR(engine.weights("pre->post").weight[0] - 0.5, r.a_plus * std::exp(-lag_ms / r.tau_plus_ms), 1e-12);
+  EXPECT_NEAR(engine.weights("pre->post").weight[0] - 0.5, r.a_plus * std::exp(-lag_ms / r.tau_plus_ms),
+              1e-12);
 }
 
 // Poisson input onto LIF neurons through pair and triplet STDP, recurrent R-STDP, one static projection.
@@ -113,7 +120,8 @@ model::Network learning_network(unsigned threads) {
   model::RewardStdp reward;
   reward.w_max = 300;
   net.connect("exc", "exc", model::FixedProbability{0.2}, model::Uniform{0, 100}).plasticity = reward;
-  // Lava-style three-factor rule: eligibility in the tag, every-step terms that read a post trace and the reward.
+  // Lava-style three-factor rule: eligibility in the tag, every-step terms that read a post trace and the
+  // reward.
   model::ExpressionRule lava;
   lava.text = "dt = 2*x1*y0 - 2*y1*x0 - 2^-8*t; dw = 4*r*t*(1 + y2)";
   lava.tau_r_ms = 50, lava.w_max = 200;
@@ -155,7 +163,8 @@ TEST(EngineLearning, RewardGatesRewardStdpAndStaticWeightsStay) {
   ASSERT_GT(l.first.spikes[1].total_spikes, 100u);
   expect_same(l.before[2], l.after_plain[2], "R-STDP without reward");
   expect_same(l.before[4], l.after_plain[4], "three-factor expression without reward");
-  EXPECT_NE(l.after_plain[4].weight, l.after_reward[4].weight) << "three-factor expression with reward must learn";
+  EXPECT_NE(l.after_plain[4].weight, l.after_reward[4].weight)
+      << "three-factor expression with reward must learn";
   EXPECT_NE(l.after_plain[2].weight, l.after_reward[2].weight) << "R-STDP with reward must learn";
   EXPECT_NE(l.before[0].weight, l.after_plain[0].weight) << "pair STDP must learn";
   EXPECT_NE(l.before[1].weight, l.after_plain[1].weight) << "triplet STDP must learn";
@@ -171,7 +180,8 @@ TEST(EngineLearning, IdenticalForOneTwoAndThreeThreadsAndRepeatable) {
     const Learned many = learn(threads);
     for (size_t p = 0; p < one.after_reward.size(); ++p) {
       expect_same(one.after_plain[p], many.after_plain[p], std::to_string(threads) + " threads, first run");
-      expect_same(one.after_reward[p], many.after_reward[p], std::to_string(threads) + " threads, second run");
+      expect_same(one.after_reward[p], many.after_reward[p],
+                  std::to_string(threads) + " threads, second run");
     }
     EXPECT_EQ(one.second.spikes[1].times_ms, many.second.spikes[1].times_ms) << threads;
     EXPECT_EQ(one.second.spikes[1].neurons, many.second.spikes[1].neurons) << threads;

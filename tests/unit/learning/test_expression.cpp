@@ -57,13 +57,15 @@ std::string error_of(const std::string& text) {
 }
 
 TEST(Expression, ErrorsPointAtTheColumn) {
-  EXPECT_EQ(error_of("dw = x1*y0 - x9"), "rule:1:14: unknown variable 'x9'; expected one of x0 x1 x2 y0 y1 y2 y3 r w t");
+  EXPECT_EQ(error_of("dw = x1*y0 - x9"),
+            "rule:1:14: unknown variable 'x9'; expected one of x0 x1 x2 y0 y1 y2 y3 r w t");
   EXPECT_EQ(error_of("dw = 2^-2*x1*y0 - 2^-2*y1*x9").substr(0, 12), "rule:1:27: u");
   EXPECT_EQ(error_of("dw x1"), "rule:1:4: expected '=' after dw");
   EXPECT_EQ(error_of("dq = x1"), "rule:1:1: unknown target 'dq'; expected dw or dt");
   EXPECT_EQ(error_of("dw = x1 *"), "rule:1:10: expected a variable or number");
   EXPECT_EQ(error_of("dw = (x1 + y0"), "rule:1:14: expected ')'");
-  EXPECT_EQ(error_of("dw = x1 y0"), "rule:1:9: unexpected 'y'; expected an operator or the end of the statement");
+  EXPECT_EQ(error_of("dw = x1 y0"),
+            "rule:1:9: unexpected 'y'; expected an operator or the end of the statement");
   EXPECT_EQ(error_of("dw = x1*y0\ndt = x1 + $"), "rule:2:11: unexpected '$'; expected a variable or number");
   EXPECT_EQ(error_of("dw = 2^x1"), "rule:1:8: expected an exponent after '^'");
   EXPECT_EQ(error_of("dw = x1; dw = y1"), "rule:1:10: dw is given twice");

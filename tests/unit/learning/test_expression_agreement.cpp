@@ -20,8 +20,8 @@ std::vector<int64_t> poisson_steps(std::mt19937_64& rng, double rate_hz, int64_t
   return out;
 }
 
-void expect_agree(const model::PlasticityRule& builtin, const model::ExpressionRule& expr, double w0, double tol,
-                  std::vector<std::pair<int64_t, double>> reward = {}) {
+void expect_agree(const model::PlasticityRule& builtin, const model::ExpressionRule& expr, double w0,
+                  double tol, std::vector<std::pair<int64_t, double>> reward = {}) {
   std::mt19937_64 rng(12345);
   for (int trial = 0; trial < 5; ++trial) {
     const int64_t steps = 20000;
@@ -68,14 +68,16 @@ TEST(ExpressionAgreement, TripletStdp) {
   model::TripletStdp r;
   model::ExpressionRule e;
   e.text = "dw = x1*y0*(6.1e-3 + 6.7e-3*y2) - y1*x0*(1.6e-3 + 1.4e-3*x2)";
-  e.tau_x1_ms = r.tau_plus_ms, e.tau_x2_ms = r.tau_x_ms, e.tau_y1_ms = r.tau_minus_ms, e.tau_y2_ms = r.tau_y_ms;
+  e.tau_x1_ms = r.tau_plus_ms, e.tau_x2_ms = r.tau_x_ms, e.tau_y1_ms = r.tau_minus_ms,
+  e.tau_y2_ms = r.tau_y_ms;
   expect_agree(r, e, 0.5, 1e-12);
 }
 
 TEST(ExpressionAgreement, RewardStdpWithTheTagAsEligibility) {
   model::RewardStdp r;
   r.tau_d_ms = 0;
-  // Eligibility in the tag: jumps at spikes, decays by e^{-dt/tau_c} per step; dw integrates t r over the step.
+  // Eligibility in the tag: jumps at spikes, decays by e^{-dt/tau_c} per step; dw integrates t r over the
+  // step.
   const double decay = std::exp(-kDt / r.tau_c_ms);
   const double kappa = -std::expm1(-kDt / r.tau_c_ms) * r.tau_c_ms;
   char text[256];

@@ -1,5 +1,5 @@
-// Each built-in rule against its formula for hand-built spike pairs and triplets, driven directly through the rule
-// kernel with the engine's timing convention (traces read at step s exclude the spikes of step s).
+// Each built-in rule against its formula for hand-built spike pairs and triplets, driven directly through the
+// rule kernel with the engine's timing convention (traces read at step s exclude the spikes of step s).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -17,14 +17,17 @@ double run(const model::PlasticityRule& spec, double w0, std::vector<int64_t> pr
   return drive_synapse(rule, {w0, 0}, {std::move(pre), std::move(post), std::move(reward), steps}).w;
 }
 
-double decay(double steps, double tau_ms) { return std::exp(-steps * kDt / tau_ms); }
+double decay(double steps, double tau_ms) {
+  return std::exp(-steps * kDt / tau_ms);
+}
 
 TEST(PairStdp, AdditivePairsFollowTheExponentialWindow) {
   model::PairStdp r;
   r.a_plus = 0.01, r.a_minus = 0.012, r.tau_plus_ms = 16.8, r.tau_minus_ms = 33.7;
   for (int64_t lag : {1, 7, 100, 400}) {
     EXPECT_NEAR(run(r, 0.5, {1000}, {1000 + lag}) - 0.5, r.a_plus * decay(lag, r.tau_plus_ms), 1e-15) << lag;
-    EXPECT_NEAR(run(r, 0.5, {1000 + lag}, {1000}) - 0.5, -r.a_minus * decay(lag, r.tau_minus_ms), 1e-15) << lag;
+    EXPECT_NEAR(run(r, 0.5, {1000 + lag}, {1000}) - 0.5, -r.a_minus * decay(lag, r.tau_minus_ms), 1e-15)
+        << lag;
   }
   EXPECT_EQ(run(r, 0.5, {1000}, {1000}), 0.5);  // simultaneous spikes do not pair
 }
@@ -36,7 +39,8 @@ TEST(PairStdp, AllToAllSumsEveryPairNearestTakesTheLastOne) {
   r.pairing = model::Pairing::Nearest;
   const double nearest = run(r, 0.5, {1000, 1050}, {1100}) - 0.5;
   EXPECT_NEAR(nearest, r.a_plus * decay(50, r.tau_plus_ms), 1e-15);
-  // Post-pre-pre: each pre spike depresses by the post trace; nearest-spike is the same here (one post spike).
+  // Post-pre-pre: each pre spike depresses by the post trace; nearest-spike is the same here (one post
+  // spike).
   const double pre_twice = run(r, 0.5, {1050, 1100}, {1000}) - 0.5;
   EXPECT_NEAR(pre_twice, -r.a_minus * (decay(50, r.tau_minus_ms) + decay(100, r.tau_minus_ms)), 1e-15);
 }
@@ -47,7 +51,8 @@ TEST(PairStdp, MultiplicativeScalesWithTheDistanceToTheBound) {
   r.w_min = 0.1, r.w_max = 2.0;
   const double w0 = 0.7;
   EXPECT_NEAR(run(r, w0, {1000}, {1080}) - w0, r.a_plus * (r.w_max - w0) * decay(80, r.tau_plus_ms), 1e-15);
-  EXPECT_NEAR(run(r, w0, {1080}, {1000}) - w0, -r.a_minus * (w0 - r.w_min) * decay(80, r.tau_minus_ms), 1e-15);
+  EXPECT_NEAR(run(r, w0, {1080}, {1000}) - w0, -r.a_minus * (w0 - r.w_min) * decay(80, r.tau_minus_ms),
+              1e-15);
 }
 
 TEST(PairStdp, AdditiveWeightsAreClippedToTheBounds) {
@@ -88,8 +93,9 @@ TEST(TripletStdp, NearestSpikeTracesSaturateAtOne) {
   r.pairing = model::Pairing::Nearest;
   // Two pre spikes, then post: r1 is reset by the second pre spike; o2 is 1 after the first post spike.
   const int64_t p1 = 1000, p2 = 1040, q1 = 1100, q2 = 1130;
-  const double expected = r.a2_plus * decay(q1 - p2, r.tau_plus_ms) +
-                          decay(q2 - p2, r.tau_plus_ms) * (r.a2_plus + r.a3_plus * decay(q2 - q1, r.tau_y_ms));
+  const double expected =
+      r.a2_plus * decay(q1 - p2, r.tau_plus_ms) +
+      decay(q2 - p2, r.tau_plus_ms) * (r.a2_plus + r.a3_plus * decay(q2 - q1, r.tau_y_ms));
   EXPECT_NEAR(run(r, 0.5, {p1, p2}, {q1, q2}) - 0.5, expected, 1e-15);
 }
 
