@@ -22,8 +22,10 @@ struct PairStdp {
 };
 
 // Triplet STDP (Pfister & Gerstner 2006). At a post spike w += r1 (a2_plus + a3_plus o2), at a pre spike
-// w -= o1 (a2_minus + a3_minus r2), with o2 and r2 read just before the spike. Defaults: the paper's minimal
-// all-to-all model for hippocampal data (Table 4; tau_plus 16.8 ms, tau_minus 33.7 ms).
+// w -= o1 (a2_minus + a3_minus r2), with o2 and r2 read just before the spike. Defaults: the paper's full
+// all-to-all model for hippocampal culture data (Table 4; tau_plus 16.8 ms, tau_minus 33.7 ms). The paper's
+// minimal models set a3_minus = 0 (and, for visual cortex, a2_plus near 0); pairing = Nearest gives its
+// nearest-spike variants.
 struct TripletStdp {
   double a2_plus = 6.1e-3, a3_plus = 6.7e-3, a2_minus = 1.6e-3, a3_minus = 1.4e-3;
   double tau_plus_ms = 16.8, tau_minus_ms = 33.7, tau_x_ms = 946.0, tau_y_ms = 27.0;
