@@ -176,6 +176,11 @@ ProjectionWeights Engine::weights(const std::string& projection) const {
   return impl_->plasticity->weights(projection, impl_->thread_state);
 }
 
+void Engine::normalize_weights(const std::string& projection, double target_sum) {
+  if (!impl_->plasticity) throw Error("network '" + impl_->name + "': no projection is plastic");
+  impl_->plasticity->normalize(projection, target_sum, impl_->thread_state);
+}
+
 RunResult Engine::run(const RunOptions& options) {
   Impl& im = *impl_;
   const int64_t first = im.current_step;

@@ -190,11 +190,41 @@ void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::v
   }
 }
 
-ProjectionWeights PlasticityRuntime::weights(const std::string& projection,
-                                             const std::vector<ThreadState>& threads) const {
+size_t PlasticityRuntime::find(const std::string& projection) const {
   size_t p = 0;
   while (p < projections_.size() && projections_[p].name != projection) ++p;
   if (p == projections_.size()) throw Error("no projection named '" + projection + "'");
+  return p;
+}
+
+void PlasticityRuntime::normalize(const std::string& projection, double target_sum,
+                                  std::vector<ThreadState>& threads) {
+  const size_t p = find(projection);
+  if (projections_[p].plastic < 0)
+    throw Error("projection '" + projection + "' is not plastic; only plastic weights can be normalised");
+  // A post neuron's synapses live in one thread, listed by ascending pre index: the sum is partition-free.
+  for (size_t t = 0; t < threads.size(); ++t) {
+    PerThread& pt = per_thread_[t];
+    SynapseStore& syn = threads[t].synapses;
+    for (uint32_t post = 0; post < neurons_total_; ++post) {
+      double sum = 0;
+      for (uint64_t e = pt.post_begin[post]; e < pt.post_begin[post + 1]; ++e)
+        if (syn.projection[pt.post_syn[e]] == p) sum += pt.w[pt.post_syn[e]];
+      if (sum == 0) continue;
+      const double scale = target_sum / sum;
+      for (uint64_t e = pt.post_begin[post]; e < pt.post_begin[post + 1]; ++e) {
+        const uint64_t k = pt.post_syn[e];
+        if (syn.projection[k] != p) continue;
+        pt.w[k] *= scale;
+        syn.target[k].weight = static_cast<float>(pt.w[k]);
+      }
+    }
+  }
+}
+
+ProjectionWeights PlasticityRuntime::weights(const std::string& projection,
+                                             const std::vector<ThreadState>& threads) const {
+  const size_t p = find(projection);
   const Projection& pr = projections_[p];
   ProjectionWeights raw;
   for (size_t t = 0; t < threads.size(); ++t) {

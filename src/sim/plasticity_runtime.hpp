@@ -40,6 +40,7 @@ class PlasticityRuntime {
 
   void set_reward(double value, int64_t step) { reward_value_ = value, reward_step_ = step; }
   ProjectionWeights weights(const std::string& projection, const std::vector<ThreadState>& threads) const;
+  void normalize(const std::string& projection, double target_sum, std::vector<ThreadState>& threads);
 
  private:
   struct Plastic {
@@ -57,6 +58,7 @@ class PlasticityRuntime {
     std::vector<uint8_t> post_spiked;  // by global neuron, own neurons only
   };
 
+  size_t find(const std::string& projection) const;  // throws for an unknown name
   void fill_vars(const Plastic& pl, uint32_t pre_global, uint32_t post_global, const Projection& pr, int buf,
                  int64_t step, uint32_t needs, learning::VarValues& v) const;
   void fold_spikes(const std::vector<GroupSlot>& groups, const std::vector<uint32_t>& spikes, uint32_t group,

@@ -43,6 +43,9 @@ class Engine {
   void set_reward(double value);
   // Current weights of a projection; needs a network with at least one plastic projection (throws otherwise).
   ProjectionWeights weights(const std::string& projection) const;
+  // Scales each post neuron's incoming weights of a plastic projection to sum to target_sum (Diehl & Cook's
+  // normalisation); neurons whose weights sum to 0 are left alone. Call between runs.
+  void normalize_weights(const std::string& projection, double target_sum);
 
  private:
   struct Impl;

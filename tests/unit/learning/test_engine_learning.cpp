@@ -188,6 +188,23 @@ TEST(EngineLearning, IdenticalForOneTwoAndThreeThreadsAndRepeatable) {
   }
 }
 
+TEST(EngineLearning, NormalisationScalesEachPostNeuronsInputToTheTarget) {
+  std::vector<ProjectionWeights> per_threads;
+  for (unsigned threads : {1u, 2u, 3u}) {
+    Engine engine(learning_network(threads));
+    engine.run();
+    engine.normalize_weights("in->exc", 78.0);
+    per_threads.push_back(engine.weights("in->exc"));
+    EXPECT_THROW(engine.normalize_weights("static", 1.0), Error);
+    EXPECT_THROW(engine.normalize_weights("nope", 1.0), Error);
+  }
+  const ProjectionWeights& w = per_threads[0];
+  std::vector<double> sum(45, 0.0);
+  for (size_t k = 0; k < w.weight.size(); ++k) sum[w.post[k]] += w.weight[k];
+  for (double s : sum) EXPECT_NEAR(s, 78.0, 1e-9);
+  for (const auto& other : per_threads) EXPECT_EQ(other.weight, w.weight);
+}
+
 TEST(EngineLearning, WeightsNeedAKnownProjectionInAPlasticNetwork) {
   Engine engine(learning_network(1));
   EXPECT_THROW(engine.weights("nope"), Error);
