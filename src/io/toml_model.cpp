@@ -11,6 +11,7 @@
 
 #include "silicortex/core/error.hpp"
 #include "toml_neuron_params.hpp"
+#include "toml_plasticity.hpp"
 #include "toml_reader.hpp"
 #include "toml_values.hpp"
 
@@ -91,6 +92,7 @@ model::Projection read_projection(TableReader t, const model::Network& net) {
   p.connector = read_connector(t.require("connector"));
   if (auto f = t.get("weight")) p.weight = read_value_spec(*f);
   if (auto f = t.get("delay_ms")) p.delay_ms = read_value_spec(*f, Bound::NonNegative);
+  if (auto f = t.get("plasticity")) p.plasticity = read_plasticity(*f);
   t.finish();
   return p;
 }

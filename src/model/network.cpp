@@ -207,6 +207,7 @@ void validate(const Network& net) {
             "'" + proj.post + "' is a spike source and cannot receive synapses");
     check_value_spec(proj.weight, proj.origin, obj + ".weight");
     check_value_spec(proj.delay_ms, proj.origin, obj + ".delay_ms");
+    if (proj.plasticity) validate_plasticity(*proj.plasticity, proj.origin, obj);
     auto delay_ok = std::visit(Overloaded{[](const Constant& c) { return c.value >= 0; },
                                           [](const Uniform& u) { return u.low >= 0; },
                                           [](const Normal&) { return true; },  // clipped to one step at build

@@ -10,6 +10,7 @@
 #include <thread>
 #include <utility>
 
+#include "silicortex/core/error.hpp"
 #include "silicortex/version.hpp"
 #include "sim/engine_impl.hpp"
 #include "sim/spin_barrier.hpp"
@@ -21,6 +22,7 @@ void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const Ru
   SpinBarrier* barrier = barrier_.get();
   const bool ranks = comm->size() > 1;
   for (int64_t step = first; step < last; ++step) {
+    if (plasticity) plasticity->begin_step(groups, ts, step);  // own spikes of step-1 into the traces
     update_phase(ts, step);                  // integrate own neurons; spikes of this step into ts.spikes
     if (barrier) barrier->arrive_and_wait(t);  // all spikes of this step are now visible to every thread
     if (ranks) {
@@ -28,6 +30,7 @@ void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const Ru
       if (barrier) barrier->arrive_and_wait(t);
     }
     deliver_phase(ts, step);                 // every spike through this thread's synapses into the ring
+    if (plasticity) plasticity->learn(groups, thread_state, ts, t, step);  // this thread's plastic synapses
     if (t == 0 && options.progress && (step - first) % 1000 == 0) options.progress(step - first, last - first);
   }
 }
@@ -200,6 +203,21 @@ Engine& Engine::operator=(Engine&&) noexcept = default;
 uint64_t Engine::neuron_count() const { return impl_->neuron_count; }
 uint64_t Engine::synapse_count() const { return impl_->synapse_count; }
 double Engine::build_wall_s() const { return impl_->build_wall_s; }
+
+void Engine::set_reward(double value) {
+  if (impl_->plasticity) impl_->plasticity->set_reward(value, impl_->current_step);
+}
+
+ProjectionWeights Engine::weights(const std::string& projection) const {
+  if (!impl_->plasticity)
+    throw Error("network '" + impl_->name + "': weights can be read back only when some projection is plastic");
+  return impl_->plasticity->weights(projection, impl_->thread_state);
+}
+
+void Engine::normalize_weights(const std::string& projection, double target_sum) {
+  if (!impl_->plasticity) throw Error("network '" + impl_->name + "': no projection is plastic");
+  impl_->plasticity->normalize(projection, target_sum, impl_->thread_state);
+}
 
 RunResult Engine::run(const RunOptions& options) {
   Impl& im = *impl_;

@@ -15,6 +15,11 @@ namespace scx::sim {
 namespace {
 
 constexpr double kBytesPerSynapseBuild = 40;  // generation list + CSR copy, with vector slack
+constexpr double kBytesPerSynapsePlastic = 30;  // projection id, double weight, tag, transposed index
+
+bool has_plasticity(const model::Network& net) {
+  return std::any_of(net.projections.begin(), net.projections.end(), [](const auto& p) { return p.plasticity; });
+}
 
 int64_t to_step(double t_ms, double dt_ms) {
   return t_ms > 1e299 ? INT64_MAX : static_cast<int64_t>(std::llround(t_ms / dt_ms));
@@ -29,7 +34,8 @@ void check_memory(const model::Network& net) {
     total += n;
     if (n > largest) largest = n, largest_name = proj.name;
   }
-  const double need = total * kBytesPerSynapseBuild + static_cast<double>(net.neuron_count()) * 64;
+  const double per_synapse = kBytesPerSynapseBuild + (has_plasticity(net) ? kBytesPerSynapsePlastic : 0);
+  const double need = total * per_synapse + static_cast<double>(net.neuron_count()) * 64;
   const uint64_t avail = available_memory_bytes();
   if (avail > 0 && need > 0.9 * static_cast<double>(avail)) {
     char msg[512];
@@ -52,6 +58,8 @@ Engine::Impl::Impl(const model::Network& net, std::shared_ptr<dist::Communicator
   check_memory(net);
   build_groups(net);
   build_synapses(net);
+  if (has_plasticity(net))
+    plasticity = std::make_unique<PlasticityRuntime>(net, groups, thread_state, neurons_total, dt_ms);
   build_probes(net);
   build_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -138,12 +146,17 @@ void Engine::Impl::build_synapses(const model::Network& net) {
       if (const uint16_t t = owner[post_off + l.post[k]]; t != kRemote)
         ++thread_state[t].synapses.row_begin[pre_off + l.pre[k] + 1];
   }
+  // Plasticity needs each synapse's projection (rule, and weights read back by projection).
+  const bool keep_projection = has_plasticity(net);
+  if (keep_projection && net.projections.size() > UINT16_MAX)
+    throw Error("network '" + name + "': more than 65535 projections are not supported with plasticity");
   std::vector<std::vector<uint64_t>> fill(threads);
   for (unsigned t = 0; t < threads; ++t) {
     auto& rows = thread_state[t].synapses.row_begin;
     for (uint32_t i = 0; i < neurons_total; ++i) rows[i + 1] += rows[i];
     thread_state[t].synapses.target.resize(rows.back());
     thread_state[t].synapses.delay_steps.resize(rows.back());
+    if (keep_projection) thread_state[t].synapses.projection.resize(rows.back());
     fill[t].assign(rows.begin(), rows.end() - 1);
   }
   for (size_t p = 0; p < lists.size(); ++p) {
@@ -156,6 +169,7 @@ void Engine::Impl::build_synapses(const model::Network& net) {
       const uint64_t at = fill[t][pre_off + l.pre[k]]++;
       thread_state[t].synapses.target[at] = {ring_base + l.post[k], l.weight[k]};
       thread_state[t].synapses.delay_steps[at] = l.delay_steps[k];
+      if (keep_projection) thread_state[t].synapses.projection[at] = static_cast<uint16_t>(p);
     }
     l = SynapseList{};  // release generation memory as we go
   }

@@ -7,6 +7,7 @@
 
 #include "silicortex/sim/engine.hpp"
 #include "silicortex/sim/neuron_group.hpp"
+#include "sim/plasticity_runtime.hpp"
 #include "sim/spin_barrier.hpp"
 #include "sim/synapse_store.hpp"
 
@@ -99,6 +100,7 @@ struct Engine::Impl {
   std::vector<int64_t> stimulus_change_steps;  // sorted, unique
   std::vector<StateProbe> probes;
   std::unique_ptr<SpinBarrier> barrier_;
+  std::unique_ptr<PlasticityRuntime> plasticity;  // null when no projection is plastic
   int64_t current_step = 0;
   double build_wall_s = 0;
 };

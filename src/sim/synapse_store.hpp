@@ -15,6 +15,7 @@ struct SynapseStore {
   std::vector<uint64_t> row_begin;  // size = neurons_total + 1
   std::vector<SynapseTarget> target;
   std::vector<uint16_t> delay_steps;
+  std::vector<uint16_t> projection;  // per synapse; filled only when some projection is plastic
 };
 
 }  // namespace scx::sim

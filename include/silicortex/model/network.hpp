@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "silicortex/model/neuron_models.hpp"
+#include "silicortex/model/plasticity.hpp"
 
 namespace scx::model {
 
@@ -57,6 +58,7 @@ struct Projection {
   ValueSpec weight = Constant{1.0};    // units of the post model: pA (curr), nS (cond), mV (izhikevich)
   ValueSpec delay_ms = Constant{0.1};  // rounded to whole steps; at least one step
   Receptor receptor = Receptor::Excitatory;
+  std::optional<PlasticityRule> plasticity;  // empty = static synapses
   Origin origin;
 };
 

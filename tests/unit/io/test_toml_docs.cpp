@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "io/toml_neuron_params.hpp"
+#include "io/toml_plasticity.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/io/toml_model.hpp"
 
@@ -40,24 +41,35 @@ std::vector<std::string> doc_section(const std::string& doc, const std::string& 
   return lines;
 }
 
+// Every (name, default) has a row "| `name` | type | default ..." in the section's table.
+void expect_documented(const std::string& doc, const std::string& section,
+                       const std::vector<std::pair<std::string, double>>& defaults) {
+  const auto lines = doc_section(doc, section);
+  for (const auto& [name, value] : defaults) {
+    const std::string cell = fmt::format("| `{}` |", name);
+    const std::string* row = nullptr;
+    for (const auto& l : lines)
+      if (l.starts_with(cell)) row = &l;
+    ASSERT_NE(row, nullptr) << section << "." << name << " has no row in its table";
+    // Third column is the default, written as fmt prints the C++ default.
+    std::vector<std::string> cells;
+    std::istringstream cs(*row);
+    for (std::string c; std::getline(cs, c, '|');) cells.push_back(c);
+    ASSERT_GE(cells.size(), 4u) << *row;
+    EXPECT_TRUE(cells[3].starts_with(fmt::format(" {}", value))) << section << "." << name << ": " << *row;
+  }
+}
+
 TEST(TomlDocs, EveryModelParameterIsDocumentedWithItsDefault) {
   const std::string doc = read_text(kSource / "docs/model-format.md");
-  for (const auto& model : toml_detail::model_names()) {
-    const auto lines = doc_section(doc, model);
-    for (const auto& [name, value] : toml_detail::parameter_defaults(model)) {
-      const std::string cell = fmt::format("| `{}` |", name);
-      const std::string* row = nullptr;
-      for (const auto& l : lines)
-        if (l.starts_with(cell)) row = &l;
-      ASSERT_NE(row, nullptr) << model << "." << name << " has no row in its table";
-      // Third column is the default, written as fmt prints the C++ default.
-      std::vector<std::string> cells;
-      std::istringstream cs(*row);
-      for (std::string c; std::getline(cs, c, '|');) cells.push_back(c);
-      ASSERT_GE(cells.size(), 4u) << *row;
-      EXPECT_TRUE(cells[3].starts_with(fmt::format(" {}", value))) << model << "." << name << ": " << *row;
-    }
-  }
+  for (const auto& model : toml_detail::model_names())
+    expect_documented(doc, model, toml_detail::parameter_defaults(model));
+}
+
+TEST(TomlDocs, EveryPlasticityParameterIsDocumentedWithItsDefault) {
+  const std::string doc = read_text(kSource / "docs/model-format.md");
+  for (const auto& rule : toml_detail::rule_names())
+    expect_documented(doc, rule, toml_detail::rule_parameter_defaults(rule));
 }
 
 TEST(TomlDocs, EveryModelNameReadsAsThatModel) {

@@ -1,0 +1,256 @@
+#include "sim/plasticity_runtime.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "silicortex/core/error.hpp"
+#include "sim/engine_impl.hpp"
+
+namespace scx::sim {
+
+using learning::kPostTraces;
+using learning::kPreTraces;
+
+PlasticityRuntime::PlasticityRuntime(const model::Network& net, const std::vector<GroupSlot>& groups,
+                                     const std::vector<ThreadState>& threads, uint32_t neurons_total,
+                                     double dt_ms)
+    : neurons_total_(neurons_total) {
+  auto group_of = [&](const std::string& pop) {
+    uint32_t g = 0;
+    while (groups[g].name != pop) ++g;
+    return g;
+  };
+  plastic_pre_of_.resize(groups.size());
+  plastic_post_of_.resize(groups.size());
+  group_involved_.assign(groups.size(), 0);
+  bool any_tag = false;
+  for (const auto& proj : net.projections) {
+    Projection pr{proj.name, group_of(proj.pre), group_of(proj.post), 0, 0, -1};
+    pr.pre_offset = groups[pr.pre_group].offset;
+    pr.post_offset = groups[pr.post_group].offset;
+    if (proj.plasticity) {
+      pr.plastic = static_cast<int>(plastic_.size());
+      Plastic pl{learning::Rule(*proj.plasticity, dt_ms, "projection '" + proj.name + "'.plasticity.rule"),
+                 groups[pr.pre_group].group->size(),
+                 groups[pr.post_group].group->size(),
+                 {},
+                 {}};
+      for (int b = 0; b < 2; ++b) {
+        pl.x[b].assign(size_t(pl.pre_size) * kPreTraces, 0.0);
+        pl.y[b].assign(size_t(pl.post_size) * kPostTraces, 0.0);
+      }
+      any_tag |= pl.rule.uses_tag();
+      plastic_pre_of_[pr.pre_group].push_back(pr.plastic);
+      plastic_post_of_[pr.post_group].push_back(pr.plastic);
+      group_involved_[pr.pre_group] = group_involved_[pr.post_group] = 1;
+      plastic_.push_back(std::move(pl));
+    }
+    projections_.push_back(std::move(pr));
+  }
+  for (auto& l : last_spike_) l.assign(neurons_total, 0);
+
+  // Per thread: double weights and tags parallel to the CSR, the transposed index of plastic synapses by post
+  // neuron (ascending pre within a post neuron), and the synapses that need a visit every step.
+  per_thread_.resize(threads.size());
+  for (size_t t = 0; t < threads.size(); ++t) {
+    const SynapseStore& syn = threads[t].synapses;
+    PerThread& pt = per_thread_[t];
+    const size_t n = syn.target.size();
+    pt.w.resize(n);
+    for (size_t k = 0; k < n; ++k) pt.w[k] = syn.target[k].weight;
+    if (any_tag) pt.tag.assign(n, 0.0);
+    pt.post_begin.assign(size_t(neurons_total) + 1, 0);
+    pt.post_spiked.assign(neurons_total, 0);
+    auto plastic_at = [&](uint64_t k) { return projections_[syn.projection[k]].plastic; };
+    for (uint32_t j = 0; j < neurons_total; ++j)
+      for (uint64_t k = syn.row_begin[j]; k < syn.row_begin[j + 1]; ++k)
+        if (plastic_at(k) >= 0) ++pt.post_begin[syn.target[k].ring_index % neurons_total + 1];
+    std::partial_sum(pt.post_begin.begin(), pt.post_begin.end(), pt.post_begin.begin());
+    pt.post_syn.resize(pt.post_begin.back());
+    pt.post_pre.resize(pt.post_begin.back());
+    std::vector<uint64_t> fill(pt.post_begin.begin(), pt.post_begin.end() - 1);
+    for (uint32_t j = 0; j < neurons_total; ++j)
+      for (uint64_t k = syn.row_begin[j]; k < syn.row_begin[j + 1]; ++k) {
+        const int pl = plastic_at(k);
+        if (pl < 0) continue;
+        const uint32_t post = syn.target[k].ring_index % neurons_total;
+        const uint64_t e = fill[post]++;
+        pt.post_syn[e] = k;
+        pt.post_pre[e] = j;
+        if (plastic_[pl].rule.has_every_step()) pt.every_step.push_back(e);
+      }
+  }
+}
+
+void PlasticityRuntime::fold_spikes(const std::vector<GroupSlot>& groups, const std::vector<uint32_t>& spikes,
+                                    uint32_t group, int from, int to, int64_t step, bool spiked_now) {
+  const uint32_t offset = groups[group].offset;
+  for (uint32_t i : spikes) {
+    const uint32_t j = offset + i;
+    const int64_t since = step - last_spike_[from][j];
+    auto fold = [&](const learning::TraceSet& set, std::vector<double>(&traces)[2], size_t at) {
+      for (int k = 0; k < set.count(); ++k)
+        traces[to][at + k] =
+            spiked_now ? set.after_spike(k, traces[from][at + k], since) : traces[from][at + k];
+    };
+    for (uint32_t p : plastic_pre_of_[group])
+      fold(plastic_[p].rule.pre_traces(), plastic_[p].x, size_t(i) * kPreTraces);
+    for (uint32_t p : plastic_post_of_[group])
+      fold(plastic_[p].rule.post_traces(), plastic_[p].y, size_t(i) * kPostTraces);
+    last_spike_[to][j] = spiked_now ? step : last_spike_[from][j];
+  }
+}
+
+void PlasticityRuntime::begin_step(const std::vector<GroupSlot>& groups, const ThreadState& ts,
+                                   int64_t step) {
+  // Buffer (step-1)&1 holds every spike up to step-2. Buffer step&1 lacks the owner's spikes of step-2
+  // (copied over) and of step-1 (added now). The spike lists of both steps are still intact:
+  // update_phase(step) has not cleared the older one yet.
+  const int from = (step - 1) & 1, to = step & 1;
+  for (uint32_t g = 0; g < groups.size(); ++g) {
+    if (!group_involved_[g]) continue;
+    fold_spikes(groups, ts.spikes[step & 1][g], g, from, to, step - 1, false);
+    fold_spikes(groups, ts.spikes[(step - 1) & 1][g], g, from, to, step - 1, true);
+  }
+}
+
+void PlasticityRuntime::fill_vars(const Plastic& pl, uint32_t pre_global, uint32_t post_global,
+                                  const Projection& pr, int buf, int64_t step, uint32_t needs,
+                                  learning::VarValues& v) const {
+  // Only what the rule's entry point reads: every trace read is an exp (or a table look-up) and a cache miss.
+  const auto& xs = pl.rule.pre_traces();
+  const size_t xa = size_t(pre_global - pr.pre_offset) * kPreTraces;
+  for (int k = 0; k < xs.count(); ++k)
+    if (needs & (1u << (learning::kX1 + k)))
+      v[learning::kX1 + k] = xs.value(k, pl.x[buf][xa + k], step - last_spike_[buf][pre_global]);
+  const auto& ys = pl.rule.post_traces();
+  const size_t ya = size_t(post_global - pr.post_offset) * kPostTraces;
+  for (int k = 0; k < ys.count(); ++k)
+    if (needs & (1u << (learning::kY1 + k)))
+      v[learning::kY1 + k] = ys.value(k, pl.y[buf][ya + k], step - last_spike_[buf][post_global]);
+  if (needs & (1u << learning::kR)) v[learning::kR] = pl.rule.reward(reward_value_, step - reward_step_);
+}
+
+void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::vector<ThreadState>& all,
+                              ThreadState& ts, unsigned thread, int64_t step) {
+  using namespace learning;
+  PerThread& pt = per_thread_[thread];
+  SynapseStore& syn = ts.synapses;
+  const int buf = step & 1;
+  double no_tag = 0;
+  enum class Event { Pre, Post, Step };
+  auto update = [&](uint64_t k, uint32_t pre, uint32_t post, Event event) {
+    const Projection& pr = projections_[syn.projection[k]];
+    const Plastic& pl = plastic_[pr.plastic];
+    const Rule& rule = pl.rule;
+    VarValues v{};
+    fill_vars(pl, pre, post, pr, buf, step,
+              event == Event::Pre ? rule.pre_needs()
+                                  : (event == Event::Post ? rule.post_needs() : rule.every_step_needs()),
+              v);
+    v[kX0] = event == Event::Pre ? 1 : 0;
+    v[kY0] = event == Event::Pre ? pt.post_spiked[post] : (event == Event::Post ? 1 : 0);
+    double& tag = pt.tag.empty() ? no_tag : pt.tag[k];
+    v[kW] = pt.w[k], v[kT] = tag;
+    if (event == Event::Pre)
+      rule.on_pre(v, pt.w[k], tag);
+    else if (event == Event::Post)
+      rule.on_post(v, pt.w[k], tag);
+    else
+      rule.every_step(v, pt.w[k], tag);
+    syn.target[k].weight = static_cast<float>(pt.w[k]);
+  };
+  for (uint32_t g = 0; g < groups.size(); ++g)
+    if (!plastic_post_of_[g].empty())
+      for (uint32_t i : ts.spikes[buf][g]) pt.post_spiked[groups[g].offset + i] = 1;
+  // Pre spikes, in ascending global order like delivery.
+  for (uint32_t g = 0; g < groups.size(); ++g) {
+    if (plastic_pre_of_[g].empty()) continue;
+    for (const ThreadState& src : all)
+      for (uint32_t i : src.spikes[buf][g]) {
+        const uint32_t pre = groups[g].offset + i;
+        for (uint64_t k = syn.row_begin[pre]; k < syn.row_begin[pre + 1]; ++k)
+          if (projections_[syn.projection[k]].plastic >= 0)
+            update(k, pre, syn.target[k].ring_index % neurons_total_, Event::Pre);
+      }
+  }
+  // Post spikes of this thread's own neurons, through the transposed index.
+  for (uint32_t g = 0; g < groups.size(); ++g) {
+    if (plastic_post_of_[g].empty()) continue;
+    for (uint32_t i : ts.spikes[buf][g]) {
+      const uint32_t post = groups[g].offset + i;
+      for (uint64_t e = pt.post_begin[post]; e < pt.post_begin[post + 1]; ++e)
+        update(pt.post_syn[e], pt.post_pre[e], post, Event::Post);
+      pt.post_spiked[post] = 0;
+    }
+  }
+  for (uint64_t e : pt.every_step) {
+    const uint64_t k = pt.post_syn[e];
+    update(k, pt.post_pre[e], syn.target[k].ring_index % neurons_total_, Event::Step);
+  }
+}
+
+size_t PlasticityRuntime::find(const std::string& projection) const {
+  size_t p = 0;
+  while (p < projections_.size() && projections_[p].name != projection) ++p;
+  if (p == projections_.size()) throw Error("no projection named '" + projection + "'");
+  return p;
+}
+
+void PlasticityRuntime::normalize(const std::string& projection, double target_sum,
+                                  std::vector<ThreadState>& threads) {
+  const size_t p = find(projection);
+  if (projections_[p].plastic < 0)
+    throw Error("projection '" + projection + "' is not plastic; only plastic weights can be normalised");
+  // A post neuron's synapses live in one thread, listed by ascending pre index: the sum is partition-free.
+  for (size_t t = 0; t < threads.size(); ++t) {
+    PerThread& pt = per_thread_[t];
+    SynapseStore& syn = threads[t].synapses;
+    for (uint32_t post = 0; post < neurons_total_; ++post) {
+      double sum = 0;
+      for (uint64_t e = pt.post_begin[post]; e < pt.post_begin[post + 1]; ++e)
+        if (syn.projection[pt.post_syn[e]] == p) sum += pt.w[pt.post_syn[e]];
+      if (sum == 0) continue;
+      const double scale = target_sum / sum;
+      for (uint64_t e = pt.post_begin[post]; e < pt.post_begin[post + 1]; ++e) {
+        const uint64_t k = pt.post_syn[e];
+        if (syn.projection[k] != p) continue;
+        pt.w[k] *= scale;
+        syn.target[k].weight = static_cast<float>(pt.w[k]);
+      }
+    }
+  }
+}
+
+ProjectionWeights PlasticityRuntime::weights(const std::string& projection,
+                                             const std::vector<ThreadState>& threads) const {
+  const size_t p = find(projection);
+  const Projection& pr = projections_[p];
+  ProjectionWeights raw;
+  for (size_t t = 0; t < threads.size(); ++t) {
+    const SynapseStore& syn = threads[t].synapses;
+    for (uint32_t j = 0; j < neurons_total_; ++j)
+      for (uint64_t k = syn.row_begin[j]; k < syn.row_begin[j + 1]; ++k) {
+        if (syn.projection[k] != p) continue;
+        raw.pre.push_back(j - pr.pre_offset);
+        raw.post.push_back(syn.target[k].ring_index % neurons_total_ - pr.post_offset);
+        raw.weight.push_back(per_thread_[t].w[k]);
+      }
+  }
+  // Synapses of one (pre, post) pair live in one thread's row in generation order: a stable sort is
+  // partition-free.
+  std::vector<size_t> order(raw.pre.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return raw.pre[a] != raw.pre[b] ? raw.pre[a] < raw.pre[b] : raw.post[a] < raw.post[b];
+  });
+  ProjectionWeights out;
+  for (size_t i : order) {
+    out.pre.push_back(raw.pre[i]);
+    out.post.push_back(raw.post[i]);
+    out.weight.push_back(raw.weight[i]);
+  }
+  return out;
+}
+
+}  // namespace scx::sim

@@ -1,0 +1,78 @@
+#pragma once
+// Plasticity inside the reference engine. Thread-local like everything else: a thread updates only the
+// synapses it owns (those onto its own neurons), on pre spikes through its CSR rows and on post spikes
+// through a transposed index built once. Traces are per plastic projection, kept lazily (value after the last
+// spike, decayed on reading) and double-buffered by step parity: the owner of a neuron folds the spikes of
+// step s into buffer (s+1)&1 at the start of step s+1, while every thread reads buffer s&1 in the learning
+// pass of step s. Reads therefore never race with writes and see the same values for any partition
+// (docs/design/learning.md).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "silicortex/learning/rule.hpp"
+#include "silicortex/model/network.hpp"
+#include "silicortex/sim/engine.hpp"
+
+namespace scx::sim {
+
+struct ThreadState;
+struct GroupSlot;
+
+class PlasticityRuntime {
+ public:
+  struct Projection {
+    std::string name;
+    uint32_t pre_group, post_group;
+    uint32_t pre_offset, post_offset;  // global index of the first neuron
+    int plastic = -1;                  // index into plastic_, or -1
+  };
+
+  // Called after the CSRs are built with SynapseStore::projection filled.
+  PlasticityRuntime(const model::Network& net, const std::vector<GroupSlot>& groups,
+                    const std::vector<ThreadState>& threads, uint32_t neurons_total, double dt_ms);
+
+  // Start of step `step`, before the update phase: fold the owner's spikes of step-1 into the traces.
+  void begin_step(const std::vector<GroupSlot>& groups, const ThreadState& ts, int64_t step);
+  // After the deliver phase of `step`: weight and tag updates of this thread's plastic synapses.
+  void learn(const std::vector<GroupSlot>& groups, const std::vector<ThreadState>& all, ThreadState& ts,
+             unsigned thread, int64_t step);
+
+  void set_reward(double value, int64_t step) { reward_value_ = value, reward_step_ = step; }
+  ProjectionWeights weights(const std::string& projection, const std::vector<ThreadState>& threads) const;
+  void normalize(const std::string& projection, double target_sum, std::vector<ThreadState>& threads);
+
+ private:
+  struct Plastic {
+    learning::Rule rule;
+    uint32_t pre_size, post_size;
+    std::vector<double> x[2], y[2];  // [buffer][neuron * kPre/PostTraces + k], values after the last spike
+  };
+  struct PerThread {
+    std::vector<double> w, tag;  // per CSR synapse: weight in double, tag (eligibility)
+    std::vector<uint64_t>
+        post_begin;                  // transposed index over global post neurons: [begin, end) into post_syn
+    std::vector<uint64_t> post_syn;  // CSR positions, by post neuron
+    std::vector<uint32_t> post_pre;  // global pre index of each post_syn entry
+    std::vector<uint64_t> every_step;  // CSR positions of synapses with every-step rules
+    std::vector<uint8_t> post_spiked;  // by global neuron, own neurons only
+  };
+
+  size_t find(const std::string& projection) const;  // throws for an unknown name
+  void fill_vars(const Plastic& pl, uint32_t pre_global, uint32_t post_global, const Projection& pr, int buf,
+                 int64_t step, uint32_t needs, learning::VarValues& v) const;
+  void fold_spikes(const std::vector<GroupSlot>& groups, const std::vector<uint32_t>& spikes, uint32_t group,
+                   int from, int to, int64_t step, bool spiked_now);
+
+  std::vector<Projection> projections_;
+  std::vector<Plastic> plastic_;
+  std::vector<std::vector<uint32_t>> plastic_pre_of_, plastic_post_of_;  // per group: plastic projections
+  std::vector<uint8_t> group_involved_;
+  std::vector<int64_t> last_spike_[2];  // [buffer][global neuron]
+  std::vector<PerThread> per_thread_;
+  uint32_t neurons_total_;
+  double reward_value_ = 0;
+  int64_t reward_step_ = 0;
+};
+
+}  // namespace scx::sim
