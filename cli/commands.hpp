@@ -15,5 +15,6 @@ void register_run(CLI::App& root);
 void register_plot(CLI::App& root);
 void register_bench_network(CommandGroups& groups);
 void register_cogmem(CLI::App& root, CommandGroups& groups);
+void register_train(CLI::App& root);
 
 }  // namespace scx::cli
