@@ -79,7 +79,7 @@ void register_train(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand("train", "Train a spiking network with surrogate gradients (BPTT)");
   cmd->footer(
       "The configuration format is described in docs/training.md. A checkpoint is written atomically after every\n"
-      "epoch; --resume continues from it bit-exactly. Example: silicortex train models/train/fmnist_dense.toml");
+      "epoch; --resume continues from it bit-exactly. Example: silicortex train configs/train/fmnist_dense.toml");
   cmd->add_option("config", args->config, "Training configuration (TOML)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--checkpoint", args->checkpoint, "Checkpoint file (default: <config name>.ckpt)");
   cmd->add_option("-o,--output", args->output, "Trained network file (default: <config name>.scxnet)");

@@ -206,3 +206,23 @@ TEST(Trainer, BadConfigurationNamesTheField) {
 
 }  // namespace
 }  // namespace scx::train
+
+namespace scx::train {
+namespace {
+
+// The shipped configurations stay valid: they parse and their networks fit Fashion-MNIST.
+TEST(Trainer, ShippedConfigurationsBuild) {
+  size_t n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(SCX_SOURCE_DIR) / "configs/train")) {
+    if (e.path().extension() != ".toml") continue;
+    TrainConfig c = read_train_config(e.path());
+    c.input = {1, 28, 28};
+    c.classes = 10;
+    EXPECT_NO_THROW(Trainer t(c)) << e.path();
+    ++n;
+  }
+  EXPECT_GE(n, 2u);
+}
+
+}  // namespace
+}  // namespace scx::train
