@@ -56,6 +56,9 @@ void for_each_pool(Shape in, Shape out, int k, F&& f) {
           for (int kx = 0; kx < k; ++kx)
             f((c * out.h + oy) * out.w + ox, (c * in.h + oy * k + ky) * in.w + ox * k + kx);
 }
+float pool_scale(const Block& b) {
+  return b.spec.kind == LayerKind::AvgPool ? 1.0f / float(b.spec.kernel * b.spec.kernel) : 1.0f;
+}
 }  // namespace
 
 void synapse_forward(const Block& b, const float* w, const float* in, int rows, float* out, std::vector<float>& col) {
@@ -77,7 +80,7 @@ void synapse_forward(const Block& b, const float* w, const float* in, int rows, 
     }
     case LayerKind::SumPool:
     case LayerKind::AvgPool: {
-      const float scale = b.spec.kind == LayerKind::AvgPool ? 1.0f / (b.spec.kernel * b.spec.kernel) : 1.0f;
+      const float scale = pool_scale(b);
       std::fill(out, out + static_cast<size_t>(rows) * no, 0.0f);
       for (int r = 0; r < rows; ++r) {
         const float* x = in + static_cast<size_t>(r) * ni;
@@ -121,7 +124,7 @@ void synapse_backward(const Block& b, const float* w, const float* in, const flo
     case LayerKind::SumPool:
     case LayerKind::AvgPool: {
       if (!g_in) return;
-      const float scale = b.spec.kind == LayerKind::AvgPool ? 1.0f / (b.spec.kernel * b.spec.kernel) : 1.0f;
+      const float scale = pool_scale(b);
       std::fill(g_in, g_in + static_cast<size_t>(rows) * ni, 0.0f);
       for (int r = 0; r < rows; ++r) {
         const float* g = g_out + static_cast<size_t>(r) * no;

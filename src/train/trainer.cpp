@@ -26,7 +26,17 @@ struct Trainer::Worker {
   Workspace ws;
   std::vector<float> x, g_s, g_v;
   std::vector<size_t> ids;
+  std::vector<uint8_t> labels;
 };
+
+void Trainer::forward_chunk(const Dataset& d, uint32_t epoch_key, const std::vector<float>& p, Worker& w) const {
+  const int steps = cfg_.encoding.steps, pixels = d.shape.size(), n = int(w.ids.size());
+  w.x.resize(size_t(steps) * n * pixels);
+  encode(cfg_.encoding, cfg_.train.seed, epoch_key, d.images.data(), pixels, w.ids.data(), n, w.x.data());
+  net_.forward(p, w.x.data(), steps, n, w.ws);
+  w.labels.resize(n);
+  for (int i = 0; i < n; ++i) w.labels[i] = d.labels[w.ids[i]];
+}
 
 Dataset load_dataset(const std::string& images, const std::string& labels, size_t limit) {
   io::IdxDataset raw = io::read_idx_pair(images, labels);
@@ -79,17 +89,12 @@ std::vector<float> Trainer::gradient(const Dataset& d, const std::vector<size_t>
   const size_t chunks = (ids.size() + kChunk - 1) / kChunk;
   std::vector<std::vector<float>> grads(chunks);
   std::vector<BatchStats> chunk_stats(chunks);
-  const int steps = cfg_.encoding.steps, pixels = d.shape.size();
   const float weight = 1.0f / float(ids.size());
   run_chunks(chunks, [&](size_t c, Worker& w) {
     const size_t begin = c * kChunk, n = std::min<size_t>(kChunk, ids.size() - begin);
     w.ids.assign(ids.begin() + begin, ids.begin() + begin + n);
-    w.x.resize(size_t(steps) * n * pixels);
-    encode(cfg_.encoding, cfg_.train.seed, epoch_key, d.images.data(), pixels, w.ids.data(), int(n), w.x.data());
-    net_.forward(p, w.x.data(), steps, int(n), w.ws);
-    std::vector<uint8_t> labels(n);
-    for (size_t i = 0; i < n; ++i) labels[i] = d.labels[w.ids[i]];
-    const LossResult r = output_loss(cfg_.loss, w.ws, cfg_.classes, labels.data(), weight, w.g_s, w.g_v);
+    forward_chunk(d, epoch_key, p, w);
+    const LossResult r = output_loss(cfg_.loss, w.ws, cfg_.classes, w.labels.data(), weight, w.g_s, w.g_v);
     chunk_stats[c] = {r.loss, size_t(r.correct), n};
     grads[c].assign(net_.param_count(), 0.0f);
     net_.backward(p, w.x.data(), w.g_s.data(), w.g_v.data(), w.ws, grads[c]);
@@ -98,9 +103,7 @@ std::vector<float> Trainer::gradient(const Dataset& d, const std::vector<size_t>
   BatchStats total;
   for (size_t c = 0; c < chunks; ++c) {
     for (size_t i = 0; i < g.size(); ++i) g[i] += grads[c][i];
-    total.loss_sum += chunk_stats[c].loss_sum;
-    total.correct += chunk_stats[c].correct;
-    total.samples += chunk_stats[c].samples;
+    total.add(chunk_stats[c]);
   }
   if (stats) *stats = total;
   return g;
@@ -123,9 +126,7 @@ BatchStats Trainer::train_epoch(const Dataset& d, const std::function<void(size_
   for (size_t begin = 0; begin < order.size(); begin += bs) {
     const std::vector<size_t> ids(order.begin() + begin, order.begin() + std::min(order.size(), begin + bs));
     const BatchStats s = train_batch(d, ids, uint32_t(epochs_done_));
-    total.loss_sum += s.loss_sum;
-    total.correct += s.correct;
-    total.samples += s.samples;
+    total.add(s);
     if (progress) progress(total.samples, total);
   }
   ++epochs_done_;
@@ -136,24 +137,16 @@ BatchStats Trainer::evaluate(const Dataset& d) {
   const std::vector<float> p = effective_params();
   const size_t chunks = (d.count + kChunk - 1) / kChunk;
   std::vector<BatchStats> chunk_stats(chunks);
-  const int steps = cfg_.encoding.steps, pixels = d.shape.size();
   run_chunks(chunks, [&](size_t c, Worker& w) {
     const size_t begin = c * kChunk, n = std::min<size_t>(kChunk, d.count - begin);
     w.ids.resize(n);
     std::iota(w.ids.begin(), w.ids.end(), begin);
-    w.x.resize(size_t(steps) * n * pixels);
-    encode(cfg_.encoding, cfg_.train.seed, kEvalEpochKey, d.images.data(), pixels, w.ids.data(), int(n),
-           w.x.data());
-    net_.forward(p, w.x.data(), steps, int(n), w.ws);
-    const LossResult r = output_loss(cfg_.loss, w.ws, cfg_.classes, d.labels.data() + begin, 1.0f, w.g_s, w.g_v);
+    forward_chunk(d, kEvalEpochKey, p, w);
+    const LossResult r = output_loss(cfg_.loss, w.ws, cfg_.classes, w.labels.data(), 1.0f, w.g_s, w.g_v);
     chunk_stats[c] = {r.loss, size_t(r.correct), n};
   });
   BatchStats total;
-  for (const BatchStats& s : chunk_stats) {
-    total.loss_sum += s.loss_sum;
-    total.correct += s.correct;
-    total.samples += s.samples;
-  }
+  for (const BatchStats& s : chunk_stats) total.add(s);
   return total;
 }
 

@@ -28,6 +28,11 @@ Dataset load_dataset(const std::string& images, const std::string& labels, size_
 struct BatchStats {
   double loss_sum = 0;
   size_t correct = 0, samples = 0;
+  void add(const BatchStats& o) {
+    loss_sum += o.loss_sum;
+    correct += o.correct;
+    samples += o.samples;
+  }
   double loss() const { return samples ? loss_sum / samples : 0; }
   double accuracy() const { return samples ? double(correct) / samples : 0; }
 };
@@ -63,6 +68,8 @@ class Trainer {
 
  private:
   struct Worker;
+  // Encodes the samples w.ids and runs the network on them (results in w.ws, labels in w.labels).
+  void forward_chunk(const Dataset& d, uint32_t epoch_key, const std::vector<float>& p, Worker& w) const;
   void run_chunks(size_t chunks, const std::function<void(size_t, Worker&)>& fn);
 
   TrainConfig cfg_;
