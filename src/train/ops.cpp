@@ -15,33 +15,39 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
 }
 
 namespace {
-// Visits (column row, output position, input index or -1 for padding) for every entry of the column matrix.
+// Walks the column matrix row by row: for each (channel, ky, kx) and output row oy, calls
+// f(column pointer offset, input offset of ox = 0, first valid ox, end of valid ox) where the input index of
+// output column ox is input offset + ox * stride; outside [lo, hi) the entry is padding.
 template <class F>
-void for_each_col(Shape in, int k, int stride, int pad, Shape out, F&& f) {
-  const int hw_out = out.h * out.w;
+void for_each_col_row(Shape in, int k, int stride, int pad, Shape out, F&& f) {
   for (int c = 0; c < in.c; ++c)
     for (int ky = 0; ky < k; ++ky)
       for (int kx = 0; kx < k; ++kx) {
-        const int row = (c * k + ky) * k + kx;
+        const size_t row = size_t((c * k + ky) * k + kx) * out.h * out.w;
+        // valid ox: 0 <= ox*stride - pad + kx < in.w
+        const int lo = std::clamp((pad - kx + stride - 1) / stride, 0, out.w);
+        const int hi = std::clamp((in.w + pad - kx + stride - 1) / stride, lo, out.w);
         for (int oy = 0; oy < out.h; ++oy) {
           const int iy = oy * stride - pad + ky;
-          for (int ox = 0; ox < out.w; ++ox) {
-            const int ix = ox * stride - pad + kx;
-            const bool inside = iy >= 0 && iy < in.h && ix >= 0 && ix < in.w;
-            f(static_cast<size_t>(row) * hw_out + oy * out.w + ox, inside ? (c * in.h + iy) * in.w + ix : -1);
-          }
+          const bool row_inside = iy >= 0 && iy < in.h;
+          f(row + size_t(oy) * out.w, (c * in.h + iy) * in.w - pad + kx, row_inside ? lo : 0, row_inside ? hi : 0);
         }
       }
 }
 }  // namespace
 
 void im2col(const float* img, Shape in, int k, int stride, int pad, Shape out, float* col) {
-  for_each_col(in, k, stride, pad, out, [&](size_t ci, int ii) { col[ci] = ii < 0 ? 0.0f : img[ii]; });
+  for_each_col_row(in, k, stride, pad, out, [&](size_t co, int io, int lo, int hi) {
+    float* dst = col + co;
+    for (int ox = 0; ox < lo; ++ox) dst[ox] = 0.0f;
+    for (int ox = lo; ox < hi; ++ox) dst[ox] = img[io + ox * stride];
+    for (int ox = hi; ox < out.w; ++ox) dst[ox] = 0.0f;
+  });
 }
 
 void col2im_add(const float* col, Shape in, int k, int stride, int pad, Shape out, float* img) {
-  for_each_col(in, k, stride, pad, out, [&](size_t ci, int ii) {
-    if (ii >= 0) img[ii] += col[ci];
+  for_each_col_row(in, k, stride, pad, out, [&](size_t co, int io, int lo, int hi) {
+    for (int ox = lo; ox < hi; ++ox) img[io + ox * stride] += col[co + ox];
   });
 }
 
