@@ -58,6 +58,12 @@ inline float soft_spike(float x, float beta) { return 0.5f + x / (1.0f + beta * 
 
 constexpr uint64_t kInitStream = 0x1417;
 
+// One bias per output feature (a conv block shares one per channel).
+void expand_bias(const Block& b, const float* bias, std::vector<float>& out) {
+  out.resize(b.out.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = bias[i / b.bias_group];
+}
+
 }  // namespace
 
 SnnNetwork::SnnNetwork(const std::vector<LayerSpec>& layers, Shape input, int classes) {
@@ -141,7 +147,7 @@ void SnnNetwork::forward(const std::vector<float>& params, const float* x, int s
     ws.vpre[l].resize(per_step * steps);
     ws.state_u.assign(per_step, 0.0f);
     ws.state_v.assign(per_step, 0.0f);
-    const float* bias = params.data() + b.b_off;
+    expand_bias(b, params.data() + b.b_off, ws.bias);
     const bool cuba = n.model == NeuronModel::Cuba;
     for (int t = 0; t < steps; ++t) {
       float* a = ws.a[l].data() + t * per_step;
@@ -153,7 +159,7 @@ void SnnNetwork::forward(const std::vector<float>& params, const float* x, int s
       for (size_t i = 0; i < per_step; ++i) {
         const float u = cuba ? ws.state_u[i] * (1.0f - n.du) + a[i] : a[i];
         ws.state_u[i] = u;
-        const float v = ws.state_v[i] * (1.0f - n.dv) + u + bias[(i % f) / b.bias_group];
+        const float v = ws.state_v[i] * (1.0f - n.dv) + u + ws.bias[i % f];
         vp[i] = v;
         s[i] = n.soft_spikes ? soft_spike(v - n.vth, n.surrogate_beta) : (v > n.vth ? 1.0f : 0.0f);
         ws.state_v[i] = v * (1.0f - s[i]);
@@ -185,7 +191,7 @@ void SnnNetwork::backward(const std::vector<float>& params, const float* x, cons
       ws.g_u.assign(per_step, 0.0f);
       ws.g_v.assign(per_step, 0.0f);
       const bool cuba = n.model == NeuronModel::Cuba;
-      float* gb = grad.data() + b.b_off;
+      ws.bias.assign(f, 0.0f);  // dL/dbias per neuron, summed into the shared biases below
       for (int t = steps; t-- > 0;) {
         const float* vp = ws.vpre[l].data() + t * per_step;
         const float* s = ws.s[l].data() + t * per_step;
@@ -196,7 +202,7 @@ void SnnNetwork::backward(const std::vector<float>& params, const float* x, cons
           if (!n.detach_reset) gs -= ws.g_v[i] * vp[i];  // v after reset = vpre (1 - s)
           float gvp = ws.g_v[i] * (1.0f - s[i]) + gs * surrogate(vp[i] - n.vth, n.surrogate_beta);
           if (et) gvp += et[i];
-          gb[(i % f) / b.bias_group] += gvp;
+          ws.bias[i % f] += gvp;
           const float gu = cuba ? ws.g_u[i] + gvp : gvp;
           gt[i] = gu;
           ws.g_v[i] = gvp * (1.0f - n.dv);
@@ -208,6 +214,7 @@ void SnnNetwork::backward(const std::vector<float>& params, const float* x, cons
           ops::gemm(false, false, batch, f, f, 1.0f, gt, params.data() + b.r_off, 1.0f, g + (t - 1) * per_step);
         }
       }
+      for (int i = 0; i < f; ++i) grad[b.b_off + i / b.bias_group] += ws.bias[i];
     }
     const float* in = l == 0 ? x : ws.s[l - 1].data();
     const size_t n_in = size_t(rows) * b.in.size();

@@ -22,7 +22,7 @@ struct Block {
 struct Workspace {
   int steps = 0, batch = 0;
   std::vector<std::vector<float>> a, vpre, s;  // per block: synaptic input, membrane before reset, output
-  std::vector<float> g_out, g_in, col, state_u, state_v, g_u, g_v;
+  std::vector<float> g_out, g_in, col, state_u, state_v, g_u, g_v, bias;
 };
 
 class SnnNetwork {
