@@ -148,7 +148,7 @@ void SnnNetwork::forward(const std::vector<float>& params, const float* x, int s
     ws.state_u.assign(per_step, 0.0f);
     ws.state_v.assign(per_step, 0.0f);
     expand_bias(b, params.data() + b.b_off, ws.bias);
-    const bool cuba = n.model == NeuronModel::Cuba;
+    const bool cuba = n.model == NeuronModel::Cuba;  // LIF: u = a, i.e. du = 1
     for (int t = 0; t < steps; ++t) {
       float* a = ws.a[l].data() + t * per_step;
       if (b.spec.kind == LayerKind::Recurrent && t > 0)
@@ -156,13 +156,19 @@ void SnnNetwork::forward(const std::vector<float>& params, const float* x, int s
                   1.0f, a);
       float* vp = ws.vpre[l].data() + t * per_step;
       float* s = ws.s[l].data() + t * per_step;
-      for (size_t i = 0; i < per_step; ++i) {
-        const float u = cuba ? ws.state_u[i] * (1.0f - n.du) + a[i] : a[i];
-        ws.state_u[i] = u;
-        const float v = ws.state_v[i] * (1.0f - n.dv) + u + ws.bias[i % f];
-        vp[i] = v;
-        s[i] = n.soft_spikes ? soft_spike(v - n.vth, n.surrogate_beta) : (v > n.vth ? 1.0f : 0.0f);
-        ws.state_v[i] = v * (1.0f - s[i]);
+      const float ku = cuba ? 1.0f - n.du : 0.0f, kv = 1.0f - n.dv;  // lif: u = a
+      for (size_t row = 0; row < per_step; row += f) {
+        float* u_state = ws.state_u.data() + row;
+        float* v_state = ws.state_v.data() + row;
+        for (int j = 0; j < f; ++j) {
+          const size_t i = row + j;
+          const float u = u_state[j] * ku + a[i];
+          u_state[j] = u;
+          const float v = v_state[j] * kv + u + ws.bias[j];
+          vp[i] = v;
+          s[i] = n.soft_spikes ? soft_spike(v - n.vth, n.surrogate_beta) : (v > n.vth ? 1.0f : 0.0f);
+          v_state[j] = v * (1.0f - s[i]);
+        }
       }
     }
   }
