@@ -25,7 +25,8 @@ void run_train(const TrainArgs& a) {
   if (a.threads > 0) cfg.train.threads = a.threads;
   if (cfg.data.train_images.empty() || cfg.data.train_labels.empty())
     throw Error(fmt::format("{}: data.train_images, data.train_labels: both are required", a.config));
-  const train::Dataset data = train::load_dataset(cfg.data.train_images, cfg.data.train_labels, cfg.data.train_limit);
+  const train::Dataset data =
+      train::load_dataset(cfg.data.train_images, cfg.data.train_labels, cfg.data.train_limit);
   std::unique_ptr<train::Dataset> test;
   if (!cfg.data.test_images.empty())
     test = std::make_unique<train::Dataset>(
@@ -38,7 +39,8 @@ void run_train(const TrainArgs& a) {
 
   train::Trainer trainer(cfg);
   if (a.resume) {
-    if (!std::filesystem::exists(ckpt)) throw Error(fmt::format("--resume: no checkpoint at {}", ckpt.string()));
+    if (!std::filesystem::exists(ckpt))
+      throw Error(fmt::format("--resume: no checkpoint at {}", ckpt.string()));
     trainer.load_checkpoint(ckpt);
     std::printf("resumed from %s after epoch %d\n", ckpt.c_str(), trainer.epochs_done());
   }
@@ -52,8 +54,8 @@ void run_train(const TrainArgs& a) {
       bar.update(done, fmt::format("loss {:.3f} acc {:.1f}%", st.loss(), 100 * st.accuracy()));
     });
     bar.finish();
-    std::string line = fmt::format("epoch {}/{}: loss {:.4f}, train accuracy {:.2f}%", epoch, cfg.train.epochs,
-                                   s.loss(), 100 * s.accuracy());
+    std::string line = fmt::format("epoch {}/{}: loss {:.4f}, train accuracy {:.2f}%", epoch,
+                                   cfg.train.epochs, s.loss(), 100 * s.accuracy());
     if (test) {
       test_acc = trainer.evaluate(*test).accuracy();
       line += fmt::format(", test accuracy {:.2f}%", 100 * test_acc);
@@ -78,9 +80,13 @@ void register_train(CLI::App& root) {
   auto args = std::make_shared<TrainArgs>();
   CLI::App* cmd = root.add_subcommand("train", "Train a spiking network with surrogate gradients (BPTT)");
   cmd->footer(
-      "The configuration format is described in docs/training.md. A checkpoint is written atomically after every\n"
-      "epoch; --resume continues from it bit-exactly. Example: silicortex train configs/train/fmnist_dense.toml");
-  cmd->add_option("config", args->config, "Training configuration (TOML)")->required()->check(CLI::ExistingFile);
+      "The configuration format is described in docs/training.md. A checkpoint is written atomically after "
+      "every\n"
+      "epoch; --resume continues from it bit-exactly. Example: silicortex train "
+      "configs/train/fmnist_dense.toml");
+  cmd->add_option("config", args->config, "Training configuration (TOML)")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--checkpoint", args->checkpoint, "Checkpoint file (default: <config name>.ckpt)");
   cmd->add_option("-o,--output", args->output, "Trained network file (default: <config name>.scxnet)");
   cmd->add_option("--epochs", args->epochs, "Override training.epochs");

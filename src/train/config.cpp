@@ -19,7 +19,8 @@ size_t choose(const Field& f, const std::vector<std::string>& names) {
   const std::string s = f.string();
   for (size_t i = 0; i < names.size(); ++i)
     if (s == names[i]) return i;
-  f.fail(fmt::format("unknown value '{}'{}; expected one of {}", s, did_you_mean(s, names), fmt::join(names, ", ")));
+  f.fail(fmt::format("unknown value '{}'{}; expected one of {}", s, did_you_mean(s, names),
+                     fmt::join(names, ", ")));
 }
 
 float read_float(TableReader& t, std::string_view key, float def) {
@@ -46,7 +47,8 @@ void read_neuron_fields(TableReader& t, NeuronSpec& n, bool* has_neuron) {
 }
 
 LayerSpec read_layer(TableReader t, const NeuronSpec& defaults, const std::string& file) {
-  static const std::vector<std::string> kTypes = {"dense", "conv", "sumpool", "avgpool", "flatten", "recurrent"};
+  static const std::vector<std::string> kTypes = {"dense",   "conv",    "sumpool",
+                                                  "avgpool", "flatten", "recurrent"};
   LayerSpec l;
   const Field type = t.require("type");
   l.kind = LayerKind(choose(type, kTypes));
@@ -87,8 +89,10 @@ TrainConfig parse_train_config(std::string_view text, const std::string& source_
   TableReader root(doc, source_name, "");
   if (auto t = root.get("data")) {
     TableReader d = t->table();
-    for (auto [key, dst] : {std::pair{"train_images", &c.data.train_images}, {"train_labels", &c.data.train_labels},
-                            {"test_images", &c.data.test_images}, {"test_labels", &c.data.test_labels}})
+    for (auto [key, dst] : {std::pair{"train_images", &c.data.train_images},
+                            {"train_labels", &c.data.train_labels},
+                            {"test_images", &c.data.test_images},
+                            {"test_labels", &c.data.test_labels}})
       if (auto f = d.get(key)) *dst = resolve(*f, base_dir);
     if (auto f = d.get("train_limit")) c.data.train_limit = f->index();
     if (auto f = d.get("test_limit")) c.data.test_limit = f->index();
@@ -114,7 +118,8 @@ TrainConfig parse_train_config(std::string_view text, const std::string& source_
   for (auto& l : layers) c.layers.push_back(read_layer(l, defaults, source_name));
   if (auto t = root.get("loss")) {
     TableReader l = t->table();
-    if (auto f = l.get("kind")) c.loss.kind = LossKind(choose(*f, {"count", "membrane-max", "membrane-mean"}));
+    if (auto f = l.get("kind"))
+      c.loss.kind = LossKind(choose(*f, {"count", "membrane-max", "membrane-mean"}));
     if (auto f = l.get("scale")) c.loss.scale = float(f->positive());
     l.finish();
   }
@@ -141,7 +146,8 @@ TrainConfig parse_train_config(std::string_view text, const std::string& source_
     if (auto f = q.get("kind")) c.quant.kind = QuantKind(choose(*f, {"none", "loihi", "truenorth"}));
     if (auto f = q.get("bits")) {
       c.quant.bits = int(f->positive_count());
-      if (c.quant.bits < 2 || c.quant.bits > 16) f->fail(fmt::format("{} bits; must be 2 to 16", c.quant.bits));
+      if (c.quant.bits < 2 || c.quant.bits > 16)
+        f->fail(fmt::format("{} bits; must be 2 to 16", c.quant.bits));
     }
     if (auto f = q.get("levels")) {
       c.quant.levels = int(f->positive_count());
@@ -164,17 +170,18 @@ TrainConfig read_train_config(const std::filesystem::path& path) {
 }
 
 std::string resume_fingerprint(const TrainConfig& c) {
-  std::string s = fmt::format("in={}x{}x{} classes={} enc={},{},{},{} loss={},{} adam={},{},{},{} q={},{},{} "
-                              "batch={} seed={} gain={} train={},{},{}",
-                              c.input.c, c.input.h, c.input.w, c.classes, int(c.encoding.kind), c.encoding.steps,
-                              c.encoding.max_rate, c.encoding.latency_threshold, int(c.loss.kind), c.loss.scale,
-                              c.adam.lr, c.adam.beta1, c.adam.beta2, c.adam.eps, int(c.quant.kind), c.quant.bits,
-                              c.quant.levels, c.train.batch_size, c.train.seed, c.init_gain, c.data.train_images,
-                              c.data.train_labels, c.data.train_limit);
+  std::string s = fmt::format(
+      "in={}x{}x{} classes={} enc={},{},{},{} loss={},{} adam={},{},{},{} q={},{},{} "
+      "batch={} seed={} gain={} train={},{},{}",
+      c.input.c, c.input.h, c.input.w, c.classes, int(c.encoding.kind), c.encoding.steps, c.encoding.max_rate,
+      c.encoding.latency_threshold, int(c.loss.kind), c.loss.scale, c.adam.lr, c.adam.beta1, c.adam.beta2,
+      c.adam.eps, int(c.quant.kind), c.quant.bits, c.quant.levels, c.train.batch_size, c.train.seed,
+      c.init_gain, c.data.train_images, c.data.train_labels, c.data.train_limit);
   for (const LayerSpec& l : c.layers) {
     const NeuronSpec& n = l.neuron;
-    s += fmt::format(" [{} {} {} {} {} {} {} {} {} {} {} {}]", int(l.kind), l.out, l.kernel, l.stride, l.padding,
-                     l.has_neuron, int(n.model), n.du, n.dv, n.vth, n.surrogate_beta, n.detach_reset);
+    s += fmt::format(" [{} {} {} {} {} {} {} {} {} {} {} {}]", int(l.kind), l.out, l.kernel, l.stride,
+                     l.padding, l.has_neuron, int(n.model), n.du, n.dv, n.vth, n.surrogate_beta,
+                     n.detach_reset);
   }
   return s;
 }

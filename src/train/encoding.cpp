@@ -30,7 +30,8 @@ void encode(const EncodingSpec& enc, uint64_t seed, uint32_t epoch_key, const ui
     for (int t = 0; t < enc.steps; ++t) {
       RandomStream rng(seed, stream, static_cast<uint32_t>(t));
       float* o = out + t * per_step + b * pixels;
-      for (size_t p = 0; p < pixels; ++p) o[p] = rng.uniform() < enc.max_rate * (img[p] / 255.0) ? 1.0f : 0.0f;
+      for (size_t p = 0; p < pixels; ++p)
+        o[p] = rng.uniform() < enc.max_rate * (img[p] / 255.0) ? 1.0f : 0.0f;
     }
   }
 }

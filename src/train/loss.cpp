@@ -11,7 +11,8 @@ int argmax_step(const Workspace& ws, int classes, int b, int k) {
   const auto& v = ws.vpre.back();
   int best = 0;
   for (int t = 1; t < ws.steps; ++t)
-    if (v[(size_t(t) * ws.batch + b) * classes + k] > v[(size_t(best) * ws.batch + b) * classes + k]) best = t;
+    if (v[(size_t(t) * ws.batch + b) * classes + k] > v[(size_t(best) * ws.batch + b) * classes + k])
+      best = t;
   return best;
 }
 }  // namespace
@@ -31,8 +32,8 @@ std::vector<double> output_logits(const LossSpec& loss, const Workspace& ws, int
   return z;
 }
 
-LossResult output_loss(const LossSpec& loss, const Workspace& ws, int classes, const uint8_t* labels, float weight,
-                       std::vector<float>& g_spikes, std::vector<float>& g_vpre) {
+LossResult output_loss(const LossSpec& loss, const Workspace& ws, int classes, const uint8_t* labels,
+                       float weight, std::vector<float>& g_spikes, std::vector<float>& g_vpre) {
   const size_t n = size_t(ws.steps) * ws.batch * classes;
   g_spikes.assign(n, 0.0f);
   g_vpre.assign(n, 0.0f);
@@ -50,7 +51,8 @@ LossResult output_loss(const LossSpec& loss, const Workspace& ws, int classes, c
       if (loss.kind == LossKind::Count) {
         for (int t = 0; t < ws.steps; ++t) g_spikes[(size_t(t) * ws.batch + b) * classes + k] = float(dz);
       } else if (loss.kind == LossKind::MembraneMean) {
-        for (int t = 0; t < ws.steps; ++t) g_vpre[(size_t(t) * ws.batch + b) * classes + k] = float(dz / ws.steps);
+        for (int t = 0; t < ws.steps; ++t)
+          g_vpre[(size_t(t) * ws.batch + b) * classes + k] = float(dz / ws.steps);
       } else {
         g_vpre[(size_t(argmax_step(ws, classes, b, k)) * ws.batch + b) * classes + k] = float(dz);
       }

@@ -16,14 +16,18 @@ namespace {
   throw Error(fmt::format("{}.{}: {}", l.origin.empty() ? "layer" : l.origin, field, msg));
 }
 
-std::string shape_str(Shape s) { return s.flat() ? std::to_string(s.c) : fmt::format("{}x{}x{}", s.c, s.h, s.w); }
+std::string shape_str(Shape s) {
+  return s.flat() ? std::to_string(s.c) : fmt::format("{}x{}x{}", s.c, s.h, s.w);
+}
 
 Shape layer_output_shape(const LayerSpec& l, Shape in) {
   switch (l.kind) {
     case LayerKind::Dense:
     case LayerKind::Recurrent:
-      if (!in.flat()) bad_layer(l, "type", fmt::format("needs a flat input but gets {}; add a flatten layer before it",
-                                                        shape_str(in)));
+      if (!in.flat())
+        bad_layer(
+            l, "type",
+            fmt::format("needs a flat input but gets {}; add a flatten layer before it", shape_str(in)));
       if (l.out < 1) bad_layer(l, "out", fmt::format("{} outputs; must be at least 1", l.out));
       return {l.out, 1, 1};
     case LayerKind::Conv: {
@@ -32,14 +36,17 @@ Shape layer_output_shape(const LayerSpec& l, Shape in) {
       if (l.stride < 1) bad_layer(l, "stride", fmt::format("{}; must be at least 1", l.stride));
       if (l.padding < 0) bad_layer(l, "padding", fmt::format("{}; must not be negative", l.padding));
       if (in.h + 2 * l.padding < l.kernel || in.w + 2 * l.padding < l.kernel)
-        bad_layer(l, "kernel", fmt::format("{0}x{0} is larger than the padded {1} input", l.kernel, shape_str(in)));
-      return {l.out, (in.h + 2 * l.padding - l.kernel) / l.stride + 1, (in.w + 2 * l.padding - l.kernel) / l.stride + 1};
+        bad_layer(l, "kernel",
+                  fmt::format("{0}x{0} is larger than the padded {1} input", l.kernel, shape_str(in)));
+      return {l.out, (in.h + 2 * l.padding - l.kernel) / l.stride + 1,
+              (in.w + 2 * l.padding - l.kernel) / l.stride + 1};
     }
     case LayerKind::SumPool:
     case LayerKind::AvgPool:
       if (l.kernel < 1) bad_layer(l, "kernel", fmt::format("{}; must be at least 1", l.kernel));
       if (in.h < l.kernel || in.w < l.kernel)
-        bad_layer(l, "kernel", fmt::format("{0}x{0} pooling does not fit the {1} input", l.kernel, shape_str(in)));
+        bad_layer(l, "kernel",
+                  fmt::format("{0}x{0} pooling does not fit the {1} input", l.kernel, shape_str(in)));
       return {in.c, in.h / l.kernel, in.w / l.kernel};
     case LayerKind::Flatten:
       return {in.size(), 1, 1};
@@ -54,7 +61,9 @@ inline float surrogate(float x, float beta) {
   return 1.0f / (d * d);
 }
 // Its antiderivative (up to a constant): a smooth spike used only by gradient checks.
-inline float soft_spike(float x, float beta) { return 0.5f + x / (1.0f + beta * std::fabs(x)); }
+inline float soft_spike(float x, float beta) {
+  return 0.5f + x / (1.0f + beta * std::fabs(x));
+}
 
 constexpr uint64_t kInitStream = 0x1417;
 
@@ -74,10 +83,12 @@ SnnNetwork::SnnNetwork(const std::vector<LayerSpec>& layers, Shape input, int cl
     b.spec = l;
     b.in = in;
     b.out = layer_output_shape(l, in);
-    const bool weighted = l.kind == LayerKind::Dense || l.kind == LayerKind::Conv || l.kind == LayerKind::Recurrent;
+    const bool weighted =
+        l.kind == LayerKind::Dense || l.kind == LayerKind::Conv || l.kind == LayerKind::Recurrent;
     if (weighted) {
       b.w_off = param_count_;
-      b.w_size = l.kind == LayerKind::Conv ? size_t(l.out) * in.c * l.kernel * l.kernel : size_t(l.out) * in.size();
+      b.w_size =
+          l.kind == LayerKind::Conv ? size_t(l.out) * in.c * l.kernel * l.kernel : size_t(l.out) * in.size();
       param_count_ += b.w_size;
     }
     if (l.kind == LayerKind::Recurrent) {
@@ -152,8 +163,8 @@ void SnnNetwork::forward(const std::vector<float>& params, const float* x, int s
     for (int t = 0; t < steps; ++t) {
       float* a = ws.a[l].data() + t * per_step;
       if (b.spec.kind == LayerKind::Recurrent && t > 0)
-        ops::gemm(false, true, batch, f, f, 1.0f, ws.s[l].data() + (t - 1) * per_step, params.data() + b.r_off,
-                  1.0f, a);
+        ops::gemm(false, true, batch, f, f, 1.0f, ws.s[l].data() + (t - 1) * per_step,
+                  params.data() + b.r_off, 1.0f, a);
       float* vp = ws.vpre[l].data() + t * per_step;
       float* s = ws.s[l].data() + t * per_step;
       const float ku = cuba ? 1.0f - n.du : 0.0f, kv = 1.0f - n.dv;  // lif: u = a
@@ -217,7 +228,8 @@ void SnnNetwork::backward(const std::vector<float>& params, const float* x, cons
         if (b.spec.kind == LayerKind::Recurrent && t > 0) {
           const float* s_prev = ws.s[l].data() + (t - 1) * per_step;
           ops::gemm(true, false, f, f, batch, 1.0f, gt, s_prev, 1.0f, grad.data() + b.r_off);
-          ops::gemm(false, false, batch, f, f, 1.0f, gt, params.data() + b.r_off, 1.0f, g + (t - 1) * per_step);
+          ops::gemm(false, false, batch, f, f, 1.0f, gt, params.data() + b.r_off, 1.0f,
+                    g + (t - 1) * per_step);
         }
       }
       for (int i = 0; i < f; ++i) grad[b.b_off + i / b.bias_group] += ws.bias[i];

@@ -8,10 +8,10 @@
 
 namespace scx::train::ops {
 
-void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, const float* b, float beta,
-          float* c) {
-  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, m, n, k,
-              alpha, a, trans_a ? m : k, b, trans_b ? k : n, beta, c, n);
+void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, const float* b,
+          float beta, float* c) {
+  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, m, n,
+              k, alpha, a, trans_a ? m : k, b, trans_b ? k : n, beta, c, n);
 }
 
 namespace {
@@ -30,7 +30,8 @@ void for_each_col_row(Shape in, int k, int stride, int pad, Shape out, F&& f) {
         for (int oy = 0; oy < out.h; ++oy) {
           const int iy = oy * stride - pad + ky;
           const bool row_inside = iy >= 0 && iy < in.h;
-          f(row + size_t(oy) * out.w, (c * in.h + iy) * in.w - pad + kx, row_inside ? lo : 0, row_inside ? hi : 0);
+          f(row + size_t(oy) * out.w, (c * in.h + iy) * in.w - pad + kx, row_inside ? lo : 0,
+            row_inside ? hi : 0);
         }
       }
 }
@@ -67,7 +68,8 @@ float pool_scale(const Block& b) {
 }
 }  // namespace
 
-void synapse_forward(const Block& b, const float* w, const float* in, int rows, float* out, std::vector<float>& col) {
+void synapse_forward(const Block& b, const float* w, const float* in, int rows, float* out,
+                     std::vector<float>& col) {
   const int ni = b.in.size(), no = b.out.size();
   switch (b.spec.kind) {
     case LayerKind::Dense:
@@ -102,8 +104,8 @@ void synapse_forward(const Block& b, const float* w, const float* in, int rows, 
   SCX_ASSERT(false);
 }
 
-void synapse_backward(const Block& b, const float* w, const float* in, const float* g_out, int rows, float* gw,
-                      float* g_in, std::vector<float>& col) {
+void synapse_backward(const Block& b, const float* w, const float* in, const float* g_out, int rows,
+                      float* gw, float* g_in, std::vector<float>& col) {
   const int ni = b.in.size(), no = b.out.size();
   switch (b.spec.kind) {
     case LayerKind::Dense:

@@ -45,8 +45,8 @@ double quantize_truenorth(float* w, size_t rows, size_t cols, int levels) {
   return bound;
 }
 
-std::vector<float> quantize_params(const SnnNetwork& net, const QuantSpec& q, const std::vector<float>& params,
-                                   QuantReport* report) {
+std::vector<float> quantize_params(const SnnNetwork& net, const QuantSpec& q,
+                                   const std::vector<float>& params, QuantReport* report) {
   std::vector<float> out = params;
   if (q.kind == QuantKind::None) return out;
   QuantReport rep;

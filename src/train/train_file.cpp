@@ -23,7 +23,10 @@ void put(std::string& out, T v) {
   out.append(reinterpret_cast<const char*>(&v), sizeof v);
 }
 void put_str(std::string& out, const std::string& s, bool wide) {
-  if (wide) put<uint64_t>(out, s.size()); else put<uint32_t>(out, uint32_t(s.size()));
+  if (wide)
+    put<uint64_t>(out, s.size());
+  else
+    put<uint32_t>(out, uint32_t(s.size()));
   out += s;
 }
 
@@ -102,9 +105,11 @@ TrainFile read_train_file(const std::filesystem::path& path, const std::string& 
   r.take(sizeof kMagic, "magic");
   TrainFile f;
   if (const uint32_t v = r.get<uint32_t>("version"); v != kTrainFileVersion)
-    r.fail("version", fmt::format("format version {} is not supported (this build reads {})", v, kTrainFileVersion));
+    r.fail("version",
+           fmt::format("format version {} is not supported (this build reads {})", v, kTrainFileVersion));
   f.kind = r.get_str(false, "kind");
-  if (f.kind != expected_kind) r.fail("kind", fmt::format("is a {} file, expected a {}", f.kind, expected_kind));
+  if (f.kind != expected_kind)
+    r.fail("kind", fmt::format("is a {} file, expected a {}", f.kind, expected_kind));
   f.meta = r.get_str(true, "meta");
   f.config = r.get_str(true, "config");
   const uint64_t n = r.get<uint64_t>("arrays");

@@ -29,7 +29,8 @@ struct Trainer::Worker {
   std::vector<uint8_t> labels;
 };
 
-void Trainer::forward_chunk(const Dataset& d, uint32_t epoch_key, const std::vector<float>& p, Worker& w) const {
+void Trainer::forward_chunk(const Dataset& d, uint32_t epoch_key, const std::vector<float>& p,
+                            Worker& w) const {
   const int steps = cfg_.encoding.steps, pixels = d.shape.size(), n = int(w.ids.size());
   w.x.resize(size_t(steps) * n * pixels);
   encode(cfg_.encoding, cfg_.train.seed, epoch_key, d.images.data(), pixels, w.ids.data(), n, w.x.data());
@@ -42,10 +43,15 @@ Dataset load_dataset(const std::string& images, const std::string& labels, size_
   io::IdxDataset raw = io::read_idx_pair(images, labels);
   Dataset d;
   const auto& dims = raw.images.dims;
-  if (dims.size() == 3) d.shape = {1, int(dims[1]), int(dims[2])};
-  else if (dims.size() == 2) d.shape = {int(dims[1]), 1, 1};
-  else throw_error_at(images, 0, 0, "dims", fmt::format("{} dimensions; images must be N x rows x cols or N x "
-                                                        "features", dims.size()));
+  if (dims.size() == 4)
+    d.shape = {int(dims[1]), int(dims[2]), int(dims[3])};
+  else if (dims.size() == 3)
+    d.shape = {1, int(dims[1]), int(dims[2])};
+  else if (dims.size() == 2)
+    d.shape = {int(dims[1]), 1, 1};
+  else
+    throw_error_at(images, 0, 0, "dims",
+                   "images must be N x features, N x rows x cols or N x channels x rows x cols");
   if (raw.labels.dims.size() != 1) throw_error_at(labels, 0, 0, "dims", "labels must be one-dimensional");
   d.count = limit ? std::min<size_t>(limit, raw.images.items()) : raw.images.items();
   d.images.assign(raw.images.data.begin(), raw.images.data.begin() + d.count * d.shape.size());
@@ -116,7 +122,8 @@ BatchStats Trainer::train_batch(const Dataset& d, const std::vector<size_t>& ids
   return s;
 }
 
-BatchStats Trainer::train_epoch(const Dataset& d, const std::function<void(size_t, const BatchStats&)>& progress) {
+BatchStats Trainer::train_epoch(const Dataset& d,
+                                const std::function<void(size_t, const BatchStats&)>& progress) {
   std::vector<size_t> order(d.count);
   std::iota(order.begin(), order.end(), size_t{0});
   RandomStream rng(cfg_.train.seed, stream_id(kShuffleStream, uint64_t(epochs_done_)));
@@ -153,7 +160,8 @@ BatchStats Trainer::evaluate(const Dataset& d) {
 void Trainer::save_checkpoint(const std::filesystem::path& path) const {
   TrainFile f;
   f.kind = "checkpoint";
-  toml::table meta{{"epochs_done", epochs_done_}, {"adam_steps", int64_t(adam_.steps())},
+  toml::table meta{{"epochs_done", epochs_done_},
+                   {"adam_steps", int64_t(adam_.steps())},
                    {"fingerprint", resume_fingerprint(cfg_)}};
   f.meta = (std::ostringstream() << meta).str();
   f.config = cfg_.text;
@@ -165,13 +173,15 @@ void Trainer::load_checkpoint(const std::filesystem::path& path) {
   const TrainFile f = read_train_file(path, "checkpoint");
   const toml::table meta = toml::parse(f.meta);
   if (meta["fingerprint"].value_or(std::string()) != resume_fingerprint(cfg_))
-    throw_error_at(path.string(), 0, 0, "config",
-                   "the checkpoint was made with a different configuration (network, data, encoding, loss, "
-                   "optimizer, quantization, batch size or seed); only epochs and threads may change on --resume");
+    throw_error_at(
+        path.string(), 0, 0, "config",
+        "the checkpoint was made with a different configuration (network, data, encoding, loss, "
+        "optimizer, quantization, batch size or seed); only epochs and threads may change on --resume");
   const std::vector<float>& p = f.array("params", path);
   if (p.size() != params_.size()) throw_error_at(path.string(), 0, 0, "params", "wrong parameter count");
   params_ = p;
-  adam_.restore(uint64_t(meta["adam_steps"].value_or(int64_t{0})), f.array("adam_m", path), f.array("adam_v", path));
+  adam_.restore(uint64_t(meta["adam_steps"].value_or(int64_t{0})), f.array("adam_m", path),
+                f.array("adam_v", path));
   epochs_done_ = int(meta["epochs_done"].value_or(int64_t{0}));
 }
 
@@ -180,9 +190,11 @@ void Trainer::save_network(const std::filesystem::path& path, double test_accura
   f.kind = "network";
   QuantReport q;
   std::vector<float> p = effective_params(&q);
-  toml::table meta{{"epochs", epochs_done_},        {"test_accuracy", test_accuracy},
+  toml::table meta{{"epochs", epochs_done_},
+                   {"test_accuracy", test_accuracy},
                    {"input", toml::array{cfg_.input.c, cfg_.input.h, cfg_.input.w}},
-                   {"classes", cfg_.classes},        {"quant_max_abs_error", q.max_abs_error}};
+                   {"classes", cfg_.classes},
+                   {"quant_max_abs_error", q.max_abs_error}};
   f.meta = (std::ostringstream() << meta).str();
   f.config = cfg_.text;
   f.arrays = {{"params", std::move(p)}};
@@ -198,7 +210,8 @@ TrainedNetwork read_trained_network(const std::filesystem::path& path) {
   t.config.input = {int((*in)[0].value_or(0)), int((*in)[1].value_or(0)), int((*in)[2].value_or(0))};
   t.config.classes = int(meta["classes"].value_or(int64_t{0}));
   const SnnNetwork net(t.config.layers, t.config.input, t.config.classes);
-  if (net.param_count() != t.params.size()) throw_error_at(path.string(), 0, 0, "params", "wrong parameter count");
+  if (net.param_count() != t.params.size())
+    throw_error_at(path.string(), 0, 0, "params", "wrong parameter count");
   return t;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Adam (Kingma & Ba 2015) with bias correction. Its state is part of a checkpoint so that resuming is bit-exact.
+// Adam (Kingma & Ba 2015) with bias correction. Its state is part of a checkpoint so that resuming is
+// bit-exact.
 #include <cstdint>
 #include <vector>
 

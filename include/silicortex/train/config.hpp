@@ -1,6 +1,6 @@
 #pragma once
-// The training configuration file (TOML, documented in docs/training.md). Every error names file:line:column and
-// the field, e.g. "mnist.toml:14:1: layers[2].type: unknown layer type 'dens' (did you mean 'dense'?)".
+// The training configuration file (TOML, documented in docs/training.md). Every error names file:line:column
+// and the field, e.g. "mnist.toml:14:1: layers[2].type: unknown layer type 'dens' (did you mean 'dense'?)".
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -9,7 +9,8 @@
 
 namespace scx::train {
 
-// Data paths are resolved relative to `base_dir`. The input shape and class count are set later from the data.
+// Data paths are resolved relative to `base_dir`. The input shape and class count are set later from the
+// data.
 TrainConfig parse_train_config(std::string_view text, const std::string& source_name,
                                const std::filesystem::path& base_dir = {});
 TrainConfig read_train_config(const std::filesystem::path& path);

@@ -1,7 +1,8 @@
 #pragma once
-// A feed-forward stack of blocks (synapse op + optional spiking neuron) trained by backpropagation through time.
-// All parameters live in one flat vector so that the optimiser, the checkpoint and the deterministic gradient
-// reduction treat them alike. Activations are laid out [step][sample][feature], feature = channel-major c*h*w.
+// A feed-forward stack of blocks (synapse op + optional spiking neuron) trained by backpropagation through
+// time. All parameters live in one flat vector so that the optimiser, the checkpoint and the deterministic
+// gradient reduction treat them alike. Activations are laid out [step][sample][feature], feature =
+// channel-major c*h*w.
 #include <cstddef>
 #include <vector>
 
@@ -27,7 +28,8 @@ struct Workspace {
 
 class SnnNetwork {
  public:
-  // Checks every layer against its input shape; a bad layer gives scx::Error naming LayerSpec::origin and field.
+  // Checks every layer against its input shape; a bad layer gives scx::Error naming LayerSpec::origin and
+  // field.
   SnnNetwork(const std::vector<LayerSpec>& layers, Shape input, int classes);
 
   const std::vector<Block>& blocks() const { return blocks_; }

@@ -1,7 +1,7 @@
 #pragma once
 // What a training run is: the network (blocks of synapse + neuron, as in Lava-dl's slayer blocks), the input
-// encoding, the loss, the optimiser and the quantisation target. Plain values; built by hand in tests or read from
-// TOML by read_train_config (config.hpp).
+// encoding, the loss, the optimiser and the quantisation target. Plain values; built by hand in tests or read
+// from TOML by read_train_config (config.hpp).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,19 +25,19 @@ enum class LayerKind { Dense, Conv, SumPool, AvgPool, Flatten, Recurrent };
 
 struct LayerSpec {
   LayerKind kind = LayerKind::Dense;
-  int out = 0;                    // dense / recurrent: output neurons; conv: output channels
+  int out = 0;                              // dense / recurrent: output neurons; conv: output channels
   int kernel = 3, stride = 1, padding = 0;  // conv; pools use kernel as size and stride
-  bool has_neuron = true;         // pools and flatten default to false
+  bool has_neuron = true;                   // pools and flatten default to false
   NeuronSpec neuron;
-  std::string origin;             // "file.toml: layers[2]" for error messages
+  std::string origin;  // "file.toml: layers[2]" for error messages
 };
 
 enum class EncodingKind { Rate, Latency };
 struct EncodingSpec {
   EncodingKind kind = EncodingKind::Rate;
   int steps = 8;
-  float max_rate = 1.0f;          // rate: spike probability per step at intensity 1
-  float latency_threshold = 0.1f; // latency: intensities at or below this never spike
+  float max_rate = 1.0f;           // rate: spike probability per step at intensity 1
+  float latency_threshold = 0.1f;  // latency: intensities at or below this never spike
 };
 
 enum class LossKind { Count, MembraneMax, MembraneMean };
@@ -53,8 +53,9 @@ struct AdamSpec {
 enum class QuantKind { None, Loihi, TrueNorth };
 struct QuantSpec {
   QuantKind kind = QuantKind::None;
-  int bits = 8;    // Loihi-class: signed mantissa bits with one shared power-of-two exponent per weight matrix
-  int levels = 4;  // TrueNorth-class: signed non-zero levels per neuron (one per axon type), plus "no synapse"
+  int bits = 8;  // Loihi-class: signed mantissa bits with one shared power-of-two exponent per weight matrix
+  int levels =
+      4;  // TrueNorth-class: signed non-zero levels per neuron (one per axon type), plus "no synapse"
 };
 
 struct DataSpec {
@@ -77,7 +78,7 @@ struct TrainConfig {
   std::string source;  // file name, for messages
   std::string text;    // the TOML text as read (stored in checkpoints and network files)
   DataSpec data;
-  Shape input;         // set from the dataset, or by hand
+  Shape input;  // set from the dataset, or by hand
   int classes = 10;
   EncodingSpec encoding;
   std::vector<LayerSpec> layers;

@@ -1,10 +1,11 @@
 #pragma once
-// The trainer's binary container, used for checkpoints (kind "checkpoint") and trained networks (kind "network"):
+// The trainer's binary container, used for checkpoints (kind "checkpoint") and trained networks (kind
+// "network"):
 //   "SCXTRAIN" | u32 format version | u32 kind length | kind | u64 meta length | meta (TOML text) |
 //   u64 config length | config (the TOML the run was started with) | u64 array count |
 //   per array: u32 name length | name | u64 float count | float32 data |  u32 CRC-32 of everything before it.
-// Little-endian. Written atomically (AtomicOutput); a reader rejects a wrong magic, version, kind, truncation or
-// checksum with an scx::Error naming the file and the field.
+// Little-endian. Written atomically (AtomicOutput); a reader rejects a wrong magic, version, kind, truncation
+// or checksum with an scx::Error naming the file and the field.
 #include <filesystem>
 #include <string>
 #include <utility>

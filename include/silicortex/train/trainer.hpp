@@ -1,7 +1,7 @@
 #pragma once
 // Mini-batch training by BPTT. A batch is cut into fixed chunks of kChunk samples; threads take chunks, each
-// chunk's gradient goes to its own buffer, and the buffers are added in chunk order, so the same seed gives the
-// same weights for any thread count. OpenBLAS runs single-threaded inside the chunks.
+// chunk's gradient goes to its own buffer, and the buffers are added in chunk order, so the same seed gives
+// the same weights for any thread count. OpenBLAS runs single-threaded inside the chunks.
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -22,7 +22,8 @@ struct Dataset {
   std::vector<uint8_t> images, labels;  // count x shape.size(), count
 };
 
-// IDX images (N x rows x cols, or N x features) and labels; the first `limit` items (0: all).
+// IDX images (N x features, N x rows x cols or N x channels x rows x cols) and labels; the first `limit`
+// items (0: all).
 Dataset load_dataset(const std::string& images, const std::string& labels, size_t limit);
 
 struct BatchStats {
@@ -57,7 +58,8 @@ class Trainer {
                               BatchStats* stats = nullptr);
   BatchStats train_batch(const Dataset& d, const std::vector<size_t>& ids, uint32_t epoch_key);
   // One epoch in the seeded shuffle order; `progress(done, stats)` after each batch.
-  BatchStats train_epoch(const Dataset& d, const std::function<void(size_t, const BatchStats&)>& progress = {});
+  BatchStats train_epoch(const Dataset& d,
+                         const std::function<void(size_t, const BatchStats&)>& progress = {});
   BatchStats evaluate(const Dataset& d);
 
   std::vector<float> effective_params(QuantReport* report = nullptr) const;

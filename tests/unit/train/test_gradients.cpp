@@ -1,11 +1,11 @@
 // Analytic BPTT gradients against central finite differences.
 // Non-spiking parts (dense, conv, pooling, flatten, recurrent matrix products, leaky integration) are checked
-// exactly: with `neuron = none` the loss is linear in each single parameter, so central differences are exact up
-// to float rounding. The spiking parts cannot be checked by finite differences of the hard threshold (its true
-// derivative is zero almost everywhere); instead they run with NeuronSpec::soft_spikes, where the forward pass
-// uses the smooth spike S(x) = 1/2 + x / (1 + beta |x|), whose derivative is exactly the surrogate
-// 1 / (1 + beta |x|)^2 the backward pass uses, and the reset is left attached. The hard path is checked against a
-// closed form for one neuron.
+// exactly: with `neuron = none` the loss is linear in each single parameter, so central differences are exact
+// up to float rounding. The spiking parts cannot be checked by finite differences of the hard threshold (its
+// true derivative is zero almost everywhere); instead they run with NeuronSpec::soft_spikes, where the
+// forward pass uses the smooth spike S(x) = 1/2 + x / (1 + beta |x|), whose derivative is exactly the
+// surrogate 1 / (1 + beta |x|)^2 the backward pass uses, and the reset is left attached. The hard path is
+// checked against a closed form for one neuron.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -36,11 +36,13 @@ Probe make_probe(const SnnNetwork& net, Shape in, int steps, int batch, bool bin
 }
 
 // L = sum c_s * spikes + c_v * membrane (before reset), in double.
-double probe_loss(const SnnNetwork& net, const std::vector<float>& params, const Probe& p, int steps, int batch) {
+double probe_loss(const SnnNetwork& net, const std::vector<float>& params, const Probe& p, int steps,
+                  int batch) {
   Workspace ws;
   net.forward(params, p.x.data(), steps, batch, ws);
   double l = 0;
-  for (size_t i = 0; i < p.c_s.size(); ++i) l += double(p.c_s[i]) * ws.s.back()[i] + double(p.c_v[i]) * ws.vpre.back()[i];
+  for (size_t i = 0; i < p.c_s.size(); ++i)
+    l += double(p.c_s[i]) * ws.s.back()[i] + double(p.c_v[i]) * ws.vpre.back()[i];
   return l;
 }
 
@@ -50,8 +52,8 @@ struct CheckResult {
 };
 
 // Compares every parameter's analytic gradient with (L(p + eps) - L(p - eps)) / 2 eps.
-CheckResult check(const std::vector<LayerSpec>& layers, Shape in, int classes, int steps, int batch, double eps,
-                  double rel_tol, double abs_tol, float gain = 1.0f, bool binary_input = false) {
+CheckResult check(const std::vector<LayerSpec>& layers, Shape in, int classes, int steps, int batch,
+                  double eps, double rel_tol, double abs_tol, float gain = 1.0f, bool binary_input = false) {
   const SnnNetwork net(layers, in, classes);
   std::vector<float> params = net.init_params(3, gain);
   RandomStream rng(9, 2);
@@ -71,15 +73,16 @@ CheckResult check(const std::vector<LayerSpec>& layers, Shape in, int classes, i
     const double lm = probe_loss(net, q, p, steps, batch);
     const double fd = (lp - lm) / (2 * eps);
     const double err = std::fabs(fd - grad[i]);
-    EXPECT_LE(err, abs_tol + rel_tol * std::fabs(fd)) << "parameter " << i << ": analytic " << grad[i] << ", finite "
-                                                      << "difference " << fd;
+    EXPECT_LE(err, abs_tol + rel_tol * std::fabs(fd))
+        << "parameter " << i << ": analytic " << grad[i] << ", finite "
+        << "difference " << fd;
     r.max_abs_err = std::max(r.max_abs_err, err);
     r.max_grad = std::max(r.max_grad, std::fabs(fd));
     ++r.checked;
   }
   EXPECT_GT(r.max_grad, 1e-3) << "the check is vacuous: all gradients vanish";
-  std::printf("checked %zu parameters: max |analytic - finite difference| = %.2e, max |gradient| = %.2e\n", r.checked,
-              r.max_abs_err, r.max_grad);
+  std::printf("checked %zu parameters: max |analytic - finite difference| = %.2e, max |gradient| = %.2e\n",
+              r.checked, r.max_abs_err, r.max_grad);
   return r;
 }
 
@@ -105,21 +108,21 @@ LayerSpec layer(LayerKind kind, int out, NeuronModel model, int kernel = 3, int 
 constexpr double kLinEps = 0.05, kLinRel = 1e-4, kLinAbs = 1e-4;
 
 TEST(TrainGradients, DenseIsExact) {
-  check({layer(LayerKind::Dense, 4, NeuronModel::None), layer(LayerKind::Dense, 3, NeuronModel::None)}, {5, 1, 1}, 3,
-        2, 3, kLinEps, kLinRel, kLinAbs);
+  check({layer(LayerKind::Dense, 4, NeuronModel::None), layer(LayerKind::Dense, 3, NeuronModel::None)},
+        {5, 1, 1}, 3, 2, 3, kLinEps, kLinRel, kLinAbs);
 }
 
 TEST(TrainGradients, ConvWithStrideAndPaddingIsExact) {
-  check({layer(LayerKind::Conv, 3, NeuronModel::None, 3, 2, 1), layer(LayerKind::Flatten, 0, NeuronModel::None),
-         layer(LayerKind::Dense, 2, NeuronModel::None)},
+  check({layer(LayerKind::Conv, 3, NeuronModel::None, 3, 2, 1),
+         layer(LayerKind::Flatten, 0, NeuronModel::None), layer(LayerKind::Dense, 2, NeuronModel::None)},
         {2, 5, 6}, 2, 2, 2, kLinEps, kLinRel, kLinAbs);
 }
 
 TEST(TrainGradients, SumAndAveragePoolingAreExact) {
   for (LayerKind pool : {LayerKind::SumPool, LayerKind::AvgPool}) {
     LayerSpec p = layer(pool, 0, NeuronModel::None, 2);
-    check({layer(LayerKind::Conv, 2, NeuronModel::None, 3, 1, 1), p, layer(LayerKind::Flatten, 0, NeuronModel::None),
-           layer(LayerKind::Dense, 3, NeuronModel::None)},
+    check({layer(LayerKind::Conv, 2, NeuronModel::None, 3, 1, 1), p,
+           layer(LayerKind::Flatten, 0, NeuronModel::None), layer(LayerKind::Dense, 3, NeuronModel::None)},
           {1, 5, 4}, 3, 2, 2, kLinEps, kLinRel, kLinAbs);
   }
 }
@@ -128,25 +131,25 @@ TEST(TrainGradients, SumAndAveragePoolingAreExact) {
 constexpr double kSpkEps = 2e-3, kSpkRel = 1e-2, kSpkAbs = 2e-3;
 
 TEST(TrainGradients, CubaLifThroughTimeWithSoftSpikes) {
-  check({layer(LayerKind::Dense, 4, NeuronModel::Cuba), layer(LayerKind::Dense, 3, NeuronModel::Cuba)}, {6, 1, 1}, 3,
-        6, 2, kSpkEps, kSpkRel, kSpkAbs, 2.0f, true);
+  check({layer(LayerKind::Dense, 4, NeuronModel::Cuba), layer(LayerKind::Dense, 3, NeuronModel::Cuba)},
+        {6, 1, 1}, 3, 6, 2, kSpkEps, kSpkRel, kSpkAbs, 2.0f, true);
 }
 
 TEST(TrainGradients, LifThroughTimeWithSoftSpikes) {
-  check({layer(LayerKind::Dense, 4, NeuronModel::Lif), layer(LayerKind::Dense, 3, NeuronModel::Lif)}, {6, 1, 1}, 3, 6,
-        2, kSpkEps, kSpkRel, kSpkAbs, 2.0f, true);
+  check({layer(LayerKind::Dense, 4, NeuronModel::Lif), layer(LayerKind::Dense, 3, NeuronModel::Lif)},
+        {6, 1, 1}, 3, 6, 2, kSpkEps, kSpkRel, kSpkAbs, 2.0f, true);
 }
 
 TEST(TrainGradients, RecurrentCubaWithSoftSpikes) {
-  check({layer(LayerKind::Recurrent, 4, NeuronModel::Cuba), layer(LayerKind::Dense, 2, NeuronModel::Lif)}, {5, 1, 1},
-        2, 6, 2, kSpkEps, kSpkRel, kSpkAbs, 2.0f, true);
+  check({layer(LayerKind::Recurrent, 4, NeuronModel::Cuba), layer(LayerKind::Dense, 2, NeuronModel::Lif)},
+        {5, 1, 1}, 2, 6, 2, kSpkEps, kSpkRel, kSpkAbs, 2.0f, true);
 }
 
 TEST(TrainGradients, SpikingConvAndPoolWithSoftSpikes) {
   LayerSpec pool = layer(LayerKind::SumPool, 0, NeuronModel::Cuba, 2);
   pool.has_neuron = true;
-  check({layer(LayerKind::Conv, 2, NeuronModel::Cuba, 3, 1, 1), pool, layer(LayerKind::Flatten, 0, NeuronModel::None),
-         layer(LayerKind::Dense, 2, NeuronModel::Cuba)},
+  check({layer(LayerKind::Conv, 2, NeuronModel::Cuba, 3, 1, 1), pool,
+         layer(LayerKind::Flatten, 0, NeuronModel::None), layer(LayerKind::Dense, 2, NeuronModel::Cuba)},
         {1, 4, 4}, 2, 4, 2, kSpkEps, kSpkRel, kSpkAbs, 2.0f, true);
 }
 
@@ -182,8 +185,8 @@ TEST(TrainGradients, HardSpikeSurrogateMatchesClosedForm) {
   EXPECT_NEAR(grad[0], gw, 1e-6);
 }
 
-// The loss layer: cross-entropy through the membrane mean / max and the soft counts, against finite differences
-// of the loss itself.
+// The loss layer: cross-entropy through the membrane mean / max and the soft counts, against finite
+// differences of the loss itself.
 TEST(TrainGradients, LossFunctionsMatchFiniteDifferences) {
   for (LossKind kind : {LossKind::Count, LossKind::MembraneMean, LossKind::MembraneMax}) {
     const std::vector<LayerSpec> layers = {layer(LayerKind::Dense, 3, NeuronModel::Cuba)};
@@ -212,7 +215,8 @@ TEST(TrainGradients, LossFunctionsMatchFiniteDifferences) {
       const double lp = loss_at(q);
       q[i] = params[i] - float(kSpkEps);
       const double fd = (lp - loss_at(q)) / (2 * kSpkEps);
-      EXPECT_NEAR(grad[i], fd, kSpkAbs + kSpkRel * std::fabs(fd)) << "loss " << int(kind) << " parameter " << i;
+      EXPECT_NEAR(grad[i], fd, kSpkAbs + kSpkRel * std::fabs(fd))
+          << "loss " << int(kind) << " parameter " << i;
     }
   }
 }

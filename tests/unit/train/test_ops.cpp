@@ -16,7 +16,11 @@ std::vector<float> random_vec(size_t n, uint64_t seed) {
 }
 
 TEST(TrainOps, ConvMatchesDirectConvolution) {
-  struct Case { int k, stride, pad; Shape in; int out_c; };
+  struct Case {
+    int k, stride, pad;
+    Shape in;
+    int out_c;
+  };
   for (const Case& c : {Case{3, 1, 1, {2, 5, 7}, 3}, Case{3, 2, 1, {1, 6, 5}, 2}, Case{5, 1, 2, {1, 8, 8}, 2},
                         Case{2, 2, 0, {3, 4, 6}, 4}, Case{4, 3, 2, {2, 7, 5}, 1}}) {
     Block b;

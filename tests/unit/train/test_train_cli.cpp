@@ -1,4 +1,5 @@
-// `silicortex train` end to end on tiny IDX files: trains, checkpoints, resumes bit-exactly, rejects bad data.
+// `silicortex train` end to end on tiny IDX files: trains, checkpoints, resumes bit-exactly, rejects bad
+// data.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -12,7 +13,8 @@
 namespace scx::test {
 namespace {
 
-void write_idx(const std::filesystem::path& p, const std::vector<uint32_t>& dims, const std::vector<uint8_t>& data) {
+void write_idx(const std::filesystem::path& p, const std::vector<uint32_t>& dims,
+               const std::vector<uint8_t>& data) {
   std::string bytes = {0, 0, 8, char(dims.size())};
   for (uint32_t d : dims)
     for (int s = 24; s >= 0; s -= 8) bytes += char((d >> s) & 0xFF);
@@ -27,7 +29,8 @@ void write_halves(const std::filesystem::path& dir, const std::string& name, siz
   for (size_t i = 0; i < n; ++i) {
     const int k = int(i % 2);
     for (int y = 0; y < 6; ++y)
-      for (int x = 0; x < 6; ++x) img.push_back(uint8_t((x < 3) == (k == 0) ? 150 + rng.below(100) : rng.below(60)));
+      for (int x = 0; x < 6; ++x)
+        img.push_back(uint8_t((x < 3) == (k == 0) ? 150 + rng.below(100) : rng.below(60)));
     lab.push_back(uint8_t(k));
   }
   write_idx(dir / (name + "-images"), {uint32_t(n), 6, 6}, img);
@@ -79,7 +82,8 @@ TEST(TrainCli, TrainsCheckpointsAndResumesBitExactly) {
   EXPECT_THAT(full.output, testing::HasSubstr("epoch 4/4: loss"));
   EXPECT_THAT(full.output, testing::HasSubstr("test accuracy"));
 
-  const std::string part_args = " -q --checkpoint " + (dir / "b.ckpt").string() + " -o " + (dir / "b.scxnet").string();
+  const std::string part_args =
+      " -q --checkpoint " + (dir / "b.ckpt").string() + " -o " + (dir / "b.scxnet").string();
   const CliResult first = run_cli("train " + cfg + " --epochs 2 --threads 1" + part_args);
   ASSERT_EQ(first.exit_code, 0) << first.output;
   const CliResult rest = run_cli("train " + cfg + " --epochs 4 --resume" + part_args);
@@ -102,7 +106,8 @@ TEST(TrainCli, BadDataAndMissingCheckpointAreErrors) {
   write_halves(dir, "test", 4, 2);
   write_file(dir / "tiny.toml", kConfig);
   const std::string cfg = (dir / "tiny.toml").string();
-  const CliResult no_ckpt = run_cli("train " + cfg + " -q --resume --checkpoint " + (dir / "none.ckpt").string());
+  const CliResult no_ckpt =
+      run_cli("train " + cfg + " -q --resume --checkpoint " + (dir / "none.ckpt").string());
   EXPECT_EQ(no_ckpt.exit_code, 1);
   EXPECT_THAT(no_ckpt.output, testing::HasSubstr("--resume: no checkpoint"));
 

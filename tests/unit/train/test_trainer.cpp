@@ -1,5 +1,5 @@
-// The trainer end to end on in-memory data: it learns a toy spike-pattern task, gives the same weights for any
-// thread count, resumes bit-exactly from a checkpoint, and refuses bad configurations with a named field.
+// The trainer end to end on in-memory data: it learns a toy spike-pattern task, gives the same weights for
+// any thread count, resumes bit-exactly from a checkpoint, and refuses bad configurations with a named field.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -58,7 +58,8 @@ batch_size = 8
 threads = 1
 seed = 11
 init_gain = 3.0
-)" + extra, "toy.toml");
+)" + extra,
+                                     "toy.toml");
   c.input = {20, 1, 1};
   c.classes = 4;
   return c;
@@ -75,8 +76,10 @@ TEST(Trainer, LearnsToySpikePatternsToFullAccuracy) {
     acc = t.evaluate(d).accuracy();
   }
   EXPECT_EQ(acc, 1.0) << "after " << t.epochs_done() << " epochs";
-  std::printf("toy task: %.0f%% before training, %.0f%% after %d epochs\n", 100 * before, 100 * acc, t.epochs_done());
-  const Dataset fresh = toy_patterns(8, 5);  // same templates, same jitter: same data, checks evaluate is pure
+  std::printf("toy task: %.0f%% before training, %.0f%% after %d epochs\n", 100 * before, 100 * acc,
+              t.epochs_done());
+  const Dataset fresh =
+      toy_patterns(8, 5);  // same templates, same jitter: same data, checks evaluate is pure
   EXPECT_EQ(t.evaluate(fresh).accuracy(), acc);
 }
 
@@ -113,7 +116,8 @@ TEST(Trainer, QuantisationAwareTrainingUsesQuantisedWeights) {
 }
 
 TEST(Trainer, ResumeFromCheckpointIsBitExact) {
-  const auto dir = std::filesystem::temp_directory_path() / ("scx_train_resume_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("scx_train_resume_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const Dataset d = toy_patterns(6, 8);
   TrainConfig c = toy_config();
@@ -190,15 +194,18 @@ TEST(Trainer, BadConfigurationNamesTheField) {
               testing::AllOf(testing::HasSubstr("bad.toml:1"), testing::HasSubstr("layers[0].kernel")));
   EXPECT_THAT(config_error("[[layers]]\ntype = \"flatten\"\n[[layers]]\ntype = \"dense\"\nout = 7\n"),
               testing::AllOf(testing::HasSubstr("layers[1].out"), testing::HasSubstr("10 classes")));
-  EXPECT_THAT(config_error("[[layers]]\ntype = \"sumpool\"\nsize = 2\n[[layers]]\ntype = \"sumpool\"\nsize = 20\n"),
-              testing::HasSubstr("layers[1].kernel"));
+  EXPECT_THAT(
+      config_error("[[layers]]\ntype = \"sumpool\"\nsize = 2\n[[layers]]\ntype = \"sumpool\"\nsize = 20\n"),
+      testing::HasSubstr("layers[1].kernel"));
   EXPECT_THAT(config_error("[training]\nbatch = 3\n[[layers]]\ntype = \"flatten\"\n"),
               testing::AllOf(testing::HasSubstr("training.batch"), testing::HasSubstr("batch_size")));
-  EXPECT_THAT(config_error("[quantization]\nkind = \"truenorth\"\nlevels = 3\n[[layers]]\ntype = \"flatten\"\n"),
-              testing::HasSubstr("quantization.levels"));
+  EXPECT_THAT(
+      config_error("[quantization]\nkind = \"truenorth\"\nlevels = 3\n[[layers]]\ntype = \"flatten\"\n"),
+      testing::HasSubstr("quantization.levels"));
   EXPECT_THAT(config_error("[encoding]\nsteps = 0\n[[layers]]\ntype = \"flatten\"\n"),
               testing::HasSubstr("encoding.steps"));
-  EXPECT_THAT(config_error("[neuron]\ndu = 1.5\n[[layers]]\ntype = \"flatten\"\n[[layers]]\ntype=\"dense\"\nout=10\n"),
+  EXPECT_THAT(config_error(
+                  "[neuron]\ndu = 1.5\n[[layers]]\ntype = \"flatten\"\n[[layers]]\ntype=\"dense\"\nout=10\n"),
               testing::HasSubstr("layers[1].du"));
   EXPECT_THAT(config_error("epochs = 3\n[[layers]]\ntype = \"flatten\"\n"), testing::HasSubstr("epochs"));
   EXPECT_THAT(config_error("[training]\n"), testing::HasSubstr("layers"));
@@ -213,7 +220,8 @@ namespace {
 // The shipped configurations stay valid: they parse and their networks fit Fashion-MNIST.
 TEST(Trainer, ShippedConfigurationsBuild) {
   size_t n = 0;
-  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(SCX_SOURCE_DIR) / "configs/train")) {
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::filesystem::path(SCX_SOURCE_DIR) / "configs/train")) {
     if (e.path().extension() != ".toml") continue;
     TrainConfig c = read_train_config(e.path());
     c.input = {1, 28, 28};
