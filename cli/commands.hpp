@@ -15,6 +15,9 @@ void register_run(CLI::App& root);
 void register_plot(CLI::App& root);
 void register_bench_network(CommandGroups& groups);
 void register_cogmem(CLI::App& root, CommandGroups& groups);
-void register_train(CLI::App& root);
 
+}  // namespace scx::cli
+
+namespace scx::cli {
+void register_train(CLI::App& root);  // cli/cmd_train.cpp
 }  // namespace scx::cli

@@ -4,9 +4,10 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libtomlplusplus-dev libhdf5-dev libcli11-dev libfmt-dev libhwy-dev
-  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libopenblas-dev
+  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   python3 python3-numpy python3-h5py python3-brian python3-sklearn
   dataset-fashion-mnist
+  libopenblas-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
