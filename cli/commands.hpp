@@ -25,3 +25,7 @@ void register_nir(CLI::App& root);
 void register_chip(CLI::App& root, CommandGroups& groups);
 
 }  // namespace scx::cli
+
+namespace scx::cli {
+void register_train(CLI::App& root);  // cli/cmd_train.cpp
+}  // namespace scx::cli

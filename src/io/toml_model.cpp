@@ -158,19 +158,7 @@ model::Network build_network(const toml::table& doc, const std::string& file) {
 }  // namespace
 
 model::Network parse_network_toml(std::string_view text, const std::string& source_name) {
-  toml::table doc;
-  try {
-    doc = toml::parse(text, std::string_view(source_name));
-  } catch (const toml::parse_error& e) {
-    // toml++ says "Error while parsing string: ..."; keep its detail without doubling "error".
-    std::string_view what = e.description();
-    const std::string_view prefix = "Error while ";
-    const std::string message = what.starts_with(prefix)
-                                    ? fmt::format("TOML syntax error while {}", what.substr(prefix.size()))
-                                    : fmt::format("TOML syntax error: {}", what);
-    const auto& at = e.source().begin;
-    throw_error_at(source_name, static_cast<int>(at.line), static_cast<int>(at.column), "", message);
-  }
+  const toml::table doc = parse_document(text, source_name);
   model::Network net = build_network(doc, source_name);
   try {
     model::validate(net);

@@ -11,6 +11,21 @@
 
 namespace scx::io::toml_detail {
 
+toml::table parse_document(std::string_view text, const std::string& source_name) {
+  try {
+    return toml::parse(text, std::string_view(source_name));
+  } catch (const toml::parse_error& e) {
+    // toml++ says "Error while parsing string: ..."; keep its detail without doubling "error".
+    std::string_view what = e.description();
+    const std::string_view prefix = "Error while ";
+    const std::string message = what.starts_with(prefix)
+                                    ? fmt::format("TOML syntax error while {}", what.substr(prefix.size()))
+                                    : fmt::format("TOML syntax error: {}", what);
+    const auto& at = e.source().begin;
+    throw_error_at(source_name, static_cast<int>(at.line), static_cast<int>(at.column), "", message);
+  }
+}
+
 namespace {
 
 std::string lower(std::string_view s) {

@@ -25,6 +25,9 @@ const char* type_name(const toml::node& n);
 [[noreturn]] void fail_at(const toml::source_region& where, const std::string& file, const std::string& field,
                           const std::string& message);
 
+// Parses TOML text; a syntax error becomes an scx::Error at file:line:column.
+toml::table parse_document(std::string_view text, const std::string& source_name);
+
 class TableReader;
 
 // One value of the document together with its dotted name, for error messages.

@@ -1,0 +1,19 @@
+#pragma once
+// Input encodings: pixel intensities (0..255) to spike trains laid out [step][sample][pixel].
+#include <cstddef>
+#include <cstdint>
+
+#include "silicortex/train/spec.hpp"
+
+namespace scx::train {
+
+// The draw for (sample id, step) comes from RandomStream(seed, stream(epoch_key, id), step), so a sample's
+// spikes do not depend on its batch, its chunk or the thread that encodes it.
+//   rate:    Bernoulli per step with p = max_rate * intensity / 255;
+//   latency: one spike at step round((1 - x) (steps - 1)) for x = intensity / 255 > latency_threshold.
+void encode(const EncodingSpec& enc, uint64_t seed, uint32_t epoch_key, const uint8_t* images, size_t pixels,
+            const size_t* ids, int batch, float* out);
+
+inline constexpr uint32_t kEvalEpochKey = 0xFFFFFFFFu;  // the fixed encoding of evaluation data
+
+}  // namespace scx::train

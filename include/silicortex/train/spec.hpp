@@ -1,0 +1,92 @@
+#pragma once
+// What a training run is: the network (blocks of synapse + neuron, as in Lava-dl's slayer blocks), the input
+// encoding, the loss, the optimiser and the quantisation target. Plain values; built by hand in tests or read
+// from TOML by read_train_config (config.hpp).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace scx::train {
+
+// Discrete-time neuron of Lava's CUBA LIF float model:
+//   u[t] = u[t-1](1-du) + a_in[t];  v[t] = v[t-1](1-dv) + u[t] + bias;  spike if v[t] > vth, then v[t] = 0.
+// Lif is the same with du = 1 (the current is the input of this step); None passes a_in on unchanged.
+enum class NeuronModel { None, Lif, Cuba };
+
+struct NeuronSpec {
+  NeuronModel model = NeuronModel::Cuba;
+  float du = 0.5f, dv = 0.5f, vth = 1.0f;
+  float surrogate_beta = 5.0f;  // fast sigmoid (SuperSpike): ds/dv ~ 1 / (1 + beta |v - vth|)^2
+  bool detach_reset = true;     // no gradient through the reset (SpyTorch, snnTorch's usual choice)
+  bool soft_spikes = false;     // tests only: forward uses the smooth spike whose derivative is the surrogate
+};
+
+enum class LayerKind { Dense, Conv, SumPool, AvgPool, Flatten, Recurrent };
+
+struct LayerSpec {
+  LayerKind kind = LayerKind::Dense;
+  int out = 0;                              // dense / recurrent: output neurons; conv: output channels
+  int kernel = 3, stride = 1, padding = 0;  // conv; pools use kernel as size and stride
+  bool has_neuron = true;                   // pools and flatten default to false
+  NeuronSpec neuron;
+  std::string origin;  // "file.toml: layers[2]" for error messages
+};
+
+enum class EncodingKind { Rate, Latency };
+struct EncodingSpec {
+  EncodingKind kind = EncodingKind::Rate;
+  int steps = 8;
+  float max_rate = 1.0f;           // rate: spike probability per step at intensity 1
+  float latency_threshold = 0.1f;  // latency: intensities at or below this never spike
+};
+
+enum class LossKind { Count, MembraneMax, MembraneMean };
+struct LossSpec {
+  LossKind kind = LossKind::Count;
+  float scale = 1.0f;  // logits = scale * (spike count or membrane statistic)
+};
+
+struct AdamSpec {
+  float lr = 1e-3f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
+};
+
+enum class QuantKind { None, Loihi, TrueNorth };
+struct QuantSpec {
+  QuantKind kind = QuantKind::None;
+  int bits = 8;  // Loihi-class: signed mantissa bits with one shared power-of-two exponent per weight matrix
+  int levels =
+      4;  // TrueNorth-class: signed non-zero levels per neuron (one per axon type), plus "no synapse"
+};
+
+struct DataSpec {
+  std::string train_images, train_labels, test_images, test_labels;
+  size_t train_limit = 0, test_limit = 0;  // use the first N items (0: all)
+};
+
+struct TrainSpec {
+  int epochs = 1, batch_size = 32, threads = 1;
+  uint64_t seed = 1;
+};
+
+struct Shape {
+  int c = 1, h = 1, w = 1;
+  int size() const { return c * h * w; }
+  bool flat() const { return h == 1 && w == 1; }
+};
+
+struct TrainConfig {
+  std::string source;  // file name, for messages
+  std::string text;    // the TOML text as read (stored in checkpoints and network files)
+  DataSpec data;
+  Shape input;  // set from the dataset, or by hand
+  int classes = 10;
+  EncodingSpec encoding;
+  std::vector<LayerSpec> layers;
+  LossSpec loss;
+  AdamSpec adam;
+  QuantSpec quant;
+  TrainSpec train;
+  float init_gain = 1.0f;  // weights start uniform in +-init_gain / sqrt(fan_in)
+};
+
+}  // namespace scx::train

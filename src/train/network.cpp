@@ -1,0 +1,246 @@
+#include "silicortex/train/network.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "silicortex/core/error.hpp"
+#include "silicortex/core/rng.hpp"
+#include "train/ops.hpp"
+
+namespace scx::train {
+namespace {
+
+[[noreturn]] void bad_layer(const LayerSpec& l, const std::string& field, const std::string& msg) {
+  throw Error(fmt::format("{}.{}: {}", l.origin.empty() ? "layer" : l.origin, field, msg));
+}
+
+std::string shape_str(Shape s) {
+  return s.flat() ? std::to_string(s.c) : fmt::format("{}x{}x{}", s.c, s.h, s.w);
+}
+
+Shape layer_output_shape(const LayerSpec& l, Shape in) {
+  switch (l.kind) {
+    case LayerKind::Dense:
+    case LayerKind::Recurrent:
+      if (!in.flat())
+        bad_layer(
+            l, "type",
+            fmt::format("needs a flat input but gets {}; add a flatten layer before it", shape_str(in)));
+      if (l.out < 1) bad_layer(l, "out", fmt::format("{} outputs; must be at least 1", l.out));
+      return {l.out, 1, 1};
+    case LayerKind::Conv: {
+      if (l.out < 1) bad_layer(l, "out", fmt::format("{} output channels; must be at least 1", l.out));
+      if (l.kernel < 1) bad_layer(l, "kernel", fmt::format("{}; must be at least 1", l.kernel));
+      if (l.stride < 1) bad_layer(l, "stride", fmt::format("{}; must be at least 1", l.stride));
+      if (l.padding < 0) bad_layer(l, "padding", fmt::format("{}; must not be negative", l.padding));
+      if (in.h + 2 * l.padding < l.kernel || in.w + 2 * l.padding < l.kernel)
+        bad_layer(l, "kernel",
+                  fmt::format("{0}x{0} is larger than the padded {1} input", l.kernel, shape_str(in)));
+      return {l.out, (in.h + 2 * l.padding - l.kernel) / l.stride + 1,
+              (in.w + 2 * l.padding - l.kernel) / l.stride + 1};
+    }
+    case LayerKind::SumPool:
+    case LayerKind::AvgPool:
+      if (l.kernel < 1) bad_layer(l, "kernel", fmt::format("{}; must be at least 1", l.kernel));
+      if (in.h < l.kernel || in.w < l.kernel)
+        bad_layer(l, "kernel",
+                  fmt::format("{0}x{0} pooling does not fit the {1} input", l.kernel, shape_str(in)));
+      return {in.c, in.h / l.kernel, in.w / l.kernel};
+    case LayerKind::Flatten:
+      return {in.size(), 1, 1};
+  }
+  SCX_ASSERT(false);
+  return {};
+}
+
+// Fast sigmoid (SuperSpike, Zenke & Ganguli 2018): the derivative used in place of the step's delta function.
+inline float surrogate(float x, float beta) {
+  const float d = 1.0f + beta * std::fabs(x);
+  return 1.0f / (d * d);
+}
+// Its antiderivative (up to a constant): a smooth spike used only by gradient checks.
+inline float soft_spike(float x, float beta) {
+  return 0.5f + x / (1.0f + beta * std::fabs(x));
+}
+
+constexpr uint64_t kInitStream = 0x1417;
+
+// One bias per output feature (a conv block shares one per channel).
+void expand_bias(const Block& b, const float* bias, std::vector<float>& out) {
+  out.resize(b.out.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = bias[i / b.bias_group];
+}
+
+}  // namespace
+
+SnnNetwork::SnnNetwork(const std::vector<LayerSpec>& layers, Shape input, int classes) {
+  if (layers.empty()) throw Error("layers: the network has no layers");
+  Shape in = input;
+  for (const LayerSpec& l : layers) {
+    Block b;
+    b.spec = l;
+    b.in = in;
+    b.out = layer_output_shape(l, in);
+    const bool weighted =
+        l.kind == LayerKind::Dense || l.kind == LayerKind::Conv || l.kind == LayerKind::Recurrent;
+    if (weighted) {
+      b.w_off = param_count_;
+      b.w_size =
+          l.kind == LayerKind::Conv ? size_t(l.out) * in.c * l.kernel * l.kernel : size_t(l.out) * in.size();
+      param_count_ += b.w_size;
+    }
+    if (l.kind == LayerKind::Recurrent) {
+      if (!l.has_neuron) bad_layer(l, "neuron", "a recurrent layer needs spiking neurons");
+      b.r_off = param_count_;
+      b.r_size = size_t(l.out) * l.out;
+      param_count_ += b.r_size;
+    }
+    if (l.has_neuron) {
+      if (l.neuron.model != NeuronModel::None && !(l.neuron.vth > 0))
+        bad_layer(l, "vth", "the threshold must be positive");
+      for (auto [name, d] : {std::pair{"du", l.neuron.du}, std::pair{"dv", l.neuron.dv}})
+        if (!(d >= 0 && d <= 1)) bad_layer(l, name, fmt::format("{} is outside [0, 1]", d));
+      b.bias_group = l.kind == LayerKind::Conv ? b.out.h * b.out.w : 1;
+      b.b_off = param_count_;
+      b.b_size = b.out.size() / b.bias_group;
+      param_count_ += b.b_size;
+    }
+    blocks_.push_back(b);
+    in = b.out;
+  }
+  if (in.size() != classes)
+    bad_layer(layers.back(), "out",
+              fmt::format("the last layer has {} outputs but the data have {} classes", in.size(), classes));
+}
+
+std::vector<float> SnnNetwork::init_params(uint64_t seed, float gain) const {
+  std::vector<float> p(param_count_, 0.0f);
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    const Block& b = blocks_[i];
+    RandomStream rng(seed, stream_id(kInitStream, i));
+    const int fan_in = b.spec.kind == LayerKind::Conv ? b.in.c * b.spec.kernel * b.spec.kernel : b.in.size();
+    const float bound = gain / std::sqrt(float(fan_in));
+    for (size_t k = 0; k < b.w_size; ++k) p[b.w_off + k] = float(rng.uniform(-bound, bound));
+    const float r_bound = gain / std::sqrt(float(std::max(1, b.out.size())));
+    for (size_t k = 0; k < b.r_size; ++k) p[b.r_off + k] = float(rng.uniform(-r_bound, r_bound));
+  }
+  return p;
+}
+
+void SnnNetwork::forward(const std::vector<float>& params, const float* x, int steps, int batch,
+                         Workspace& ws) const {
+  SCX_ASSERT(params.size() == param_count_);
+  ws.steps = steps;
+  ws.batch = batch;
+  const size_t nb = blocks_.size();
+  ws.a.resize(nb);
+  ws.vpre.resize(nb);
+  ws.s.resize(nb);
+  const int rows = steps * batch;
+  for (size_t l = 0; l < nb; ++l) {
+    const Block& b = blocks_[l];
+    const NeuronSpec& n = b.spec.neuron;
+    const int f = b.out.size();
+    const size_t per_step = size_t(batch) * f;
+    const float* in = l == 0 ? x : ws.s[l - 1].data();
+    ws.a[l].resize(per_step * steps);
+    ops::synapse_forward(b, params.data() + b.w_off, in, rows, ws.a[l].data(), ws.col);
+    ws.s[l].resize(per_step * steps);
+    if (!b.spec.has_neuron || n.model == NeuronModel::None) {
+      std::copy(ws.a[l].begin(), ws.a[l].end(), ws.s[l].begin());
+      if (b.spec.has_neuron)
+        for (size_t i = 0; i < ws.s[l].size(); ++i) ws.s[l][i] += params[b.b_off + (i % f) / b.bias_group];
+      ws.vpre[l] = ws.s[l];
+      continue;
+    }
+    ws.vpre[l].resize(per_step * steps);
+    ws.state_u.assign(per_step, 0.0f);
+    ws.state_v.assign(per_step, 0.0f);
+    expand_bias(b, params.data() + b.b_off, ws.bias);
+    const bool cuba = n.model == NeuronModel::Cuba;  // LIF: u = a, i.e. du = 1
+    for (int t = 0; t < steps; ++t) {
+      float* a = ws.a[l].data() + t * per_step;
+      if (b.spec.kind == LayerKind::Recurrent && t > 0)
+        ops::gemm(false, true, batch, f, f, 1.0f, ws.s[l].data() + (t - 1) * per_step,
+                  params.data() + b.r_off, 1.0f, a);
+      float* vp = ws.vpre[l].data() + t * per_step;
+      float* s = ws.s[l].data() + t * per_step;
+      const float ku = cuba ? 1.0f - n.du : 0.0f, kv = 1.0f - n.dv;  // lif: u = a
+      for (size_t row = 0; row < per_step; row += f) {
+        float* u_state = ws.state_u.data() + row;
+        float* v_state = ws.state_v.data() + row;
+        for (int j = 0; j < f; ++j) {
+          const size_t i = row + j;
+          const float u = u_state[j] * ku + a[i];
+          u_state[j] = u;
+          const float v = v_state[j] * kv + u + ws.bias[j];
+          vp[i] = v;
+          s[i] = n.soft_spikes ? soft_spike(v - n.vth, n.surrogate_beta) : (v > n.vth ? 1.0f : 0.0f);
+          v_state[j] = v * (1.0f - s[i]);
+        }
+      }
+    }
+  }
+}
+
+void SnnNetwork::backward(const std::vector<float>& params, const float* x, const float* g_out_spikes,
+                          const float* g_out_vpre, Workspace& ws, std::vector<float>& grad) const {
+  SCX_ASSERT(grad.size() == param_count_);
+  const int steps = ws.steps, batch = ws.batch, rows = steps * batch;
+  const size_t n_last = size_t(rows) * blocks_.back().out.size();
+  ws.g_out.assign(n_last, 0.0f);
+  if (g_out_spikes) std::copy(g_out_spikes, g_out_spikes + n_last, ws.g_out.begin());
+  for (size_t l = blocks_.size(); l-- > 0;) {
+    const Block& b = blocks_[l];
+    const NeuronSpec& n = b.spec.neuron;
+    const int f = b.out.size();
+    const size_t per_step = size_t(batch) * f;
+    const float* ext = l + 1 == blocks_.size() ? g_out_vpre : nullptr;
+    float* g = ws.g_out.data();  // dL/ds on entry, turned into dL/da in place
+    if (!b.spec.has_neuron || n.model == NeuronModel::None) {
+      for (size_t i = 0; i < per_step * steps; ++i) {
+        if (ext) g[i] += ext[i];
+        if (b.spec.has_neuron) grad[b.b_off + (i % f) / b.bias_group] += g[i];
+      }
+    } else {
+      ws.g_u.assign(per_step, 0.0f);
+      ws.g_v.assign(per_step, 0.0f);
+      const bool cuba = n.model == NeuronModel::Cuba;
+      ws.bias.assign(f, 0.0f);  // dL/dbias per neuron, summed into the shared biases below
+      for (int t = steps; t-- > 0;) {
+        const float* vp = ws.vpre[l].data() + t * per_step;
+        const float* s = ws.s[l].data() + t * per_step;
+        float* gt = g + t * per_step;
+        const float* et = ext ? ext + t * per_step : nullptr;
+        for (size_t i = 0; i < per_step; ++i) {
+          float gs = gt[i];
+          if (!n.detach_reset) gs -= ws.g_v[i] * vp[i];  // v after reset = vpre (1 - s)
+          float gvp = ws.g_v[i] * (1.0f - s[i]) + gs * surrogate(vp[i] - n.vth, n.surrogate_beta);
+          if (et) gvp += et[i];
+          ws.bias[i % f] += gvp;
+          const float gu = cuba ? ws.g_u[i] + gvp : gvp;
+          gt[i] = gu;
+          ws.g_v[i] = gvp * (1.0f - n.dv);
+          ws.g_u[i] = gu * (1.0f - n.du);
+        }
+        if (b.spec.kind == LayerKind::Recurrent && t > 0) {
+          const float* s_prev = ws.s[l].data() + (t - 1) * per_step;
+          ops::gemm(true, false, f, f, batch, 1.0f, gt, s_prev, 1.0f, grad.data() + b.r_off);
+          ops::gemm(false, false, batch, f, f, 1.0f, gt, params.data() + b.r_off, 1.0f,
+                    g + (t - 1) * per_step);
+        }
+      }
+      for (int i = 0; i < f; ++i) grad[b.b_off + i / b.bias_group] += ws.bias[i];
+    }
+    const float* in = l == 0 ? x : ws.s[l - 1].data();
+    const size_t n_in = size_t(rows) * b.in.size();
+    if (l > 0) ws.g_in.resize(n_in);
+    ops::synapse_backward(b, params.data() + b.w_off, in, g, rows, grad.data() + b.w_off,
+                          l > 0 ? ws.g_in.data() : nullptr, ws.col);
+    if (l > 0) std::swap(ws.g_out, ws.g_in);
+  }
+}
+
+}  // namespace scx::train

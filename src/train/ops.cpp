@@ -1,0 +1,151 @@
+#include "train/ops.hpp"
+
+#include <algorithm>
+
+#include <cblas.h>
+
+#include "silicortex/core/error.hpp"
+
+namespace scx::train::ops {
+
+void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, const float* b,
+          float beta, float* c) {
+  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, m, n,
+              k, alpha, a, trans_a ? m : k, b, trans_b ? k : n, beta, c, n);
+}
+
+namespace {
+// Walks the column matrix row by row: for each (channel, ky, kx) and output row oy, calls
+// f(column pointer offset, input offset of ox = 0, first valid ox, end of valid ox) where the input index of
+// output column ox is input offset + ox * stride; outside [lo, hi) the entry is padding.
+template <class F>
+void for_each_col_row(Shape in, int k, int stride, int pad, Shape out, F&& f) {
+  for (int c = 0; c < in.c; ++c)
+    for (int ky = 0; ky < k; ++ky)
+      for (int kx = 0; kx < k; ++kx) {
+        const size_t row = size_t((c * k + ky) * k + kx) * out.h * out.w;
+        // valid ox: 0 <= ox*stride - pad + kx < in.w
+        const int lo = std::clamp((pad - kx + stride - 1) / stride, 0, out.w);
+        const int hi = std::clamp((in.w + pad - kx + stride - 1) / stride, lo, out.w);
+        for (int oy = 0; oy < out.h; ++oy) {
+          const int iy = oy * stride - pad + ky;
+          const bool row_inside = iy >= 0 && iy < in.h;
+          f(row + size_t(oy) * out.w, (c * in.h + iy) * in.w - pad + kx, row_inside ? lo : 0,
+            row_inside ? hi : 0);
+        }
+      }
+}
+}  // namespace
+
+void im2col(const float* img, Shape in, int k, int stride, int pad, Shape out, float* col) {
+  for_each_col_row(in, k, stride, pad, out, [&](size_t co, int io, int lo, int hi) {
+    float* dst = col + co;
+    for (int ox = 0; ox < lo; ++ox) dst[ox] = 0.0f;
+    for (int ox = lo; ox < hi; ++ox) dst[ox] = img[io + ox * stride];
+    for (int ox = hi; ox < out.w; ++ox) dst[ox] = 0.0f;
+  });
+}
+
+void col2im_add(const float* col, Shape in, int k, int stride, int pad, Shape out, float* img) {
+  for_each_col_row(in, k, stride, pad, out, [&](size_t co, int io, int lo, int hi) {
+    for (int ox = lo; ox < hi; ++ox) img[io + ox * stride] += col[co + ox];
+  });
+}
+
+namespace {
+// Non-overlapping k x k pooling; visits (output index, input index) pairs.
+template <class F>
+void for_each_pool(Shape in, Shape out, int k, F&& f) {
+  for (int c = 0; c < out.c; ++c)
+    for (int oy = 0; oy < out.h; ++oy)
+      for (int ox = 0; ox < out.w; ++ox)
+        for (int ky = 0; ky < k; ++ky)
+          for (int kx = 0; kx < k; ++kx)
+            f((c * out.h + oy) * out.w + ox, (c * in.h + oy * k + ky) * in.w + ox * k + kx);
+}
+float pool_scale(const Block& b) {
+  return b.spec.kind == LayerKind::AvgPool ? 1.0f / float(b.spec.kernel * b.spec.kernel) : 1.0f;
+}
+}  // namespace
+
+void synapse_forward(const Block& b, const float* w, const float* in, int rows, float* out,
+                     std::vector<float>& col) {
+  const int ni = b.in.size(), no = b.out.size();
+  switch (b.spec.kind) {
+    case LayerKind::Dense:
+    case LayerKind::Recurrent:
+      gemm(false, true, rows, no, ni, 1.0f, in, w, 0.0f, out);
+      return;
+    case LayerKind::Conv: {
+      const int kk = b.in.c * b.spec.kernel * b.spec.kernel, hw = b.out.h * b.out.w;
+      col.resize(static_cast<size_t>(kk) * hw);
+      for (int r = 0; r < rows; ++r) {
+        im2col(in + static_cast<size_t>(r) * ni, b.in, b.spec.kernel, b.spec.stride, b.spec.padding, b.out,
+               col.data());
+        gemm(false, false, b.out.c, hw, kk, 1.0f, w, col.data(), 0.0f, out + static_cast<size_t>(r) * no);
+      }
+      return;
+    }
+    case LayerKind::SumPool:
+    case LayerKind::AvgPool: {
+      const float scale = pool_scale(b);
+      std::fill(out, out + static_cast<size_t>(rows) * no, 0.0f);
+      for (int r = 0; r < rows; ++r) {
+        const float* x = in + static_cast<size_t>(r) * ni;
+        float* y = out + static_cast<size_t>(r) * no;
+        for_each_pool(b.in, b.out, b.spec.kernel, [&](int o, int i) { y[o] += scale * x[i]; });
+      }
+      return;
+    }
+    case LayerKind::Flatten:
+      std::copy(in, in + static_cast<size_t>(rows) * ni, out);
+      return;
+  }
+  SCX_ASSERT(false);
+}
+
+void synapse_backward(const Block& b, const float* w, const float* in, const float* g_out, int rows,
+                      float* gw, float* g_in, std::vector<float>& col) {
+  const int ni = b.in.size(), no = b.out.size();
+  switch (b.spec.kind) {
+    case LayerKind::Dense:
+    case LayerKind::Recurrent:
+      gemm(true, false, no, ni, rows, 1.0f, g_out, in, 1.0f, gw);
+      if (g_in) gemm(false, false, rows, ni, no, 1.0f, g_out, w, 0.0f, g_in);
+      return;
+    case LayerKind::Conv: {
+      const int kk = b.in.c * b.spec.kernel * b.spec.kernel, hw = b.out.h * b.out.w;
+      col.resize(static_cast<size_t>(kk) * hw);
+      if (g_in) std::fill(g_in, g_in + static_cast<size_t>(rows) * ni, 0.0f);
+      for (int r = 0; r < rows; ++r) {
+        const float* g = g_out + static_cast<size_t>(r) * no;
+        im2col(in + static_cast<size_t>(r) * ni, b.in, b.spec.kernel, b.spec.stride, b.spec.padding, b.out,
+               col.data());
+        gemm(false, true, b.out.c, kk, hw, 1.0f, g, col.data(), 1.0f, gw);
+        if (!g_in) continue;
+        gemm(true, false, kk, hw, b.out.c, 1.0f, w, g, 0.0f, col.data());
+        col2im_add(col.data(), b.in, b.spec.kernel, b.spec.stride, b.spec.padding, b.out,
+                   g_in + static_cast<size_t>(r) * ni);
+      }
+      return;
+    }
+    case LayerKind::SumPool:
+    case LayerKind::AvgPool: {
+      if (!g_in) return;
+      const float scale = pool_scale(b);
+      std::fill(g_in, g_in + static_cast<size_t>(rows) * ni, 0.0f);
+      for (int r = 0; r < rows; ++r) {
+        const float* g = g_out + static_cast<size_t>(r) * no;
+        float* gx = g_in + static_cast<size_t>(r) * ni;
+        for_each_pool(b.in, b.out, b.spec.kernel, [&](int o, int i) { gx[i] += scale * g[o]; });
+      }
+      return;
+    }
+    case LayerKind::Flatten:
+      if (g_in) std::copy(g_out, g_out + static_cast<size_t>(rows) * ni, g_in);
+      return;
+  }
+  SCX_ASSERT(false);
+}
+
+}  // namespace scx::train::ops
