@@ -58,6 +58,9 @@ Engine::Impl::Impl(const model::Network& net, std::shared_ptr<dist::Communicator
   check_memory(net);
   build_groups(net);
   build_synapses(net);
+  if (has_plasticity(net) && comm->size() > 1)
+    throw Error("network '" + name + "': plasticity with several MPI ranks is not supported yet (run it in one "
+                "process; threads are fine)");
   if (has_plasticity(net))
     plasticity = std::make_unique<PlasticityRuntime>(net, groups, thread_state, neurons_total, dt_ms);
   build_probes(net);
