@@ -48,7 +48,7 @@ void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
     StepInput in{step, slot + gs.offset, slot + neurons_total + gs.offset,
                  gs.i_stim.empty() ? nullptr : gs.i_stim.data(), ts.scratch.data()};
     gs.group->update(in, r.begin, r.end, spikes);
-    ts.spike_count[g] += spikes.size();
+    ts.spike_count[g].n += spikes.size();
     if (gs.record_spikes)
       for (uint32_t i : spikes)
         if (gs.record_mask.empty() || gs.record_mask[i]) ts.recorded[g].push_back(uint64_t(step) << 32 | i);
@@ -151,7 +151,7 @@ RunResult Engine::Impl::collect(int64_t first, int64_t last, double loop_wall_s)
   // Counters and recordings are per thread (and per rank): add and merge them.
   std::vector<uint64_t> counts(groups.size() + 1, 0);
   for (auto& ts : thread_state) {
-    for (size_t g = 0; g < groups.size(); ++g) counts[g] += std::exchange(ts.spike_count[g], 0);
+    for (size_t g = 0; g < groups.size(); ++g) counts[g] += std::exchange(ts.spike_count[g].n, 0);
     counts.back() += std::exchange(ts.events, 0);
   }
   comm->sum(counts);

@@ -92,7 +92,7 @@ void Engine::Impl::build_groups(const model::Network& net) {
   for (auto& ts : thread_state) {
     for (auto& s : ts.spikes) s.resize(groups.size());
     ts.recorded.resize(groups.size());
-    ts.spike_count.assign(groups.size(), 0);
+    ts.spike_count.assign(groups.size(), Count{});
     uint32_t largest = 0;
     for (auto& r : ts.chunk) largest = std::max(largest, r.end - r.begin);
     ts.scratch.resize(largest + kLaneAlign);

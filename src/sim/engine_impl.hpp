@@ -41,14 +41,24 @@ struct StateProbe {
 };
 
 // Cache-line aligned: each thread writes its own counters every step while others read its spike lists.
+// Containers that one thread writes every step sit in cache lines of their own: the per-thread arrays below
+// are allocated together at build time, and a line shared with another thread's data would bounce between cores
+// on every write (this cost a 2-thread run several times its 1-thread time).
+template <class T>
+struct alignas(64) Padded : T {};
+using SpikeList = Padded<std::vector<uint32_t>>;
+struct alignas(64) Count {
+  uint64_t n = 0;
+};
+
 struct alignas(64) ThreadState {
-  std::vector<Range> chunk;                          // per group
-  std::vector<std::vector<uint32_t>> spikes[2];      // per parity, per group: local indices of this step
-  std::vector<std::vector<uint64_t>> recorded;       // per group: (step << 32 | local index)
-  std::vector<uint64_t> spike_count;                 // per group
+  std::vector<Range> chunk;                            // per group
+  std::vector<SpikeList> spikes[2];                    // per parity, per group: local indices of this step
+  std::vector<Padded<std::vector<uint64_t>>> recorded;  // per group: (step << 32 | local index)
+  std::vector<Count> spike_count;                      // per group
   uint64_t events = 0;
   SynapseStore synapses;
-  std::vector<uint32_t> scratch;
+  Padded<std::vector<uint32_t>> scratch;
 };
 
 struct CurrentStepInfo {
