@@ -94,8 +94,27 @@ struct NirNeuron {
   uint32_t hold_steps = 0;  // the group keeps its initial state for this many steps (latency alignment)
 };
 
-using NeuronParams =
-    std::variant<LifCurrExp, LifCondExp, Izhikevich, AdEx, PoissonSource, SpikeTimesSource, NirNeuron>;
+// The chip-native TrueNorth neuron (Cassidy et al. 2013; hw/truenorth_neuron.hpp has the equations): integer
+// state, a linear leak per 1 ms tick, synaptic weights taken from the projections as signed integers (the
+// compiler turns them into the chip's four axon-type weights). Every field holds an integer (flags are 0 or 1);
+// they are doubles so the TOML reader's parameter table covers them. Widths given are TrueNorth's.
+struct TrueNorthNeuron {
+  double leak = 0;                  // lambda: added to V every tick (signed, 9 bits)
+  double leak_reversal = 0;         // epsilon: the leak pulls V towards 0 (flag)
+  double stochastic_leak = 0;       // c: the leak steps by sgn(lambda) with probability (|lambda|+1)/256 (flag)
+  double stochastic_synapses = 0;   // b: every weight acts stochastically like the leak (flag)
+  double threshold = 1;             // alpha: spike when V >= alpha (+ masked noise), 18 bits
+  double neg_threshold = 0;         // beta >= 0: the negative threshold is -beta, 18 bits
+  double threshold_mask_bits = 0;   // M = 2^bits - 1 masks the random threshold noise (0: none)
+  double neg_saturate = 0;          // kappa: below -beta, V is set to -beta (flag)
+  double reset_mode = 0;            // gamma: 0 V = reset_value, 1 V -= threshold, 2 no reset
+  double reset_value = 0;           // R, 18 bits
+  double potential_bits = 20;       // V saturates to this signed width (must equal the chip's)
+  double tick_ms = 1;               // one chip tick; a multiple of the engine's dt
+};
+
+using NeuronParams = std::variant<LifCurrExp, LifCondExp, Izhikevich, AdEx, PoissonSource, SpikeTimesSource,
+                                  NirNeuron, TrueNorthNeuron>;
 
 // The model's name as written in files ("lif_curr_exp", ...).
 std::string model_name(const NeuronParams& p);
