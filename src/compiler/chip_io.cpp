@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <fstream>
 #include <sstream>
 
@@ -115,6 +116,9 @@ sim::RunResult run_on_chip(hw::TrueNorthChip& chip, const ChipIo& io, int thread
   r.meta.dt_ms = io.dt_ms;
   r.meta.duration_ms = double(ticks) * io.tick_ms;
   r.meta.threads = unsigned(threads);
+  for (int32_t c = 0; c < chip.cores(); ++c)  // synapses: crossbar bits set
+    for (int32_t a = 0; a < hw::TrueNorthChip::kAxons; ++a)
+      for (int w = 0; w < 4; ++w) r.meta.synapses += uint64_t(std::popcount(chip.crossbar_row(c, a)[w]));
   for (const auto& p : io.populations) {
     sim::PopulationSpikes ps;
     ps.population = p.name;
