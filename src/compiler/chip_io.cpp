@@ -38,7 +38,9 @@ void save_chip_io(const ChipIo& io, const std::filesystem::path& path) {
 
 ChipIo load_chip_io(const std::filesystem::path& path) {
   std::ifstream f(path);
-  if (!f) throw Error(fmt::format("{}: cannot open the io file of this chip program (recompile the model; a program without one, e.g. from bench --save, runs with `silicortex chip run`)", path.string()));
+  if (!f)
+    throw Error(fmt::format("{}: cannot open the io file of this chip program (recompile the model; a program "
+                            "without one, e.g. from bench --save, runs with `silicortex chip run`)", path.string()));
   ChipIo io;
   std::string line;
   int n = 0;
