@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <bit>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "silicortex/core/atomic_file.hpp"
@@ -96,20 +97,25 @@ ChipIo load_chip_io(const std::filesystem::path& path) {
   return io;
 }
 
-sim::RunResult run_on_chip(hw::TrueNorthChip& chip, const ChipIo& io, int threads, uint64_t ticks) {
-  if (ticks == 0) ticks = io.ticks;
-  const int64_t sites = int64_t(chip.cores()) * hw::TrueNorthChip::kNeurons;
+namespace {
+
+// The run loop shared by the chip kinds: inputs injected at their tick, spikes mapped back to populations.
+// `inject` delivers one input event before its tick runs, `step` runs one tick and feeds the sink.
+sim::RunResult record_run(const ChipIo& io, int32_t cores, uint64_t start, uint64_t ticks, unsigned threads,
+                          const std::function<void(const InputEvent&)>& inject,
+                          const std::function<void(const hw::TrueNorthChip::SpikeSink&)>& step) {
+  const int64_t sites = int64_t(cores) * io.site_stride;
   std::vector<std::pair<int32_t, uint32_t>> owner(size_t(sites), {-1, 0});  // chip neuron -> (population, index)
   for (size_t q = 0; q < io.populations.size(); ++q)
     for (uint32_t i = 0; i < io.populations[q].sites.size(); ++i) {
       const int64_t s = io.populations[q].sites[i];
       if (s < 0 || s >= sites)
         throw Error(fmt::format("population '{}' neuron {}: chip neuron {} is not on this chip ({} cores)",
-                                io.populations[q].name, i, s, chip.cores()));
+                                io.populations[q].name, i, s, cores));
       owner[size_t(s)] = {int32_t(q), i};
     }
   for (const auto& e : io.inputs)
-    if (e.core < 0 || e.core >= chip.cores() || e.axon < 0 || e.axon >= hw::TrueNorthChip::kAxons)
+    if (e.core < 0 || e.core >= cores || e.axon < 0)
       throw Error(fmt::format("input at tick {}: core {} axon {} is not on this chip", e.tick, e.core, e.axon));
 
   sim::RunResult r;
@@ -117,37 +123,33 @@ sim::RunResult run_on_chip(hw::TrueNorthChip& chip, const ChipIo& io, int thread
   r.meta.seed = io.seed;
   r.meta.dt_ms = io.dt_ms;
   r.meta.duration_ms = double(ticks) * io.tick_ms;
-  r.meta.threads = unsigned(threads);
-  for (int32_t c = 0; c < chip.cores(); ++c)  // synapses: crossbar bits set
-    for (int32_t a = 0; a < hw::TrueNorthChip::kAxons; ++a)
-      for (int w = 0; w < 4; ++w) r.meta.synapses += uint64_t(std::popcount(chip.crossbar_row(c, a)[w]));
+  r.meta.threads = threads;
   for (const auto& p : io.populations) {
     sim::PopulationSpikes ps;
     ps.population = p.name;
     ps.size = p.size;
     ps.recorded = true;
     r.meta.neurons += p.size;
-    for (const auto& [step, neuron] : p.source_spikes) {
-      if (double(step) * io.dt_ms >= r.meta.duration_ms) break;
-      ps.times_ms.push_back(double(step) * io.dt_ms);
+    for (const auto& [step_index, neuron] : p.source_spikes) {
+      if (double(step_index) * io.dt_ms >= r.meta.duration_ms) break;
+      ps.times_ms.push_back(double(step_index) * io.dt_ms);
       ps.neurons.push_back(neuron);
     }
     r.spikes.push_back(std::move(ps));
   }
-  size_t next = 0;
   const auto sink = [&](uint64_t tick, const std::vector<hw::TnSpike>& spikes) {
     for (const auto& s : spikes) {
-      const auto [q, i] = owner[size_t(s.core) * hw::TrueNorthChip::kNeurons + s.neuron];
+      const auto [q, i] = owner[size_t(s.core) * io.site_stride + s.neuron];
       if (q < 0) continue;  // a splitter
       r.spikes[size_t(q)].times_ms.push_back(double(tick) * io.tick_ms);
       r.spikes[size_t(q)].neurons.push_back(i);
     }
   };
-  for (uint64_t t = chip.now(); t < ticks; ++t) {
+  size_t next = 0;
+  for (uint64_t t = start; t < ticks; ++t) {
     while (next < io.inputs.size() && io.inputs[next].tick < t) ++next;  // before this run's start
-    for (; next < io.inputs.size() && io.inputs[next].tick == t; ++next)
-      chip.inject(io.inputs[next].core, io.inputs[next].axon, t);
-    chip.run(1, threads, sink);
+    for (; next < io.inputs.size() && io.inputs[next].tick == t; ++next) inject(io.inputs[next]);
+    step(sink);
   }
   for (auto& ps : r.spikes) {
     // Chip spikes arrive in (tick, core, neuron) order; sort by (time, neuron) as the engine records them.
@@ -164,6 +166,28 @@ sim::RunResult run_on_chip(hw::TrueNorthChip& chip, const ChipIo& io, int thread
     ps.total_spikes = ps.times_ms.size();
     r.meta.spikes += ps.total_spikes;
   }
+  return r;
+}
+
+}  // namespace
+
+sim::RunResult run_on_chip(hw::TrueNorthChip& chip, const ChipIo& io, int threads, uint64_t ticks) {
+  auto r = record_run(
+      io, chip.cores(), chip.now(), ticks ? ticks : io.ticks, unsigned(threads),
+      [&](const InputEvent& e) { chip.inject(e.core, e.axon, e.tick); },
+      [&](const hw::TrueNorthChip::SpikeSink& sink) { chip.run(1, threads, sink); });
+  for (int32_t c = 0; c < chip.cores(); ++c)  // synapses: crossbar bits set
+    for (int32_t a = 0; a < hw::TrueNorthChip::kAxons; ++a)
+      for (int w = 0; w < 4; ++w) r.meta.synapses += uint64_t(std::popcount(chip.crossbar_row(c, a)[w]));
+  r.meta.synaptic_events = chip.counters().synaptic_events;
+  return r;
+}
+
+sim::RunResult run_on_chip(hw::LoihiChip& chip, const ChipIo& io, uint64_t ticks) {
+  auto r = record_run(
+      io, chip.cores(), chip.now(), ticks ? ticks : io.ticks, 1,
+      [&](const InputEvent& e) { chip.inject(e.core, e.axon); },
+      [&](const hw::TrueNorthChip::SpikeSink& sink) { chip.run(1, sink); });
   r.meta.synaptic_events = chip.counters().synaptic_events;
   return r;
 }

@@ -54,6 +54,15 @@ struct Plan {
   uint32_t pop_index(const std::string& name) const { return by_name.at(name); }
 };
 
+// Pass 5: cores in population order (splitters after their population), and their places on the mesh: `at` maps
+// a core (compile order) to its mesh index under `profile`, the profile shrunk to the sub-mesh used.
+struct Placement {
+  hw::ChipProfile profile;
+  std::vector<int32_t> at;
+};
+std::vector<int32_t> population_order(const std::vector<Core>& cores, uint32_t populations);
+Placement place_cores(const hw::ChipProfile& p, const std::vector<int32_t>& order, int32_t n);
+
 // Pass 4: one destination per neuron; a neuron that feeds several (core, axon) pairs goes through splitters.
 void add_splitters(const model::Network& net, const hw::ChipProfile& p, Plan& plan);
 // Passes 5 and 6: place cores on the mesh, route every neuron, build the chip, the io and the report.

@@ -1,7 +1,8 @@
 // Passes 5 and 6: placement on the mesh and routing, then the chip itself, the io file and the report.
 // Cores are laid along a Hilbert curve in population order, each population's splitters right after its own
 // cores, so consecutive cores (which exchange most spikes in layered networks) stay a hop or two apart. A
-// single-chip network is given the smallest square sub-mesh (a power of two wide) that holds it.
+// single-chip network is given the smallest square sub-mesh (a power of two wide) that holds it. Shared by the
+// Loihi path (loihi.cpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -32,6 +33,29 @@ std::pair<int32_t, int32_t> hilbert(int32_t n, int32_t d) {
   return {x, y};
 }
 
+}  // namespace
+
+Placement place_cores(const hw::ChipProfile& p, const std::vector<int32_t>& order, int32_t n) {
+  Placement out{p, std::vector<int32_t>(static_cast<size_t>(n), 0)};
+  const auto side = int32_t(std::bit_ceil(uint32_t(std::ceil(std::sqrt(double(std::max(n, 1)))))));
+  const bool square = p.chips() == 1 && side <= p.cores_x && side <= p.cores_y;
+  if (square) out.profile.cores_x = out.profile.cores_y = side;
+  const hw::MeshGeometry mesh(out.profile.cores_x, out.profile.cores_y, out.profile.chips_x, out.profile.chips_y);
+  for (int32_t i = 0; i < n; ++i) {
+    int32_t x = 0, y = 0;
+    if (square) {
+      std::tie(x, y) = hilbert(side, i);
+    } else {  // serpentine rows over the whole board
+      y = i / mesh.width();
+      x = (y % 2 == 0) ? i % mesh.width() : mesh.width() - 1 - i % mesh.width();
+    }
+    out.at[size_t(order[size_t(i)])] = mesh.core_at(x, y);
+  }
+  return out;
+}
+
+namespace {
+
 void check_core_count(const model::Network& net, const hw::ChipProfile& p, const Plan& plan) {
   const auto need = int64_t(plan.cores.size()), have = p.total_cores();
   if (need <= have) return;
@@ -50,33 +74,25 @@ void check_core_count(const model::Network& net, const hw::ChipProfile& p, const
 
 }  // namespace
 
+std::vector<int32_t> population_order(const std::vector<Core>& cores, uint32_t populations) {
+  std::vector<int32_t> order;
+  for (uint32_t q = 0; q < populations; ++q)
+    for (bool splitters : {false, true})
+      for (int32_t c = 0; c < int32_t(cores.size()); ++c)
+        if (cores[size_t(c)].pop == q && cores[size_t(c)].splitter == splitters) order.push_back(c);
+  return order;
+}
+
 void place_and_build(const model::Network& net, const hw::ChipProfile& p, const Plan& plan, CompiledNetwork& out) {
   check_core_count(net, p, plan);
   const auto n = int32_t(plan.cores.size());
-  std::vector<int32_t> order;
-  for (uint32_t q = 0; q < net.populations.size(); ++q)
-    for (bool splitters : {false, true})
-      for (int32_t c = 0; c < n; ++c)
-        if (plan.cores[size_t(c)].pop == q && plan.cores[size_t(c)].splitter == splitters) order.push_back(c);
+  const auto order = population_order(plan.cores, uint32_t(net.populations.size()));
 
-  hw::ChipProfile prof = p;
-  const auto side = int32_t(std::bit_ceil(uint32_t(std::ceil(std::sqrt(double(std::max(n, 1)))))));
-  const bool square = p.chips() == 1 && side <= p.cores_x && side <= p.cores_y;
-  if (square) prof.cores_x = prof.cores_y = side;
-  out.chip = std::make_unique<hw::TrueNorthChip>(prof, net.sim.seed);
+  const Placement placed = place_cores(p, order, n);
+  out.chip = std::make_unique<hw::TrueNorthChip>(placed.profile, net.sim.seed);
   hw::TrueNorthChip& chip = *out.chip;
   const auto& mesh = chip.mesh();
-  std::vector<int32_t> at(static_cast<size_t>(n), 0);
-  for (int32_t i = 0; i < n; ++i) {
-    int32_t x = 0, y = 0;
-    if (square) {
-      std::tie(x, y) = hilbert(side, i);
-    } else {  // serpentine rows over the whole board
-      y = i / mesh.width();
-      x = (y % 2 == 0) ? i % mesh.width() : mesh.width() - 1 - i % mesh.width();
-    }
-    at[size_t(order[size_t(i)])] = mesh.core_at(x, y);
-  }
+  const auto& at = placed.at;
   auto dest_of = [&](int32_t from, const Target& t) {
     hw::TnDestination d;
     if (t.core < 0) return d;

@@ -73,6 +73,11 @@ constexpr Param<TrueNorthNeuron> kTrueNorth[] = {{"leak", &TrueNorthNeuron::leak
                                                 {"reset_value", &TrueNorthNeuron::reset_value},
                                                 {"potential_bits", &TrueNorthNeuron::potential_bits},
                                                 {"tick_ms", &TrueNorthNeuron::tick_ms}};
+constexpr Param<LoihiCubaLif> kLoihiCubaLif[] = {{"du", &LoihiCubaLif::du},
+                                                 {"dv", &LoihiCubaLif::dv},
+                                                 {"vth", &LoihiCubaLif::vth},
+                                                 {"bias_mant", &LoihiCubaLif::bias_mant},
+                                                 {"bias_exp", &LoihiCubaLif::bias_exp}};
 
 template <class M, size_t N>
 NeuronParams read_fields(TableReader& population, const Param<M> (&fields)[N]) {
@@ -135,7 +140,9 @@ constexpr ModelEntry kModels[] = {
      [] { return defaults_of(kPoisson); }},
     {"spike_times", read_spike_times, [] { return std::vector<std::pair<std::string, double>>{}; }},
     {"truenorth", [](TableReader& t) { return read_fields(t, kTrueNorth); },
-     [] { return defaults_of(kTrueNorth); }}};
+     [] { return defaults_of(kTrueNorth); }},
+    {"loihi_cuba_lif", [](TableReader& t) { return read_fields(t, kLoihiCubaLif); },
+     [] { return defaults_of(kLoihiCubaLif); }}};
 
 const ModelEntry* find_model(std::string_view name) {
   for (const auto& m : kModels)

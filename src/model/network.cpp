@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <set>
+#include <tuple>
 
 #include "silicortex/core/error.hpp"
 #include "silicortex/core/overloaded.hpp"
@@ -16,7 +17,8 @@ std::string model_name(const NeuronParams& p) {
                                [](const PoissonSource&) { return "poisson_source"; },
                                [](const SpikeTimesSource&) { return "spike_times"; },
                                [](const NirNeuron&) { return "nir"; },
-                               [](const TrueNorthNeuron&) { return "truenorth"; }},
+                               [](const TrueNorthNeuron&) { return "truenorth"; },
+                               [](const LoihiCubaLif&) { return "loihi_cuba_lif"; }},
                     p);
 }
 
@@ -32,7 +34,8 @@ std::vector<std::string> state_variables(const NeuronParams& p) {
                                [](const PoissonSource&) -> std::vector<std::string> { return {}; },
                                [](const SpikeTimesSource&) -> std::vector<std::string> { return {}; },
                                [](const NirNeuron&) -> std::vector<std::string> { return {"v", "i_syn"}; },
-                               [](const TrueNorthNeuron&) -> std::vector<std::string> { return {"v"}; }},
+                               [](const TrueNorthNeuron&) -> std::vector<std::string> { return {"v"}; },
+                               [](const LoihiCubaLif&) -> std::vector<std::string> { return {"v", "u"}; }},
                     p);
 }
 
@@ -125,6 +128,19 @@ void check_truenorth_params(const TrueNorthNeuron& m, const Origin& o, const std
   check_positive(m.tick_ms, o, obj, "tick_ms");
 }
 
+void check_loihi_params(const LoihiCubaLif& m, const Population& pop, const Origin& o, const std::string& obj) {
+  const std::tuple<const char*, double, double, double> fields[] = {{"du", m.du, 0, 4095},
+                                                                    {"dv", m.dv, 0, 4095},
+                                                                    {"vth", m.vth, 0, 131071},
+                                                                    {"bias_mant", m.bias_mant, -4096, 4095},
+                                                                    {"bias_exp", m.bias_exp, -7, 7}};
+  for (const auto& [name, v, lo, hi] : fields)
+    require(std::isfinite(v) && v == std::round(v) && v >= lo && v <= hi, o, obj + "." + name,
+            "must be an integer in " + std::to_string(int(lo)) + ".." + std::to_string(int(hi)) + ", got " +
+                std::to_string(v));
+  require(pop.initial.empty(), o, obj + ".initial", "loihi_cuba_lif starts at u = v = 0 (no initial values)");
+}
+
 void check_params(const Population& pop) {
   const std::string obj = "population '" + pop.name + "'";
   const Origin& o = pop.origin;
@@ -174,7 +190,8 @@ void check_params(const Population& pop) {
                                "spike times must be finite and non-negative");
                  },
                  [&](const NirNeuron& m) { check_nir_params(m, pop.size, o, obj); },
-                 [&](const TrueNorthNeuron& m) { check_truenorth_params(m, o, obj); }},
+                 [&](const TrueNorthNeuron& m) { check_truenorth_params(m, o, obj); },
+                 [&](const LoihiCubaLif& m) { check_loihi_params(m, pop, o, obj); }},
              pop.params);
   const auto vars = state_variables(pop.params);
   for (const auto& init : pop.initial) {

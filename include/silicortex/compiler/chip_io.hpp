@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "silicortex/hw/loihi_chip.hpp"
 #include "silicortex/hw/truenorth_chip.hpp"
 #include "silicortex/sim/run_result.hpp"
 
@@ -28,7 +29,7 @@ struct PopulationSites {
   std::string name;
   uint32_t size = 0;
   bool source = false;
-  std::vector<int64_t> sites;                               // chip neuron (core * 256 + neuron) per neuron; sources: -1
+  std::vector<int64_t> sites;                               // chip neuron per neuron (see site_stride)
   std::vector<std::pair<uint64_t, uint32_t>> source_spikes;  // sources: (engine step, neuron), sorted
 };
 
@@ -39,6 +40,7 @@ struct ChipIo {
   uint64_t steps_per_tick = 1;
   uint64_t ticks = 0;  // ticks the network's duration takes
   uint64_t seed = 0;
+  uint32_t site_stride = 256;  // site = core * site_stride + neuron (TrueNorth: 256; not stored in the file)
   std::vector<PopulationSites> populations;
   std::vector<InputEvent> inputs;  // sorted
 };
@@ -50,5 +52,6 @@ ChipIo load_chip_io(const std::filesystem::path& path);                   // scx
 // Runs `ticks` ticks (0: io.ticks), injecting the inputs, and records every population's spikes as a run of the
 // reference engine does (times in ms = tick * tick_ms).
 sim::RunResult run_on_chip(hw::TrueNorthChip& chip, const ChipIo& io, int threads, uint64_t ticks = 0);
+sim::RunResult run_on_chip(hw::LoihiChip& chip, const ChipIo& io, uint64_t ticks = 0);
 
 }  // namespace scx::compiler

@@ -113,8 +113,20 @@ struct TrueNorthNeuron {
   double tick_ms = 1;               // one chip tick; a multiple of the engine's dt
 };
 
+// Loihi's CUBA LIF in Lava's bit-accurate fixed point (hw/loihi_lif.hpp has the equations), one update per engine
+// step. Weights are integers in units of Lava's a_in (the compiler stores them as 8-bit mantissas with a shared
+// exponent per projection); a spike reaches its targets one step later, as through Lava's Dense. Integer fields
+// in doubles, as for TrueNorthNeuron.
+struct LoihiCubaLif {
+  double du = 0;         // current decay, 12 bits: u *= (4096 - (du + 1)) / 4096, rounding toward zero
+  double dv = 0;         // voltage decay, 12 bits: v *= (4096 - dv) / 4096
+  double vth = 100;      // spike when v > vth << 6, 17 bits
+  double bias_mant = 0;  // bias = bias_mant << bias_exp (>> for negative), 13-bit signed mantissa
+  double bias_exp = 0;   // -7..7
+};
+
 using NeuronParams = std::variant<LifCurrExp, LifCondExp, Izhikevich, AdEx, PoissonSource, SpikeTimesSource,
-                                  NirNeuron, TrueNorthNeuron>;
+                                  NirNeuron, TrueNorthNeuron, LoihiCubaLif>;
 
 // The model's name as written in files ("lif_curr_exp", ...).
 std::string model_name(const NeuronParams& p);
