@@ -40,7 +40,8 @@ void check_range(const model::Population& pop, const char* field, double v, int6
 // Pass 1: what the chip can run at all.
 void validate_against(const model::Network& net, const hw::ChipProfile& p, int64_t steps_per_tick) {
   if (p.neuron_kind != hw::NeuronKind::kTrueNorth)
-    throw Error(fmt::format("chip '{}': only truenorth-model chips can be compiled to so far", p.name));
+    throw Error(fmt::format("chip '{}': only truenorth-model chips have a program file so far (loihi-model chips "
+                            "are compiled in memory by compiler::compile_loihi)", p.name));
   const double tick_ms = p.tick_s * 1e3;
   for (const auto& pop : net.populations) {
     if (std::holds_alternative<model::SpikeTimesSource>(pop.params)) continue;

@@ -11,6 +11,7 @@
 
 #include "silicortex/compiler/chip_io.hpp"
 #include "silicortex/hw/chip_profile.hpp"
+#include "silicortex/hw/loihi_chip.hpp"
 #include "silicortex/hw/truenorth_chip.hpp"
 #include "silicortex/model/network.hpp"
 
@@ -49,6 +50,16 @@ struct CompiledNetwork {
 };
 
 CompiledNetwork compile_network(const model::Network& net, const hw::ChipProfile& profile);
+
+// The Loihi-class path (loihi.cpp): `loihi_cuba_lif` populations and spike_times sources onto hw::LoihiChip;
+// weights as the profile's signed mantissas with one exponent per projection, many destinations per neuron,
+// delays of exactly one tick. In memory only: the chip program format has no Loihi kind yet.
+struct CompiledLoihi {
+  std::unique_ptr<hw::LoihiChip> chip;
+  ChipIo io;
+  CompileReport report;
+};
+CompiledLoihi compile_loihi(const model::Network& net, const hw::ChipProfile& profile);
 
 // Writes the chip program (hw::save_chip_program) and its `.io` file, both atomically; nothing on failure.
 void save_compiled(const CompiledNetwork& c, const std::filesystem::path& program);
