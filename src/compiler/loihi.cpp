@@ -231,13 +231,7 @@ CompiledLoihi compile_loihi(const model::Network& net, const hw::ChipProfile& p)
     PopulationSites ps{pop.name, pop.size, bool(plan.is_source[q]), {}, {}};
     if (const auto* src = std::get_if<model::SpikeTimesSource>(&pop.params)) {
       for (uint32_t i = 0; i < pop.size; ++i) {
-        std::vector<int64_t> steps;
-        for (double t : src->times_ms[src->times_ms.size() == 1 ? 0 : i])
-          steps.push_back(static_cast<int64_t>(std::llround(t / plan.dt_ms)));
-        std::sort(steps.begin(), steps.end());
-        steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
-        for (int64_t s : steps) {
-          if (s >= int64_t(io.ticks)) break;
+        for (int64_t s : detail::source_steps(*src, i, plan.dt_ms, int64_t(io.ticks))) {
           ps.source_spikes.push_back({uint64_t(s), i});
           if (s + 1 < int64_t(io.ticks))
             for (const auto& [c, a] : dests[plan.pop_offset[q] + i])

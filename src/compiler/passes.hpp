@@ -63,6 +63,9 @@ struct Placement {
 std::vector<int32_t> population_order(const std::vector<Core>& cores, uint32_t populations);
 Placement place_cores(const hw::ChipProfile& p, const std::vector<int32_t>& order, int32_t n);
 
+// The engine steps at which neuron i of a spike-times source fires (rounded, sorted, one per step), below `steps`.
+std::vector<int64_t> source_steps(const model::SpikeTimesSource& src, uint32_t i, double dt_ms, int64_t steps);
+
 // Pass 4: one destination per neuron; a neuron that feeds several (core, axon) pairs goes through splitters.
 void add_splitters(const model::Network& net, const hw::ChipProfile& p, Plan& plan);
 // Passes 5 and 6: place cores on the mesh, route every neuron, build the chip, the io and the report.

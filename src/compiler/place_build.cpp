@@ -74,6 +74,17 @@ void check_core_count(const model::Network& net, const hw::ChipProfile& p, const
 
 }  // namespace
 
+std::vector<int64_t> source_steps(const model::SpikeTimesSource& src, uint32_t i, double dt_ms, int64_t steps) {
+  std::vector<int64_t> out;
+  for (double t : src.times_ms[src.times_ms.size() == 1 ? 0 : i]) {
+    const auto s = static_cast<int64_t>(std::llround(t / dt_ms));
+    if (s < steps) out.push_back(s);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::vector<int32_t> population_order(const std::vector<Core>& cores, uint32_t populations) {
   std::vector<int32_t> order;
   for (uint32_t q = 0; q < populations; ++q)
@@ -197,13 +208,7 @@ void place_and_build(const model::Network& net, const hw::ChipProfile& p, const 
     PopulationSites ps{pop.name, pop.size, bool(plan.is_source[q]), {}, {}};
     if (const auto* src = std::get_if<model::SpikeTimesSource>(&pop.params)) {
       for (uint32_t i = 0; i < pop.size; ++i) {
-        std::vector<int64_t> list;
-        for (double t : src->times_ms[src->times_ms.size() == 1 ? 0 : i])
-          list.push_back(static_cast<int64_t>(std::llround(t / plan.dt_ms)));
-        std::sort(list.begin(), list.end());
-        list.erase(std::unique(list.begin(), list.end()), list.end());
-        for (int64_t s : list) {
-          if (s >= steps) break;
+        for (int64_t s : source_steps(*src, i, plan.dt_ms, steps)) {
           ps.source_spikes.push_back({uint64_t(s), i});
           for (const auto& t : plan.external[plan.pop_offset[q] + i]) {
             const int64_t tick = (s + t.delay + plan.steps_per_tick - 1) / plan.steps_per_tick;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "silicortex/compiler/compiler.hpp"
+#include "silicortex/core/rng.hpp"
 #include "silicortex/hw/chip_profile.hpp"
 #include "silicortex/sim/engine.hpp"
 
@@ -20,6 +21,18 @@ inline model::TrueNorthNeuron tn_neuron(double threshold, double leak = 0, doubl
   m.neg_threshold = 20;
   m.neg_saturate = 1;
   return m;
+}
+
+// Random spike times in whole ms (one list per neuron, each ms with probability p), reproducible.
+inline model::SpikeTimesSource random_times(uint32_t n, double p, double duration_ms, uint64_t seed) {
+  RandomStream rng(seed, 7);
+  model::SpikeTimesSource s;
+  for (uint32_t i = 0; i < n; ++i) {
+    s.times_ms.emplace_back();
+    for (double t = 0; t < duration_ms; t += 1)
+      if (rng.uniform(0, 1) < p) s.times_ms.back().push_back(t);
+  }
+  return s;
 }
 
 inline void record_all(model::Network& net) {

@@ -5,29 +5,18 @@
 #include <filesystem>
 
 #include "compiler_test_util.hpp"
-#include "silicortex/core/rng.hpp"
 #include "silicortex/hw/chip_program.hpp"
 
 namespace scx::compiler {
 namespace {
 
 using testing::expect_same_spikes;
+using testing::random_times;
 using testing::record_all;
 using testing::tn_neuron;
 using testing::truenorth_profile;
 
 // Random spike times in whole ms (one list per neuron), reproducible.
-model::SpikeTimesSource random_times(uint32_t n, double rate_per_ms, double duration_ms, uint64_t seed) {
-  RandomStream rng(seed, 7);
-  model::SpikeTimesSource s;
-  for (uint32_t i = 0; i < n; ++i) {
-    s.times_ms.emplace_back();
-    for (double t = 0; t < duration_ms; t += 1)
-      if (rng.uniform(0, 1) < rate_per_ms) s.times_ms.back().push_back(t);
-  }
-  return s;
-}
-
 int count_splitters(const CompiledNetwork& c) {
   int n = 0;
   for (const auto& core : c.report.cores) n += core.splitter;

@@ -5,7 +5,6 @@
 
 #include "compiler_test_util.hpp"
 #include "silicortex/core/error.hpp"
-#include "silicortex/core/rng.hpp"
 
 namespace scx::compiler {
 namespace {
@@ -23,23 +22,12 @@ model::LoihiCubaLif lif(double vth, double bias_mant = 0) {
   return m;
 }
 
-model::SpikeTimesSource random_times(uint32_t n, double p, double duration_ms, uint64_t seed) {
-  RandomStream rng(seed, 9);
-  model::SpikeTimesSource s;
-  for (uint32_t i = 0; i < n; ++i) {
-    s.times_ms.emplace_back();
-    for (double t = 0; t < duration_ms; t += 1)
-      if (rng.uniform(0, 1) < p) s.times_ms.back().push_back(t);
-  }
-  return s;
-}
-
 TEST(CompileLoihi, RecurrentNetworkSpikesExactlyAsTheEngine) {
   model::Network net;
   net.sim.dt_ms = 1.0;
   net.sim.duration_ms = 200;
   net.sim.threads = 2;  // the reference group steps each thread's share on its own
-  net.add_population("in", 100, random_times(100, 0.03, 200, 1));
+  net.add_population("in", 100, testing::random_times(100, 0.03, 200, 1));
   net.add_population("exc", 2500, lif(200));  // three cores of 1024
   net.add_population("inh", 300, lif(150, 8));
   net.connect("in", "exc", model::FixedProbability{0.05}, model::Constant{300.0}, model::Constant{1.0});
