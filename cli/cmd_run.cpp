@@ -1,10 +1,16 @@
 // `silicortex run`: simulate a network described in TOML, print a summary, optionally record to HDF5.
 #include <fmt/format.h>
 
+#include <chrono>
+#include <cmath>
+
 #include "cli_util.hpp"
 #include "commands.hpp"
 #include "silicortex/core/atomic_file.hpp"
+#include "silicortex/compiler/chip_io.hpp"
 #include "silicortex/core/progress.hpp"
+#include "silicortex/hw/chip_program.hpp"
+#include "silicortex/hw/energy_meter.hpp"
 #include "silicortex/io/recording.hpp"
 #include "silicortex/sim/engine.hpp"
 
@@ -37,7 +43,32 @@ void print_summary(const sim::RunResult& r) {
              thousands(m.synaptic_events), eps);
 }
 
+// A compiled network (.scxp and its .io): run on the emulated chip, record as any run, and report energy.
+void run_chip_program(const RunArgs& a) {
+  if (!a.out.empty()) check_writable(a.out);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto chip = hw::load_chip_program(a.model);
+  const auto io = compiler::load_chip_io(compiler::chip_io_path(a.model));
+  const uint64_t ticks = a.duration.empty() ? io.ticks
+                                            : uint64_t(std::ceil(parse_duration_s(a.duration, "--duration") * 1e3 /
+                                                                 io.tick_ms - 1e-9));
+  const auto t1 = std::chrono::steady_clock::now();
+  sim::RunResult result = compiler::run_on_chip(*chip, io, int(a.threads ? a.threads : 1), ticks);
+  const auto t2 = std::chrono::steady_clock::now();
+  result.meta.build_wall_s = std::chrono::duration<double>(t1 - t0).count();
+  result.meta.loop_wall_s = std::chrono::duration<double>(t2 - t1).count();
+  result.meta.wall_s = std::chrono::duration<double>(t2 - t0).count();
+  print_summary(result);
+  const auto energy = hw::compute_energy(chip->profile(), chip->counters(), chip->neurons(), 0);
+  fmt::print("{}", hw::format_energy_report(energy, chip->profile()));
+  if (!a.out.empty()) {
+    io::write_run_h5(a.out, result);
+    fmt::print("wrote {}\n", a.out);
+  }
+}
+
 void run_command(const RunArgs& a, const std::shared_ptr<dist::Communicator>& comm) {
+  if (a.model.ends_with(".scxp")) return run_chip_program(a);
   const bool lead = comm->rank() == 0;  // under mpirun, rank 0 speaks for all
   if (!a.out.empty()) check_writable(a.out);  // fail now, not after the simulation
   model::Network net = load_model(a.model);
@@ -68,7 +99,7 @@ void run_command(const RunArgs& a, const std::shared_ptr<dist::Communicator>& co
 void register_run(CLI::App& root, CommandGroups& groups) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = root.add_subcommand("run", "Simulate a network described in a TOML file and print a summary");
-  cmd->add_option("model", args->model, "Model file (TOML), or a built-in model: coba, cuba, showcase")->required();
+  cmd->add_option("model", args->model, "Model file (TOML), a built-in model (coba, cuba, showcase) or a compiled chip program (.scxp)")->required();
   cmd->add_option("-o,--out", args->out, "Write spikes, traces and metadata to this HDF5 file");
   cmd->add_option("-t,--threads", args->threads, "Threads (default: the file's simulation.threads, else 1)")
       ->check(CLI::Range(1, 256));

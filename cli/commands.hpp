@@ -23,6 +23,7 @@ void register_bench_network(CommandGroups& groups);
 void register_cogmem(CLI::App& root, CommandGroups& groups);
 void register_nir(CLI::App& root);
 void register_chip(CLI::App& root, CommandGroups& groups);
+void register_compile(CLI::App& root);
 
 }  // namespace scx::cli
 

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   scx::cli::register_cogmem(root, groups);
   scx::cli::register_nir(root);
   scx::cli::register_chip(root, groups);
+  scx::cli::register_compile(root);
 
   scx::install_interrupt_cleanup();
   try {

@@ -61,6 +61,23 @@ constexpr Param<AdEx> kAdEx[] = {{"c_m_pf", &AdEx::c_m_pf},
 constexpr Param<PoissonSource> kPoisson[] = {{"rate_hz", &PoissonSource::rate_hz},
                                              {"start_ms", &PoissonSource::start_ms},
                                              {"stop_ms", &PoissonSource::stop_ms}};
+constexpr Param<TrueNorthNeuron> kTrueNorth[] = {{"leak", &TrueNorthNeuron::leak},
+                                                {"leak_reversal", &TrueNorthNeuron::leak_reversal},
+                                                {"stochastic_leak", &TrueNorthNeuron::stochastic_leak},
+                                                {"stochastic_synapses", &TrueNorthNeuron::stochastic_synapses},
+                                                {"threshold", &TrueNorthNeuron::threshold},
+                                                {"neg_threshold", &TrueNorthNeuron::neg_threshold},
+                                                {"threshold_mask_bits", &TrueNorthNeuron::threshold_mask_bits},
+                                                {"neg_saturate", &TrueNorthNeuron::neg_saturate},
+                                                {"reset_mode", &TrueNorthNeuron::reset_mode},
+                                                {"reset_value", &TrueNorthNeuron::reset_value},
+                                                {"potential_bits", &TrueNorthNeuron::potential_bits},
+                                                {"tick_ms", &TrueNorthNeuron::tick_ms}};
+constexpr Param<LoihiCubaLif> kLoihiCubaLif[] = {{"du", &LoihiCubaLif::du},
+                                                 {"dv", &LoihiCubaLif::dv},
+                                                 {"vth", &LoihiCubaLif::vth},
+                                                 {"bias_mant", &LoihiCubaLif::bias_mant},
+                                                 {"bias_exp", &LoihiCubaLif::bias_exp}};
 
 template <class M, size_t N>
 NeuronParams read_fields(TableReader& population, const Param<M> (&fields)[N]) {
@@ -121,7 +138,11 @@ constexpr ModelEntry kModels[] = {
     {"adex", [](TableReader& t) { return read_fields(t, kAdEx); }, [] { return defaults_of(kAdEx); }},
     {"poisson_source", [](TableReader& t) { return read_fields(t, kPoisson); },
      [] { return defaults_of(kPoisson); }},
-    {"spike_times", read_spike_times, [] { return std::vector<std::pair<std::string, double>>{}; }}};
+    {"spike_times", read_spike_times, [] { return std::vector<std::pair<std::string, double>>{}; }},
+    {"truenorth", [](TableReader& t) { return read_fields(t, kTrueNorth); },
+     [] { return defaults_of(kTrueNorth); }},
+    {"loihi_cuba_lif", [](TableReader& t) { return read_fields(t, kLoihiCubaLif); },
+     [] { return defaults_of(kLoihiCubaLif); }}};
 
 const ModelEntry* find_model(std::string_view name) {
   for (const auto& m : kModels)

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <set>
+#include <tuple>
 
 #include "silicortex/core/error.hpp"
 #include "silicortex/core/overloaded.hpp"
@@ -15,7 +16,9 @@ std::string model_name(const NeuronParams& p) {
                                [](const AdEx&) { return "adex"; },
                                [](const PoissonSource&) { return "poisson_source"; },
                                [](const SpikeTimesSource&) { return "spike_times"; },
-                               [](const NirNeuron&) { return "nir"; }},
+                               [](const NirNeuron&) { return "nir"; },
+                               [](const TrueNorthNeuron&) { return "truenorth"; },
+                               [](const LoihiCubaLif&) { return "loihi_cuba_lif"; }},
                     p);
 }
 
@@ -30,7 +33,9 @@ std::vector<std::string> state_variables(const NeuronParams& p) {
                                [](const AdEx&) -> std::vector<std::string> { return {"v", "w", "i_exc", "i_inh"}; },
                                [](const PoissonSource&) -> std::vector<std::string> { return {}; },
                                [](const SpikeTimesSource&) -> std::vector<std::string> { return {}; },
-                               [](const NirNeuron&) -> std::vector<std::string> { return {"v", "i_syn"}; }},
+                               [](const NirNeuron&) -> std::vector<std::string> { return {"v", "i_syn"}; },
+                               [](const TrueNorthNeuron&) -> std::vector<std::string> { return {"v"}; },
+                               [](const LoihiCubaLif&) -> std::vector<std::string> { return {"v", "u"}; }},
                     p);
 }
 
@@ -101,6 +106,41 @@ void check_nir_params(const NirNeuron& m, uint32_t size, const Origin& o, const 
   for (double t : m.tau_syn_s) check_positive(t, o, obj, "tau_syn_s");
 }
 
+void check_truenorth_params(const TrueNorthNeuron& m, const Origin& o, const std::string& obj) {
+  const std::pair<const char*, double> ints[] = {
+      {"leak", m.leak}, {"threshold", m.threshold}, {"neg_threshold", m.neg_threshold},
+      {"threshold_mask_bits", m.threshold_mask_bits}, {"reset_mode", m.reset_mode}, {"reset_value", m.reset_value},
+      {"potential_bits", m.potential_bits}};
+  for (const auto& [name, v] : ints)
+    require(std::isfinite(v) && v == std::round(v) && std::fabs(v) < 2147483648.0, o, obj + "." + name,
+            "must be an integer, got " + std::to_string(v));
+  const std::pair<const char*, double> flags[] = {{"leak_reversal", m.leak_reversal},
+                                                  {"stochastic_leak", m.stochastic_leak},
+                                                  {"stochastic_synapses", m.stochastic_synapses},
+                                                  {"neg_saturate", m.neg_saturate}};
+  for (const auto& [name, v] : flags) require(v == 0 || v == 1, o, obj + "." + name, "must be 0 or 1");
+  require(m.neg_threshold >= 0, o, obj + ".neg_threshold", "must not be negative");
+  require(std::fabs(m.leak) <= 32767, o, obj + ".leak", "must fit 16 bits");
+  require(m.threshold_mask_bits >= 0 && m.threshold_mask_bits <= 30, o, obj + ".threshold_mask_bits",
+          "must be in 0..30");
+  require(m.reset_mode >= 0 && m.reset_mode <= 2, o, obj + ".reset_mode", "must be 0 (normal), 1 (linear) or 2 (none)");
+  require(m.potential_bits >= 2 && m.potential_bits <= 30, o, obj + ".potential_bits", "must be in 2..30");
+  check_positive(m.tick_ms, o, obj, "tick_ms");
+}
+
+void check_loihi_params(const LoihiCubaLif& m, const Population& pop, const Origin& o, const std::string& obj) {
+  const std::tuple<const char*, double, double, double> fields[] = {{"du", m.du, 0, 4095},
+                                                                    {"dv", m.dv, 0, 4095},
+                                                                    {"vth", m.vth, 0, 131071},
+                                                                    {"bias_mant", m.bias_mant, -4096, 4095},
+                                                                    {"bias_exp", m.bias_exp, -7, 7}};
+  for (const auto& [name, v, lo, hi] : fields)
+    require(std::isfinite(v) && v == std::round(v) && v >= lo && v <= hi, o, obj + "." + name,
+            "must be an integer in " + std::to_string(int(lo)) + ".." + std::to_string(int(hi)) + ", got " +
+                std::to_string(v));
+  require(pop.initial.empty(), o, obj + ".initial", "loihi_cuba_lif starts at u = v = 0 (no initial values)");
+}
+
 void check_params(const Population& pop) {
   const std::string obj = "population '" + pop.name + "'";
   const Origin& o = pop.origin;
@@ -149,7 +189,9 @@ void check_params(const Population& pop) {
                        require(std::isfinite(t) && t >= 0, o, obj + ".spike_times_ms",
                                "spike times must be finite and non-negative");
                  },
-                 [&](const NirNeuron& m) { check_nir_params(m, pop.size, o, obj); }},
+                 [&](const NirNeuron& m) { check_nir_params(m, pop.size, o, obj); },
+                 [&](const TrueNorthNeuron& m) { check_truenorth_params(m, o, obj); },
+                 [&](const LoihiCubaLif& m) { check_loihi_params(m, pop, o, obj); }},
              pop.params);
   const auto vars = state_variables(pop.params);
   for (const auto& init : pop.initial) {

@@ -40,7 +40,9 @@ std::unique_ptr<NeuronGroup> make_neuron_group(const model::Population& pop, dou
                  [&](const model::AdEx& p) { return make_adex(pop.size, p, dt_ms); },
                  [&](const model::PoissonSource& p) { return make_poisson_source(pop.size, p, dt_ms, seed, pop_index); },
                  [&](const model::SpikeTimesSource& p) { return make_spike_times_source(pop.size, p, dt_ms); },
-                 [&](const model::NirNeuron& p) { return make_nir_group(pop.size, p, dt_ms); }},
+                 [&](const model::NirNeuron& p) { return make_nir_group(pop.size, p, dt_ms); },
+                 [&](const model::TrueNorthNeuron& p) { return make_truenorth_group(pop.size, p, dt_ms, seed, pop_index); },
+                 [&](const model::LoihiCubaLif& p) { return make_loihi_cuba_group(pop.size, p); }},
       pop.params);
   apply_initial_values(*group, pop, seed, pop_index);
   return group;

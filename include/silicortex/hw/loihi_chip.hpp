@@ -1,0 +1,61 @@
+#pragma once
+// A board of Loihi-model chips: cores of CUBA LIF neurons computed exactly as Lava's bit-accurate model
+// (LoihiLifBitAcc, shared du/dv/vth per core, a bias per neuron), input axons that fan out to a core's neurons
+// with a weight per synapse (mantissa << shared exponent), and neurons with any number of destinations
+// (core, axon). A spike sent at tick t is integrated at t + 1, as through Lava's Dense. Single-threaded.
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "silicortex/hw/chip_profile.hpp"
+#include "silicortex/hw/energy_meter.hpp"
+#include "silicortex/hw/loihi_lif.hpp"
+#include "silicortex/hw/mesh_router.hpp"
+#include "silicortex/hw/truenorth_chip.hpp"
+
+namespace scx::hw {
+
+class LoihiChip {
+ public:
+  static constexpr int32_t kMaxInput = 1 << 24;  // a_in is clamped here so that a_in << 6 fits 32 bits
+
+  // Throws scx::Error if the profile is not a Loihi-model chip.
+  explicit LoihiChip(const ChipProfile& profile);
+  int32_t cores() const { return mesh_.cores(); }
+  const MeshGeometry& mesh() const { return mesh_; }
+  const ChipProfile& profile() const { return profile_; }
+
+  // Configuration; widths and limits of the profile are checked (scx::Error naming core, neuron or axon).
+  void configure_core(int32_t core, const LoihiLifParams& p, int32_t neurons);
+  void set_bias(int32_t core, int32_t neuron, int32_t bias_mant, int32_t bias_exp);
+  void add_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t weight_mant, int32_t weight_exp);
+  void add_destination(int32_t core, int32_t neuron, int32_t to_core, int32_t axon);
+  int32_t neurons(int32_t core) const { return int32_t(cores_[size_t(core)].dest.size()); }
+  uint64_t neurons() const;
+
+  // An input spike at (core, axon), integrated in the coming tick.
+  void inject(int32_t core, int32_t axon);
+  void run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick = {});
+  uint64_t now() const { return tick_; }
+  const EventCounters& counters() const { return counters_; }
+
+ private:
+  struct Synapse {
+    int32_t neuron, weight;
+  };
+  struct Core {
+    LoihiLifBitAcc lif{0, {}};
+    std::vector<std::vector<Synapse>> axons;
+    std::vector<std::vector<std::pair<int32_t, int32_t>>> dest;  // per neuron: (core, axon)
+    std::vector<int32_t> active, next;                           // axons of this tick and of the next
+  };
+  Core& core_at(int32_t core);
+
+  ChipProfile profile_;
+  MeshGeometry mesh_;
+  std::vector<Core> cores_;
+  uint64_t tick_ = 0;
+  EventCounters counters_;
+};
+
+}  // namespace scx::hw

@@ -1,0 +1,107 @@
+#include "silicortex/hw/loihi_chip.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "silicortex/core/error.hpp"
+
+namespace scx::hw {
+
+LoihiChip::LoihiChip(const ChipProfile& profile)
+    : profile_(profile), mesh_(profile.cores_x, profile.cores_y, profile.chips_x, profile.chips_y) {
+  if (profile.neuron_kind != NeuronKind::kLoihiCuba)
+    throw Error(fmt::format("chip '{}' is not a loihi-model chip", profile.name));
+  cores_.resize(size_t(mesh_.cores()));
+}
+
+LoihiChip::Core& LoihiChip::core_at(int32_t core) {
+  if (core < 0 || core >= cores())
+    throw Error(fmt::format("core {} is not on chip '{}' ({} cores)", core, profile_.name, cores()));
+  return cores_[size_t(core)];
+}
+
+void LoihiChip::configure_core(int32_t core, const LoihiLifParams& p, int32_t neurons) {
+  if (neurons < 0 || neurons > profile_.neurons_per_core)
+    throw Error(fmt::format("core {}: {} neurons, the chip's cores have {}", core, neurons, profile_.neurons_per_core));
+  Core& c = core_at(core);
+  c.lif = LoihiLifBitAcc(size_t(neurons), p);
+  c.dest.assign(size_t(neurons), {});
+}
+
+void LoihiChip::set_bias(int32_t core, int32_t neuron, int32_t bias_mant, int32_t bias_exp) {
+  core_at(core).lif.set_bias(size_t(neuron), bias_mant, bias_exp);
+}
+
+void LoihiChip::add_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t weight_mant, int32_t weight_exp) {
+  Core& c = core_at(core);
+  const int64_t hi = (int64_t{1} << (profile_.weight_bits - 1)) - 1;
+  if (weight_mant < -hi - 1 || weight_mant > hi || weight_exp < 0 || weight_exp > 16)
+    throw Error(fmt::format("core {} axon {} neuron {}: weight {} << {} does not fit {}-bit mantissas", core, axon,
+                            neuron, weight_mant, weight_exp, profile_.weight_bits));
+  if (axon < 0 || axon >= profile_.axons_per_core || neuron < 0 || neuron >= neurons(core))
+    throw Error(fmt::format("core {}: axon {} or neuron {} out of range", core, axon, neuron));
+  if (size_t(axon) >= c.axons.size()) c.axons.resize(size_t(axon) + 1);
+  c.axons[size_t(axon)].push_back({neuron, weight_mant * (int32_t{1} << weight_exp)});
+}
+
+void LoihiChip::add_destination(int32_t core, int32_t neuron, int32_t to_core, int32_t axon) {
+  Core& c = core_at(core);
+  core_at(to_core);
+  if (neuron < 0 || neuron >= neurons(core) || axon < 0 || axon >= profile_.axons_per_core)
+    throw Error(fmt::format("core {} neuron {}: destination axon {} out of range", core, neuron, axon));
+  c.dest[size_t(neuron)].push_back({to_core, axon});
+}
+
+uint64_t LoihiChip::neurons() const {
+  uint64_t n = 0;
+  for (const auto& c : cores_) n += c.dest.size();
+  return n;
+}
+
+void LoihiChip::inject(int32_t core, int32_t axon) { core_at(core).active.push_back(axon); }
+
+void LoihiChip::run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick) {
+  std::vector<int32_t> a_in;
+  std::vector<uint8_t> fired;
+  std::vector<TnSpike> spikes;
+  for (uint64_t t = 0; t < ticks; ++t, ++tick_) {
+    spikes.clear();
+    for (int32_t ci = 0; ci < cores(); ++ci) {
+      Core& c = cores_[size_t(ci)];
+      const size_t n = c.dest.size();
+      if (n == 0) continue;
+      std::vector<int64_t> sum(n, 0);
+      for (int32_t axon : c.active) {
+        if (size_t(axon) >= c.axons.size()) continue;
+        for (const auto& s : c.axons[size_t(axon)]) sum[size_t(s.neuron)] += s.weight;
+        counters_.synaptic_events += c.axons[size_t(axon)].size();
+      }
+      c.active.clear();
+      a_in.resize(n);
+      fired.assign(n, 0);
+      for (size_t j = 0; j < n; ++j)
+        a_in[j] = static_cast<int32_t>(std::clamp<int64_t>(sum[j], -kMaxInput, kMaxInput));
+      c.lif.step(a_in.data(), fired.data());
+      counters_.neuron_updates += n;
+      for (size_t j = 0; j < n; ++j) {
+        if (!fired[j]) continue;
+        spikes.push_back({uint32_t(ci), uint32_t(j)});
+        ++counters_.spikes_sent;
+        for (const auto& [to, axon] : c.dest[j]) {
+          cores_[size_t(to)].next.push_back(axon);
+          counters_.hops += uint64_t(mesh_.hops(mesh_.x(to) - mesh_.x(ci), mesh_.y(to) - mesh_.y(ci)));
+          counters_.chip_crossings += uint64_t(mesh_.chip_crossings(ci, to));
+        }
+      }
+    }
+    for (auto& c : cores_) {
+      c.active.insert(c.active.end(), c.next.begin(), c.next.end());
+      c.next.clear();
+    }
+    ++counters_.ticks;
+    if (on_tick) on_tick(tick_, spikes);
+  }
+}
+
+}  // namespace scx::hw

@@ -1,0 +1,99 @@
+// The Loihi-class path: CUBA LIF populations with integer weights (mantissa x 2^exponent per projection) and
+// one-tick delays, compiled onto hw::LoihiChip, spike exactly as the reference engine does.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "compiler_test_util.hpp"
+#include "silicortex/core/error.hpp"
+
+namespace scx::compiler {
+namespace {
+
+hw::ChipProfile loihi_profile() {
+  return hw::read_chip_profile(hw::find_chip_profile("loihi", SCX_SOURCE_DIR "/chips"));
+}
+
+model::LoihiCubaLif lif(double vth, double bias_mant = 0) {
+  model::LoihiCubaLif m;
+  m.du = 1024;  // u keeps about 3/4 per step
+  m.dv = 512;
+  m.vth = vth;
+  m.bias_mant = bias_mant;
+  return m;
+}
+
+TEST(CompileLoihi, RecurrentNetworkSpikesExactlyAsTheEngine) {
+  model::Network net;
+  net.sim.dt_ms = 1.0;
+  net.sim.duration_ms = 200;
+  net.sim.threads = 2;  // the reference group steps each thread's share on its own
+  net.add_population("in", 100, testing::random_times(100, 0.03, 200, 1));
+  net.add_population("exc", 2500, lif(200));  // three cores of 1024
+  net.add_population("inh", 300, lif(150, 8));
+  net.connect("in", "exc", model::FixedProbability{0.05}, model::Constant{300.0}, model::Constant{1.0});
+  net.connect("exc", "exc", model::FixedProbability{0.01}, model::Constant{40.0}, model::Constant{1.0});
+  net.connect("exc", "inh", model::FixedProbability{0.02}, model::Constant{90.0}, model::Constant{1.0});
+  net.connect("inh", "exc", model::FixedProbability{0.05}, model::Constant{-500.0}, model::Constant{1.0},
+              model::Receptor::Inhibitory);
+  testing::record_all(net);
+  const auto c = compile_loihi(net, loihi_profile());
+  EXPECT_EQ(c.report.cores.size(), 4u);
+  for (const auto& q : c.report.quantisation) EXPECT_EQ(q.max_error, 0.0) << q.projection;
+  sim::Engine engine(net);
+  const auto ref = engine.run();
+  const auto chip = run_on_chip(*c.chip, c.io);
+  uint64_t active = 0;
+  ASSERT_EQ(ref.spikes.size(), chip.spikes.size());
+  for (size_t p = 0; p < ref.spikes.size(); ++p) {
+    EXPECT_EQ(ref.spikes[p].times_ms, chip.spikes[p].times_ms) << ref.spikes[p].population;
+    EXPECT_EQ(ref.spikes[p].neurons, chip.spikes[p].neurons) << ref.spikes[p].population;
+    if (p > 0) active += chip.spikes[p].total_spikes;
+  }
+  EXPECT_GT(active, 1000u);
+  EXPECT_EQ(c.chip->counters().spikes_sent, active);
+  EXPECT_GT(c.chip->counters().hops, 0u);
+  // Many destinations per neuron, no splitters: exc neurons reach exc and inh cores directly.
+  EXPECT_GT(c.report.routed_neurons, 2500u);
+}
+
+TEST(CompileLoihi, WeightsGetAMantissaAndASharedExponent) {
+  model::Network net;
+  net.sim.dt_ms = 1.0;
+  net.sim.duration_ms = 10;
+  net.add_population("in", 3, model::SpikeTimesSource{{{1.0}}});
+  net.add_population("n", 1, lif(100));
+  // max |w| = 301 needs exponent 2 for 8-bit mantissas (<= 127): 301 -> 75 x 4 = 300; 8 -> 2 x 4; 6 -> 2 x 4 (8).
+  net.connect("in", "n", model::FromList{{0, 1, 2}, {0, 0, 0}}, model::ValueArray{{301, 8, 6}},
+              model::Constant{1.0});
+  const auto c = compile_loihi(net, loihi_profile());
+  ASSERT_EQ(c.report.quantisation.size(), 1u);
+  EXPECT_NEAR(c.report.quantisation[0].max_error, 2.0 / 301, 1e-9);
+}
+
+TEST(CompileLoihi, LimitsAreNamed) {
+  model::Network net;
+  net.sim.dt_ms = 1.0;
+  net.add_population("in", 5, model::SpikeTimesSource{{{1.0}}});
+  net.add_population("n", 5, lif(100));
+  net.connect("in", "n", model::AllToAll{}, model::Constant{1.0}, model::Constant{2.0});
+  try {
+    compile_loihi(net, loihi_profile());
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("projection 'in->n': delay 2 ms; chip 'loihi' delivers every spike "
+                                               "exactly one tick later"));
+  }
+  model::Network big;
+  big.sim.dt_ms = 1.0;
+  big.add_population("n", 200000, lif(100));
+  try {
+    compile_loihi(big, loihi_profile());
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("population 'n': needs 196 cores; the network needs 196 cores, chip "
+                                               "'loihi' has 128 (53% over)"));
+  }
+}
+
+}  // namespace
+}  // namespace scx::compiler
