@@ -64,7 +64,6 @@ void IntegrateChunk(const TnCoreView& view, const int* axons, int count, int16_t
 uint64_t TnCoreKernel(const TnCoreView& view, const uint64_t* active, uint64_t* crossed, uint64_t* events) {
   const hn::ScalableTag<int32_t> d;
   const hn::Rebind<int16_t, decltype(d)> dh;  // as many 16-bit lanes as d has 32-bit ones
-  const hn::RebindToUnsigned<decltype(d)> du;
   const size_t n = hn::Lanes(d);
   HWY_ALIGN int16_t acc16[kN];
   HWY_ALIGN int32_t acc32[kN];
@@ -105,19 +104,8 @@ uint64_t TnCoreKernel(const TnCoreView& view, const uint64_t* active, uint64_t* 
     const auto input = wide ? hn::Load(d, acc32 + k) : hn::PromoteTo(d, hn::Load(dh, acc16 + k));
     const auto raw = hn::Add(hn::LoadU(d, view.v + k), input);
     const auto v1 = hn::Min(hn::Max(raw, vmin), vmax);
-    hn::Vec<decltype(d)> leak, threshold;
-    if (view.threshold_leak16) {  // one 16-bit stream: alpha in bits 7-15, lambda sign-extended from 7 bits
-      const auto packed = hn::PromoteTo(d, hn::LoadU(dh, view.threshold_leak16 + k));
-      leak = hn::ShiftRight<25>(hn::ShiftLeft<25>(packed));
-      threshold = hn::And(hn::ShiftRight<7>(packed), hn::Set(d, 0x1FF));
-    } else if (view.threshold_leak) {  // one packed stream: alpha in the top 18 bits, lambda sign-extended from 14
-      const auto packed = hn::LoadU(d, view.threshold_leak + k);
-      leak = hn::ShiftRight<18>(hn::ShiftLeft<18>(packed));
-      threshold = hn::BitCast(d, hn::ShiftRight<14>(hn::BitCast(du, packed)));
-    } else {
-      leak = hn::PromoteTo(d, hn::LoadU(dh, view.leak + k));
-      threshold = hn::LoadU(d, view.threshold + k);
-    }
+    const auto leak = hn::PromoteTo(d, hn::LoadU(dh, view.leak + k));
+    const auto threshold = hn::LoadU(d, view.threshold + k);
     const auto raw2 = hn::Add(v1, leak);
     const auto v = hn::Min(hn::Max(raw2, vmin), vmax);
     const auto out = hn::Ne(raw, v1), out2 = hn::Ne(raw2, v);

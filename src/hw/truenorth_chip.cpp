@@ -86,10 +86,6 @@ TrueNorthChip::TrueNorthChip(const ChipProfile& profile, uint64_t seed)
       core_plain_(size_t(mesh_.cores()), 1),
       core_beta_min_(size_t(mesh_.cores()), 0),
       core_weight_max_(size_t(mesh_.cores()), 0),
-      threshold_leak_(size_t(mesh_.cores()) * kNeurons, 0),
-      threshold_leak16_(size_t(mesh_.cores()) * kNeurons, 0),
-      core_small_(size_t(mesh_.cores()), 0),
-      packed_(profile.threshold_bits <= 18 && profile.leak_bits <= 14),
       weight8_(size_t(mesh_.cores()) * 4 * kNeurons, 0),
       traffic_(mesh_) {
   if (profile.neuron_kind != NeuronKind::kTrueNorth || profile.neurons_per_core != kNeurons ||
@@ -199,20 +195,6 @@ void TrueNorthChip::prepare() {
       beta_min = std::min(beta_min, neurons_.cold_[n].neg_threshold);
       for (const auto& w : neurons_.weight_) weight_max = std::max<int32_t>(weight_max, std::abs(int32_t{w[n]}));
     }
-    const size_t first = size_t(c) * kNeurons, last = first + kNeurons;
-    if (packed_)
-      for (size_t j = first; j < last; ++j)
-        threshold_leak_[j] = static_cast<int32_t>(static_cast<uint32_t>(neurons_.threshold_[j]) << 14 |
-                                                  (static_cast<uint32_t>(neurons_.leak_[j]) & 0x3FFFu));
-    // Small thresholds and leaks (alpha < 512, |lambda| <= 64) fit one 16-bit word: half the bytes again.
-    bool small = true;
-    for (size_t j = first; j < last && small; ++j)
-      small = neurons_.threshold_[j] < 512 && neurons_.leak_[j] >= -64 && neurons_.leak_[j] < 64;
-    core_small_[size_t(c)] = small;
-    if (small)
-      for (size_t j = first; j < last; ++j)
-        threshold_leak16_[j] = static_cast<int16_t>(static_cast<uint16_t>(neurons_.threshold_[j] << 7 |
-                                                                          (neurons_.leak_[j] & 0x7F)));
     core_beta_min_[size_t(c)] = beta_min;
     core_weight_max_[size_t(c)] = weight_max;
     if (weight_max <= 127)
@@ -267,8 +249,6 @@ void TrueNorthChip::process_core(int32_t core, uint64_t tick, Scratch& s) {
                      &neurons_.weight_[3][base]},
                     core_weight_max_[size_t(core)] <= 127 ? &weight8_[size_t(core) * 4 * kNeurons] : nullptr,
                     &neurons_.leak_[base], &neurons_.threshold_[base],
-                    packed_ ? &threshold_leak_[base] : nullptr,
-                    core_small_[size_t(core)] ? &threshold_leak16_[base] : nullptr,
                     &crossbar_[size_t(core) * kAxons * 4], &axon_type_[size_t(core) * kAxons],
                     neurons_.v_min(), neurons_.v_max(), core_beta_min_[size_t(core)],
                     core_weight_max_[size_t(core)]};

@@ -92,10 +92,6 @@ class TrueNorthChip {
   HugeVector<uint64_t> ring_;         // [core][slot][4]: axons active at that slot's tick
   std::vector<uint8_t> core_plain_;    // 1 if every neuron of the core takes the vector path
   std::vector<int32_t> core_beta_min_, core_weight_max_;
-  HugeVector<int32_t> threshold_leak_;  // packed copies of alpha and lambda (18 + 14 bits), see TnCoreView
-  HugeVector<int16_t> threshold_leak16_;  // the same in 9 + 7 bits, for cores where they fit
-  std::vector<uint8_t> core_small_;
-  bool packed_ = false;
   HugeVector<int8_t> weight8_;         // [core][type][neuron]: 8-bit copies (half the bytes per event) if they fit
   bool prepared_ = false;
   bool force_scalar_ = false;
@@ -111,8 +107,6 @@ struct TnCoreView {
   const int8_t* weight8;      // [type][256] copy of the weights when they all fit 8 bits, else nullptr
   const int16_t* leak;
   const int32_t* threshold;
-  const int32_t* threshold_leak;  // alpha << 14 | (lambda & 0x3FFF) when the widths allow (one stream), else nullptr
-  const int16_t* threshold_leak16;  // alpha << 7 | (lambda & 0x7F) when every alpha < 512, |lambda| <= 64, else nullptr
   const uint64_t* crossbar;   // 256 rows x 4 words
   const uint8_t* axon_type;   // 256
   int32_t v_min, v_max;
