@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "silicortex/core/aligned_vector.hpp"
 #include "silicortex/sim/engine.hpp"
 #include "silicortex/sim/neuron_group.hpp"
 #include "sim/plasticity_runtime.hpp"
@@ -21,7 +22,7 @@ struct GroupSlot {
   std::string name;
   std::unique_ptr<NeuronGroup> group;
   uint32_t offset = 0;                // first global index (16-aligned)
-  std::vector<float> i_stim;          // injected current per neuron, padded; empty without current steps
+  AlignedVector<float> i_stim;        // injected current per neuron, padded; empty without current steps
   bool record_spikes = false;
   std::vector<uint8_t> record_mask;   // empty = record all neurons
 };
@@ -104,7 +105,9 @@ struct Engine::Impl {
   uint64_t neuron_count = 0;
   uint64_t synapse_count = 0;
   uint32_t ring_slots = 1;  // power of two > max delay
-  std::vector<float, std::allocator<float>> ring;  // [slot][receptor][global neuron]
+  // [slot][receptor][global neuron], 64-byte aligned: thread shares start on cache-line boundaries, so no line is
+  // written by two threads.
+  AlignedVector<float> ring;
   std::vector<ThreadState> thread_state;
   std::vector<CurrentStepInfo> stimuli;
   std::vector<int64_t> stimulus_change_steps;  // sorted, unique
