@@ -38,7 +38,7 @@ void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const Ru
 void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
   if (std::binary_search(stimulus_change_steps.begin(), stimulus_change_steps.end(), step))
     refresh_stimuli(ts, step);
-  float* slot = ring.data() + static_cast<size_t>(step & (ring_slots - 1)) * 2 * neurons_total;
+  float* slot = ts.ring.data() + static_cast<size_t>(step & (ring_slots - 1)) * 2 * neurons_total;
   for (size_t g = 0; g < groups.size(); ++g) {
     GroupSlot& gs = groups[g];
     const Range r = ts.chunk[g];
@@ -47,7 +47,7 @@ void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
     if (r.begin == r.end) continue;
     StepInput in{step, slot + gs.offset, slot + neurons_total + gs.offset,
                  gs.i_stim.empty() ? nullptr : gs.i_stim.data(), ts.scratch.data()};
-    gs.group->update(in, r.begin, r.end, spikes);
+    gs.instance(ts.index).update(in, r.begin, r.end, spikes);
     ts.spike_count[g].n += spikes.size();
     if (gs.record_spikes)
       for (uint32_t i : spikes)
@@ -57,7 +57,7 @@ void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
   for (auto& pr : probes) {
     if ((step + 1) % pr.interval_steps != 0) continue;
     const size_t sample = static_cast<size_t>((step + 1) / pr.interval_steps - 1 - pr.first_sample);
-    const float* arr = groups[pr.group].group->state(pr.variable);
+    const float* arr = groups[pr.group].instance(ts.index).state(pr.variable);
     const Range r = ts.chunk[pr.group];
     float* row = pr.values.data() + sample * pr.neurons.size();
     for (size_t k = 0; k < pr.neurons.size(); ++k)
@@ -72,7 +72,7 @@ void Engine::Impl::deliver_row(ThreadState& ts, int64_t step, uint32_t global_pr
   const uint16_t* delay = syn.delay_steps.data();
   const size_t slot_stride = 2 * static_cast<size_t>(neurons_total);
   const uint32_t mask = ring_slots - 1;
-  float* ring_base = ring.data();
+  float* ring_base = ts.ring.data();
   for (uint64_t k = b; k < e; ++k)
     ring_base[((step + delay[k]) & mask) * slot_stride + target[k].ring_index] += target[k].weight;
   ts.events += e - b;

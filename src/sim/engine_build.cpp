@@ -69,11 +69,13 @@ Engine::Impl::Impl(const model::Network& net, std::shared_ptr<dist::Communicator
 
 void Engine::Impl::build_groups(const model::Network& net) {
   thread_state.resize(threads);
+  for (unsigned t = 0; t < threads; ++t) thread_state[t].index = t;
   for (uint32_t p = 0; p < net.populations.size(); ++p) {
     const auto& pop = net.populations[p];
     GroupSlot slot;
     slot.name = pop.name;
     slot.group = make_neuron_group(pop, dt_ms, seed, p);
+    for (unsigned t = 1; t < threads; ++t) slot.more.push_back(make_neuron_group(pop, dt_ms, seed, p));
     slot.offset = neurons_total;
     if (static_cast<uint64_t>(neurons_total) + slot.group->padded_size() >= (1u << 30))
       throw Error("network '" + name + "': more than 2^30 neurons are not supported in one process");
@@ -177,7 +179,7 @@ void Engine::Impl::build_synapses(const model::Network& net) {
     l = SynapseList{};  // release generation memory as we go
   }
   ring_slots = std::bit_ceil(max_delay + 1);
-  ring.assign(static_cast<size_t>(ring_slots) * 2 * neurons_total, 0.0f);
+  for (auto& ts : thread_state) ts.ring.assign(static_cast<size_t>(ring_slots) * 2 * neurons_total, 0.0f);
 }
 
 void Engine::Impl::build_probes(const model::Network& net) {

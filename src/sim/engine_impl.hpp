@@ -20,7 +20,12 @@ struct Range {
 
 struct GroupSlot {
   std::string name;
+  // One full instance of the group per thread; thread t updates only its share of instance t. Two cores never
+  // work in the same arrays, so neither can pull the other's cache lines (its prefetchers cross line, not
+  // ownership, boundaries: sharing arrays cost a 2-thread run more than it gained). `group` is thread 0's.
   std::unique_ptr<NeuronGroup> group;
+  std::vector<std::unique_ptr<NeuronGroup>> more;  // threads 1..n-1
+  NeuronGroup& instance(unsigned t) { return t == 0 ? *group : *more[t - 1]; }
   uint32_t offset = 0;                // first global index (16-aligned)
   AlignedVector<float> i_stim;        // injected current per neuron, padded; empty without current steps
   bool record_spikes = false;
@@ -58,6 +63,10 @@ struct alignas(64) ThreadState {
   std::vector<Padded<std::vector<uint64_t>>> recorded;  // per group: (step << 32 | local index)
   std::vector<Count> spike_count;                      // per group
   uint64_t events = 0;
+  unsigned index = 0;
+  // Ring buffer [slot][receptor][global neuron]: this thread's synapses write, and its neurons read, only the
+  // entries of its own share; private for the same reason as the group instances.
+  AlignedVector<float> ring;
   SynapseStore synapses;
   Padded<std::vector<uint32_t>> scratch;
 };
@@ -105,9 +114,6 @@ struct Engine::Impl {
   uint64_t neuron_count = 0;
   uint64_t synapse_count = 0;
   uint32_t ring_slots = 1;  // power of two > max delay
-  // [slot][receptor][global neuron], 64-byte aligned: thread shares start on cache-line boundaries, so no line is
-  // written by two threads.
-  AlignedVector<float> ring;
   std::vector<ThreadState> thread_state;
   std::vector<CurrentStepInfo> stimuli;
   std::vector<int64_t> stimulus_change_steps;  // sorted, unique
