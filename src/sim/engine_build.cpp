@@ -35,7 +35,10 @@ void check_memory(const model::Network& net) {
     if (n > largest) largest = n, largest_name = proj.name;
   }
   const double per_synapse = kBytesPerSynapseBuild + (has_plasticity(net) ? kBytesPerSynapsePlastic : 0);
-  const double need = total * per_synapse + static_cast<double>(net.neuron_count()) * 64;
+  // Every thread keeps a private copy of the neuron state and of the ring buffer (16 slots assumed here).
+  constexpr double kBytesPerNeuronPerThread = 64 + 2 * 16 * sizeof(float);
+  const double need = total * per_synapse + static_cast<double>(net.neuron_count()) * kBytesPerNeuronPerThread *
+                                                 std::max(1u, net.sim.threads);
   const uint64_t avail = available_memory_bytes();
   if (avail > 0 && need > 0.9 * static_cast<double>(avail)) {
     char msg[512];
