@@ -1,4 +1,5 @@
-// `silicortex bench coba|cuba`: the Brette et al. 2007 benchmark networks, timed. The last line is the figure.
+// `silicortex bench coba|cuba`: the Brette et al. 2007 benchmark networks, timed. The last line is the
+// figure.
 #include <fmt/format.h>
 
 #include "cli_util.hpp"
@@ -15,7 +16,8 @@ struct BenchArgs {
   uint64_t seed = 1;
 };
 
-void bench_network(const std::string& builtin_name, const BenchArgs& a, const std::shared_ptr<dist::Communicator>& comm) {
+void bench_network(const std::string& builtin_name, const BenchArgs& a,
+                   const std::shared_ptr<dist::Communicator>& comm) {
   model::Network net = load_model(a.model.empty() ? builtin_name : a.model);
   net.sim.threads = a.threads;
   net.sim.seed = a.seed;
@@ -25,11 +27,13 @@ void bench_network(const std::string& builtin_name, const BenchArgs& a, const st
   const sim::RunResult r = engine.run();
   if (comm->rank() != 0) return;
   if (comm->size() > 1) fmt::print("ranks={}\n", comm->size());
-  for (size_t p = 0; p < r.spikes.size(); ++p) fmt::print("rate_hz[{}]={:.4f}\n", r.spikes[p].population, r.mean_rate_hz(p));
-  fmt::print("neurons={}\nsynapses={}\nspikes={}\nsynaptic_events={}\nthreads={}\n", r.meta.neurons, r.meta.synapses,
-             r.meta.spikes, r.meta.synaptic_events, r.meta.threads);
+  for (size_t p = 0; p < r.spikes.size(); ++p)
+    fmt::print("rate_hz[{}]={:.4f}\n", r.spikes[p].population, r.mean_rate_hz(p));
+  fmt::print("neurons={}\nsynapses={}\nspikes={}\nsynaptic_events={}\nthreads={}\n", r.meta.neurons,
+             r.meta.synapses, r.meta.spikes, r.meta.synaptic_events, r.meta.threads);
   fmt::print("build_wall_s={:.4f}\nloop_wall_s={:.4f}\n", r.meta.build_wall_s, r.meta.loop_wall_s);
-  fmt::print("events_per_s={:.6g}\n", r.meta.loop_wall_s > 0 ? r.meta.synaptic_events / r.meta.loop_wall_s : 0.0);
+  fmt::print("events_per_s={:.6g}\n",
+             r.meta.loop_wall_s > 0 ? r.meta.synaptic_events / r.meta.loop_wall_s : 0.0);
 }
 
 }  // namespace
@@ -41,8 +45,11 @@ void register_bench_network(CommandGroups& groups) {
     CLI::App* cmd = groups.bench->add_subcommand(
         n, "Brette et al. 2007 " + std::string(n == "coba" ? "Benchmark 1 (COBA)" : "Benchmark 2 (CUBA)") +
                ": 4,000 LIF neurons; prints events_per_s (synaptic events per wall second of the loop) last");
-    cmd->add_option("-d,--duration", args->duration, "Simulated time, e.g. 10 (seconds), 500ms")->capture_default_str();
-    cmd->add_option("-t,--threads", args->threads, "Threads")->check(CLI::Range(1, 256))->capture_default_str();
+    cmd->add_option("-d,--duration", args->duration, "Simulated time, e.g. 10 (seconds), 500ms")
+        ->capture_default_str();
+    cmd->add_option("-t,--threads", args->threads, "Threads")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
     cmd->add_option("-s,--seed", args->seed, "Random seed")->capture_default_str();
     cmd->add_option("--model", args->model, "Use this TOML file instead of the built-in network");
     cmd->callback([args, n, &groups] { bench_network(n, *args, groups.comm); });

@@ -1,5 +1,5 @@
-// Chip commands: `bench truenorth` (a full chip of random crossbars), `chip info` (a profile with sources) and
-// `chip run` (a chip program).
+// Chip commands: `bench truenorth` (a full chip of random crossbars), `chip info` (a profile with sources)
+// and `chip run` (a chip program).
 #include <fmt/format.h>
 
 #include <chrono>
@@ -41,8 +41,10 @@ double process_cpu_s() {
 hw::ChipProfile shrink_profile(hw::ChipProfile p, int cores) {
   if (cores <= 0 || cores == p.total_cores()) return p;
   if (p.chips() != 1)
-    throw Error(fmt::format("--cores {}: '{}' is a board of {} chips; --cores applies to one chip (run the board "
-                            "whole)", cores, p.name, p.chips()));
+    throw Error(
+        fmt::format("--cores {}: '{}' is a board of {} chips; --cores applies to one chip (run the board "
+                    "whole)",
+                    cores, p.name, p.chips()));
   if (cores > p.total_cores())
     throw Error(fmt::format("--cores {}: chip '{}' has {} cores", cores, p.name, p.total_cores()));
   if (cores % p.cores_x == 0) {
@@ -67,12 +69,13 @@ void run_and_report(hw::TrueNorthChip& chip, uint64_t ticks, int threads, const 
   const auto energy = hw::compute_energy(chip.profile(), c, chip.neurons(), inferences);
   std::printf("%llu ticks on %d threads in %.3f s wall, %.3f s CPU (%.1f ticks per CPU-second)\n",
               static_cast<unsigned long long>(ticks), threads, run_s, cpu_s, double(ticks) / cpu_s);
-  std::printf("measured mean rate %.2f Hz; spikes %llu, synaptic events %llu (%.3g per tick), hops %llu, chip "
-              "crossings %llu, saturations %llu\n",
-              energy.mean_rate_hz, static_cast<unsigned long long>(c.spikes_sent),
-              static_cast<unsigned long long>(c.synaptic_events), double(c.synaptic_events) / double(c.ticks),
-              static_cast<unsigned long long>(c.hops), static_cast<unsigned long long>(c.chip_crossings),
-              static_cast<unsigned long long>(c.saturations));
+  std::printf(
+      "measured mean rate %.2f Hz; spikes %llu, synaptic events %llu (%.3g per tick), hops %llu, chip "
+      "crossings %llu, saturations %llu\n",
+      energy.mean_rate_hz, static_cast<unsigned long long>(c.spikes_sent),
+      static_cast<unsigned long long>(c.synaptic_events), double(c.synaptic_events) / double(c.ticks),
+      static_cast<unsigned long long>(c.hops), static_cast<unsigned long long>(c.chip_crossings),
+      static_cast<unsigned long long>(c.saturations));
   std::fputs(hw::format_energy_report(energy, chip.profile()).c_str(), stdout);
   std::fputs(hw::format_traffic_report(chip.traffic(), chip.mesh(), double(c.ticks), 3).c_str(), stdout);
   if (!links_csv.empty()) write_text_atomically(links_csv, hw::format_traffic_csv(chip.traffic()));
@@ -81,16 +84,18 @@ void run_and_report(hw::TrueNorthChip& chip, uint64_t ticks, int threads, const 
 
 void bench_truenorth(const BenchOptions& o) {
   if (o.threads < 1) throw Error(fmt::format("--threads {}: must be at least 1", o.threads));
-  const auto profile = shrink_profile(hw::read_chip_profile(hw::find_chip_profile(o.chip, SCX_CHIPS_DIR)), o.cores);
+  const auto profile =
+      shrink_profile(hw::read_chip_profile(hw::find_chip_profile(o.chip, SCX_CHIPS_DIR)), o.cores);
   const auto t0 = std::chrono::steady_clock::now();
   hw::TrueNorthChip chip(profile, o.seed);
   hw::fill_random_chip(chip, {o.rate_hz, o.density, 0, o.seed});
   const double setup_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("chip %s: %d cores (%dx%d), %llu neurons, crossbar density %.2f, target rate %.1f Hz, seed %llu; "
-              "set up in %.2f s\n",
-              profile.name.c_str(), chip.cores(), chip.mesh().width(), chip.mesh().height(),
-              static_cast<unsigned long long>(chip.neurons()), o.density, o.rate_hz,
-              static_cast<unsigned long long>(o.seed), setup_s);
+  std::printf(
+      "chip %s: %d cores (%dx%d), %llu neurons, crossbar density %.2f, target rate %.1f Hz, seed %llu; "
+      "set up in %.2f s\n",
+      profile.name.c_str(), chip.cores(), chip.mesh().width(), chip.mesh().height(),
+      static_cast<unsigned long long>(chip.neurons()), o.density, o.rate_hz,
+      static_cast<unsigned long long>(o.seed), setup_s);
   if (!o.save.empty()) hw::save_chip_program(chip, o.save);
   run_and_report(chip, o.ticks, o.threads, o.links_csv);
 }
@@ -98,8 +103,8 @@ void bench_truenorth(const BenchOptions& o) {
 void chip_run(const std::string& program, uint64_t ticks, int threads, const std::string& links_csv,
               uint64_t inferences) {
   auto chip = hw::load_chip_program(program);
-  std::printf("chip program %s: chip %s, %d cores, %llu neurons\n", program.c_str(), chip->profile().name.c_str(),
-              chip->cores(), static_cast<unsigned long long>(chip->neurons()));
+  std::printf("chip program %s: chip %s, %d cores, %llu neurons\n", program.c_str(),
+              chip->profile().name.c_str(), chip->cores(), static_cast<unsigned long long>(chip->neurons()));
   run_and_report(*chip, ticks, threads, links_csv, inferences);
 }
 
@@ -108,8 +113,8 @@ void chip_info(const std::string& name) {
   const auto p = hw::read_chip_profile(path);
   std::printf("%s (%s): %s\n", p.name.c_str(), path.string().c_str(), p.description.c_str());
   std::printf("board %lldx%lld chips of %lldx%lld cores = %lld cores\n", static_cast<long long>(p.chips_x),
-              static_cast<long long>(p.chips_y), static_cast<long long>(p.cores_x), static_cast<long long>(p.cores_y),
-              static_cast<long long>(p.total_cores()));
+              static_cast<long long>(p.chips_y), static_cast<long long>(p.cores_x),
+              static_cast<long long>(p.cores_y), static_cast<long long>(p.total_cores()));
   for (const auto& [field, source] : p.sources) std::printf("  %-28s %s\n", field.c_str(), source.c_str());
 }
 
@@ -117,13 +122,16 @@ void chip_info(const std::string& name) {
 
 void register_chip(CLI::App& root, CommandGroups& groups) {
   auto opts = std::make_shared<BenchOptions>();
-  auto* bench = groups.bench->add_subcommand("truenorth", "A TrueNorth-model chip of random crossbars at a set rate");
-  bench->add_option("--chip", opts->chip, "Chip profile name (chips/<name>.toml) or path")->capture_default_str();
+  auto* bench =
+      groups.bench->add_subcommand("truenorth", "A TrueNorth-model chip of random crossbars at a set rate");
+  bench->add_option("--chip", opts->chip, "Chip profile name (chips/<name>.toml) or path")
+      ->capture_default_str();
   bench->add_option("--cores", opts->cores, "Cores to use (default: the whole chip)");
   bench->add_option("--rate", opts->rate_hz, "Target mean firing rate, Hz")->capture_default_str();
   bench->add_option("--density", opts->density, "Crossbar density")->capture_default_str();
   bench->add_option("--ticks", opts->ticks, "Ticks to run")->capture_default_str();
-  bench->add_option("--threads", opts->threads, "Worker threads (results do not depend on it)")->capture_default_str();
+  bench->add_option("--threads", opts->threads, "Worker threads (results do not depend on it)")
+      ->capture_default_str();
   bench->add_option("--seed", opts->seed, "Random seed")->capture_default_str();
   bench->add_option("--links-csv", opts->links_csv, "Write per-link traffic as CSV");
   bench->add_option("--save", opts->save, "Also write the configured chip as a chip program (.scxp)");

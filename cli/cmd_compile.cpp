@@ -26,12 +26,14 @@ void compile_command(const CompileArgs& a) {
   const auto& r = compiled.report;
   int64_t neurons = 0;
   for (const auto& c : r.cores) neurons += c.splitter ? 0 : c.neurons;
-  fmt::print("compiled {} onto chip {}: {} cores, {} neurons, {:.3f} expected hops per spike\n", net.name, r.chip,
-             r.cores.size(), neurons, r.hops_per_spike);
+  fmt::print("compiled {} onto chip {}: {} cores, {} neurons, {:.3f} expected hops per spike\n", net.name,
+             r.chip, r.cores.size(), neurons, r.hops_per_spike);
   for (const auto& q : r.quantisation)
     if (q.max_error > 0)
-      fmt::print("warning: projection '{}': weights changed by quantisation (max error {:.3g}, rms {:.3g} of max "
-                 "|w|)\n", q.projection, q.max_error, q.rms_error);
+      fmt::print(
+          "warning: projection '{}': weights changed by quantisation (max error {:.3g}, rms {:.3g} of max "
+          "|w|)\n",
+          q.projection, q.max_error, q.rms_error);
   if (a.report) fmt::print("{}", compiler::format_compile_report(r));
   fmt::print("wrote {} and {}\n", a.out, compiler::chip_io_path(a.out).string());
 }
@@ -40,11 +42,15 @@ void compile_command(const CompileArgs& a) {
 
 void register_compile(CLI::App& root) {
   auto args = std::make_shared<CompileArgs>();
-  CLI::App* cmd = root.add_subcommand("compile", "Compile a network (TOML) onto a chip profile as a chip program");
+  CLI::App* cmd =
+      root.add_subcommand("compile", "Compile a network (TOML) onto a chip profile as a chip program");
   cmd->add_option("model", args->model, "Model file (TOML)")->required();
-  cmd->add_option("--chip", args->chip, "Chip profile name (chips/<name>.toml) or path")->capture_default_str();
-  cmd->add_option("-o,--out", args->out, "Chip program to write (.scxp; its inputs go to <out>.io)")->required();
-  cmd->add_flag("--report", args->report, "Print cores, axons, neurons, synapse memory, hops and quantisation error");
+  cmd->add_option("--chip", args->chip, "Chip profile name (chips/<name>.toml) or path")
+      ->capture_default_str();
+  cmd->add_option("-o,--out", args->out, "Chip program to write (.scxp; its inputs go to <out>.io)")
+      ->required();
+  cmd->add_flag("--report", args->report,
+                "Print cores, axons, neurons, synapse memory, hops and quantisation error");
   cmd->callback([args] { compile_command(*args); });
 }
 

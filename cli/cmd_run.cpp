@@ -6,8 +6,8 @@
 
 #include "cli_util.hpp"
 #include "commands.hpp"
-#include "silicortex/core/atomic_file.hpp"
 #include "silicortex/compiler/chip_io.hpp"
+#include "silicortex/core/atomic_file.hpp"
 #include "silicortex/core/progress.hpp"
 #include "silicortex/hw/chip_program.hpp"
 #include "silicortex/hw/energy_meter.hpp"
@@ -29,9 +29,9 @@ struct RunArgs {
 
 void print_summary(const sim::RunResult& r) {
   const auto& m = r.meta;
-  fmt::print("network {}: {} neurons, {} synapses, dt {} ms, {} ms simulated, seed {}, {} thread{}\n", m.model_name,
-             thousands(m.neurons), thousands(m.synapses), m.dt_ms, m.duration_ms, m.seed, m.threads,
-             m.threads == 1 ? "" : "s");
+  fmt::print("network {}: {} neurons, {} synapses, dt {} ms, {} ms simulated, seed {}, {} thread{}\n",
+             m.model_name, thousands(m.neurons), thousands(m.synapses), m.dt_ms, m.duration_ms, m.seed,
+             m.threads, m.threads == 1 ? "" : "s");
   fmt::print("  {:<16} {:>10} {:>12} {:>14}\n", "population", "neurons", "spikes", "mean rate (Hz)");
   for (size_t p = 0; p < r.spikes.size(); ++p)
     fmt::print("  {:<16} {:>10} {:>12} {:>14.3f}\n", r.spikes[p].population, thousands(r.spikes[p].size),
@@ -49,9 +49,10 @@ void run_chip_program(const RunArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
   auto chip = hw::load_chip_program(a.model);
   const auto io = compiler::load_chip_io(compiler::chip_io_path(a.model));
-  const uint64_t ticks = a.duration.empty() ? io.ticks
-                                            : uint64_t(std::ceil(parse_duration_s(a.duration, "--duration") * 1e3 /
-                                                                 io.tick_ms - 1e-9));
+  const uint64_t ticks =
+      a.duration.empty()
+          ? io.ticks
+          : uint64_t(std::ceil(parse_duration_s(a.duration, "--duration") * 1e3 / io.tick_ms - 1e-9));
   const auto t1 = std::chrono::steady_clock::now();
   sim::RunResult result = compiler::run_on_chip(*chip, io, int(a.threads ? a.threads : 1), ticks);
   const auto t2 = std::chrono::steady_clock::now();
@@ -69,7 +70,7 @@ void run_chip_program(const RunArgs& a) {
 
 void run_command(const RunArgs& a, const std::shared_ptr<dist::Communicator>& comm) {
   if (a.model.ends_with(".scxp")) return run_chip_program(a);
-  const bool lead = comm->rank() == 0;  // under mpirun, rank 0 speaks for all
+  const bool lead = comm->rank() == 0;        // under mpirun, rank 0 speaks for all
   if (!a.out.empty()) check_writable(a.out);  // fail now, not after the simulation
   model::Network net = load_model(a.model);
   if (a.threads) net.sim.threads = a.threads;
@@ -98,8 +99,12 @@ void run_command(const RunArgs& a, const std::shared_ptr<dist::Communicator>& co
 
 void register_run(CLI::App& root, CommandGroups& groups) {
   auto args = std::make_shared<RunArgs>();
-  CLI::App* cmd = root.add_subcommand("run", "Simulate a network described in a TOML file and print a summary");
-  cmd->add_option("model", args->model, "Model file (TOML), a built-in model (coba, cuba, showcase) or a compiled chip program (.scxp)")->required();
+  CLI::App* cmd =
+      root.add_subcommand("run", "Simulate a network described in a TOML file and print a summary");
+  cmd->add_option(
+         "model", args->model,
+         "Model file (TOML), a built-in model (coba, cuba, showcase) or a compiled chip program (.scxp)")
+      ->required();
   cmd->add_option("-o,--out", args->out, "Write spikes, traces and metadata to this HDF5 file");
   cmd->add_option("-t,--threads", args->threads, "Threads (default: the file's simulation.threads, else 1)")
       ->check(CLI::Range(1, 256));

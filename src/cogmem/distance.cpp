@@ -254,7 +254,7 @@ void distances_block(Norm norm, const uint8_t* queries, size_t query_stride, siz
     HWY_DYNAMIC_DISPATCH(L1Block)(queries, query_stride, nq, protos, proto_stride, count, n, out, out_stride);
   else
     HWY_DYNAMIC_DISPATCH(LsupBlock)
-    (queries, query_stride, nq, protos, proto_stride, count, n, out, out_stride);
+  (queries, query_stride, nq, protos, proto_stride, count, n, out, out_stride);
 }
 
 const char* simd_target_name() {

@@ -26,8 +26,8 @@ std::filesystem::path chip_io_path(const std::filesystem::path& program) {
 }
 
 void save_chip_io(const ChipIo& io, const std::filesystem::path& path) {
-  std::string out = fmt::format("scx-chip-io {}\nnetwork {}\ntiming {} {} {} {} {}\n", kChipIoVersion, io.network,
-                                io.dt_ms, io.tick_ms, io.steps_per_tick, io.ticks, io.seed);
+  std::string out = fmt::format("scx-chip-io {}\nnetwork {}\ntiming {} {} {} {} {}\n", kChipIoVersion,
+                                io.network, io.dt_ms, io.tick_ms, io.steps_per_tick, io.ticks, io.seed);
   for (const auto& p : io.populations) {
     out += fmt::format("population {} {} {}\n", p.size, p.source ? 1 : 0, p.name);
     if (!p.source) out += fmt::format("sites {}\n", fmt::join(p.sites, " "));
@@ -40,12 +40,16 @@ void save_chip_io(const ChipIo& io, const std::filesystem::path& path) {
 ChipIo load_chip_io(const std::filesystem::path& path) {
   std::ifstream f(path);
   if (!f)
-    throw Error(fmt::format("{}: cannot open the io file of this chip program (recompile the model; a program "
-                            "without one, e.g. from bench --save, runs with `silicortex chip run`)", path.string()));
+    throw Error(
+        fmt::format("{}: cannot open the io file of this chip program (recompile the model; a program "
+                    "without one, e.g. from bench --save, runs with `silicortex chip run`)",
+                    path.string()));
   ChipIo io;
   std::string line;
   int n = 0;
-  auto fail = [&](const std::string& msg) -> void { throw Error(fmt::format("{}:{}: {}", path.string(), n, msg)); };
+  auto fail = [&](const std::string& msg) -> void {
+    throw Error(fmt::format("{}:{}: {}", path.string(), n, msg));
+  };
   bool header = false;
   while (std::getline(f, line)) {
     ++n;
@@ -63,7 +67,8 @@ ChipIo load_chip_io(const std::filesystem::path& path) {
     if (tag == "network") {
       std::getline(in >> std::ws, io.network);
     } else if (tag == "timing") {
-      if (!(in >> io.dt_ms >> io.tick_ms >> io.steps_per_tick >> io.ticks >> io.seed) || io.steps_per_tick == 0)
+      if (!(in >> io.dt_ms >> io.tick_ms >> io.steps_per_tick >> io.ticks >> io.seed) ||
+          io.steps_per_tick == 0)
         fail("bad timing record");
     } else if (tag == "population") {
       PopulationSites p;
@@ -105,7 +110,8 @@ sim::RunResult record_run(const ChipIo& io, int32_t cores, uint64_t start, uint6
                           const std::function<void(const InputEvent&)>& inject,
                           const std::function<void(const hw::TrueNorthChip::SpikeSink&)>& step) {
   const int64_t sites = int64_t(cores) * io.site_stride;
-  std::vector<std::pair<int32_t, uint32_t>> owner(size_t(sites), {-1, 0});  // chip neuron -> (population, index)
+  std::vector<std::pair<int32_t, uint32_t>> owner(size_t(sites),
+                                                  {-1, 0});  // chip neuron -> (population, index)
   for (size_t q = 0; q < io.populations.size(); ++q)
     for (uint32_t i = 0; i < io.populations[q].sites.size(); ++i) {
       const int64_t s = io.populations[q].sites[i];
@@ -116,7 +122,8 @@ sim::RunResult record_run(const ChipIo& io, int32_t cores, uint64_t start, uint6
     }
   for (const auto& e : io.inputs)
     if (e.core < 0 || e.core >= cores || e.axon < 0)
-      throw Error(fmt::format("input at tick {}: core {} axon {} is not on this chip", e.tick, e.core, e.axon));
+      throw Error(
+          fmt::format("input at tick {}: core {} axon {} is not on this chip", e.tick, e.core, e.axon));
 
   sim::RunResult r;
   r.meta.model_name = io.network;
@@ -156,7 +163,8 @@ sim::RunResult record_run(const ChipIo& io, int32_t cores, uint64_t start, uint6
     std::vector<size_t> idx(ps.times_ms.size());
     for (size_t k = 0; k < idx.size(); ++k) idx[k] = k;
     std::sort(idx.begin(), idx.end(), [&](size_t a, size_t b) {
-      return ps.times_ms[a] != ps.times_ms[b] ? ps.times_ms[a] < ps.times_ms[b] : ps.neurons[a] < ps.neurons[b];
+      return ps.times_ms[a] != ps.times_ms[b] ? ps.times_ms[a] < ps.times_ms[b]
+                                              : ps.neurons[a] < ps.neurons[b];
     });
     std::vector<double> t(idx.size());
     std::vector<uint32_t> nn(idx.size());

@@ -18,7 +18,9 @@ namespace {
 using detail::Core;
 using detail::Plan;
 
-std::string where(const model::Origin& o) { return o.file.empty() ? "" : fmt::format("{}:{}: ", o.file, o.line); }
+std::string where(const model::Origin& o) {
+  return o.file.empty() ? "" : fmt::format("{}:{}: ", o.file, o.line);
+}
 
 [[noreturn]] void fail_pop(const model::Population& pop, const std::string& msg) {
   throw Error(fmt::format("{}population '{}': {}", where(pop.origin), pop.name, msg));
@@ -40,15 +42,19 @@ void check_range(const model::Population& pop, const char* field, double v, int6
 // Pass 1: what the chip can run at all.
 void validate_against(const model::Network& net, const hw::ChipProfile& p, int64_t steps_per_tick) {
   if (p.neuron_kind != hw::NeuronKind::kTrueNorth)
-    throw Error(fmt::format("chip '{}': only truenorth-model chips have a program file so far (loihi-model chips "
-                            "are compiled in memory by compiler::compile_loihi)", p.name));
+    throw Error(
+        fmt::format("chip '{}': only truenorth-model chips have a program file so far (loihi-model chips "
+                    "are compiled in memory by compiler::compile_loihi)",
+                    p.name));
   const double tick_ms = p.tick_s * 1e3;
   for (const auto& pop : net.populations) {
     if (std::holds_alternative<model::SpikeTimesSource>(pop.params)) continue;
     const auto* m = std::get_if<model::TrueNorthNeuron>(&pop.params);
     if (!m)
-      fail_pop(pop, fmt::format("model {} cannot run on chip '{}', which takes model = \"truenorth\" neurons and "
-                                "spike_times sources", model::model_name(pop.params), p.name));
+      fail_pop(pop,
+               fmt::format("model {} cannot run on chip '{}', which takes model = \"truenorth\" neurons and "
+                           "spike_times sources",
+                           model::model_name(pop.params), p.name));
     if (std::fabs(m->tick_ms - tick_ms) > 1e-9 * tick_ms)
       fail_pop(pop, fmt::format("tick_ms = {} but chip '{}' ticks every {} ms", m->tick_ms, p.name, tick_ms));
     if (int64_t(m->potential_bits) != p.potential_bits)
@@ -76,14 +82,15 @@ struct Incoming {
   uint32_t proj;
 };
 
-std::vector<std::vector<Incoming>> gather(const model::Network& net, const hw::ChipProfile& p, const Plan& plan) {
+std::vector<std::vector<Incoming>> gather(const model::Network& net, const hw::ChipProfile& p,
+                                          const Plan& plan) {
   std::vector<std::vector<Incoming>> in(net.populations.size());
   const double tick_ms = p.tick_s * 1e3;
   for (uint32_t k = 0; k < net.projections.size(); ++k) {
     const auto& proj = net.projections[k];
     const uint32_t pre = plan.pop_index(proj.pre), post = plan.pop_index(proj.post);
-    const auto syn = sim::build_synapses(proj, net.populations[pre].size, net.populations[post].size, plan.dt_ms,
-                                         net.sim.seed, k);
+    const auto syn = sim::build_synapses(proj, net.populations[pre].size, net.populations[post].size,
+                                         plan.dt_ms, net.sim.seed, k);
     const bool external = plan.is_source[pre];
     for (size_t s = 0; s < syn.size(); ++s) {
       const int64_t steps = syn.delay_steps[s];
@@ -93,7 +100,8 @@ std::vector<std::vector<Incoming>> gather(const model::Network& net, const hw::C
                                 where(proj.origin), proj.name, double(steps) * plan.dt_ms, p.max_delay_ticks,
                                 tick_ms));
       const uint64_t pre_global = plan.pop_offset[pre] + syn.pre[s];
-      in[post].push_back({syn.post[s], pre_global << 16 | uint64_t(external ? steps : ticks), syn.weight[s], k});
+      in[post].push_back(
+          {syn.post[s], pre_global << 16 | uint64_t(external ? steps : ticks), syn.weight[s], k});
     }
   }
   for (auto& v : in) {
@@ -103,8 +111,10 @@ std::vector<std::vector<Incoming>> gather(const model::Network& net, const hw::C
     // Two synapses on one (axon, neuron) pair share one crossbar bit: their weights add.
     size_t w = 0;
     for (size_t r = 0; r < v.size(); ++r) {
-      if (w > 0 && v[w - 1].post == v[r].post && v[w - 1].key == v[r].key) v[w - 1].weight += v[r].weight;
-      else v[w++] = v[r];
+      if (w > 0 && v[w - 1].post == v[r].post && v[w - 1].key == v[r].key)
+        v[w - 1].weight += v[r].weight;
+      else
+        v[w++] = v[r];
     }
     v.resize(w);
   }
@@ -124,13 +134,15 @@ void partition(const model::Network& net, const hw::ChipProfile& p, uint32_t pop
     while (r < in.size() && in[r].post == j) ++r;
     const int64_t fan_in = int64_t(r - begin);
     if (fan_in > max_axons)
-      fail_pop(pop, fmt::format("neuron {} has fan-in {} (distinct source neuron and delay pairs), a core of chip "
-                                "'{}' has {} axons ({})", j, fan_in, p.name, max_axons,
-                                percent_over(fan_in, max_axons)));
+      fail_pop(pop,
+               fmt::format("neuron {} has fan-in {} (distinct source neuron and delay pairs), a core of chip "
+                           "'{}' has {} axons ({})",
+                           j, fan_in, p.name, max_axons, percent_over(fan_in, max_axons)));
     int64_t fresh = 0;
     if (core)
       for (size_t k = begin; k < r; ++k) fresh += !axon_of.count(in[k].key);
-    if (!core || int64_t(core->neurons.size()) == max_neurons || int64_t(core->axon_keys.size()) + fresh > max_axons) {
+    if (!core || int64_t(core->neurons.size()) == max_neurons ||
+        int64_t(core->axon_keys.size()) + fresh > max_axons) {
       plan.cores.push_back(Core{});
       core = &plan.cores.back();
       core->pop = pop_idx;
@@ -152,10 +164,10 @@ void partition(const model::Network& net, const hw::ChipProfile& p, uint32_t pop
   }
 }
 
-// Pass 2, second half: integer weights within the profile's width, then axon types. When every axon carries one
-// weight and the core has at most `axon_types` of them, the type is the weight's rank: exact. Otherwise each axon
-// takes the type that agrees with the most weights already set on its neurons and changes the fewest (exact
-// when that is possible greedily; what is changed shows in the report's quantisation error).
+// Pass 2, second half: integer weights within the profile's width, then axon types. When every axon carries
+// one weight and the core has at most `axon_types` of them, the type is the weight's rank: exact. Otherwise
+// each axon takes the type that agrees with the most weights already set on its neurons and changes the
+// fewest (exact when that is possible greedily; what is changed shows in the report's quantisation error).
 void assign_types(Core& core, const hw::ChipProfile& p) {
   const double w_max = double((int64_t{1} << (p.weight_bits - 1)) - 1), w_min = -w_max - 1;
   const int types = int(std::max<int64_t>(1, std::min<int64_t>(p.axon_types, 4)));
@@ -217,8 +229,10 @@ CompiledNetwork compile_network(const model::Network& net, const hw::ChipProfile
   const double tick_ms = profile.tick_s * 1e3;
   const double k = std::round(tick_ms / plan.dt_ms);
   if (k < 1 || std::fabs(k * plan.dt_ms - tick_ms) > 1e-9 * tick_ms)
-    throw Error(fmt::format("simulation.dt_ms = {}: chip '{}' ticks every {} ms, which must be a whole number of "
-                            "dt", plan.dt_ms, profile.name, tick_ms));
+    throw Error(
+        fmt::format("simulation.dt_ms = {}: chip '{}' ticks every {} ms, which must be a whole number of "
+                    "dt",
+                    plan.dt_ms, profile.name, tick_ms));
   plan.steps_per_tick = static_cast<int64_t>(k);
   validate_against(net, profile, plan.steps_per_tick);
   plan.index_populations(net);

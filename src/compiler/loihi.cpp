@@ -1,7 +1,8 @@
-// The Loihi-class path: CUBA LIF populations onto hw::LoihiChip. Weights become the profile's signed mantissas
-// with one exponent per projection (as Lava's Dense has one weight_exp); a neuron keeps every destination core
-// it needs (no splitters); a core's limits are its neurons, input axons (distinct source neurons), output axons
-// (destinations of its neurons) and synapse memory (synapses x weight bits). Delays are Lava's one tick.
+// The Loihi-class path: CUBA LIF populations onto hw::LoihiChip. Weights become the profile's signed
+// mantissas with one exponent per projection (as Lava's Dense has one weight_exp); a neuron keeps every
+// destination core it needs (no splitters); a core's limits are its neurons, input axons (distinct source
+// neurons), output axons (destinations of its neurons) and synapse memory (synapses x weight bits). Delays
+// are Lava's one tick.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -44,8 +45,9 @@ void validate_loihi(const model::Network& net, const hw::ChipProfile& p) {
   if (p.neuron_kind != hw::NeuronKind::kLoihiCuba)
     throw Error(fmt::format("chip '{}' is not a loihi-model chip", p.name));
   if (std::fabs(net.sim.dt_ms - p.tick_s * 1e3) > 1e-9)
-    throw Error(fmt::format("simulation.dt_ms = {}: chip '{}' steps every {} ms; the engine's step must equal it",
-                            net.sim.dt_ms, p.name, p.tick_s * 1e3));
+    throw Error(
+        fmt::format("simulation.dt_ms = {}: chip '{}' steps every {} ms; the engine's step must equal it",
+                    net.sim.dt_ms, p.name, p.tick_s * 1e3));
   for (const auto& pop : net.populations)
     if (!std::holds_alternative<model::LoihiCubaLif>(pop.params) &&
         !std::holds_alternative<model::SpikeTimesSource>(pop.params))
@@ -53,25 +55,27 @@ void validate_loihi(const model::Network& net, const hw::ChipProfile& p) {
                                    "\"loihi_cuba_lif\" neurons and spike_times sources",
                                    pop.name, model::model_name(pop.params), p.name));
   for (const auto& st : net.stimuli)
-    fail(st.origin, fmt::format("current_step on '{}': chip '{}' has no current injection", st.population, p.name));
+    fail(st.origin,
+         fmt::format("current_step on '{}': chip '{}' has no current injection", st.population, p.name));
 }
 
 // Per post population, its synapses with mantissa and exponent, sorted by post neuron.
-std::vector<std::vector<Syn>> quantise(const model::Network& net, const hw::ChipProfile& p, const detail::Plan& plan,
-                                       CompileReport& rep) {
+std::vector<std::vector<Syn>> quantise(const model::Network& net, const hw::ChipProfile& p,
+                                       const detail::Plan& plan, CompileReport& rep) {
   std::vector<std::vector<Syn>> in(net.populations.size());
   const int64_t mant_max = (int64_t{1} << (p.weight_bits - 1)) - 1;
   for (uint32_t k = 0; k < net.projections.size(); ++k) {
     const auto& proj = net.projections[k];
     const uint32_t pre = plan.pop_index(proj.pre), post = plan.pop_index(proj.post);
-    const auto s = sim::build_synapses(proj, net.populations[pre].size, net.populations[post].size, plan.dt_ms,
-                                       net.sim.seed, k);
+    const auto s = sim::build_synapses(proj, net.populations[pre].size, net.populations[post].size,
+                                       plan.dt_ms, net.sim.seed, k);
     double w_max = 0;
     for (size_t i = 0; i < s.size(); ++i) {
       if (s.delay_steps[i] != 1)
-        fail(proj.origin, fmt::format("projection '{}': delay {} ms; chip '{}' delivers every spike exactly one "
-                                      "tick later (it has no axonal delays)", proj.name,
-                                      s.delay_steps[i] * plan.dt_ms, p.name));
+        fail(proj.origin,
+             fmt::format("projection '{}': delay {} ms; chip '{}' delivers every spike exactly one "
+                         "tick later (it has no axonal delays)",
+                         proj.name, s.delay_steps[i] * plan.dt_ms, p.name));
       w_max = std::max(w_max, std::fabs(double(s.weight[i])));
     }
     int32_t e = 0;
@@ -80,8 +84,8 @@ std::vector<std::vector<Syn>> quantise(const model::Network& net, const hw::Chip
     double sq = 0;
     for (size_t i = 0; i < s.size(); ++i) {
       const double w = s.weight[i];
-      const auto m = static_cast<int32_t>(std::clamp(std::round(std::ldexp(w, -e)), double(-mant_max - 1),
-                                                     double(mant_max)));
+      const auto m = static_cast<int32_t>(
+          std::clamp(std::round(std::ldexp(w, -e)), double(-mant_max - 1), double(mant_max)));
       const double err = std::fabs(std::ldexp(double(m), e) - w);
       q.max_error = std::max(q.max_error, err);
       sq += err * err;
@@ -97,8 +101,8 @@ std::vector<std::vector<Syn>> quantise(const model::Network& net, const hw::Chip
   return in;
 }
 
-void partition(const model::Population& pop, uint32_t pop_idx, const std::vector<Syn>& in, const hw::ChipProfile& p,
-               detail::Plan& plan, std::vector<LoihiCore>& cores) {
+void partition(const model::Population& pop, uint32_t pop_idx, const std::vector<Syn>& in,
+               const hw::ChipProfile& p, detail::Plan& plan, std::vector<LoihiCore>& cores) {
   const int64_t max_syn = p.synapse_memory_bits / std::max<int64_t>(1, p.weight_bits);
   LoihiCore* core = nullptr;
   size_t r = 0;
@@ -110,13 +114,17 @@ void partition(const model::Population& pop, uint32_t pop_idx, const std::vector
     std::sort(srcs.begin(), srcs.end());
     srcs.erase(std::unique(srcs.begin(), srcs.end()), srcs.end());
     if (int64_t(srcs.size()) > p.axons_per_core)
-      fail(pop.origin, fmt::format("population '{}': neuron {} has fan-in {} source neurons, a core of chip '{}' "
-                                   "has {} input axons ({})", pop.name, j, srcs.size(), p.name, p.axons_per_core,
-                                   over(int64_t(srcs.size()), p.axons_per_core)));
+      fail(pop.origin,
+           fmt::format("population '{}': neuron {} has fan-in {} source neurons, a core of chip '{}' "
+                       "has {} input axons ({})",
+                       pop.name, j, srcs.size(), p.name, p.axons_per_core,
+                       over(int64_t(srcs.size()), p.axons_per_core)));
     if (int64_t(r - begin) > max_syn)
-      fail(pop.origin, fmt::format("population '{}': neuron {} has {} synapses, a core of chip '{}' holds {} of {} "
-                                   "bits ({})", pop.name, j, r - begin, p.name, max_syn, p.weight_bits,
-                                   over(int64_t(r - begin), max_syn)));
+      fail(pop.origin,
+           fmt::format("population '{}': neuron {} has {} synapses, a core of chip '{}' holds {} of {} "
+                       "bits ({})",
+                       pop.name, j, r - begin, p.name, max_syn, p.weight_bits,
+                       over(int64_t(r - begin), max_syn)));
     int64_t fresh = 0;
     if (core)
       for (uint64_t s : srcs) fresh += !core->axon_of.count(s);
@@ -198,8 +206,10 @@ CompiledLoihi compile_loihi(const model::Network& net, const hw::ChipProfile& p)
     const int32_t pos = placed.at[size_t(c)];
     const auto& m = std::get<model::LoihiCubaLif>(net.populations[core.pop].params);
     chip.configure_core(pos, {int32_t(m.du), int32_t(m.dv), int32_t(m.vth)}, core.neurons);
-    for (int32_t s = 0; s < core.neurons; ++s) chip.set_bias(pos, s, int32_t(m.bias_mant), int32_t(m.bias_exp));
-    for (const auto& [slot, syn] : core.syn) chip.add_synapse(pos, core.axon_of.at(syn->pre), slot, syn->mant, syn->exp);
+    for (int32_t s = 0; s < core.neurons; ++s)
+      chip.set_bias(pos, s, int32_t(m.bias_mant), int32_t(m.bias_exp));
+    for (const auto& [slot, syn] : core.syn)
+      chip.add_synapse(pos, core.axon_of.at(syn->pre), slot, syn->mant, syn->exp);
     rep.cores.push_back({pos, mesh.x(pos), mesh.y(pos), net.populations[core.pop].name, false, core.neurons,
                          int32_t(core.axon_src.size()), int64_t(core.syn.size())});
   }
@@ -218,7 +228,8 @@ CompiledLoihi compile_loihi(const model::Network& net, const hw::ChipProfile& p)
     ++senders;
   }
   rep.hops_per_spike = senders ? hop_sum / double(senders) : 0.0;
-  std::sort(rep.cores.begin(), rep.cores.end(), [](const CoreUsage& a, const CoreUsage& b) { return a.core < b.core; });
+  std::sort(rep.cores.begin(), rep.cores.end(),
+            [](const CoreUsage& a, const CoreUsage& b) { return a.core < b.core; });
 
   ChipIo& io = out.io;
   io.network = net.name;

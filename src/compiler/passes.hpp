@@ -23,7 +23,7 @@ struct Target {
 };
 
 struct Core {
-  uint32_t pop = 0;        // the population whose neurons it holds, or whose spikes a splitter forwards
+  uint32_t pop = 0;  // the population whose neurons it holds, or whose spikes a splitter forwards
   bool splitter = false;
   std::vector<uint32_t> neurons;  // population-local index per slot (splitters: unused entries)
   std::vector<uint64_t> axon_keys;
@@ -44,8 +44,8 @@ struct Plan {
   int64_t steps_per_tick = 1;
   std::vector<uint64_t> pop_offset;  // global neuron index of each population's first neuron
   std::vector<bool> is_source;
-  std::vector<Site> site;            // per global neuron (chip neurons only)
-  std::vector<Target> route;         // per global neuron: its one destination (core -1: none)
+  std::vector<Site> site;                     // per global neuron (chip neurons only)
+  std::vector<Target> route;                  // per global neuron: its one destination (core -1: none)
   std::vector<std::vector<Target>> external;  // per global neuron of a source: the axons it feeds
   std::vector<Core> cores;
   std::unordered_map<std::string, uint32_t> by_name;
@@ -54,8 +54,8 @@ struct Plan {
   uint32_t pop_index(const std::string& name) const { return by_name.at(name); }
 };
 
-// Pass 5: cores in population order (splitters after their population), and their places on the mesh: `at` maps
-// a core (compile order) to its mesh index under `profile`, the profile shrunk to the sub-mesh used.
+// Pass 5: cores in population order (splitters after their population), and their places on the mesh: `at`
+// maps a core (compile order) to its mesh index under `profile`, the profile shrunk to the sub-mesh used.
 struct Placement {
   hw::ChipProfile profile;
   std::vector<int32_t> at;
@@ -63,12 +63,15 @@ struct Placement {
 std::vector<int32_t> population_order(const std::vector<Core>& cores, uint32_t populations);
 Placement place_cores(const hw::ChipProfile& p, const std::vector<int32_t>& order, int32_t n);
 
-// The engine steps at which neuron i of a spike-times source fires (rounded, sorted, one per step), below `steps`.
-std::vector<int64_t> source_steps(const model::SpikeTimesSource& src, uint32_t i, double dt_ms, int64_t steps);
+// The engine steps at which neuron i of a spike-times source fires (rounded, sorted, one per step), below
+// `steps`.
+std::vector<int64_t> source_steps(const model::SpikeTimesSource& src, uint32_t i, double dt_ms,
+                                  int64_t steps);
 
 // Pass 4: one destination per neuron; a neuron that feeds several (core, axon) pairs goes through splitters.
 void add_splitters(const model::Network& net, const hw::ChipProfile& p, Plan& plan);
 // Passes 5 and 6: place cores on the mesh, route every neuron, build the chip, the io and the report.
-void place_and_build(const model::Network& net, const hw::ChipProfile& p, const Plan& plan, CompiledNetwork& out);
+void place_and_build(const model::Network& net, const hw::ChipProfile& p, const Plan& plan,
+                     CompiledNetwork& out);
 
 }  // namespace scx::compiler::detail

@@ -1,8 +1,8 @@
 // Passes 5 and 6: placement on the mesh and routing, then the chip itself, the io file and the report.
 // Cores are laid along a Hilbert curve in population order, each population's splitters right after its own
 // cores, so consecutive cores (which exchange most spikes in layered networks) stay a hop or two apart. A
-// single-chip network is given the smallest square sub-mesh (a power of two wide) that holds it. Shared by the
-// Loihi path (loihi.cpp).
+// single-chip network is given the smallest square sub-mesh (a power of two wide) that holds it. Shared by
+// the Loihi path (loihi.cpp).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -40,7 +40,8 @@ Placement place_cores(const hw::ChipProfile& p, const std::vector<int32_t>& orde
   const auto side = int32_t(std::bit_ceil(uint32_t(std::ceil(std::sqrt(double(std::max(n, 1)))))));
   const bool square = p.chips() == 1 && side <= p.cores_x && side <= p.cores_y;
   if (square) out.profile.cores_x = out.profile.cores_y = side;
-  const hw::MeshGeometry mesh(out.profile.cores_x, out.profile.cores_y, out.profile.chips_x, out.profile.chips_y);
+  const hw::MeshGeometry mesh(out.profile.cores_x, out.profile.cores_y, out.profile.chips_x,
+                              out.profile.chips_y);
   for (int32_t i = 0; i < n; ++i) {
     int32_t x = 0, y = 0;
     if (square) {
@@ -65,16 +66,17 @@ void check_core_count(const model::Network& net, const hw::ChipProfile& p, const
   for (size_t q = 0; q < own.size(); ++q)
     if (own[q] + split[q] > own[worst] + split[worst]) worst = q;
   const auto& pop = net.populations[worst];
-  throw Error(fmt::format("{}population '{}': needs {} cores after fan-in splitting (+{} splitter cores); the network "
-                          "needs {} cores, chip '{}' has {} ({:.0f}% over)",
-                          pop.origin.file.empty() ? "" : fmt::format("{}:{}: ", pop.origin.file, pop.origin.line),
-                          pop.name, own[worst], split[worst], need, p.name, have,
-                          100.0 * double(need - have) / double(have)));
+  throw Error(fmt::format(
+      "{}population '{}': needs {} cores after fan-in splitting (+{} splitter cores); the network "
+      "needs {} cores, chip '{}' has {} ({:.0f}% over)",
+      pop.origin.file.empty() ? "" : fmt::format("{}:{}: ", pop.origin.file, pop.origin.line), pop.name,
+      own[worst], split[worst], need, p.name, have, 100.0 * double(need - have) / double(have)));
 }
 
 }  // namespace
 
-std::vector<int64_t> source_steps(const model::SpikeTimesSource& src, uint32_t i, double dt_ms, int64_t steps) {
+std::vector<int64_t> source_steps(const model::SpikeTimesSource& src, uint32_t i, double dt_ms,
+                                  int64_t steps) {
   std::vector<int64_t> out;
   for (double t : src.times_ms[src.times_ms.size() == 1 ? 0 : i]) {
     const auto s = static_cast<int64_t>(std::llround(t / dt_ms));
@@ -94,7 +96,8 @@ std::vector<int32_t> population_order(const std::vector<Core>& cores, uint32_t p
   return order;
 }
 
-void place_and_build(const model::Network& net, const hw::ChipProfile& p, const Plan& plan, CompiledNetwork& out) {
+void place_and_build(const model::Network& net, const hw::ChipProfile& p, const Plan& plan,
+                     CompiledNetwork& out) {
   check_core_count(net, p, plan);
   const auto n = int32_t(plan.cores.size());
   const auto order = population_order(plan.cores, uint32_t(net.populations.size()));
@@ -153,9 +156,11 @@ void place_and_build(const model::Network& net, const hw::ChipProfile& p, const 
       }
     }
     rep.cores.push_back({pos, mesh.x(pos), mesh.y(pos), net.populations[core.pop].name, core.splitter,
-                         int32_t(core.neurons.size()), int32_t(core.axon_keys.size()), int64_t(core.bits.size())});
+                         int32_t(core.neurons.size()), int32_t(core.axon_keys.size()),
+                         int64_t(core.bits.size())});
   }
-  std::sort(rep.cores.begin(), rep.cores.end(), [](const CoreUsage& a, const CoreUsage& b) { return a.core < b.core; });
+  std::sort(rep.cores.begin(), rep.cores.end(),
+            [](const CoreUsage& a, const CoreUsage& b) { return a.core < b.core; });
 
   // Expected hops of one spike of each population neuron, through its splitter where it has one.
   double hop_sum = 0;
@@ -175,14 +180,16 @@ void place_and_build(const model::Network& net, const hw::ChipProfile& p, const 
   // Quantisation error per projection, from the weights the chip will use.
   rep.quantisation.resize(net.projections.size());
   std::vector<double> sq(net.projections.size(), 0);
-  for (size_t k = 0; k < net.projections.size(); ++k) rep.quantisation[k].projection = net.projections[k].name;
+  for (size_t k = 0; k < net.projections.size(); ++k)
+    rep.quantisation[k].projection = net.projections[k].name;
   for (const auto& core : plan.cores) {
     if (core.splitter) continue;
     for (const auto& b : core.bits) {
       auto& q = rep.quantisation[b.proj];
       ++q.synapses;
       q.max_abs_weight = std::max(q.max_abs_weight, std::fabs(b.weight));
-      const double err = std::fabs(core.weights[size_t(b.slot)][size_t(core.axon_type[size_t(b.axon)])] - b.weight);
+      const double err =
+          std::fabs(core.weights[size_t(b.slot)][size_t(core.axon_type[size_t(b.axon)])] - b.weight);
       q.max_error = std::max(q.max_error, err);
       sq[b.proj] += err * err;
     }

@@ -1,7 +1,7 @@
 // Pass 4 (fan-out). A TrueNorth neuron has one destination. A neuron whose targets lie on k > 1 (core, axon)
-// pairs sends to one axon of a splitter core instead, where k neurons (weight 1, threshold 1, reset to 0) each
-// forward to one target. The splitter fires in the tick its input arrives, so the route takes delay 1 to the
-// splitter plus (d - 1) onwards: the same total d, which is why a delay of 1 cannot fan out.
+// pairs sends to one axon of a splitter core instead, where k neurons (weight 1, threshold 1, reset to 0)
+// each forward to one target. The splitter fires in the tick its input arrives, so the route takes delay 1 to
+// the splitter plus (d - 1) onwards: the same total d, which is why a delay of 1 cannot fan out.
 #include <fmt/format.h>
 
 #include "compiler/passes.hpp"
@@ -51,16 +51,19 @@ void add_splitters(const model::Network& net, const hw::ChipProfile& p, Plan& pl
       }
       const auto k = int64_t(d.size());
       if (k > p.neurons_per_core)
-        throw Error(fmt::format("population '{}': neuron {} feeds {} (core, axon) pairs; one splitter core of chip "
-                                "'{}' forwards to at most {} ({})", pop.name, j, k, p.name, p.neurons_per_core,
-                                fmt::format("{:.0f}% over", 100.0 * double(k - p.neurons_per_core) /
-                                                                double(p.neurons_per_core))));
+        throw Error(
+            fmt::format("population '{}': neuron {} feeds {} (core, axon) pairs; one splitter core of chip "
+                        "'{}' forwards to at most {} ({})",
+                        pop.name, j, k, p.name, p.neurons_per_core,
+                        fmt::format("{:.0f}% over",
+                                    100.0 * double(k - p.neurons_per_core) / double(p.neurons_per_core))));
       for (const auto& t : d)
         if (t.delay < 2) {
           const Core& target = plan.cores[size_t(t.core)];
-          throw Error(fmt::format("projection '{}': neuron {} of '{}' has targets on {} cores and needs a splitter, "
-                                  "which takes one tick; a delay of 1 tick cannot fan out (use >= 2 ticks)",
-                                  net.projections[target.axon_proj[size_t(t.axon)]].name, j, pop.name, k));
+          throw Error(
+              fmt::format("projection '{}': neuron {} of '{}' has targets on {} cores and needs a splitter, "
+                          "which takes one tick; a delay of 1 tick cannot fan out (use >= 2 ticks)",
+                          net.projections[target.axon_proj[size_t(t.axon)]].name, j, pop.name, k));
         }
       if (cur < 0 || int64_t(plan.cores[size_t(cur)].axon_keys.size()) == p.axons_per_core ||
           int64_t(plan.cores[size_t(cur)].neurons.size()) + k > p.neurons_per_core) {

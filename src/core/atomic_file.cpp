@@ -1,11 +1,11 @@
 #include "silicortex/core/atomic_file.hpp"
 
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <set>
-#include <unistd.h>
 
 #include "silicortex/core/error.hpp"
 
@@ -73,7 +73,8 @@ void check_writable(const std::filesystem::path& path) {
     throw Error(path.string() + ": cannot write: directory '" + dir.string() + "' does not exist");
   if (::access(dir.c_str(), W_OK) != 0)
     throw Error(path.string() + ": cannot write: directory '" + dir.string() + "' is not writable");
-  if (std::filesystem::is_directory(path, ec)) throw Error(path.string() + ": cannot write: it is a directory");
+  if (std::filesystem::is_directory(path, ec))
+    throw Error(path.string() + ": cannot write: it is a directory");
 }
 
 void write_text_atomically(const std::filesystem::path& path, const std::string& text) {

@@ -1,7 +1,7 @@
 #include "silicortex/core/progress.hpp"
 
-#include <cstdio>
 #include <unistd.h>
+#include <cstdio>
 
 namespace scx {
 
@@ -10,7 +10,9 @@ ProgressBar::ProgressBar(std::string label, uint64_t total, bool enabled)
   start_ = last_draw_ = std::chrono::steady_clock::now();
 }
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar() {
+  finish();
+}
 
 void ProgressBar::update(uint64_t done, const std::string& suffix) {
   if (!enabled_) return;

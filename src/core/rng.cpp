@@ -79,7 +79,8 @@ uint64_t RandomStream::poisson(double mean) {
     }
     return k;
   }
-  // Normal approximation with continuity correction is not exact; use the PTRS transformed rejection (Hörmann 1993).
+  // Normal approximation with continuity correction is not exact; use the PTRS transformed rejection (Hörmann
+  // 1993).
   const double slam = std::sqrt(mean), loglam = std::log(mean);
   const double b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b, invalpha = 1.1239 + 1.1328 / (b - 3.4);
   const double vr = 0.9277 - 3.6224 / (b - 2);
@@ -88,7 +89,8 @@ uint64_t RandomStream::poisson(double mean) {
     const double k = std::floor((2 * a / us + b) * u + mean + 0.43);
     if (us >= 0.07 && v <= vr) return static_cast<uint64_t>(k);
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <= -mean + k * loglam - std::lgamma(k + 1))
+    if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <=
+        -mean + k * loglam - std::lgamma(k + 1))
       return static_cast<uint64_t>(k);
   }
 }

@@ -48,7 +48,8 @@ class MpiCommunicator final : public Communicator {
   }
   // Each value is non-zero on at most one rank (its owner), so the float sum is exact.
   void sum(std::vector<float>& values) override {
-    MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_FLOAT, MPI_SUM,
+                  MPI_COMM_WORLD);
   }
 
  private:

@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 #include <vector>
 
 #include "silicortex/core/error.hpp"
@@ -162,7 +162,8 @@ class ProfileParser {
     const std::string field = fmt::format("{}.{}", f.table, f.key);
     if (!v->is_integer()) fail(v, field, "value must be an integer");
     const int64_t x = v->as_integer()->get();
-    if (x < f.min || x > f.max) fail(v, field, fmt::format("value {} is out of range [{}, {}]", x, f.min, f.max));
+    if (x < f.min || x > f.max)
+      fail(v, field, fmt::format("value {} is out of range [{}, {}]", x, f.min, f.max));
     p.*f.member = x;
   }
 
@@ -185,7 +186,8 @@ class ProfileParser {
     };
     if (p.neuron_kind == NeuronKind::kTrueNorth) {
       // The bit-parallel crossbar kernels are built for TrueNorth's 256 x 256 core.
-      if (p.neurons_per_core != 256) fail(node("neurons"), "core.neurons", "a truenorth-model core has 256 neurons");
+      if (p.neurons_per_core != 256)
+        fail(node("neurons"), "core.neurons", "a truenorth-model core has 256 neurons");
       if (p.axons_per_core != 256) fail(node("axons"), "core.axons", "a truenorth-model core has 256 axons");
       if (p.axon_types < 1 || p.axon_types > 4)
         fail(node("axon_types"), "core.axon_types", "a truenorth-model core has 1 to 4 axon types");
@@ -219,7 +221,8 @@ ChipProfile read_chip_profile(const std::filesystem::path& path) {
   return parse_chip_profile(ss.str(), path.string(), path.parent_path());
 }
 
-std::filesystem::path find_chip_profile(const std::string& name_or_path, const std::filesystem::path& chips_dir) {
+std::filesystem::path find_chip_profile(const std::string& name_or_path,
+                                        const std::filesystem::path& chips_dir) {
   std::filesystem::path direct(name_or_path);
   if (std::filesystem::is_regular_file(direct)) return direct;
   std::vector<std::filesystem::path> dirs;

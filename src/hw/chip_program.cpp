@@ -19,17 +19,31 @@ constexpr uint32_t kKindTrueNorth = 1;
 constexpr size_t kHeaderBytes = 8 + 4 + 4 + 8 + 8;
 
 // The profile numbers a program carries, in file order.
-constexpr std::array<int64_t ChipProfile::*, 16> kIntFields = {
-    &ChipProfile::cores_x,         &ChipProfile::cores_y,         &ChipProfile::chips_x,
-    &ChipProfile::chips_y,         &ChipProfile::neurons_per_core, &ChipProfile::axons_per_core,
-    &ChipProfile::output_axons_per_core, &ChipProfile::axon_types, &ChipProfile::synapse_memory_bits,
-    &ChipProfile::destinations_per_neuron, &ChipProfile::max_delay_ticks, &ChipProfile::weight_bits,
-    &ChipProfile::leak_bits,       &ChipProfile::threshold_bits,  &ChipProfile::potential_bits,
-    &ChipProfile::prng_bits};
-constexpr std::array<double ChipProfile::*, 9> kRealFields = {
-    &ChipProfile::tick_s,          &ChipProfile::synaptic_event_pj, &ChipProfile::neuron_update_pj,
-    &ChipProfile::spike_sent_pj,   &ChipProfile::hop_pj,            &ChipProfile::chip_crossing_pj,
-    &ChipProfile::static_power_mw, &ChipProfile::conventional_weight_fetch_pj, &ChipProfile::conventional_mac_pj};
+constexpr std::array<int64_t ChipProfile::*, 16> kIntFields = {&ChipProfile::cores_x,
+                                                               &ChipProfile::cores_y,
+                                                               &ChipProfile::chips_x,
+                                                               &ChipProfile::chips_y,
+                                                               &ChipProfile::neurons_per_core,
+                                                               &ChipProfile::axons_per_core,
+                                                               &ChipProfile::output_axons_per_core,
+                                                               &ChipProfile::axon_types,
+                                                               &ChipProfile::synapse_memory_bits,
+                                                               &ChipProfile::destinations_per_neuron,
+                                                               &ChipProfile::max_delay_ticks,
+                                                               &ChipProfile::weight_bits,
+                                                               &ChipProfile::leak_bits,
+                                                               &ChipProfile::threshold_bits,
+                                                               &ChipProfile::potential_bits,
+                                                               &ChipProfile::prng_bits};
+constexpr std::array<double ChipProfile::*, 9> kRealFields = {&ChipProfile::tick_s,
+                                                              &ChipProfile::synaptic_event_pj,
+                                                              &ChipProfile::neuron_update_pj,
+                                                              &ChipProfile::spike_sent_pj,
+                                                              &ChipProfile::hop_pj,
+                                                              &ChipProfile::chip_crossing_pj,
+                                                              &ChipProfile::static_power_mw,
+                                                              &ChipProfile::conventional_weight_fetch_pj,
+                                                              &ChipProfile::conventional_mac_pj};
 
 uint64_t fnv1a(const std::string& bytes) {
   uint64_t h = 0xcbf29ce484222325ull;
@@ -57,7 +71,8 @@ class Writer {
 
 class Reader {
  public:
-  Reader(const std::string& bytes, size_t pos, std::string file) : in_(bytes), pos_(pos), file_(std::move(file)) {}
+  Reader(const std::string& bytes, size_t pos, std::string file)
+      : in_(bytes), pos_(pos), file_(std::move(file)) {}
   template <typename T>
   T get() {
     need(sizeof(T));
@@ -77,7 +92,8 @@ class Reader {
 
  private:
   void need(size_t n) const {
-    if (in_.size() - pos_ < n) throw Error(fmt::format("{}: chip program ends early (corrupt payload)", file_));
+    if (in_.size() - pos_ < n)
+      throw Error(fmt::format("{}: chip program ends early (corrupt payload)", file_));
   }
   const std::string& in_;
   size_t pos_;
@@ -90,8 +106,8 @@ void put_neuron(Writer& w, const TrueNorthNeuronParams& p) {
   flags |= int32_t(p.leak_reversal) << 4 | int32_t(p.stochastic_leak) << 5 | int32_t(p.neg_saturate) << 6 |
            int32_t(p.dest.enabled) << 7;
   for (int32_t x : {p.weight[0], p.weight[1], p.weight[2], p.weight[3], flags, p.leak, p.threshold,
-                    p.neg_threshold, p.threshold_mask_bits, int32_t(p.reset), p.reset_value, p.v_init, p.dest.dx,
-                    p.dest.dy, p.dest.axon, p.dest.delay_ticks})
+                    p.neg_threshold, p.threshold_mask_bits, int32_t(p.reset), p.reset_value, p.v_init,
+                    p.dest.dx, p.dest.dy, p.dest.axon, p.dest.delay_ticks})
     w.put(x);
 }
 
@@ -110,7 +126,8 @@ TrueNorthNeuronParams get_neuron(Reader& r, const std::string& file, int32_t cor
   p.threshold_mask_bits = r.get<int32_t>();
   const auto reset = r.get<int32_t>();
   if (reset < 0 || reset > 2)
-    throw Error(fmt::format("{}: core {} neuron {}: reset mode {} is not 0, 1 or 2", file, core, neuron, reset));
+    throw Error(
+        fmt::format("{}: core {} neuron {}: reset mode {} is not 0, 1 or 2", file, core, neuron, reset));
   p.reset = static_cast<TnReset>(reset);
   p.reset_value = r.get<int32_t>();
   p.v_init = r.get<int32_t>();
@@ -165,15 +182,18 @@ std::unique_ptr<TrueNorthChip> load_chip_program(const std::filesystem::path& pa
   Reader head(bytes, sizeof(kMagic), file);
   const auto version = head.get<uint32_t>();
   if (version != kChipProgramVersion)
-    throw Error(fmt::format("{}: chip program format version {}; this build reads version {} (recompile the model)",
-                            file, version, kChipProgramVersion));
+    throw Error(
+        fmt::format("{}: chip program format version {}; this build reads version {} (recompile the model)",
+                    file, version, kChipProgramVersion));
   const auto kind = head.get<uint32_t>();
-  if (kind != kKindTrueNorth) throw Error(fmt::format("{}: chip program for an unknown chip kind {}", file, kind));
+  if (kind != kKindTrueNorth)
+    throw Error(fmt::format("{}: chip program for an unknown chip kind {}", file, kind));
   const auto payload = head.get<uint64_t>();
   const auto checksum = head.get<uint64_t>();
   if (bytes.size() - kHeaderBytes != payload)
-    throw Error(fmt::format("{}: chip program is truncated or padded: header says {} payload bytes, file has {}", file,
-                            payload, bytes.size() - kHeaderBytes));
+    throw Error(
+        fmt::format("{}: chip program is truncated or padded: header says {} payload bytes, file has {}",
+                    file, payload, bytes.size() - kHeaderBytes));
   if (fnv1a(bytes.substr(kHeaderBytes)) != checksum)
     throw Error(fmt::format("{}: chip program checksum mismatch (the file is corrupt)", file));
 
@@ -186,7 +206,8 @@ std::unique_ptr<TrueNorthChip> load_chip_program(const std::filesystem::path& pa
   for (auto field : kRealFields) p.*field = r.get<double>();
   p.description = "loaded from chip program " + file;
   const auto seed = r.get<uint64_t>();
-  if (p.cores_x < 1 || p.cores_y < 1 || p.chips_x < 1 || p.chips_y < 1 || p.total_cores() > (int64_t{1} << 22))
+  if (p.cores_x < 1 || p.cores_y < 1 || p.chips_x < 1 || p.chips_y < 1 ||
+      p.total_cores() > (int64_t{1} << 22))
     throw Error(fmt::format("{}: chip program has an impossible mesh", file));
   auto chip = std::make_unique<TrueNorthChip>(p, seed);
   for (int32_t c = 0; c < chip->cores(); ++c) {

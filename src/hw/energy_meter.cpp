@@ -15,7 +15,8 @@ EventCounters& EventCounters::operator+=(const EventCounters& o) {
   return *this;
 }
 
-EnergyReport compute_energy(const ChipProfile& p, const EventCounters& c, uint64_t neurons, uint64_t inferences) {
+EnergyReport compute_energy(const ChipProfile& p, const EventCounters& c, uint64_t neurons,
+                            uint64_t inferences) {
   constexpr double kPico = 1e-12;
   EnergyReport r;
   r.model_time_s = double(c.ticks) * p.tick_s;
@@ -32,7 +33,8 @@ EnergyReport compute_energy(const ChipProfile& p, const EventCounters& c, uint64
   }
   if (inferences) r.per_inference_j = r.total_j / double(inferences);
   if (r.total_j > 0) r.synaptic_ops_per_s_per_w = double(c.synaptic_events) / r.total_j;  // SOPS/W = SOP/J
-  r.conventional_j = double(c.synaptic_events) * (p.conventional_weight_fetch_pj + p.conventional_mac_pj) * kPico;
+  r.conventional_j =
+      double(c.synaptic_events) * (p.conventional_weight_fetch_pj + p.conventional_mac_pj) * kPico;
   return r;
 }
 
@@ -50,10 +52,11 @@ std::string format_energy_report(const EnergyReport& r, const ChipProfile& p) {
                      r.per_model_second_j, r.per_model_second_j * 1e3);
   if (r.per_inference_j > 0) out += fmt::format("  per inference         {:.6g} J\n", r.per_inference_j);
   out += fmt::format("  efficiency            {:.4g} GSOPS/W\n", r.synaptic_ops_per_s_per_w * 1e-9);
-  out += fmt::format("  conventional CPU      {:.6g} J for the same synaptic events (DRAM fetch {} pJ + MAC {} pJ"
-                     " each), {:.3g}x the chip\n",
-                     r.conventional_j, p.conventional_weight_fetch_pj, p.conventional_mac_pj,
-                     r.total_j > 0 ? r.conventional_j / r.total_j : 0.0);
+  out += fmt::format(
+      "  conventional CPU      {:.6g} J for the same synaptic events (DRAM fetch {} pJ + MAC {} pJ"
+      " each), {:.3g}x the chip\n",
+      r.conventional_j, p.conventional_weight_fetch_pj, p.conventional_mac_pj,
+      r.total_j > 0 ? r.conventional_j / r.total_j : 0.0);
   return out;
 }
 

@@ -23,7 +23,8 @@ LoihiChip::Core& LoihiChip::core_at(int32_t core) {
 
 void LoihiChip::configure_core(int32_t core, const LoihiLifParams& p, int32_t neurons) {
   if (neurons < 0 || neurons > profile_.neurons_per_core)
-    throw Error(fmt::format("core {}: {} neurons, the chip's cores have {}", core, neurons, profile_.neurons_per_core));
+    throw Error(fmt::format("core {}: {} neurons, the chip's cores have {}", core, neurons,
+                            profile_.neurons_per_core));
   Core& c = core_at(core);
   c.lif = LoihiLifBitAcc(size_t(neurons), p);
   c.dest.assign(size_t(neurons), {});
@@ -33,12 +34,13 @@ void LoihiChip::set_bias(int32_t core, int32_t neuron, int32_t bias_mant, int32_
   core_at(core).lif.set_bias(size_t(neuron), bias_mant, bias_exp);
 }
 
-void LoihiChip::add_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t weight_mant, int32_t weight_exp) {
+void LoihiChip::add_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t weight_mant,
+                            int32_t weight_exp) {
   Core& c = core_at(core);
   const int64_t hi = (int64_t{1} << (profile_.weight_bits - 1)) - 1;
   if (weight_mant < -hi - 1 || weight_mant > hi || weight_exp < 0 || weight_exp > 16)
-    throw Error(fmt::format("core {} axon {} neuron {}: weight {} << {} does not fit {}-bit mantissas", core, axon,
-                            neuron, weight_mant, weight_exp, profile_.weight_bits));
+    throw Error(fmt::format("core {} axon {} neuron {}: weight {} << {} does not fit {}-bit mantissas", core,
+                            axon, neuron, weight_mant, weight_exp, profile_.weight_bits));
   if (axon < 0 || axon >= profile_.axons_per_core || neuron < 0 || neuron >= neurons(core))
     throw Error(fmt::format("core {}: axon {} or neuron {} out of range", core, axon, neuron));
   if (size_t(axon) >= c.axons.size()) c.axons.resize(size_t(axon) + 1);
@@ -59,7 +61,9 @@ uint64_t LoihiChip::neurons() const {
   return n;
 }
 
-void LoihiChip::inject(int32_t core, int32_t axon) { core_at(core).active.push_back(axon); }
+void LoihiChip::inject(int32_t core, int32_t axon) {
+  core_at(core).active.push_back(axon);
+}
 
 void LoihiChip::run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick) {
   std::vector<int32_t> a_in;

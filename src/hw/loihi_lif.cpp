@@ -17,7 +17,8 @@ int32_t decay(int32_t x, int32_t factor) {
 }
 
 void check_range(const char* field, int64_t x, int64_t lo, int64_t hi) {
-  if (x < lo || x > hi) throw Error(fmt::format("loihi lif: {}: value {} is out of range [{}, {}]", field, x, lo, hi));
+  if (x < lo || x > hi)
+    throw Error(fmt::format("loihi lif: {}: value {} is out of range [{}, {}]", field, x, lo, hi));
 }
 
 }  // namespace
@@ -56,7 +57,9 @@ size_t LoihiLifBitAcc::step(const int32_t* a_in, uint8_t* spikes) {
 
 LoihiLifFloat::LoihiLifFloat(size_t n, LoihiLifFloatParams p) : p_(p), u_(n), v_(n), bias_(n) {}
 
-void LoihiLifFloat::set_bias(size_t j, double bias) { bias_[j] = bias; }
+void LoihiLifFloat::set_bias(size_t j, double bias) {
+  bias_[j] = bias;
+}
 
 size_t LoihiLifFloat::step(const double* a_in, uint8_t* spikes) {
   size_t count = 0;

@@ -9,8 +9,10 @@
 namespace scx::hw {
 
 MeshGeometry::MeshGeometry(int64_t cores_x, int64_t cores_y, int64_t chips_x, int64_t chips_y)
-    : width_(static_cast<int32_t>(cores_x * chips_x)), height_(static_cast<int32_t>(cores_y * chips_y)),
-      chip_w_(static_cast<int32_t>(cores_x)), chip_h_(static_cast<int32_t>(cores_y)) {
+    : width_(static_cast<int32_t>(cores_x * chips_x)),
+      height_(static_cast<int32_t>(cores_y * chips_y)),
+      chip_w_(static_cast<int32_t>(cores_x)),
+      chip_h_(static_cast<int32_t>(cores_y)) {
   SCX_ASSERT(cores_x > 0 && cores_y > 0 && chips_x > 0 && chips_y > 0);
 }
 
@@ -90,8 +92,9 @@ std::string format_traffic_report(const LinkTraffic& traffic, const MeshGeometry
   }
   std::string out = fmt::format("links: {} directed links on a {}x{} core mesh, {} carried traffic\n",
                                 links.size(), mesh.width(), mesh.height(), used);
-  out += fmt::format("link traversals: {} total, {} on chip-boundary links; mean per link per tick {:.4f}\n", total,
-                     cross, links.empty() || ticks <= 0 ? 0.0 : double(total) / double(links.size()) / ticks);
+  out += fmt::format("link traversals: {} total, {} on chip-boundary links; mean per link per tick {:.4f}\n",
+                     total, cross,
+                     links.empty() || ticks <= 0 ? 0.0 : double(total) / double(links.size()) / ticks);
   std::partial_sort(links.begin(), links.begin() + std::min(top_n, links.size()), links.end(),
                     [](const auto& a, const auto& b) { return a.packets > b.packets; });
   for (size_t i = 0; i < std::min(top_n, links.size()) && links[i].packets > 0; ++i) {

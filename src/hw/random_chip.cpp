@@ -12,13 +12,14 @@ namespace scx::hw {
 void fill_random_chip(TrueNorthChip& chip, const RandomChipOptions& o) {
   const int32_t cores = o.cores > 0 ? o.cores : chip.cores();
   if (cores > chip.cores())
-    throw Error(fmt::format("--cores {}: the board of chip '{}' has only {} cores", cores, chip.profile().name,
-                            chip.cores()));
+    throw Error(fmt::format("--cores {}: the board of chip '{}' has only {} cores", cores,
+                            chip.profile().name, chip.cores()));
   const double tick_s = chip.profile().tick_s;
   if (!(o.rate_hz > 0) || o.rate_hz * tick_s > 0.5)
-    throw Error(fmt::format("--rate {}: must be above 0 and at most one spike per two ticks ({} Hz)", o.rate_hz,
-                            0.5 / tick_s));
-  if (!(o.density >= 0 && o.density <= 1)) throw Error(fmt::format("density {}: must lie in [0, 1]", o.density));
+    throw Error(fmt::format("--rate {}: must be above 0 and at most one spike per two ticks ({} Hz)",
+                            o.rate_hz, 0.5 / tick_s));
+  if (!(o.density >= 0 && o.density <= 1))
+    throw Error(fmt::format("density {}: must lie in [0, 1]", o.density));
   const uint32_t density_cut = static_cast<uint32_t>(std::min(o.density * 4294967296.0, 4294967295.0));
   const int32_t max_delay = static_cast<int32_t>(chip.profile().max_delay_ticks);
   // Sources are restricted to the used cores, so destinations stay among them.
@@ -52,7 +53,8 @@ void fill_random_chip(TrueNorthChip& chip, const RandomChipOptions& o) {
       p.reset = TnReset::kLinear;
       p.v_init = int32_t(r.below(uint64_t(p.threshold)));
       const int32_t to = int32_t(r.below(uint64_t(cores)));
-      p.dest = {mesh.x(to) - mesh.x(c), mesh.y(to) - mesh.y(c), j, 1 + int32_t(r.below(uint64_t(max_delay))), true};
+      p.dest = {mesh.x(to) - mesh.x(c), mesh.y(to) - mesh.y(c), j, 1 + int32_t(r.below(uint64_t(max_delay))),
+                true};
       chip.set_neuron(c, j, p);
     }
   }

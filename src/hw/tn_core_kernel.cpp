@@ -1,7 +1,8 @@
 // Bit-parallel TrueNorth core kernel, compiled for every Highway target and chosen at run time.
-// An axon event adds its type's weight to all 256 neurons at once: the axon's 256-bit crossbar row is loaded as
-// lane masks (one bit per 16-bit lane) and the 16-bit weights are added under the masks. The 16-bit sums are
-// exact because events are taken in chunks small enough that |sum| <= 32767, each chunk widened into 32 bits.
+// An axon event adds its type's weight to all 256 neurons at once: the axon's 256-bit crossbar row is loaded
+// as lane masks (one bit per 16-bit lane) and the 16-bit weights are added under the masks. The 16-bit sums
+// are exact because events are taken in chunks small enough that |sum| <= 32767, each chunk widened into 32
+// bits.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "hw/tn_core_kernel.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -16,8 +17,8 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 constexpr size_t kN = TrueNorthChip::kNeurons;
 
-// Adds the crossbar rows of `count` axons into the 16-bit accumulator. Neurons are taken four vectors at a time
-// with the events inside, so the partial sums stay in registers.
+// Adds the crossbar rows of `count` axons into the 16-bit accumulator. Neurons are taken four vectors at a
+// time with the events inside, so the partial sums stay in registers.
 void IntegrateChunk(const TnCoreView& view, const int* axons, int count, int16_t* acc16) {
   const hn::ScalableTag<int16_t> d;
   const hn::Rebind<int8_t, decltype(d)> d8;
@@ -38,10 +39,11 @@ void IntegrateChunk(const TnCoreView& view, const int* axons, int count, int16_t
       const int type = view.axon_type[axons[e]];
       const auto* row = reinterpret_cast<const uint8_t*>(view.crossbar + size_t(axons[e]) * 4) + k / 8;
       const size_t b = n / 8;  // mask bytes per vector
-      if (view.weight8) {  // 8-bit copies: half the bytes to fetch per event
+      if (view.weight8) {      // 8-bit copies: half the bytes to fetch per event
         const int8_t* w = view.weight8 + size_t(type) * kN + k;
         a0 = hn::Add(a0, hn::IfThenElseZero(hn::LoadMaskBits(d, row), hn::PromoteTo(d, hn::LoadU(d8, w))));
-        a1 = hn::Add(a1, hn::IfThenElseZero(hn::LoadMaskBits(d, row + b), hn::PromoteTo(d, hn::LoadU(d8, w + n))));
+        a1 = hn::Add(
+            a1, hn::IfThenElseZero(hn::LoadMaskBits(d, row + b), hn::PromoteTo(d, hn::LoadU(d8, w + n))));
         a2 = hn::Add(a2, hn::IfThenElseZero(hn::LoadMaskBits(d, row + 2 * b),
                                             hn::PromoteTo(d, hn::LoadU(d8, w + 2 * n))));
         a3 = hn::Add(a3, hn::IfThenElseZero(hn::LoadMaskBits(d, row + 3 * b),
@@ -130,7 +132,8 @@ HWY_AFTER_NAMESPACE();
 #if HWY_ONCE
 namespace scx::hw {
 HWY_EXPORT(TnCoreKernel);
-uint64_t tn_core_kernel(const TnCoreView& view, const uint64_t active[4], uint64_t crossed[4], uint64_t* events) {
+uint64_t tn_core_kernel(const TnCoreView& view, const uint64_t active[4], uint64_t crossed[4],
+                        uint64_t* events) {
   return HWY_DYNAMIC_DISPATCH(TnCoreKernel)(view, active, crossed, events);
 }
 }  // namespace scx::hw

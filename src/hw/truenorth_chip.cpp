@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <climits>
 #include <cstdlib>
-#include <atomic>
 #include <thread>
 
 #include "silicortex/core/error.hpp"
@@ -22,8 +22,8 @@ inline void cpu_relax() {
 #endif
 }
 
-// A barrier for one tick: the last thread to arrive runs `on_last`, then releases the others. Waiters spin briefly
-// (a tick takes about a millisecond and the threads arrive close together), then sleep on the atomic.
+// A barrier for one tick: the last thread to arrive runs `on_last`, then releases the others. Waiters spin
+// briefly (a tick takes about a millisecond and the threads arrive close together), then sleep on the atomic.
 class TickBarrier {
  public:
   explicit TickBarrier(int threads) : threads_(threads) {}
@@ -67,7 +67,7 @@ struct alignas(128) TrueNorthChip::Scratch {
   LinkTraffic traffic;
   std::vector<TnSpike> spikes;
   std::array<std::vector<std::vector<Delivery>>, 2> outbox;  // [tick parity][destination thread]
-  const std::vector<int>* owner = nullptr;                    // thread of each core
+  const std::vector<int>* owner = nullptr;                   // thread of each core
   // The vector path leaves a core's threshold crossings pending until the next core's kernel has run, so the
   // cache misses on their cold records overlap that work.
   bool record_spikes = false;  // only when someone listens
@@ -94,7 +94,8 @@ TrueNorthChip::TrueNorthChip(const ChipProfile& profile, uint64_t seed)
                             profile.file.string(), profile.name));
   if (mesh_.width() > kMaxMeshSide || mesh_.height() > kMaxMeshSide)
     throw Error(fmt::format("{}: chip '{}': a board of {}x{} cores is wider than the emulator's {} cores",
-                            profile.file.string(), profile.name, mesh_.width(), mesh_.height(), kMaxMeshSide));
+                            profile.file.string(), profile.name, mesh_.width(), mesh_.height(),
+                            kMaxMeshSide));
 }
 
 void TrueNorthChip::check_width(const char* field, int64_t value, int64_t bits, bool is_signed, int32_t core,
@@ -102,9 +103,9 @@ void TrueNorthChip::check_width(const char* field, int64_t value, int64_t bits, 
   const int64_t hi = is_signed ? (int64_t{1} << (bits - 1)) - 1 : (int64_t{1} << bits) - 1;
   const int64_t lo = is_signed ? -(int64_t{1} << (bits - 1)) : 0;
   if (value < lo || value > hi)
-    throw Error(fmt::format("core {} neuron {}: {} = {} does not fit the {} {}-bit {} range [{}, {}] of chip '{}'",
-                            core, neuron, field, value, is_signed ? "signed" : "unsigned", bits, field, lo, hi,
-                            profile_.name));
+    throw Error(fmt::format(
+        "core {} neuron {}: {} = {} does not fit the {} {}-bit {} range [{}, {}] of chip '{}'", core, neuron,
+        field, value, is_signed ? "signed" : "unsigned", bits, field, lo, hi, profile_.name));
 }
 
 void TrueNorthChip::set_neuron(int32_t core, int32_t neuron, const TrueNorthNeuronParams& p) {
@@ -117,17 +118,18 @@ void TrueNorthChip::set_neuron(int32_t core, int32_t neuron, const TrueNorthNeur
   check_width("v_init", p.v_init, profile_.potential_bits, true, core, neuron);
   check_width("threshold_mask_bits", p.threshold_mask_bits, 5, false, core, neuron);
   if (p.threshold_mask_bits > profile_.threshold_bits)
-    throw Error(fmt::format("core {} neuron {}: threshold_mask_bits = {} exceeds the {}-bit threshold", core, neuron,
-                            p.threshold_mask_bits, profile_.threshold_bits));
+    throw Error(fmt::format("core {} neuron {}: threshold_mask_bits = {} exceeds the {}-bit threshold", core,
+                            neuron, p.threshold_mask_bits, profile_.threshold_bits));
   if (p.dest.enabled) {
     if (p.dest.delay_ticks < 1 || p.dest.delay_ticks > profile_.max_delay_ticks)
-      throw Error(fmt::format("core {} neuron {}: delay {} ticks is outside 1..{}", core, neuron, p.dest.delay_ticks,
-                              profile_.max_delay_ticks));
+      throw Error(fmt::format("core {} neuron {}: delay {} ticks is outside 1..{}", core, neuron,
+                              p.dest.delay_ticks, profile_.max_delay_ticks));
     if (p.dest.axon < 0 || p.dest.axon >= kAxons)
-      throw Error(fmt::format("core {} neuron {}: destination axon {} is outside 0..255", core, neuron, p.dest.axon));
+      throw Error(
+          fmt::format("core {} neuron {}: destination axon {} is outside 0..255", core, neuron, p.dest.axon));
     if (mesh_.destination(core, p.dest.dx, p.dest.dy) < 0)
-      throw Error(fmt::format("core {} neuron {}: destination (dx {}, dy {}) leaves the {}x{} mesh", core, neuron,
-                              p.dest.dx, p.dest.dy, mesh_.width(), mesh_.height()));
+      throw Error(fmt::format("core {} neuron {}: destination (dx {}, dy {}) leaves the {}x{} mesh", core,
+                              neuron, p.dest.dx, p.dest.dy, mesh_.width(), mesh_.height()));
   }
   const size_t j = size_t(core) * kNeurons + neuron;
   neurons_.set(j, p);
@@ -168,7 +170,8 @@ bool TrueNorthChip::synapse(int32_t core, int32_t axon, int32_t neuron) const {
 
 void TrueNorthChip::set_axon_type(int32_t core, int32_t axon, int type) {
   if (type < 0 || type >= profile_.axon_types)
-    throw Error(fmt::format("core {} axon {}: type {} is outside 0..{}", core, axon, type, profile_.axon_types - 1));
+    throw Error(
+        fmt::format("core {} axon {}: type {} is outside 0..{}", core, axon, type, profile_.axon_types - 1));
   axon_type_[size_t(core) * kAxons + axon] = static_cast<uint8_t>(type);
 }
 
@@ -176,7 +179,8 @@ void TrueNorthChip::inject(int32_t core, int32_t axon, uint64_t tick) {
   if (core < 0 || core >= cores() || axon < 0 || axon >= kAxons)
     throw Error(fmt::format("input spike to core {} axon {}: no such core or axon", core, axon));
   if (tick < tick_ || tick > tick_ + kDelaySlots - 1)
-    throw Error(fmt::format("input spike at tick {}: must lie in [{}, {}]", tick, tick_, tick_ + kDelaySlots - 1));
+    throw Error(
+        fmt::format("input spike at tick {}: must lie in [{}, {}]", tick, tick_, tick_ + kDelaySlots - 1));
   ring_[(size_t(core) * kDelaySlots + (tick % kDelaySlots)) * 4 + (axon >> 6)] |= uint64_t{1} << (axon & 63);
 }
 
@@ -186,14 +190,16 @@ void TrueNorthChip::prepare() {
     for (int j = 0; j < kNeurons && plain; ++j) {
       const size_t n = size_t(c) * kNeurons + j;
       // The vector path covers deterministic synapses and leak, no leak reversal and no threshold mask.
-      plain = (neurons_.cold_[n].flags & ~TrueNorthNeurons::kFlagNegSaturate) == 0 && neurons_.cold_[n].mask == 0;
+      plain =
+          (neurons_.cold_[n].flags & ~TrueNorthNeurons::kFlagNegSaturate) == 0 && neurons_.cold_[n].mask == 0;
     }
     core_plain_[c] = plain;
     int32_t beta_min = INT32_MAX, weight_max = 0;
     for (int j = 0; j < kNeurons; ++j) {
       const size_t n = size_t(c) * kNeurons + j;
       beta_min = std::min(beta_min, neurons_.cold_[n].neg_threshold);
-      for (const auto& w : neurons_.weight_) weight_max = std::max<int32_t>(weight_max, std::abs(int32_t{w[n]}));
+      for (const auto& w : neurons_.weight_)
+        weight_max = std::max<int32_t>(weight_max, std::abs(int32_t{w[n]}));
     }
     core_beta_min_[size_t(c)] = beta_min;
     core_weight_max_[size_t(c)] = weight_max;
@@ -248,9 +254,13 @@ void TrueNorthChip::process_core(int32_t core, uint64_t tick, Scratch& s) {
                     {&neurons_.weight_[0][base], &neurons_.weight_[1][base], &neurons_.weight_[2][base],
                      &neurons_.weight_[3][base]},
                     core_weight_max_[size_t(core)] <= 127 ? &weight8_[size_t(core) * 4 * kNeurons] : nullptr,
-                    &neurons_.leak_[base], &neurons_.threshold_[base],
-                    &crossbar_[size_t(core) * kAxons * 4], &axon_type_[size_t(core) * kAxons],
-                    neurons_.v_min(), neurons_.v_max(), core_beta_min_[size_t(core)],
+                    &neurons_.leak_[base],
+                    &neurons_.threshold_[base],
+                    &crossbar_[size_t(core) * kAxons * 4],
+                    &axon_type_[size_t(core) * kAxons],
+                    neurons_.v_min(),
+                    neurons_.v_max(),
+                    core_beta_min_[size_t(core)],
                     core_weight_max_[size_t(core)]};
     uint64_t crossed[4], events = 0;
     s.counters.saturations += tn_core_kernel(view, active, crossed, &events);

@@ -11,7 +11,9 @@ bool TrueNorthNeuronParams::needs_random() const {
          stochastic_weight[2] || stochastic_weight[3];
 }
 
-bool TrueNorthNeuronParams::is_plain() const { return !needs_random() && !leak_reversal; }
+bool TrueNorthNeuronParams::is_plain() const {
+  return !needs_random() && !leak_reversal;
+}
 
 TrueNorthNeurons::TrueNorthNeurons(size_t n, int potential_bits)
     : v_(n), acc_(n), threshold_(n), leak_(n), cold_(n) {
@@ -67,7 +69,9 @@ TrueNorthNeuronParams TrueNorthNeurons::get(size_t j) const {
 
 void TrueNorthNeurons::integrate(size_t j, int type, uint32_t axon, const TnRandom& rng) {
   const int32_t s = weight_[type][j];
-  acc_[j] += (cold_[j].flags & (kFlagStochW0 << type)) ? tn_stochastic(s, rng.rho8(static_cast<uint32_t>(j), axon)) : s;
+  acc_[j] += (cold_[j].flags & (kFlagStochW0 << type))
+                 ? tn_stochastic(s, rng.rho8(static_cast<uint32_t>(j), axon))
+                 : s;
 }
 
 bool TrueNorthNeurons::leak_threshold_reset(size_t j, const TnRandom& rng, uint64_t* saturations) {
@@ -76,13 +80,13 @@ bool TrueNorthNeurons::leak_threshold_reset(size_t j, const TnRandom& rng, uint6
   acc_[j] = 0;
   const Cold& c = cold_[j];
   const uint8_t f = c.flags;
-  const int32_t lambda = (f & kFlagStochLeak) ? tn_stochastic(leak_[j], rng.rho8(jj, TnRandom::kLeakSlot)) : leak_[j];
+  const int32_t lambda =
+      (f & kFlagStochLeak) ? tn_stochastic(leak_[j], rng.rho8(jj, TnRandom::kLeakSlot)) : leak_[j];
   const int32_t omega = (f & kFlagLeakReversal) ? tn_sgn(v) : 1;
   v = sat(int64_t{v} + int64_t{omega} * lambda, saturations);
   const int32_t eta = c.mask ? static_cast<int32_t>(rng.draw(jj, TnRandom::kThresholdSlot)) & c.mask : 0;
   return threshold_reset(j, v, eta, saturations);
 }
-
 
 TrueNorthNeuronsFloat::TrueNorthNeuronsFloat(size_t n) : v_(n), acc_(n), params_(n) {}
 
@@ -95,9 +99,8 @@ void TrueNorthNeuronsFloat::set(size_t j, const TrueNorthNeuronParams& p) {
 void TrueNorthNeuronsFloat::integrate(size_t j, int type, uint32_t axon, const TnRandom& rng) {
   const auto& p = params_[j];
   const double s = p.weight[type];
-  acc_[j] += p.stochastic_weight[type]
-                 ? tn_stochastic(p.weight[type], rng.rho8(static_cast<uint32_t>(j), axon))
-                 : s;
+  acc_[j] +=
+      p.stochastic_weight[type] ? tn_stochastic(p.weight[type], rng.rho8(static_cast<uint32_t>(j), axon)) : s;
 }
 
 bool TrueNorthNeuronsFloat::leak_threshold_reset(size_t j, const TnRandom& rng) {
@@ -115,14 +118,19 @@ bool TrueNorthNeuronsFloat::leak_threshold_reset(size_t j, const TnRandom& rng) 
   bool fired = false;
   if (v >= pos) {
     fired = true;
-    if (p.reset == TnReset::kNormal) v = p.reset_value;
-    else if (p.reset == TnReset::kLinear) v -= pos;
+    if (p.reset == TnReset::kNormal)
+      v = p.reset_value;
+    else if (p.reset == TnReset::kLinear)
+      v -= pos;
   } else {
     const double neg = p.neg_saturate ? p.neg_threshold : p.neg_threshold + eta;
     if (v < -neg) {
-      if (p.neg_saturate) v = -p.neg_threshold;
-      else if (p.reset == TnReset::kNormal) v = -p.reset_value;
-      else if (p.reset == TnReset::kLinear) v += neg;
+      if (p.neg_saturate)
+        v = -p.neg_threshold;
+      else if (p.reset == TnReset::kNormal)
+        v = -p.reset_value;
+      else if (p.reset == TnReset::kLinear)
+        v += neg;
     }
   }
   v_[j] = v;

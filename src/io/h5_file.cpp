@@ -145,7 +145,8 @@ void H5Writer::write_dataset(const H5Group& parent, const std::string& name, hid
 }
 
 void H5Writer::create_and_write(const H5Group& parent, const std::string& name, hid_t mem, hid_t file,
-                                const H5Handle& space, const H5Handle& dcpl, const void* data, bool any) const {
+                                const H5Handle& space, const H5Handle& dcpl, const void* data,
+                                bool any) const {
   const std::string object = parent.child(name);
   H5Handle ds(
       H5Dcreate2(parent.handle.get(), name.c_str(), file, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
@@ -277,8 +278,8 @@ namespace scx::io {
 
 // ---- datasets of any rank (NIR) ----
 
-void H5Writer::nd_dataset(const H5Group& parent, const std::string& name, const void* data, hid_t mem, hid_t file,
-                          const std::vector<hsize_t>& dims, bool compress) const {
+void H5Writer::nd_dataset(const H5Group& parent, const std::string& name, const void* data, hid_t mem,
+                          hid_t file, const std::vector<hsize_t>& dims, bool compress) const {
   const std::string object = parent.child(name);
   hsize_t total = 1;
   for (hsize_t d : dims) total *= d;
@@ -294,7 +295,8 @@ void H5Writer::nd_dataset(const H5Group& parent, const std::string& name, const 
 }
 
 void H5Writer::strings_dataset(const H5Group& parent, const std::string& name,
-                               const std::vector<std::string>& values, const std::vector<hsize_t>& dims) const {
+                               const std::vector<std::string>& values,
+                               const std::vector<hsize_t>& dims) const {
   std::vector<const char*> ptrs;
   for (const auto& v : values) ptrs.push_back(v.c_str());
   H5Handle type = vlen_string_type();
@@ -316,8 +318,8 @@ std::vector<std::string> H5Reader::children(const H5Group& g) const {
 
 bool H5Reader::is_group(const H5Group& parent, const std::string& name) const {
   H5O_info_t info;
-  return has(parent, name) && H5Oget_info_by_name2(parent.handle.get(), name.c_str(), &info, H5O_INFO_BASIC,
-                                                   H5P_DEFAULT) >= 0 &&
+  return has(parent, name) &&
+         H5Oget_info_by_name2(parent.handle.get(), name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 &&
          info.type == H5O_TYPE_GROUP;
 }
 
@@ -348,8 +350,8 @@ H5Handle H5Reader::open_any(const H5Group& parent, const std::string& name, std:
   return ds;
 }
 
-std::vector<double> H5Reader::numbers(const H5Group& parent, const std::string& name, std::vector<hsize_t>& dims,
-                                      size_t max_values) const {
+std::vector<double> H5Reader::numbers(const H5Group& parent, const std::string& name,
+                                      std::vector<hsize_t>& dims, size_t max_values) const {
   const std::string object = parent.child(name);
   H5Handle ds = open_any(parent, name, dims, max_values);
   hsize_t n = 1;

@@ -230,8 +230,8 @@ std::vector<int64_t> linear_shape(const Node& n, const std::string& qualified,
     if (const Tensor* it = n.find("input_type")) {
       const std::vector<int64_t> declared(it->values.begin(), it->values.end());
       if (element_count(declared) != element_count(in_shape))
-        c.fail("input_type", fmt::format("declares ({}) but the input has shape {}", fmt::join(it->values, ", "),
-                                         shape_str(in_shape)));
+        c.fail("input_type", fmt::format("declares ({}) but the input has shape {}",
+                                         fmt::join(it->values, ", "), shape_str(in_shape)));
     }
     return flatten_shape(c, in_shape);
   }

@@ -218,11 +218,13 @@ Document from_network(const model::Network& net, std::vector<std::string>& warni
     Node in{"input", "Input", {}, {}, nullptr};
     in.params["shape"] = Tensor::vector({1});
     g.nodes.push_back(std::move(in));
-    warnings.push_back("the network has no spike source; an unconnected Input node 'input' was added (NIR graphs need one)");
+    warnings.push_back(
+        "the network has no spike source; an unconnected Input node 'input' was added (NIR graphs need one)");
   }
   for (const auto& pop : net.populations)
     if (!pop.initial.empty())
-      warnings.push_back("population '" + pop.name + "': initial values have no NIR parameter and are dropped");
+      warnings.push_back("population '" + pop.name +
+                         "': initial values have no NIR parameter and are dropped");
   // Outputs: the recorded populations, else every population.
   std::set<std::string> outs;
   for (const auto& pr : net.probes) outs.insert(pr.population);

@@ -10,16 +10,15 @@
 namespace scx::model {
 
 std::string model_name(const NeuronParams& p) {
-  return std::visit(Overloaded{[](const LifCurrExp&) { return "lif_curr_exp"; },
-                               [](const LifCondExp&) { return "lif_cond_exp"; },
-                               [](const Izhikevich&) { return "izhikevich"; },
-                               [](const AdEx&) { return "adex"; },
-                               [](const PoissonSource&) { return "poisson_source"; },
-                               [](const SpikeTimesSource&) { return "spike_times"; },
-                               [](const NirNeuron&) { return "nir"; },
-                               [](const TrueNorthNeuron&) { return "truenorth"; },
-                               [](const LoihiCubaLif&) { return "loihi_cuba_lif"; }},
-                    p);
+  return std::visit(
+      Overloaded{[](const LifCurrExp&) { return "lif_curr_exp"; },
+                 [](const LifCondExp&) { return "lif_cond_exp"; },
+                 [](const Izhikevich&) { return "izhikevich"; }, [](const AdEx&) { return "adex"; },
+                 [](const PoissonSource&) { return "poisson_source"; },
+                 [](const SpikeTimesSource&) { return "spike_times"; },
+                 [](const NirNeuron&) { return "nir"; }, [](const TrueNorthNeuron&) { return "truenorth"; },
+                 [](const LoihiCubaLif&) { return "loihi_cuba_lif"; }},
+      p);
 }
 
 bool is_source(const NeuronParams& p) {
@@ -27,15 +26,27 @@ bool is_source(const NeuronParams& p) {
 }
 
 std::vector<std::string> state_variables(const NeuronParams& p) {
-  return std::visit(Overloaded{[](const LifCurrExp&) -> std::vector<std::string> { return {"v", "i_exc", "i_inh"}; },
-                               [](const LifCondExp&) -> std::vector<std::string> { return {"v", "g_exc", "g_inh"}; },
-                               [](const Izhikevich&) -> std::vector<std::string> { return {"v", "u"}; },
-                               [](const AdEx&) -> std::vector<std::string> { return {"v", "w", "i_exc", "i_inh"}; },
+  return std::visit(Overloaded{[](const LifCurrExp&) -> std::vector<std::string> {
+                                 return {"v", "i_exc", "i_inh"};
+                               },
+                               [](const LifCondExp&) -> std::vector<std::string> {
+                                 return {"v", "g_exc", "g_inh"};
+                               },
+                               [](const Izhikevich&) -> std::vector<std::string> {
+                                 return {"v", "u"};
+                               },
+                               [](const AdEx&) -> std::vector<std::string> {
+                                 return {"v", "w", "i_exc", "i_inh"};
+                               },
                                [](const PoissonSource&) -> std::vector<std::string> { return {}; },
                                [](const SpikeTimesSource&) -> std::vector<std::string> { return {}; },
-                               [](const NirNeuron&) -> std::vector<std::string> { return {"v", "i_syn"}; },
+                               [](const NirNeuron&) -> std::vector<std::string> {
+                                 return {"v", "i_syn"};
+                               },
                                [](const TrueNorthNeuron&) -> std::vector<std::string> { return {"v"}; },
-                               [](const LoihiCubaLif&) -> std::vector<std::string> { return {"v", "u"}; }},
+                               [](const LoihiCubaLif&) -> std::vector<std::string> {
+                                 return {"v", "u"};
+                               }},
                     p);
 }
 
@@ -86,7 +97,8 @@ void require(bool ok, const Origin& o, const std::string& object, const std::str
 }
 
 void check_positive(double v, const Origin& o, const std::string& object, const char* field) {
-  require(std::isfinite(v) && v > 0, o, object + "." + field, "must be a positive number, got " + std::to_string(v));
+  require(std::isfinite(v) && v > 0, o, object + "." + field,
+          "must be a positive number, got " + std::to_string(v));
 }
 
 void check_finite(double v, const Origin& o, const std::string& object, const char* field) {
@@ -94,9 +106,14 @@ void check_finite(double v, const Origin& o, const std::string& object, const ch
 }
 
 void check_nir_params(const NirNeuron& m, uint32_t size, const Origin& o, const std::string& obj) {
-  const std::pair<const char*, const std::vector<double>*> arrays[] = {
-      {"tau_s", &m.tau_s}, {"tau_syn_s", &m.tau_syn_s}, {"r", &m.r}, {"v_leak", &m.v_leak},
-      {"v_threshold", &m.v_threshold}, {"v_reset", &m.v_reset}, {"w_in", &m.w_in}, {"bias", &m.bias}};
+  const std::pair<const char*, const std::vector<double>*> arrays[] = {{"tau_s", &m.tau_s},
+                                                                       {"tau_syn_s", &m.tau_syn_s},
+                                                                       {"r", &m.r},
+                                                                       {"v_leak", &m.v_leak},
+                                                                       {"v_threshold", &m.v_threshold},
+                                                                       {"v_reset", &m.v_reset},
+                                                                       {"w_in", &m.w_in},
+                                                                       {"bias", &m.bias}};
   for (const auto& [name, values] : arrays) {
     require(values->size() <= 1 || values->size() == size, o, obj + "." + name,
             "has " + std::to_string(values->size()) + " values for " + std::to_string(size) + " neurons");
@@ -107,10 +124,13 @@ void check_nir_params(const NirNeuron& m, uint32_t size, const Origin& o, const 
 }
 
 void check_truenorth_params(const TrueNorthNeuron& m, const Origin& o, const std::string& obj) {
-  const std::pair<const char*, double> ints[] = {
-      {"leak", m.leak}, {"threshold", m.threshold}, {"neg_threshold", m.neg_threshold},
-      {"threshold_mask_bits", m.threshold_mask_bits}, {"reset_mode", m.reset_mode}, {"reset_value", m.reset_value},
-      {"potential_bits", m.potential_bits}};
+  const std::pair<const char*, double> ints[] = {{"leak", m.leak},
+                                                 {"threshold", m.threshold},
+                                                 {"neg_threshold", m.neg_threshold},
+                                                 {"threshold_mask_bits", m.threshold_mask_bits},
+                                                 {"reset_mode", m.reset_mode},
+                                                 {"reset_value", m.reset_value},
+                                                 {"potential_bits", m.potential_bits}};
   for (const auto& [name, v] : ints)
     require(std::isfinite(v) && v == std::round(v) && std::fabs(v) < 2147483648.0, o, obj + "." + name,
             "must be an integer, got " + std::to_string(v));
@@ -123,12 +143,14 @@ void check_truenorth_params(const TrueNorthNeuron& m, const Origin& o, const std
   require(std::fabs(m.leak) <= 32767, o, obj + ".leak", "must fit 16 bits");
   require(m.threshold_mask_bits >= 0 && m.threshold_mask_bits <= 30, o, obj + ".threshold_mask_bits",
           "must be in 0..30");
-  require(m.reset_mode >= 0 && m.reset_mode <= 2, o, obj + ".reset_mode", "must be 0 (normal), 1 (linear) or 2 (none)");
+  require(m.reset_mode >= 0 && m.reset_mode <= 2, o, obj + ".reset_mode",
+          "must be 0 (normal), 1 (linear) or 2 (none)");
   require(m.potential_bits >= 2 && m.potential_bits <= 30, o, obj + ".potential_bits", "must be in 2..30");
   check_positive(m.tick_ms, o, obj, "tick_ms");
 }
 
-void check_loihi_params(const LoihiCubaLif& m, const Population& pop, const Origin& o, const std::string& obj) {
+void check_loihi_params(const LoihiCubaLif& m, const Population& pop, const Origin& o,
+                        const std::string& obj) {
   const std::tuple<const char*, double, double, double> fields[] = {{"du", m.du, 0, 4095},
                                                                     {"dv", m.dv, 0, 4095},
                                                                     {"vth", m.vth, 0, 131071},
@@ -144,14 +166,15 @@ void check_loihi_params(const LoihiCubaLif& m, const Population& pop, const Orig
 void check_params(const Population& pop) {
   const std::string obj = "population '" + pop.name + "'";
   const Origin& o = pop.origin;
-  std::visit(Overloaded{
-                 [&](const LifCurrExp& m) {
+  std::visit(
+      Overloaded{[&](const LifCurrExp& m) {
                    check_positive(m.c_m_pf, o, obj, "c_m_pf");
                    check_positive(m.tau_m_ms, o, obj, "tau_m_ms");
                    check_positive(m.tau_syn_exc_ms, o, obj, "tau_syn_exc_ms");
                    check_positive(m.tau_syn_inh_ms, o, obj, "tau_syn_inh_ms");
                    require(m.t_ref_ms >= 0, o, obj + ".t_ref_ms", "must not be negative");
-                   for (double v : {m.e_l_mv, m.v_reset_mv, m.v_th_mv, m.i_e_pa}) check_finite(v, o, obj, "voltage");
+                   for (double v : {m.e_l_mv, m.v_reset_mv, m.v_th_mv, m.i_e_pa})
+                     check_finite(v, o, obj, "voltage");
                    require(m.v_reset_mv < m.v_th_mv, o, obj + ".v_reset_mv", "must be below v_th_mv");
                  },
                  [&](const LifCondExp& m) {
@@ -163,7 +186,8 @@ void check_params(const Population& pop) {
                    require(m.v_reset_mv < m.v_th_mv, o, obj + ".v_reset_mv", "must be below v_th_mv");
                  },
                  [&](const Izhikevich& m) {
-                   for (double v : {m.a, m.b, m.c_mv, m.d, m.v_th_mv, m.i_e}) check_finite(v, o, obj, "parameter");
+                   for (double v : {m.a, m.b, m.c_mv, m.d, m.v_th_mv, m.i_e})
+                     check_finite(v, o, obj, "parameter");
                  },
                  [&](const AdEx& m) {
                    check_positive(m.c_m_pf, o, obj, "c_m_pf");
@@ -181,9 +205,10 @@ void check_params(const Population& pop) {
                    require(m.stop_ms >= m.start_ms, o, obj + ".stop_ms", "must not be before start_ms");
                  },
                  [&](const SpikeTimesSource& m) {
-                   require(m.times_ms.size() == 1 || m.times_ms.size() == pop.size, o, obj + ".spike_times_ms",
-                           "needs one list for all neurons or one list per neuron (" + std::to_string(pop.size) +
-                               "), got " + std::to_string(m.times_ms.size()));
+                   require(m.times_ms.size() == 1 || m.times_ms.size() == pop.size, o,
+                           obj + ".spike_times_ms",
+                           "needs one list for all neurons or one list per neuron (" +
+                               std::to_string(pop.size) + "), got " + std::to_string(m.times_ms.size()));
                    for (const auto& list : m.times_ms)
                      for (double t : list)
                        require(std::isfinite(t) && t >= 0, o, obj + ".spike_times_ms",
@@ -192,12 +217,13 @@ void check_params(const Population& pop) {
                  [&](const NirNeuron& m) { check_nir_params(m, pop.size, o, obj); },
                  [&](const TrueNorthNeuron& m) { check_truenorth_params(m, o, obj); },
                  [&](const LoihiCubaLif& m) { check_loihi_params(m, pop, o, obj); }},
-             pop.params);
+      pop.params);
   const auto vars = state_variables(pop.params);
   for (const auto& init : pop.initial) {
     bool known = false;
     for (const auto& v : vars) known |= v == init.variable;
-    require(known, o, obj + ".initial." + init.variable, "model " + model_name(pop.params) + " has no such variable");
+    require(known, o, obj + ".initial." + init.variable,
+            "model " + model_name(pop.params) + " has no such variable");
     if (auto* arr = std::get_if<ValueArray>(&init.value))
       require(arr->values.size() == pop.size, o, obj + ".initial." + init.variable,
               "array has " + std::to_string(arr->values.size()) + " values for " + std::to_string(pop.size) +
@@ -206,19 +232,21 @@ void check_params(const Population& pop) {
 }
 
 void check_value_spec(const ValueSpec& v, const Origin& o, const std::string& field) {
-  std::visit(Overloaded{[&](const Constant& c) { require(std::isfinite(c.value), o, field, "must be finite"); },
-                        [&](const Uniform& u) {
-                          require(std::isfinite(u.low) && std::isfinite(u.high) && u.low <= u.high, o, field,
-                                  "uniform needs finite low <= high");
-                        },
-                        [&](const Normal& n) {
-                          require(std::isfinite(n.mean) && std::isfinite(n.sd) && n.sd >= 0, o, field,
-                                  "normal needs a finite mean and sd >= 0");
-                        },
-                        [&](const ValueArray& a) {
-                          for (double x : a.values) require(std::isfinite(x), o, field, "array values must be finite");
-                        }},
-             v);
+  std::visit(
+      Overloaded{[&](const Constant& c) { require(std::isfinite(c.value), o, field, "must be finite"); },
+                 [&](const Uniform& u) {
+                   require(std::isfinite(u.low) && std::isfinite(u.high) && u.low <= u.high, o, field,
+                           "uniform needs finite low <= high");
+                 },
+                 [&](const Normal& n) {
+                   require(std::isfinite(n.mean) && std::isfinite(n.sd) && n.sd >= 0, o, field,
+                           "normal needs a finite mean and sd >= 0");
+                 },
+                 [&](const ValueArray& a) {
+                   for (double x : a.values)
+                     require(std::isfinite(x), o, field, "array values must be finite");
+                 }},
+      v);
 }
 
 }  // namespace
@@ -263,8 +291,8 @@ void validate(const Network& net) {
     std::visit(Overloaded{[&](const AllToAll&) {},
                           [&](const OneToOne&) {
                             require(pre->size == post->size, proj.origin, obj + ".connector",
-                                    "one_to_one needs equal sizes, got " + std::to_string(pre->size) + " and " +
-                                        std::to_string(post->size));
+                                    "one_to_one needs equal sizes, got " + std::to_string(pre->size) +
+                                        " and " + std::to_string(post->size));
                           },
                           [&](const FixedProbability& c) {
                             require(c.p >= 0 && c.p <= 1, proj.origin, obj + ".p", "must be in [0, 1]");
@@ -276,8 +304,8 @@ void validate(const Network& net) {
                           },
                           [&](const FixedOutDegree& c) {
                             require(c.n <= post->size, proj.origin, obj + ".n",
-                                    "out-degree " + std::to_string(c.n) + " exceeds the post population size " +
-                                        std::to_string(post->size));
+                                    "out-degree " + std::to_string(c.n) +
+                                        " exceeds the post population size " + std::to_string(post->size));
                           },
                           [&](const FromList& c) {
                             require(c.pre.size() == c.post.size(), proj.origin, obj + ".connections",
@@ -294,13 +322,15 @@ void validate(const Network& net) {
 
   for (const auto& st : net.stimuli) {
     const Population* pop = net.find_population(st.population);
-    require(pop != nullptr, st.origin, "current_step.population", "no population named '" + st.population + "'");
+    require(pop != nullptr, st.origin, "current_step.population",
+            "no population named '" + st.population + "'");
     require(!is_source(pop->params), st.origin, "current_step.population",
             "'" + st.population + "' is a spike source");
     require(std::isfinite(st.amplitude_pa), st.origin, "current_step.amplitude_pa", "must be finite");
     require(st.stop_ms >= st.start_ms, st.origin, "current_step.stop_ms", "must not be before start_ms");
     for (uint32_t i : st.neurons)
-      require(i < pop->size, st.origin, "current_step.neurons", "index " + std::to_string(i) + " out of range");
+      require(i < pop->size, st.origin, "current_step.neurons",
+              "index " + std::to_string(i) + " out of range");
   }
 
   for (const auto& pr : net.probes) {

@@ -15,8 +15,8 @@ namespace {
 // Stream kinds, so that connectivity, weights and delays of one projection draw independent numbers.
 constexpr uint64_t kConnStream = 0x636f6e6e, kWeightStream = 0x77656967, kDelayStream = 0x64656c61;
 
-// Draws k distinct values from [0, n) excluding `skip` (if skip < n), in ascending order. Floyd's algorithm for
-// small k, a partial shuffle otherwise.
+// Draws k distinct values from [0, n) excluding `skip` (if skip < n), in ascending order. Floyd's algorithm
+// for small k, a partial shuffle otherwise.
 void sample_distinct(RandomStream& rng, uint32_t n, uint32_t k, uint32_t skip, std::vector<uint32_t>& out) {
   out.clear();
   const uint32_t pool = skip < n ? n - 1 : n;
@@ -40,8 +40,8 @@ void sample_distinct(RandomStream& rng, uint32_t n, uint32_t k, uint32_t skip, s
   std::sort(out.begin(), out.end());
 }
 
-void fill_values(const model::ValueSpec& spec, uint64_t seed, uint64_t stream, size_t n, const std::string& what,
-                 const std::string& proj_name, std::vector<double>& out) {
+void fill_values(const model::ValueSpec& spec, uint64_t seed, uint64_t stream, size_t n,
+                 const std::string& what, const std::string& proj_name, std::vector<double>& out) {
   out.resize(n);
   std::visit(Overloaded{[&](const model::Constant& c) { std::fill(out.begin(), out.end(), c.value); },
                         [&](const model::Uniform& u) {
@@ -94,72 +94,75 @@ SynapseList build_synapses(const model::Projection& proj, uint32_t pre_size, uin
                   " needs self-connections (allow_self = true)");
     sample_distinct(rng, pool, n, skip, picks);
   };
-  std::visit(
-      Overloaded{
-          [&](const model::AllToAll& c) {
-            for (uint32_t i = 0; i < pre_size; ++i)
-              for (uint32_t j = 0; j < post_size; ++j)
-                if (c.allow_self || !same_pop || i != j) add(i, j);
-          },
-          [&](const model::OneToOne&) {
-            for (uint32_t i = 0; i < pre_size; ++i) add(i, i);
-          },
-          [&](const model::FixedProbability& c) {
-            // Per pre neuron, geometric skips over the post population: O(synapses), not O(pre*post).
-            if (c.p <= 0) return;
-            const double log1mp = std::log1p(-std::min(c.p, 1.0 - 1e-16));
-            for (uint32_t i = 0; i < pre_size; ++i) {
-              RandomStream rng(seed, conn, i);
-              if (c.p >= 1) {
-                for (uint32_t j = 0; j < post_size; ++j)
-                  if (c.allow_self || !same_pop || i != j) add(i, j);
-                continue;
-              }
-              double j = -1;
-              for (;;) {
-                j += std::floor(std::log(rng.uniform()) / log1mp) + 1;
-                if (j >= post_size) break;
-                const uint32_t jj = static_cast<uint32_t>(j);
-                if (c.allow_self || !same_pop || i != jj) add(i, jj);
-              }
-            }
-          },
-          [&](const model::FixedInDegree& c) {
-            // Generated per post neuron, then reordered by pre so the list is pre-major like the others.
-            std::vector<uint32_t> pre_tmp, post_tmp;
-            for (uint32_t j = 0; j < post_size; ++j) {
-              draw_partners(j, pre_size, c.n, c.allow_self, "in-degree");
-              for (uint32_t i : picks) {
-                pre_tmp.push_back(i);
-                post_tmp.push_back(j);
-              }
-            }
-            std::vector<size_t> order(pre_tmp.size());
-            for (size_t k = 0; k < order.size(); ++k) order[k] = k;
-            std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return pre_tmp[a] < pre_tmp[b]; });
-            for (size_t k : order) add(pre_tmp[k], post_tmp[k]);
-          },
-          [&](const model::FixedOutDegree& c) {
-            for (uint32_t i = 0; i < pre_size; ++i) {
-              draw_partners(i, post_size, c.n, c.allow_self, "out-degree");
-              for (uint32_t j : picks) add(i, j);
-            }
-          },
-          [&](const model::FromList& c) {
-            for (size_t k = 0; k < c.pre.size(); ++k) add(c.pre[k], c.post[k]);
-          }},
-      proj.connector);
+  std::visit(Overloaded{[&](const model::AllToAll& c) {
+                          for (uint32_t i = 0; i < pre_size; ++i)
+                            for (uint32_t j = 0; j < post_size; ++j)
+                              if (c.allow_self || !same_pop || i != j) add(i, j);
+                        },
+                        [&](const model::OneToOne&) {
+                          for (uint32_t i = 0; i < pre_size; ++i) add(i, i);
+                        },
+                        [&](const model::FixedProbability& c) {
+                          // Per pre neuron, geometric skips over the post population: O(synapses), not
+                          // O(pre*post).
+                          if (c.p <= 0) return;
+                          const double log1mp = std::log1p(-std::min(c.p, 1.0 - 1e-16));
+                          for (uint32_t i = 0; i < pre_size; ++i) {
+                            RandomStream rng(seed, conn, i);
+                            if (c.p >= 1) {
+                              for (uint32_t j = 0; j < post_size; ++j)
+                                if (c.allow_self || !same_pop || i != j) add(i, j);
+                              continue;
+                            }
+                            double j = -1;
+                            for (;;) {
+                              j += std::floor(std::log(rng.uniform()) / log1mp) + 1;
+                              if (j >= post_size) break;
+                              const uint32_t jj = static_cast<uint32_t>(j);
+                              if (c.allow_self || !same_pop || i != jj) add(i, jj);
+                            }
+                          }
+                        },
+                        [&](const model::FixedInDegree& c) {
+                          // Generated per post neuron, then reordered by pre so the list is pre-major like
+                          // the others.
+                          std::vector<uint32_t> pre_tmp, post_tmp;
+                          for (uint32_t j = 0; j < post_size; ++j) {
+                            draw_partners(j, pre_size, c.n, c.allow_self, "in-degree");
+                            for (uint32_t i : picks) {
+                              pre_tmp.push_back(i);
+                              post_tmp.push_back(j);
+                            }
+                          }
+                          std::vector<size_t> order(pre_tmp.size());
+                          for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+                          std::stable_sort(order.begin(), order.end(),
+                                           [&](size_t a, size_t b) { return pre_tmp[a] < pre_tmp[b]; });
+                          for (size_t k : order) add(pre_tmp[k], post_tmp[k]);
+                        },
+                        [&](const model::FixedOutDegree& c) {
+                          for (uint32_t i = 0; i < pre_size; ++i) {
+                            draw_partners(i, post_size, c.n, c.allow_self, "out-degree");
+                            for (uint32_t j : picks) add(i, j);
+                          }
+                        },
+                        [&](const model::FromList& c) {
+                          for (size_t k = 0; k < c.pre.size(); ++k) add(c.pre[k], c.post[k]);
+                        }},
+             proj.connector);
 
   std::vector<double> values;
   fill_values(proj.weight, seed, stream_id(kWeightStream, proj_index), s.size(), "weight", proj.name, values);
   s.weight.assign(values.begin(), values.end());
-  fill_values(proj.delay_ms, seed, stream_id(kDelayStream, proj_index), s.size(), "delay_ms", proj.name, values);
+  fill_values(proj.delay_ms, seed, stream_id(kDelayStream, proj_index), s.size(), "delay_ms", proj.name,
+              values);
   s.delay_steps.resize(s.size());
   for (size_t k = 0; k < s.size(); ++k) {
     const double steps = std::round(values[k] / dt_ms);
     if (steps > kMaxDelaySteps)
       throw Error("projection '" + proj.name + "'.delay_ms: delay " + std::to_string(values[k]) + " ms is " +
-                  std::to_string(steps) + " steps, more than the maximum of " + std::to_string(kMaxDelaySteps));
+                  std::to_string(steps) + " steps, more than the maximum of " +
+                  std::to_string(kMaxDelaySteps));
     // A delay shorter than one step (normal draws included) arrives at the next step: the minimum delay.
     s.delay_steps[k] = static_cast<uint16_t>(std::max(1.0, steps));
   }

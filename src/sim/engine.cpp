@@ -1,6 +1,6 @@
 // The step loop. Each thread owns a share of every group and the synapses onto it; one barrier per step
-// separates "integrate and spike" from "deliver spikes". With several ranks, thread 0 also exchanges the step's
-// spikes between ranks, behind a second barrier.
+// separates "integrate and spike" from "deliver spikes". With several ranks, thread 0 also exchanges the
+// step's spikes between ranks, behind a second barrier.
 #include "silicortex/sim/engine.hpp"
 
 #include <algorithm>
@@ -23,15 +23,16 @@ void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const Ru
   const bool ranks = comm->size() > 1;
   for (int64_t step = first; step < last; ++step) {
     if (plasticity) plasticity->begin_step(groups, ts, step);  // own spikes of step-1 into the traces
-    update_phase(ts, step);                  // integrate own neurons; spikes of this step into ts.spikes
+    update_phase(ts, step);                    // integrate own neurons; spikes of this step into ts.spikes
     if (barrier) barrier->arrive_and_wait(t);  // all spikes of this step are now visible to every thread
     if (ranks) {
-      if (t == 0) exchange_spikes(step);     // ... and to every rank
+      if (t == 0) exchange_spikes(step);  // ... and to every rank
       if (barrier) barrier->arrive_and_wait(t);
     }
-    deliver_phase(ts, step);                 // every spike through this thread's synapses into the ring
+    deliver_phase(ts, step);  // every spike through this thread's synapses into the ring
     if (plasticity) plasticity->learn(groups, thread_state, ts, t, step);  // this thread's plastic synapses
-    if (t == 0 && options.progress && (step - first) % 1000 == 0) options.progress(step - first, last - first);
+    if (t == 0 && options.progress && (step - first) % 1000 == 0)
+      options.progress(step - first, last - first);
   }
 }
 
@@ -85,7 +86,8 @@ void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step) {
     if (comm->size() > 1) {
       const auto& rs = rank_spikes;
       for (size_t r = 0; r + 1 < rs.rank_begin.size(); ++r)
-        for (size_t k = rs.group_begin[r][g]; k < rs.group_begin[r][g + 1]; ++k) deliver_row(ts, step, rs.all[k]);
+        for (size_t k = rs.group_begin[r][g]; k < rs.group_begin[r][g + 1]; ++k)
+          deliver_row(ts, step, rs.all[k]);
       continue;
     }
     const uint32_t offset = groups[g].offset;
@@ -109,7 +111,8 @@ void Engine::Impl::exchange_spikes(int64_t step) {
     gb.resize(groups.size() + 1);
     for (size_t g = 0; g < groups.size(); ++g)
       gb[g] = std::lower_bound(rs.all.begin() + rs.rank_begin[r], rs.all.begin() + rs.rank_begin[r + 1],
-                               groups[g].offset) - rs.all.begin();
+                               groups[g].offset) -
+              rs.all.begin();
     gb[groups.size()] = rs.rank_begin[r + 1];
   }
 }
@@ -200,9 +203,15 @@ Engine::Engine(const model::Network& net, std::shared_ptr<dist::Communicator> co
 Engine::~Engine() = default;
 Engine::Engine(Engine&&) noexcept = default;
 Engine& Engine::operator=(Engine&&) noexcept = default;
-uint64_t Engine::neuron_count() const { return impl_->neuron_count; }
-uint64_t Engine::synapse_count() const { return impl_->synapse_count; }
-double Engine::build_wall_s() const { return impl_->build_wall_s; }
+uint64_t Engine::neuron_count() const {
+  return impl_->neuron_count;
+}
+uint64_t Engine::synapse_count() const {
+  return impl_->synapse_count;
+}
+double Engine::build_wall_s() const {
+  return impl_->build_wall_s;
+}
 
 void Engine::set_reward(double value) {
   if (impl_->plasticity) impl_->plasticity->set_reward(value, impl_->current_step);
@@ -210,7 +219,8 @@ void Engine::set_reward(double value) {
 
 ProjectionWeights Engine::weights(const std::string& projection) const {
   if (!impl_->plasticity)
-    throw Error("network '" + impl_->name + "': weights can be read back only when some projection is plastic");
+    throw Error("network '" + impl_->name +
+                "': weights can be read back only when some projection is plastic");
   return impl_->plasticity->weights(projection, impl_->thread_state);
 }
 

@@ -1,5 +1,5 @@
-// Lowering a model::Network into the engine's arrays: groups with global offsets, per-thread chunks, per-thread
-// CSR synapses, stimuli and probes. Runs once, before the step loop.
+// Lowering a model::Network into the engine's arrays: groups with global offsets, per-thread chunks,
+// per-thread CSR synapses, stimuli and probes. Runs once, before the step loop.
 #include <algorithm>
 #include <bit>
 #include <chrono>
@@ -14,11 +14,12 @@
 namespace scx::sim {
 namespace {
 
-constexpr double kBytesPerSynapseBuild = 40;  // generation list + CSR copy, with vector slack
+constexpr double kBytesPerSynapseBuild = 40;    // generation list + CSR copy, with vector slack
 constexpr double kBytesPerSynapsePlastic = 30;  // projection id, double weight, tag, transposed index
 
 bool has_plasticity(const model::Network& net) {
-  return std::any_of(net.projections.begin(), net.projections.end(), [](const auto& p) { return p.plasticity; });
+  return std::any_of(net.projections.begin(), net.projections.end(),
+                     [](const auto& p) { return p.plasticity; });
 }
 
 int64_t to_step(double t_ms, double dt_ms) {
@@ -37,15 +38,16 @@ void check_memory(const model::Network& net) {
   const double per_synapse = kBytesPerSynapseBuild + (has_plasticity(net) ? kBytesPerSynapsePlastic : 0);
   // Every thread keeps a private copy of the neuron state and of the ring buffer (16 slots assumed here).
   constexpr double kBytesPerNeuronPerThread = 64 + 2 * 16 * sizeof(float);
-  const double need = total * per_synapse + static_cast<double>(net.neuron_count()) * kBytesPerNeuronPerThread *
-                                                 std::max(1u, net.sim.threads);
+  const double need = total * per_synapse + static_cast<double>(net.neuron_count()) *
+                                                kBytesPerNeuronPerThread * std::max(1u, net.sim.threads);
   const uint64_t avail = available_memory_bytes();
   if (avail > 0 && need > 0.9 * static_cast<double>(avail)) {
     char msg[512];
-    std::snprintf(msg, sizeof msg,
-                  "network '%s' does not fit in memory: about %.3g synapses need %.1f GiB, %.1f GiB available "
-                  "(largest projection '%s' with %.3g synapses)",
-                  net.name.c_str(), total, need / (1 << 30), avail / double(1 << 30), largest_name.c_str(), largest);
+    std::snprintf(
+        msg, sizeof msg,
+        "network '%s' does not fit in memory: about %.3g synapses need %.1f GiB, %.1f GiB available "
+        "(largest projection '%s' with %.3g synapses)",
+        net.name.c_str(), total, need / (1 << 30), avail / double(1 << 30), largest_name.c_str(), largest);
     throw Error(msg);
   }
 }
@@ -54,7 +56,10 @@ void check_memory(const model::Network& net) {
 
 Engine::Impl::Impl(const model::Network& net, std::shared_ptr<dist::Communicator> communicator)
     : comm(communicator ? std::move(communicator) : std::make_shared<dist::LocalCommunicator>()),
-      name(net.name), dt_ms(net.sim.dt_ms), duration_ms(net.sim.duration_ms), seed(net.sim.seed),
+      name(net.name),
+      dt_ms(net.sim.dt_ms),
+      duration_ms(net.sim.duration_ms),
+      seed(net.sim.seed),
       threads(net.sim.threads) {
   const auto t0 = std::chrono::steady_clock::now();
   model::validate(net);
@@ -62,7 +67,8 @@ Engine::Impl::Impl(const model::Network& net, std::shared_ptr<dist::Communicator
   build_groups(net);
   build_synapses(net);
   if (has_plasticity(net) && comm->size() > 1)
-    throw Error("network '" + name + "': plasticity with several MPI ranks is not supported yet (run it in one "
+    throw Error("network '" + name +
+                "': plasticity with several MPI ranks is not supported yet (run it in one "
                 "process; threads are fine)");
   if (has_plasticity(net))
     plasticity = std::make_unique<PlasticityRuntime>(net, groups, thread_state, neurons_total, dt_ms);
@@ -106,8 +112,8 @@ void Engine::Impl::build_groups(const model::Network& net) {
     uint32_t g = 0;
     while (groups[g].name != st.population) ++g;
     groups[g].i_stim.assign(groups[g].group->padded_size(), 0.0f);  // only groups with a stimulus have one
-    stimuli.push_back({g, static_cast<float>(st.amplitude_pa), to_step(st.start_ms, dt_ms), to_step(st.stop_ms, dt_ms),
-                       st.neurons});
+    stimuli.push_back({g, static_cast<float>(st.amplitude_pa), to_step(st.start_ms, dt_ms),
+                       to_step(st.stop_ms, dt_ms), st.neurons});
     stimulus_change_steps.push_back(stimuli.back().start_step);
     stimulus_change_steps.push_back(stimuli.back().stop_step);
   }
@@ -136,7 +142,8 @@ void Engine::Impl::build_synapses(const model::Network& net) {
   for (uint32_t p = 0; p < net.projections.size(); ++p) {
     const auto& proj = net.projections[p];
     const uint32_t gpre = group_of(proj.pre), gpost = group_of(proj.post);
-    lists.push_back(sim::build_synapses(proj, groups[gpre].group->size(), groups[gpost].group->size(), dt_ms, seed, p));
+    lists.push_back(
+        sim::build_synapses(proj, groups[gpre].group->size(), groups[gpost].group->size(), dt_ms, seed, p));
     pre_group.push_back(gpre);
     post_group.push_back(gpost);
     receptor.push_back(proj.receptor == model::Receptor::Excitatory ? 0 : 1);
@@ -144,8 +151,8 @@ void Engine::Impl::build_synapses(const model::Network& net) {
     synapse_count += lists.back().size();
   }
 
-  // Counting sort into one CSR per thread, stable in (projection, generation) order so that every thread count
-  // accumulates each neuron's input in the same order.
+  // Counting sort into one CSR per thread, stable in (projection, generation) order so that every thread
+  // count accumulates each neuron's input in the same order.
   for (auto& ts : thread_state) ts.synapses.row_begin.assign(neurons_total + 1, 0);
   for (size_t p = 0; p < lists.size(); ++p) {
     const auto& l = lists[p];

@@ -26,10 +26,10 @@ struct GroupSlot {
   std::unique_ptr<NeuronGroup> group;
   std::vector<std::unique_ptr<NeuronGroup>> more;  // threads 1..n-1
   NeuronGroup& instance(unsigned t) { return t == 0 ? *group : *more[t - 1]; }
-  uint32_t offset = 0;                // first global index (16-aligned)
-  AlignedVector<float> i_stim;        // injected current per neuron, padded; empty without current steps
+  uint32_t offset = 0;          // first global index (16-aligned)
+  AlignedVector<float> i_stim;  // injected current per neuron, padded; empty without current steps
   bool record_spikes = false;
-  std::vector<uint8_t> record_mask;   // empty = record all neurons
+  std::vector<uint8_t> record_mask;  // empty = record all neurons
 };
 
 struct StimulusEvent {
@@ -48,8 +48,8 @@ struct StateProbe {
 
 // Cache-line aligned: each thread writes its own counters every step while others read its spike lists.
 // Containers that one thread writes every step sit in cache lines of their own: the per-thread arrays below
-// are allocated together at build time, and a line shared with another thread's data would bounce between cores
-// on every write (this cost a 2-thread run several times its 1-thread time).
+// are allocated together at build time, and a line shared with another thread's data would bounce between
+// cores on every write (this cost a 2-thread run several times its 1-thread time).
 template <class T>
 struct alignas(64) Padded : T {};
 using SpikeList = Padded<std::vector<uint32_t>>;
@@ -58,10 +58,10 @@ struct alignas(64) Count {
 };
 
 struct alignas(64) ThreadState {
-  std::vector<Range> chunk;                            // per group
-  std::vector<SpikeList> spikes[2];                    // per parity, per group: local indices of this step
+  std::vector<Range> chunk;                             // per group
+  std::vector<SpikeList> spikes[2];                     // per parity, per group: local indices of this step
   std::vector<Padded<std::vector<uint64_t>>> recorded;  // per group: (step << 32 | local index)
-  std::vector<Count> spike_count;                      // per group
+  std::vector<Count> spike_count;                       // per group
   uint64_t events = 0;
   unsigned index = 0;
   // Ring buffer [slot][receptor][global neuron]: this thread's synapses write, and its neurons read, only the

@@ -1,9 +1,9 @@
 #pragma once
 // A barrier for a few threads that meet every simulation step, microseconds apart. Each thread announces its
-// arrival in a cache line of its own and watches the others' lines: no shared counter bounces between cores, so
-// a crossing costs about one cache-line transfer. A thread that has spun for a while (the machine is
-// oversubscribed, or a step is long) sleeps on the line it waits for; arrivals wake sleepers only when there are
-// any.
+// arrival in a cache line of its own and watches the others' lines: no shared counter bounces between cores,
+// so a crossing costs about one cache-line transfer. A thread that has spun for a while (the machine is
+// oversubscribed, or a step is long) sleeps on the line it waits for; arrivals wake sleepers only when there
+// are any.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -45,7 +45,8 @@ class SpinBarrier {
   }
 
  private:
-  static constexpr int kSpins = 4000;  // tens of microseconds: longer than a step's imbalance, short of a time slice
+  static constexpr int kSpins =
+      4000;  // tens of microseconds: longer than a step's imbalance, short of a time slice
   struct alignas(64) Slot {
     std::atomic<uint64_t> arrived{0};
     uint64_t local_epoch = 0;  // written by its own thread only

@@ -1,9 +1,10 @@
 #pragma once
-// The chip compiler: model::Network -> an inert TrueNorth-model chip program. Passes (docs/design/chip-compiler.md):
-// validate against the profile -> quantise weights -> partition populations into cores (a fan-in above the core's
-// axons is split over cores) -> fan-out splitter cores for the one-destination rule -> place cores on the mesh
-// (Hilbert curve, splitters beside their source) -> route (each neuron's dx, dy, axon, delay).
-// A network that does not fit throws scx::Error naming the limit, by how much, and the population or projection.
+// The chip compiler: model::Network -> an inert TrueNorth-model chip program. Passes
+// (docs/design/chip-compiler.md): validate against the profile -> quantise weights -> partition populations
+// into cores (a fan-in above the core's axons is split over cores) -> fan-out splitter cores for the
+// one-destination rule -> place cores on the mesh (Hilbert curve, splitters beside their source) -> route
+// (each neuron's dx, dy, axon, delay). A network that does not fit throws scx::Error naming the limit, by how
+// much, and the population or projection.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -38,9 +39,9 @@ struct CompileReport {
   int32_t mesh_w = 0, mesh_h = 0;
   std::vector<CoreUsage> cores;
   std::vector<QuantisationError> quantisation;
-  uint64_t routed_neurons = 0;   // neurons with a destination, splitters included
-  uint64_t total_hops = 0;       // sum of |dx| + |dy| over every routed neuron
-  double hops_per_spike = 0;     // mean over population neurons with targets (splitter legs included)
+  uint64_t routed_neurons = 0;  // neurons with a destination, splitters included
+  uint64_t total_hops = 0;      // sum of |dx| + |dy| over every routed neuron
+  double hops_per_spike = 0;    // mean over population neurons with targets (splitter legs included)
 };
 
 struct CompiledNetwork {

@@ -17,8 +17,10 @@ struct CacheAlignedAllocator {
   struct rebind {
     using other = CacheAlignedAllocator<U, kAlign>;
   };
-  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{kAlign})); }
-  void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t{kAlign}); }
+  T* allocate(std::size_t n) {
+    return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{kAlign}));
+  }
+  void deallocate(T* p, std::size_t) { ::operator delete (p, std::align_val_t{kAlign}); }
   friend bool operator==(const CacheAlignedAllocator&, const CacheAlignedAllocator&) { return true; }
 };
 

@@ -1,6 +1,6 @@
 #pragma once
-// Output files are written under a temporary name and renamed into place only when complete, so an interrupted
-// run (error, Ctrl-C, kill) never leaves a half-written file under the final name.
+// Output files are written under a temporary name and renamed into place only when complete, so an
+// interrupted run (error, Ctrl-C, kill) never leaves a half-written file under the final name.
 #include <filesystem>
 #include <string>
 

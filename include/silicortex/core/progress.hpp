@@ -10,7 +10,8 @@ class ProgressBar {
  public:
   ProgressBar(std::string label, uint64_t total, bool enabled = true);
   ~ProgressBar();
-  // Cheap to call often: redraws at most ten times a second. `suffix` is shown after the bar (e.g. "loss 0.31").
+  // Cheap to call often: redraws at most ten times a second. `suffix` is shown after the bar (e.g. "loss
+  // 0.31").
   void update(uint64_t done, const std::string& suffix = {});
   void finish();
 

@@ -1,6 +1,7 @@
 #pragma once
 // The chip-program file (.scxp): an inert, self-contained description of a configured chip (its profile's
-// numbers, seed, crossbars, axon types, every neuron's parameters and destination), versioned and checksummed.
+// numbers, seed, crossbars, axon types, every neuron's parameters and destination), versioned and
+// checksummed.
 //
 // Layout (little-endian): "SCXPROG\0", u32 format version, u32 kind (1 = truenorth), u64 payload bytes,
 // u64 FNV-1a checksum of the payload, payload. A truncated file, another format version, another kind or a

@@ -1,7 +1,8 @@
 #pragma once
-// An allocator for the chip's large arrays (crossbars, neuron state): blocks of 2 MiB or more are 2 MiB aligned
-// and marked for transparent huge pages, so that the random crossbar-row accesses of a full chip (32 MiB) do not
-// miss the TLB on nearly every row. Falls back to ordinary pages where the system does not give huge ones.
+// An allocator for the chip's large arrays (crossbars, neuron state): blocks of 2 MiB or more are 2 MiB
+// aligned and marked for transparent huge pages, so that the random crossbar-row accesses of a full chip (32
+// MiB) do not miss the TLB on nearly every row. Falls back to ordinary pages where the system does not give
+// huge ones.
 #include <cstddef>
 #include <cstdlib>
 #include <new>
@@ -36,10 +37,14 @@ struct HugePageAllocator {
 #endif
     return static_cast<T*>(p);
   }
-  void deallocate(T* p, size_t) noexcept { std::free(p); }
+  void deallocate(T* p, size_t) noexcept {
+    std::free(p);
+  }
 
   template <typename U>
-  bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }
+  bool operator==(const HugePageAllocator<U>&) const noexcept {
+    return true;
+  }
 };
 
 template <typename T>

@@ -1,8 +1,9 @@
 #pragma once
 // A board of Loihi-model chips: cores of CUBA LIF neurons computed exactly as Lava's bit-accurate model
-// (LoihiLifBitAcc, shared du/dv/vth per core, a bias per neuron), input axons that fan out to a core's neurons
-// with a weight per synapse (mantissa << shared exponent), and neurons with any number of destinations
-// (core, axon). A spike sent at tick t is integrated at t + 1, as through Lava's Dense. Single-threaded.
+// (LoihiLifBitAcc, shared du/dv/vth per core, a bias per neuron), input axons that fan out to a core's
+// neurons with a weight per synapse (mantissa << shared exponent), and neurons with any number of
+// destinations (core, axon). A spike sent at tick t is integrated at t + 1, as through Lava's Dense.
+// Single-threaded.
 #include <cstdint>
 #include <functional>
 #include <vector>

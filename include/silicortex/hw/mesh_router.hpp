@@ -1,7 +1,7 @@
 #pragma once
 // Spike routing on a 2-D mesh of cores spanning a board of chips. Packets (dx, dy, axon, delay) travel with
-// dimension-order routing: first along x, then along y. A hop that crosses from one chip to the next is a chip
-// crossing and is costed separately from an on-chip hop.
+// dimension-order routing: first along x, then along y. A hop that crosses from one chip to the next is a
+// chip crossing and is costed separately from an on-chip hop.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,7 +19,7 @@ class MeshGeometry {
  public:
   MeshGeometry() = default;
   MeshGeometry(int64_t cores_x, int64_t cores_y, int64_t chips_x, int64_t chips_y);
-  int32_t width() const { return width_; }    // cores across the whole board
+  int32_t width() const { return width_; }  // cores across the whole board
   int32_t height() const { return height_; }
   int32_t cores() const { return width_ * height_; }
   int32_t x(int32_t core) const { return core % width_; }
@@ -37,8 +37,9 @@ class MeshGeometry {
   int32_t width_ = 0, height_ = 0, chip_w_ = 1, chip_h_ = 1;
 };
 
-// Traffic per directed link, accumulated with difference arrays so that recording a packet costs O(1) whatever
-// its length. Links: east/west between (x, y) and (x + 1, y); north/south between (x, y) and (x, y + 1).
+// Traffic per directed link, accumulated with difference arrays so that recording a packet costs O(1)
+// whatever its length. Links: east/west between (x, y) and (x + 1, y); north/south between (x, y) and (x, y +
+// 1).
 class LinkTraffic {
  public:
   enum Direction { kEast = 0, kWest = 1, kNorth = 2, kSouth = 3 };
@@ -83,7 +84,8 @@ class LinkTraffic {
 };
 
 // A readable summary: total packets*hops, busiest links, mean load, chip-boundary links.
-std::string format_traffic_report(const LinkTraffic& traffic, const MeshGeometry& mesh, double ticks, size_t top_n);
+std::string format_traffic_report(const LinkTraffic& traffic, const MeshGeometry& mesh, double ticks,
+                                  size_t top_n);
 // All links as CSV: x,y,direction,packets,crosses_chip.
 std::string format_traffic_csv(const LinkTraffic& traffic);
 

@@ -4,12 +4,13 @@
 //
 // One tick, for every core (cores are split over threads; a core is always done by one thread):
 //   read and clear the delay slot of this tick -> integrate every active axon's crossbar row into all 256
-//   neurons at once (bit-parallel, vector instructions) -> leak, threshold, reset (vectorised across the core)
+//   neurons at once (bit-parallel, vector instructions) -> leak, threshold, reset (vectorised across the
+//   core)
 //   -> route each spike: OR its axon bit into the destination core's slot (tick + delay) mod 16.
 // Cores whose neurons use stochastic modes, leak reversal or threshold masks take the scalar path through
-// TrueNorthNeurons; every other core takes the vector path, which the tests hold bit-identical to the scalar one.
-// Results do not depend on the thread count: deliveries are bitwise ORs, counters are integer sums, random
-// numbers are counter-based.
+// TrueNorthNeurons; every other core takes the vector path, which the tests hold bit-identical to the scalar
+// one. Results do not depend on the thread count: deliveries are bitwise ORs, counters are integer sums,
+// random numbers are counter-based.
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -63,7 +64,8 @@ class TrueNorthChip {
   // now + 15, or = now before the tick runs).
   void inject(int32_t core, int32_t axon, uint64_t tick);
 
-  // Runs `ticks` ticks on `threads` threads. `on_tick`, if given, sees each tick's spikes in (core, neuron) order.
+  // Runs `ticks` ticks on `threads` threads. `on_tick`, if given, sees each tick's spikes in (core, neuron)
+  // order.
   using SpikeSink = std::function<void(uint64_t tick, const std::vector<TnSpike>& spikes)>;
   void run(uint64_t ticks, int threads, const SpikeSink& on_tick = {});
   // Forces every core through the scalar reference path (for tests of the vector path).
@@ -81,18 +83,19 @@ class TrueNorthChip {
   void process_core(int32_t core, uint64_t tick, Scratch& s);
   void finish_pending(uint64_t tick, Scratch& s);
   void route_spike(int32_t core, int32_t neuron, uint64_t tick, Scratch& s);
-  void check_width(const char* field, int64_t value, int64_t bits, bool is_signed, int32_t core, int32_t neuron) const;
+  void check_width(const char* field, int64_t value, int64_t bits, bool is_signed, int32_t core,
+                   int32_t neuron) const;
 
   ChipProfile profile_;
   uint64_t seed_;
   MeshGeometry mesh_;
   TrueNorthNeurons neurons_;
-  HugeVector<uint64_t> crossbar_;     // [core][axon][4]
-  std::vector<uint8_t> axon_type_;     // [core][axon]
-  HugeVector<uint64_t> ring_;         // [core][slot][4]: axons active at that slot's tick
-  std::vector<uint8_t> core_plain_;    // 1 if every neuron of the core takes the vector path
+  HugeVector<uint64_t> crossbar_;    // [core][axon][4]
+  std::vector<uint8_t> axon_type_;   // [core][axon]
+  HugeVector<uint64_t> ring_;        // [core][slot][4]: axons active at that slot's tick
+  std::vector<uint8_t> core_plain_;  // 1 if every neuron of the core takes the vector path
   std::vector<int32_t> core_beta_min_, core_weight_max_;
-  HugeVector<int8_t> weight8_;         // [core][type][neuron]: 8-bit copies (half the bytes per event) if they fit
+  HugeVector<int8_t> weight8_;  // [core][type][neuron]: 8-bit copies (half the bytes per event) if they fit
   bool prepared_ = false;
   bool force_scalar_ = false;
   uint64_t tick_ = 0;
@@ -104,19 +107,20 @@ class TrueNorthChip {
 struct TnCoreView {
   int32_t* v;
   const int16_t* weight[4];
-  const int8_t* weight8;      // [type][256] copy of the weights when they all fit 8 bits, else nullptr
+  const int8_t* weight8;  // [type][256] copy of the weights when they all fit 8 bits, else nullptr
   const int16_t* leak;
   const int32_t* threshold;
-  const uint64_t* crossbar;   // 256 rows x 4 words
-  const uint8_t* axon_type;   // 256
+  const uint64_t* crossbar;  // 256 rows x 4 words
+  const uint8_t* axon_type;  // 256
   int32_t v_min, v_max;
   int32_t neg_threshold_min;  // smallest beta of the core: V < -beta_min flags a neuron for the exact check
   int32_t weight_max;         // largest |weight| of the core, to size the 16-bit accumulation chunks
 };
 // Integrates the active axons (bits of `active`) and applies leak and threshold compare; stores V after the
-// leak; sets `crossed` bits for neurons at or above threshold or perhaps below the negative threshold (they go
-// through TrueNorthNeurons::threshold_reset); stores the synaptic events (connected active synapses) in
+// leak; sets `crossed` bits for neurons at or above threshold or perhaps below the negative threshold (they
+// go through TrueNorthNeurons::threshold_reset); stores the synaptic events (connected active synapses) in
 // *events and returns the number of saturation events.
-uint64_t tn_core_kernel(const TnCoreView& view, const uint64_t active[4], uint64_t crossed[4], uint64_t* events);
+uint64_t tn_core_kernel(const TnCoreView& view, const uint64_t active[4], uint64_t crossed[4],
+                        uint64_t* events);
 
 }  // namespace scx::hw

@@ -1,6 +1,6 @@
 #pragma once
-// The chip parameters of a model::TrueNorthNeuron (no weights, no destination: the compiler sets those). Shared
-// by the reference engine's group and the compiler, so both run the very same neuron.
+// The chip parameters of a model::TrueNorthNeuron (no weights, no destination: the compiler sets those).
+// Shared by the reference engine's group and the compiler, so both run the very same neuron.
 #include "silicortex/hw/truenorth_neuron.hpp"
 #include "silicortex/model/neuron_models.hpp"
 

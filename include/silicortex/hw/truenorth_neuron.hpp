@@ -35,8 +35,8 @@ struct TnDestination {
 };
 
 // A destination resolved by the chip: global core (-1: none) and its mesh coordinates, the offset, the chip
-// crossings of the route, axon and delay. TrueNorth keeps a neuron's destination in the neuron's own SRAM row;
-// so does the cold record below.
+// crossings of the route, axon and delay. TrueNorth keeps a neuron's destination in the neuron's own SRAM
+// row; so does the cold record below.
 struct TnRoute {
   int32_t to = -1;
   int16_t to_x = 0, to_y = 0;
@@ -47,17 +47,17 @@ struct TnRoute {
 
 // One neuron's parameters, as integers already quantised to the chip's widths.
 struct TrueNorthNeuronParams {
-  std::array<int32_t, 4> weight{};               // s_j^G for axon types G = 0..3
-  std::array<bool, 4> stochastic_weight{};       // b_j^G
-  int32_t leak = 0;                              // lambda_j
-  bool leak_reversal = false;                    // epsilon_j
-  bool stochastic_leak = false;                  // c_j
-  int32_t threshold = 1;                         // alpha_j
-  int32_t neg_threshold = 0;                     // beta_j (>= 0)
-  int32_t threshold_mask_bits = 0;               // M_j = 2^bits - 1
-  bool neg_saturate = false;                     // kappa_j
-  TnReset reset = TnReset::kNormal;              // gamma_j
-  int32_t reset_value = 0;                       // R_j
+  std::array<int32_t, 4> weight{};          // s_j^G for axon types G = 0..3
+  std::array<bool, 4> stochastic_weight{};  // b_j^G
+  int32_t leak = 0;                         // lambda_j
+  bool leak_reversal = false;               // epsilon_j
+  bool stochastic_leak = false;             // c_j
+  int32_t threshold = 1;                    // alpha_j
+  int32_t neg_threshold = 0;                // beta_j (>= 0)
+  int32_t threshold_mask_bits = 0;          // M_j = 2^bits - 1
+  bool neg_saturate = false;                // kappa_j
+  TnReset reset = TnReset::kNormal;         // gamma_j
+  int32_t reset_value = 0;                  // R_j
   int32_t v_init = 0;
   TnDestination dest;
 
@@ -65,25 +65,34 @@ struct TrueNorthNeuronParams {
   bool is_plain() const;  // deterministic, no leak reversal, no threshold mask: the fast vector path
 };
 
-// The core's pseudo-random generator. Counter-based (Philox4x32-10 keyed by the seed), so rho is a pure function
-// of (seed, core, tick, neuron, slot): a run reproduces with its seed whatever the thread count or evaluation
-// order. Slots 0-255 are the synapse draws of axons 0-255, kLeakSlot and kThresholdSlot the neuron's draws.
+// The core's pseudo-random generator. Counter-based (Philox4x32-10 keyed by the seed), so rho is a pure
+// function of (seed, core, tick, neuron, slot): a run reproduces with its seed whatever the thread count or
+// evaluation order. Slots 0-255 are the synapse draws of axons 0-255, kLeakSlot and kThresholdSlot the
+// neuron's draws.
 class TnRandom {
  public:
   static constexpr uint32_t kLeakSlot = 256;
   static constexpr uint32_t kThresholdSlot = 257;
   TnRandom(uint64_t seed, uint32_t core, uint32_t tick)
       : key_{static_cast<uint32_t>(seed), static_cast<uint32_t>(seed >> 32)}, core_(core), tick_(tick) {}
-  uint32_t draw(uint32_t neuron, uint32_t slot) const { return philox4x32({tick_, core_, neuron, slot}, key_)[0]; }
-  int32_t rho8(uint32_t neuron, uint32_t slot) const { return static_cast<int32_t>(draw(neuron, slot) & 0xFFu); }
+  uint32_t draw(uint32_t neuron, uint32_t slot) const {
+    return philox4x32({tick_, core_, neuron, slot}, key_)[0];
+  }
+  int32_t rho8(uint32_t neuron, uint32_t slot) const {
+    return static_cast<int32_t>(draw(neuron, slot) & 0xFFu);
+  }
 
  private:
   std::array<uint32_t, 2> key_;
   uint32_t core_, tick_;
 };
 
-inline int32_t tn_sgn(int64_t x) { return (x > 0) - (x < 0); }
-inline int32_t tn_stochastic(int32_t s, int32_t rho) { return (s < 0 ? -s : s) >= rho ? tn_sgn(s) : 0; }
+inline int32_t tn_sgn(int64_t x) {
+  return (x > 0) - (x < 0);
+}
+inline int32_t tn_stochastic(int32_t s, int32_t rho) {
+  return (s < 0 ? -s : s) >= rho ? tn_sgn(s) : 0;
+}
 
 // A group of TrueNorth neurons in SoA form, integer and bit-exact. The scalar methods are the reference the
 // bit-parallel crossbar core (truenorth_chip.hpp) is tested against.
@@ -112,8 +121,8 @@ class TrueNorthNeurons {
   HugeVector<int32_t> v_, acc_, threshold_;
   HugeVector<int16_t> leak_;
   std::array<HugeVector<int16_t>, 4> weight_;
-  // Cold per-neuron record, read only when a neuron crosses a threshold (or on the scalar path): one cache line
-  // miss per spike instead of one per field. `route` is set by the chip that owns the neurons.
+  // Cold per-neuron record, read only when a neuron crosses a threshold (or on the scalar path): one cache
+  // line miss per spike instead of one per field. `route` is set by the chip that owns the neurons.
   struct alignas(32) Cold {
     int32_t neg_threshold;
     int32_t mask;
@@ -147,15 +156,20 @@ inline bool TrueNorthNeurons::threshold_reset(size_t j, int32_t v, int32_t eta, 
   int64_t next = v;
   if (v >= pos) {
     fired = true;
-    if (mode == TnReset::kNormal) next = c.reset_value;
-    else if (mode == TnReset::kLinear) next = v - pos;
+    if (mode == TnReset::kNormal)
+      next = c.reset_value;
+    else if (mode == TnReset::kLinear)
+      next = v - pos;
   } else {
     const bool kappa = c.flags & kFlagNegSaturate;
     const int64_t neg = kappa ? int64_t{c.neg_threshold} : int64_t{c.neg_threshold} + eta;
     if (v < -neg) {
-      if (kappa) next = -int64_t{c.neg_threshold};
-      else if (mode == TnReset::kNormal) next = -int64_t{c.reset_value};
-      else if (mode == TnReset::kLinear) next = v + neg;
+      if (kappa)
+        next = -int64_t{c.neg_threshold};
+      else if (mode == TnReset::kNormal)
+        next = -int64_t{c.reset_value};
+      else if (mode == TnReset::kLinear)
+        next = v + neg;
     }
   }
   v_[j] = sat(next, saturations);

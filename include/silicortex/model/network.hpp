@@ -20,10 +20,18 @@ struct Origin {
 };
 
 // A per-neuron or per-synapse value: a constant, a distribution, or an explicit array.
-struct Constant { double value = 0; };
-struct Uniform { double low = 0, high = 1; };
-struct Normal { double mean = 0, sd = 1; };
-struct ValueArray { std::vector<double> values; };
+struct Constant {
+  double value = 0;
+};
+struct Uniform {
+  double low = 0, high = 1;
+};
+struct Normal {
+  double mean = 0, sd = 1;
+};
+struct ValueArray {
+  std::vector<double> values;
+};
 using ValueSpec = std::variant<Constant, Uniform, Normal, ValueArray>;
 
 // Initial value of a state variable, e.g. v = uniform(-60, -50).
@@ -41,12 +49,25 @@ struct Population {
 };
 
 // Connectors decide which (pre, post) pairs get a synapse.
-struct AllToAll { bool allow_self = true; };
+struct AllToAll {
+  bool allow_self = true;
+};
 struct OneToOne {};
-struct FixedProbability { double p = 0.1; bool allow_self = true; };
-struct FixedInDegree { uint32_t n = 1; bool allow_self = true; };   // each post neuron draws n pre neurons
-struct FixedOutDegree { uint32_t n = 1; bool allow_self = true; };  // each pre neuron draws n post neurons
-struct FromList { std::vector<uint32_t> pre, post; };                // explicit pairs, same length
+struct FixedProbability {
+  double p = 0.1;
+  bool allow_self = true;
+};
+struct FixedInDegree {
+  uint32_t n = 1;
+  bool allow_self = true;
+};  // each post neuron draws n pre neurons
+struct FixedOutDegree {
+  uint32_t n = 1;
+  bool allow_self = true;
+};  // each pre neuron draws n post neurons
+struct FromList {
+  std::vector<uint32_t> pre, post;
+};  // explicit pairs, same length
 using Connector = std::variant<AllToAll, OneToOne, FixedProbability, FixedInDegree, FixedOutDegree, FromList>;
 
 enum class Receptor { Excitatory, Inhibitory };

@@ -13,12 +13,13 @@
 namespace scx::sim {
 
 struct RunOptions {
-  // Called from the simulation thread every few hundred steps with (steps done, total steps). Cheap to leave empty.
+  // Called from the simulation thread every few hundred steps with (steps done, total steps). Cheap to leave
+  // empty.
   std::function<void(uint64_t, uint64_t)> progress;
 };
 
-// A projection's synapses sorted by (pre, post), synapses of one pair in generation order; indices are within the
-// pre and post populations.
+// A projection's synapses sorted by (pre, post), synapses of one pair in generation order; indices are within
+// the pre and post populations.
 struct ProjectionWeights {
   std::vector<uint32_t> pre, post;
   std::vector<double> weight;
@@ -40,9 +41,9 @@ class Engine {
   // Runs for the network's sim.duration_ms from the current state and returns what the probes recorded.
   RunResult run(const RunOptions& options = {});
 
-  // Plasticity (docs/design/learning.md). The global reward (dopamine) signal seen by reward-modulated rules from
-  // the next step on; each rule decays it with its own time constant from the step it was set. No effect on a
-  // network without plastic projections.
+  // Plasticity (docs/design/learning.md). The global reward (dopamine) signal seen by reward-modulated rules
+  // from the next step on; each rule decays it with its own time constant from the step it was set. No effect
+  // on a network without plastic projections.
   void set_reward(double value);
   // Current weights of a projection; needs a network with at least one plastic projection (throws otherwise).
   ProjectionWeights weights(const std::string& projection) const;

@@ -1,7 +1,7 @@
 #pragma once
 // The narrow interface between the engine's step loop and a population's lowered SoA state. The engine calls
-// update() once per group per step for a contiguous, 16-aligned range of neurons owned by one thread; there is no
-// virtual call per neuron or per synapse.
+// update() once per group per step for a contiguous, 16-aligned range of neurons owned by one thread; there
+// is no virtual call per neuron or per synapse.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -12,12 +12,14 @@
 namespace scx::sim {
 
 inline constexpr uint32_t kLaneAlign = 16;  // neuron ranges and array sizes are multiples of this
-inline uint32_t align_up(uint32_t n) { return (n + kLaneAlign - 1) / kLaneAlign * kLaneAlign; }
+inline uint32_t align_up(uint32_t n) {
+  return (n + kLaneAlign - 1) / kLaneAlign * kLaneAlign;
+}
 
-// Input to one update of neurons [begin, end) (local indices). in_exc/in_inh hold the synaptic input that arrives
-// at this step (current in pA, conductance in nS, or voltage in mV depending on the model), indexed by local
-// neuron; the group consumes it and leaves zeros (the ring-buffer slot is reused). i_stim holds injected current
-// (pA), or is nullptr when no current step targets the group.
+// Input to one update of neurons [begin, end) (local indices). in_exc/in_inh hold the synaptic input that
+// arrives at this step (current in pA, conductance in nS, or voltage in mV depending on the model), indexed
+// by local neuron; the group consumes it and leaves zeros (the ring-buffer slot is reused). i_stim holds
+// injected current (pA), or is nullptr when no current step targets the group.
 struct StepInput {
   int64_t step = 0;
   float* in_exc = nullptr;

@@ -9,11 +9,11 @@ namespace scx::sim {
 
 struct PopulationSpikes {
   std::string population;
-  uint32_t size = 0;                // neurons in the population
-  std::vector<double> times_ms;     // sorted by time, then by neuron
-  std::vector<uint32_t> neurons;    // index within the population
-  uint64_t total_spikes = 0;        // all spikes of the population, recorded or not
-  bool recorded = false;            // whether a "spikes" probe asked for this population's spike times
+  uint32_t size = 0;              // neurons in the population
+  std::vector<double> times_ms;   // sorted by time, then by neuron
+  std::vector<uint32_t> neurons;  // index within the population
+  uint64_t total_spikes = 0;      // all spikes of the population, recorded or not
+  bool recorded = false;          // whether a "spikes" probe asked for this population's spike times
 };
 
 struct StateTrace {

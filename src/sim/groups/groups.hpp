@@ -22,9 +22,10 @@ std::unique_ptr<NeuronGroup> make_adex(uint32_t size, const model::AdEx& p, doub
 std::unique_ptr<NeuronGroup> make_poisson_source(uint32_t size, const model::PoissonSource& p, double dt_ms,
                                                  uint64_t seed, uint32_t pop_index);
 std::unique_ptr<NeuronGroup> make_nir_group(uint32_t size, const model::NirNeuron& p, double dt_ms);
-std::unique_ptr<NeuronGroup> make_truenorth_group(uint32_t size, const model::TrueNorthNeuron& p, double dt_ms,
-                                                  uint64_t seed, uint32_t pop_index);
+std::unique_ptr<NeuronGroup> make_truenorth_group(uint32_t size, const model::TrueNorthNeuron& p,
+                                                  double dt_ms, uint64_t seed, uint32_t pop_index);
 std::unique_ptr<NeuronGroup> make_loihi_cuba_group(uint32_t size, const model::LoihiCubaLif& p);
-std::unique_ptr<NeuronGroup> make_spike_times_source(uint32_t size, const model::SpikeTimesSource& p, double dt_ms);
+std::unique_ptr<NeuronGroup> make_spike_times_source(uint32_t size, const model::SpikeTimesSource& p,
+                                                     double dt_ms);
 
 }  // namespace scx::sim

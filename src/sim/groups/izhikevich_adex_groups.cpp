@@ -10,7 +10,8 @@ namespace {
 
 class IzhikevichGroup final : public NeuronGroup {
  public:
-  IzhikevichGroup(uint32_t size, const model::Izhikevich& p, double h) : NeuronGroup(size), p_(p), h_(h), arrays_(padded_size()) {
+  IzhikevichGroup(uint32_t size, const model::Izhikevich& p, double h)
+      : NeuronGroup(size), p_(p), h_(h), arrays_(padded_size()) {
     v_ = arrays_.add("v", static_cast<float>(p.c_mv));
     u_ = arrays_.add("u", static_cast<float>(p.u_init));
   }
@@ -47,7 +48,8 @@ class IzhikevichGroup final : public NeuronGroup {
 
 class AdExGroup final : public NeuronGroup {
  public:
-  AdExGroup(uint32_t size, const model::AdEx& p, double h) : NeuronGroup(size), p_(p), arrays_(padded_size()) {
+  AdExGroup(uint32_t size, const model::AdEx& p, double h)
+      : NeuronGroup(size), p_(p), arrays_(padded_size()) {
     substeps_ = std::max(1, static_cast<int>(std::ceil(h / 0.01 - 1e-9)));
     hs_ = h / substeps_;
     decay_exc_ = std::exp(-hs_ / p.tau_syn_exc_ms);
@@ -70,10 +72,12 @@ class AdExGroup final : public NeuronGroup {
       bool spiked = false;
       for (int k = 0; k < substeps_; ++k) {
         const bool refractory = ref_[i] > 0;
-        const double exp_arg = std::min((v - p.v_t_mv) / p.delta_t_mv, 20.0);  // bounded: v is reset at v_peak
+        const double exp_arg =
+            std::min((v - p.v_t_mv) / p.delta_t_mv, 20.0);  // bounded: v is reset at v_peak
         const double dv = refractory ? 0.0
-                                     : (-p.g_l_ns * (v - p.e_l_mv) + p.g_l_ns * p.delta_t_mv * std::exp(exp_arg) - w +
-                                        ie + ii + drive) / p.c_m_pf;
+                                     : (-p.g_l_ns * (v - p.e_l_mv) +
+                                        p.g_l_ns * p.delta_t_mv * std::exp(exp_arg) - w + ie + ii + drive) /
+                                           p.c_m_pf;
         const double dw = (p.a_ns * (v - p.e_l_mv) - w) / p.tau_w_ms;
         v += hs_ * dv;
         w += hs_ * dw;

@@ -1,5 +1,5 @@
-// Lowered LIF populations (current- and conductance-based): SoA state plus precomputed propagators; the update
-// itself is a SIMD kernel (sim/kernels/lif_kernels).
+// Lowered LIF populations (current- and conductance-based): SoA state plus precomputed propagators; the
+// update itself is a SIMD kernel (sim/kernels/lif_kernels).
 #include <cmath>
 
 #include "sim/groups/groups.hpp"
@@ -69,7 +69,8 @@ class LifCondExpGroup final : public LifGroupBase {
     c_.e_l = static_cast<float>(p.e_l_mv);
     c_.e_exc = static_cast<float>(p.e_exc_mv);
     c_.e_inh = static_cast<float>(p.e_inh_mv);
-    c_.neg_dt_over_c = static_cast<float>(-h / p.c_m_pf);  // ms / pF times nS gives the dimensionless exponent
+    c_.neg_dt_over_c =
+        static_cast<float>(-h / p.c_m_pf);  // ms / pF times nS gives the dimensionless exponent
     c_.decay_exc = static_cast<float>(std::exp(-h / p.tau_syn_exc_ms));
     c_.decay_inh = static_cast<float>(std::exp(-h / p.tau_syn_inh_ms));
     c_.v_th = static_cast<float>(p.v_th_mv);

@@ -1,6 +1,6 @@
-// The reference group of model::LoihiCubaLif: hw::LoihiLifBitAcc (Lava's bit-accurate arithmetic) stepped once
-// per engine step on the integer sum of the step's synaptic input. One single-neuron LoihiLifBitAcc per neuron,
-// so that each thread steps exactly its own range. "v" and "u" mirror the integer state for probes.
+// The reference group of model::LoihiCubaLif: hw::LoihiLifBitAcc (Lava's bit-accurate arithmetic) stepped
+// once per engine step on the integer sum of the step's synaptic input. One single-neuron LoihiLifBitAcc per
+// neuron, so that each thread steps exactly its own range. "v" and "u" mirror the integer state for probes.
 #include <algorithm>
 #include <cmath>
 
@@ -12,9 +12,9 @@ namespace {
 
 class LoihiCubaGroup final : public NeuronGroup {
  public:
-  LoihiCubaGroup(uint32_t size, const model::LoihiCubaLif& m)
-      : NeuronGroup(size) {
-    const hw::LoihiLifParams p{static_cast<int32_t>(m.du), static_cast<int32_t>(m.dv), static_cast<int32_t>(m.vth)};
+  LoihiCubaGroup(uint32_t size, const model::LoihiCubaLif& m) : NeuronGroup(size) {
+    const hw::LoihiLifParams p{static_cast<int32_t>(m.du), static_cast<int32_t>(m.dv),
+                               static_cast<int32_t>(m.vth)};
     lif_.reserve(size);
     for (uint32_t j = 0; j < size; ++j) {
       lif_.emplace_back(1, p);

@@ -3,8 +3,8 @@
 #define HWY_TARGET_INCLUDE "sim/kernels/lif_kernels.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 
-#include <hwy/highway.h>
 #include <hwy/contrib/math/math-inl.h>
+#include <hwy/highway.h>
 
 #include "sim/kernels/lif_kernels.hpp"
 
@@ -16,8 +16,8 @@ using D = hn::ScalableTag<float>;
 using V = hn::Vec<D>;
 using M = hn::Mask<D>;
 
-// Applies refractoriness, threshold and reset to the freshly integrated `v_new`, stores the state and collects
-// spikes. Shared by both LIF kernels.
+// Applies refractoriness, threshold and reset to the freshly integrated `v_new`, stores the state and
+// collects spikes. Shared by both LIF kernels.
 HWY_INLINE uint32_t finish_lif(D d, size_t i, V v_held, V v_new, V ref, V v_th, V v_reset, V ref_steps,
                                float* v_out, float* ref_out, uint32_t* spiked, uint32_t n_spiked) {
   const V zero = hn::Zero(d);
@@ -75,8 +75,8 @@ uint32_t LifCurrExpLoop(const LifCurrExpCoeffs& c, const LifArrays& s, const Ste
     const V ie = hn::Add(hn::Load(d, p.syn_exc + i), take_input(d, p.in_exc, i));
     const V ii = hn::Add(hn::Load(d, p.syn_inh + i), take_input(d, p.in_inh, i));
     const V drive = kStim ? hn::Add(i_e, hn::LoadU(d, p.i_stim + i)) : i_e;
-    // v - (v - e_l)(1 - e^{-h/tau_m}) rather than e_l + (v - e_l) e^{-h/tau_m}: keeps the fixed point exact in
-    // single precision when h << tau_m.
+    // v - (v - e_l)(1 - e^{-h/tau_m}) rather than e_l + (v - e_l) e^{-h/tau_m}: keeps the fixed point exact
+    // in single precision when h << tau_m.
     V v_new = hn::NegMulAdd(hn::Sub(v, e_l), leak, v);
     v_new = hn::MulAdd(ie, p21e, v_new);
     v_new = hn::MulAdd(ii, p21i, v_new);

@@ -1,7 +1,7 @@
 #pragma once
-// SIMD kernels (Highway, runtime dispatch) for the LIF neuron updates. Each advances neurons [begin, end) by one
-// step, writes the local indices of neurons that spiked to `spiked` and returns how many. Ranges are 16-aligned
-// and arrays are 64-byte aligned and padded.
+// SIMD kernels (Highway, runtime dispatch) for the LIF neuron updates. Each advances neurons [begin, end) by
+// one step, writes the local indices of neurons that spiked to `spiked` and returns how many. Ranges are
+// 16-aligned and arrays are 64-byte aligned and padded.
 #include <cstdint>
 
 #include "silicortex/sim/neuron_group.hpp"

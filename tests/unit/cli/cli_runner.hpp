@@ -1,11 +1,11 @@
 #pragma once
 // Runs the built `silicortex` binary and captures its exit code and output, for end-to-end CLI tests.
+#include <sys/wait.h>
+#include <unistd.h>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace scx::test {
 

@@ -55,8 +55,9 @@ inline uint64_t expect_same_spikes(const model::Network& net, const CompiledNetw
     EXPECT_EQ(a.neurons, b.neurons) << a.population;
     for (size_t k = 0; k < std::min(a.times_ms.size(), b.times_ms.size()); ++k)
       if (a.times_ms[k] != b.times_ms[k] || a.neurons[k] != b.neurons[k]) {
-        ADD_FAILURE() << a.population << ": first difference at spike " << k << ": engine (" << a.times_ms[k] << " ms, "
-                      << a.neurons[k] << "), chip (" << b.times_ms[k] << " ms, " << b.neurons[k] << ")";
+        ADD_FAILURE() << a.population << ": first difference at spike " << k << ": engine (" << a.times_ms[k]
+                      << " ms, " << a.neurons[k] << "), chip (" << b.times_ms[k] << " ms, " << b.neurons[k]
+                      << ")";
         break;
       }
     if (!model::is_source(net.populations[p].params)) active += b.times_ms.size();

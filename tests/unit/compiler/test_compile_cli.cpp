@@ -1,5 +1,5 @@
-// End to end: `compile` then `run net.scxp` gives the reference run's spike counts; a network that does not fit is
-// one error line and leaves no file behind.
+// End to end: `compile` then `run net.scxp` gives the reference run's spike counts; a network that does not
+// fit is one error line and leaves no file behind.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -19,9 +19,12 @@ std::string population_rows(const std::string& out) {
   std::string rows;
   bool table = false;
   for (std::string line; std::getline(in, line);) {
-    if (line.find("population") != std::string::npos && line.find("neurons") != std::string::npos) table = true;
-    else if (table && line.rfind("  ", 0) == 0) rows += line + "\n";
-    else table = false;
+    if (line.find("population") != std::string::npos && line.find("neurons") != std::string::npos)
+      table = true;
+    else if (table && line.rfind("  ", 0) == 0)
+      rows += line + "\n";
+    else
+      table = false;
   }
   return rows;
 }
@@ -47,8 +50,9 @@ TEST(CompileCli, CompiledProgramRunsLikeTheModel) {
 
 TEST(CompileCli, NetworkThatDoesNotFitWritesNothing) {
   const auto dir = fresh_dir("compile_cli_bad");
-  write_file(dir / "big.toml", "[simulation]\ndt_ms = 1.0\n[[population]]\nname = \"big\"\nsize = 2000000\n"
-                               "model = \"truenorth\"\n");
+  write_file(dir / "big.toml",
+             "[simulation]\ndt_ms = 1.0\n[[population]]\nname = \"big\"\nsize = 2000000\n"
+             "model = \"truenorth\"\n");
   const auto program = (dir / "big.scxp").string();
   const auto r = run_cli("compile " + (dir / "big.toml").string() + " --chip truenorth -o " + program);
   EXPECT_EQ(r.exit_code, 1);

@@ -56,33 +56,37 @@ TEST(CompileErrors, TooManyCoresSaysByHowMuch) {
   auto p = truenorth_profile();
   p.cores_x = p.cores_y = 2;  // 4 cores
   auto net = base(10, 1100);  // 5 cores of 256 neurons (the last one 76)
-  EXPECT_THAT(compile_error(net, p),
-              HasSubstr("population 'exc': needs 5 cores after fan-in splitting (+0 splitter cores); the network "
-                        "needs 5 cores, chip 'truenorth' has 4 (25% over)"));
+  EXPECT_THAT(
+      compile_error(net, p),
+      HasSubstr("population 'exc': needs 5 cores after fan-in splitting (+0 splitter cores); the network "
+                "needs 5 cores, chip 'truenorth' has 4 (25% over)"));
 }
 
 TEST(CompileErrors, FanInOfOneNeuronAboveTheAxons) {
   auto net = base(400, 4);
   net.connect("in", "exc", model::FixedInDegree{300, true}, model::Constant{1.0}, model::Constant{1.0});
-  EXPECT_THAT(compile_error(net, truenorth_profile()),
-              HasSubstr("population 'exc': neuron 0 has fan-in 300 (distinct source neuron and delay pairs), a core "
-                        "of chip 'truenorth' has 256 axons (17% over)"));
+  EXPECT_THAT(
+      compile_error(net, truenorth_profile()),
+      HasSubstr("population 'exc': neuron 0 has fan-in 300 (distinct source neuron and delay pairs), a core "
+                "of chip 'truenorth' has 256 axons (17% over)"));
 }
 
 TEST(CompileErrors, DelayOfOneCannotFanOut) {
   auto net = base(10, 300);  // two cores
   net.connect("exc", "exc", model::FromList{{0, 0}, {0, 299}}, model::Constant{1.0}, model::Constant{1.0});
-  EXPECT_THAT(compile_error(net, truenorth_profile()),
-              HasSubstr("projection 'exc->exc': neuron 0 of 'exc' has targets on 2 cores and needs a splitter, which "
-                        "takes one tick; a delay of 1 tick cannot fan out"));
+  EXPECT_THAT(
+      compile_error(net, truenorth_profile()),
+      HasSubstr("projection 'exc->exc': neuron 0 of 'exc' has targets on 2 cores and needs a splitter, which "
+                "takes one tick; a delay of 1 tick cannot fan out"));
 }
 
 TEST(CompileErrors, ParameterOutsideTheProfilesWidth) {
   model::Network net = base();
   std::get<model::TrueNorthNeuron>(net.populations[1].params).leak = 300;
-  EXPECT_THAT(compile_error(net, truenorth_profile()),
-              HasSubstr("population 'exc': leak = 300 does not fit the signed 9-bit field of chip 'truenorth' "
-                        "(-256..255)"));
+  EXPECT_THAT(
+      compile_error(net, truenorth_profile()),
+      HasSubstr("population 'exc': leak = 300 does not fit the signed 9-bit field of chip 'truenorth' "
+                "(-256..255)"));
   std::get<model::TrueNorthNeuron>(net.populations[1].params).leak = 0;
   std::get<model::TrueNorthNeuron>(net.populations[1].params).potential_bits = 16;
   EXPECT_THAT(compile_error(net, truenorth_profile()),
@@ -98,7 +102,8 @@ TEST(CompileErrors, TimeStepThatDoesNotDivideTheTick) {
 
 TEST(CompileErrors, LoihiHasNoProgramFileYet) {
   const auto loihi = hw::read_chip_profile(hw::find_chip_profile("loihi", SCX_SOURCE_DIR "/chips"));
-  EXPECT_THAT(compile_error(base(), loihi), HasSubstr("chip 'loihi': only truenorth-model chips have a program file so far"));
+  EXPECT_THAT(compile_error(base(), loihi),
+              HasSubstr("chip 'loihi': only truenorth-model chips have a program file so far"));
 }
 
 TEST(Quantisation, MoreDistinctWeightsThanAxonTypesIsReported) {
@@ -159,8 +164,8 @@ TEST(Routing, HopsOfThePlacedProgramMatchTheRouter) {
       }
   const uint64_t a_spikes = r.spikes[1].total_spikes;
   EXPECT_EQ(a_spikes, 128u * 4);
-  // Each spike of a reaches its splitter; each of its two splitter neurons fires and forwards; splitter_hops sums
-  // both legs of all 128 neurons, so per round of 128 spikes it is counted once.
+  // Each spike of a reaches its splitter; each of its two splitter neurons fires and forwards; splitter_hops
+  // sums both legs of all 128 neurons, so per round of 128 spikes it is counted once.
   EXPECT_EQ(chip.counters().hops, expected + splitter_hops * 4);
   // A layered network on a Hilbert curve: every route is at most 2 hops here.
   EXPECT_LE(c.report.hops_per_spike, 4.0);
@@ -186,7 +191,8 @@ TEST(ChipIo, OtherVersionOrTruncatedIsRejected) {
   EXPECT_THAT(error_of(write("junk.io", "hello\n")), HasSubstr("not a chip io file"));
   EXPECT_THAT(error_of(write("cut.io", "scx-chip-io 1\npopulation 3 0 p\nsites 1 2\n")),
               HasSubstr("cut.io:3: 2 sites for 3 neurons"));
-  EXPECT_THAT(error_of(write("bad.io", "scx-chip-io 1\ninput 5 x\n")), HasSubstr("bad.io:2: bad input record"));
+  EXPECT_THAT(error_of(write("bad.io", "scx-chip-io 1\ninput 5 x\n")),
+              HasSubstr("bad.io:2: bad input record"));
   EXPECT_THAT(error_of(dir / "missing.io"), HasSubstr("cannot open"));
   std::filesystem::remove_all(dir);
 }

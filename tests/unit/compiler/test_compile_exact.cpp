@@ -68,8 +68,8 @@ TEST(CompileExact, FanInAbove256IsSplitOverCores) {
   net.connect("in", "sum", model::FixedInDegree{200}, model::Constant{1.0}, model::Uniform{1.0, 5.0});
   record_all(net);
   const auto c = compile_network(net, truenorth_profile());
-  // 200 distinct inputs per neuron out of 700 (x up to 5 delays): no core can hold two neurons' worth of axons
-  // beyond 256, so the population spreads over many cores, each within the 256-axon limit.
+  // 200 distinct inputs per neuron out of 700 (x up to 5 delays): no core can hold two neurons' worth of
+  // axons beyond 256, so the population spreads over many cores, each within the 256-axon limit.
   EXPECT_GT(c.report.cores.size(), 10u);
   for (const auto& core : c.report.cores) EXPECT_LE(core.axons, 256);
   EXPECT_GT(expect_same_spikes(net, c), 50u);

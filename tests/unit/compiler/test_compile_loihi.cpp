@@ -62,7 +62,8 @@ TEST(CompileLoihi, WeightsGetAMantissaAndASharedExponent) {
   net.sim.duration_ms = 10;
   net.add_population("in", 3, model::SpikeTimesSource{{{1.0}}});
   net.add_population("n", 1, lif(100));
-  // max |w| = 301 needs exponent 2 for 8-bit mantissas (<= 127): 301 -> 75 x 4 = 300; 8 -> 2 x 4; 6 -> 2 x 4 (8).
+  // max |w| = 301 needs exponent 2 for 8-bit mantissas (<= 127): 301 -> 75 x 4 = 300; 8 -> 2 x 4; 6 -> 2 x 4
+  // (8).
   net.connect("in", "n", model::FromList{{0, 1, 2}, {0, 0, 0}}, model::ValueArray{{301, 8, 6}},
               model::Constant{1.0});
   const auto c = compile_loihi(net, loihi_profile());
@@ -80,8 +81,9 @@ TEST(CompileLoihi, LimitsAreNamed) {
     compile_loihi(net, loihi_profile());
     ADD_FAILURE() << "no error";
   } catch (const Error& e) {
-    EXPECT_THAT(e.what(), ::testing::HasSubstr("projection 'in->n': delay 2 ms; chip 'loihi' delivers every spike "
-                                               "exactly one tick later"));
+    EXPECT_THAT(e.what(),
+                ::testing::HasSubstr("projection 'in->n': delay 2 ms; chip 'loihi' delivers every spike "
+                                     "exactly one tick later"));
   }
   model::Network big;
   big.sim.dt_ms = 1.0;
@@ -90,8 +92,9 @@ TEST(CompileLoihi, LimitsAreNamed) {
     compile_loihi(big, loihi_profile());
     ADD_FAILURE() << "no error";
   } catch (const Error& e) {
-    EXPECT_THAT(e.what(), ::testing::HasSubstr("population 'n': needs 196 cores; the network needs 196 cores, chip "
-                                               "'loihi' has 128 (53% over)"));
+    EXPECT_THAT(e.what(),
+                ::testing::HasSubstr("population 'n': needs 196 cores; the network needs 196 cores, chip "
+                                     "'loihi' has 128 (53% over)"));
   }
 }
 

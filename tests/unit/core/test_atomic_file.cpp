@@ -1,10 +1,10 @@
 // Atomic outputs: the final name appears only when complete; a signal mid-write removes the temporary file.
 #include <gtest/gtest.h>
 
-#include <csignal>
-#include <fstream>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
+#include <fstream>
 
 #include "silicortex/core/atomic_file.hpp"
 #include "silicortex/core/error.hpp"
@@ -13,7 +13,8 @@ namespace scx {
 namespace {
 
 std::filesystem::path temp_dir(const char* name) {
-  auto d = std::filesystem::temp_directory_path() / (std::string("scx_atomic_") + name + std::to_string(getpid()));
+  auto d =
+      std::filesystem::temp_directory_path() / (std::string("scx_atomic_") + name + std::to_string(getpid()));
   std::filesystem::remove_all(d);
   std::filesystem::create_directories(d);
   return d;

@@ -37,7 +37,8 @@ TEST(MpiRanks, TwoRanksGiveTheSameSpikesAsOneProcess) {
     const auto one = io::read_run_h5(dir / "one.h5"), two = io::read_run_h5(out);
     ASSERT_EQ(one.spikes.size(), two.spikes.size());
     for (size_t p = 0; p < one.spikes.size(); ++p) {
-      EXPECT_EQ(one.spikes[p].times_ms, two.spikes[p].times_ms) << "population " << p << ", threads " << threads;
+      EXPECT_EQ(one.spikes[p].times_ms, two.spikes[p].times_ms)
+          << "population " << p << ", threads " << threads;
       EXPECT_EQ(one.spikes[p].neurons, two.spikes[p].neurons);
       EXPECT_EQ(one.spikes[p].total_spikes, two.spikes[p].total_spikes);
     }

@@ -90,8 +90,8 @@ TEST(ChipProfile, OutOfRangeValueNamesLineAndRange) {
 }
 
 TEST(ChipProfile, EveryNumberNeedsASource) {
-  const std::string msg = error_of(replace(kTrueNorth, "prng = { value = 8, source = \"8-bit",
-                                           "prng = { value = 8, note = \"8-bit"));
+  const std::string msg = error_of(
+      replace(kTrueNorth, "prng = { value = 8, source = \"8-bit", "prng = { value = 8, note = \"8-bit"));
   EXPECT_NE(msg.find("bits.prng: missing its `source`"), std::string::npos) << msg;
   EXPECT_NE(error_of(replace(kTrueNorth, "weight = { value = 9,", "weight = { value = 9.5,"))
                 .find("bits.weight: value must be an integer"),

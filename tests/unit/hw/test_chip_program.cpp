@@ -1,11 +1,11 @@
-// Chip-program files: a saved chip runs exactly like the original; truncated, corrupt, foreign and other-version
-// files are refused with a clear error.
+// Chip-program files: a saved chip runs exactly like the original; truncated, corrupt, foreign and
+// other-version files are refused with a clear error.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "silicortex/core/error.hpp"
 #include "silicortex/hw/chip_program.hpp"
@@ -93,15 +93,18 @@ TEST_F(ChipProgram, BadFilesAreRefused) {
     }
     return "";
   };
-  EXPECT_NE(message(write("short.scxp", bytes.substr(0, bytes.size() / 2))).find("truncated"), std::string::npos);
+  EXPECT_NE(message(write("short.scxp", bytes.substr(0, bytes.size() / 2))).find("truncated"),
+            std::string::npos);
   EXPECT_NE(message(write("tiny.scxp", bytes.substr(0, 10))).find("not a chip program"), std::string::npos);
   std::string other = bytes;
   other[8] = 7;  // format version 7
-  EXPECT_NE(message(write("v7.scxp", other)).find("format version 7; this build reads version 1"), std::string::npos);
+  EXPECT_NE(message(write("v7.scxp", other)).find("format version 7; this build reads version 1"),
+            std::string::npos);
   std::string flipped = bytes;
   flipped[bytes.size() - 100] ^= 0x10;
   EXPECT_NE(message(write("flip.scxp", flipped)).find("checksum mismatch"), std::string::npos);
-  EXPECT_NE(message(write("toml.scxp", "[chip]\nname = \"x\"\n")).find("not a chip program"), std::string::npos);
+  EXPECT_NE(message(write("toml.scxp", "[chip]\nname = \"x\"\n")).find("not a chip program"),
+            std::string::npos);
   EXPECT_NE(message(dir_ / "missing.scxp").find("cannot open"), std::string::npos);
 }
 

@@ -59,7 +59,7 @@ TEST(CrossbarCore, VectorPathMatchesScalarReference) {
 TEST(CrossbarCore, WideWeightsAndFullBurstsMatchScalarReference) {
   auto run_burst = [](bool scalar, int threshold_bits, int32_t max_threshold) {
     auto profile = small_profile(2, 2);
-    profile.potential_bits = 17;  // so that the bursts reach the limits
+    profile.potential_bits = 17;              // so that the bursts reach the limits
     profile.threshold_bits = threshold_bits;  // 18: packed alpha/lambda stream; 20: separate streams
     TrueNorthChip chip(profile, 3);
     RandomStream r(9, 1);
@@ -113,7 +113,8 @@ TEST(CrossbarCore, ResultsDoNotDependOnThreadCount) {
 }
 
 TEST(CrossbarCore, StochasticCoresReproduceWithSeedWhateverTheThreads) {
-  // Half the cores get stochastic leak, synapses and threshold masks (scalar path), half stay plain (vector path).
+  // Half the cores get stochastic leak, synapses and threshold masks (scalar path), half stay plain (vector
+  // path).
   auto run_mixed = [](uint64_t seed, int threads) {
     TrueNorthChip chip(small_profile(4, 2), seed);
     fill_random_chip(chip, {20.0, 0.3, 0, 5});

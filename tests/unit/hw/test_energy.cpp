@@ -20,7 +20,8 @@ TEST(Energy, FormulaOnKnownCounters) {
   c.chip_crossings = 100;
   c.ticks = 1000;  // 1 s of model time
   const auto r = compute_energy(p, c, 10000, 10);
-  const double expect_j = (1e6 * 5.0 + 5e5 * 4.0 + 2000 * 0.5 + 9900 * 1.0 + 100 * 20.0) * 1e-12 + 2 * 2e-3 * 1.0;
+  const double expect_j =
+      (1e6 * 5.0 + 5e5 * 4.0 + 2000 * 0.5 + 9900 * 1.0 + 100 * 20.0) * 1e-12 + 2 * 2e-3 * 1.0;
   EXPECT_DOUBLE_EQ(r.total_j, expect_j);
   EXPECT_DOUBLE_EQ(r.per_model_second_j, expect_j);
   EXPECT_DOUBLE_EQ(r.per_inference_j, expect_j / 10);
@@ -30,9 +31,9 @@ TEST(Energy, FormulaOnKnownCounters) {
 }
 
 // Merolla et al. 2014 report 63 mW (video at 30 fps) to 65-72 mW (20 Hz mean rate, 128 active synapses per
-// neuron) for one chip in real time. A full emulated chip at that activity must land in that band. The profile's
-// synaptic coefficient is calibrated on the 26 pJ all-in figure at the same operating point, so this checks that
-// the counters (events, updates, hops) and the model add up, not an independent prediction.
+// neuron) for one chip in real time. A full emulated chip at that activity must land in that band. The
+// profile's synaptic coefficient is calibrated on the 26 pJ all-in figure at the same operating point, so
+// this checks that the counters (events, updates, hops) and the model add up, not an independent prediction.
 TEST(Energy, TrueNorthChipAtRealisticActivityDraws63To70mW) {
   const auto profile = read_chip_profile(SCX_SOURCE_DIR "/chips/truenorth.toml");
   TrueNorthChip chip(profile, 3);
@@ -43,8 +44,8 @@ TEST(Energy, TrueNorthChipAtRealisticActivityDraws63To70mW) {
   const double mw = r.per_model_second_j * 1e3;
   EXPECT_GE(mw, 63.0);
   EXPECT_LE(mw, 70.0);
-  // Published efficiencies: 26 pJ per event (= 38 GSOPS/W, Merolla 2014) and 46 GSOPS/W (Cassidy SC14, another
-  // workload). The emulated chip must sit in that bracket.
+  // Published efficiencies: 26 pJ per event (= 38 GSOPS/W, Merolla 2014) and 46 GSOPS/W (Cassidy SC14,
+  // another workload). The emulated chip must sit in that bracket.
   EXPECT_GE(r.synaptic_ops_per_s_per_w * 1e-9, 36.0);
   EXPECT_LE(r.synaptic_ops_per_s_per_w * 1e-9, 46.0);
   // A von Neumann machine fetching every weight from DRAM spends more than an order of magnitude more.

@@ -36,9 +36,9 @@ std::vector<Row> read_trace(const std::string& path) {
 
 // The experiment (PROVENANCE.md): a binary spike train into lif_norse.nir (tau 2.5 ms, v_th 0.1, w 1) at
 // dt = 0.1 ms. In Lava's fixed point the parameters are dv = floor(0.04 * 4096) = 163, du = 4095 (the current
-// decays fully each step: no synaptic time constant), and a scale of 250: weight 10 and vth 25, all inferred from
-// the trace itself (one input raises v by 640 = 10 << 6; v decays by 3933/4096 per step). The Dense layer delays
-// input by one step. Every one of the 1000 rows must then match exactly.
+// decays fully each step: no synaptic time constant), and a scale of 250: weight 10 and vth 25, all inferred
+// from the trace itself (one input raises v by 640 = 10 << 6; v decays by 3933/4096 per step). The Dense
+// layer delays input by one step. Every one of the 1000 rows must then match exactly.
 TEST(LoihiLif, MatchesLavaBitAccurateTrace) {
   const auto rows = read_trace(SCX_SOURCE_DIR "/../shared/data/nir/reference_traces/lif_lava_cpu_fixed.csv");
   ASSERT_EQ(rows.size(), 1000u);
@@ -68,9 +68,11 @@ TEST(LoihiLif, DecayRoundsTowardZero) {
 }
 
 TEST(LoihiLif, CurrentWrapsAndVoltageSaturates) {
-  LoihiLifBitAcc lif(1, {0, 0, 131071});  // du = 0: u keeps 4095/4096 of itself; dv = 0: v keeps all of itself
-  const int32_t big = 32767;             // << 6 = 2097088 per step
-  // Worked by hand: u_k = trunc(u_{k-1} * 4095 / 4096) + 2097088 and v_k = clip(v_{k-1} + u_k), reset on v > vth<<6
+  LoihiLifBitAcc lif(1,
+                     {0, 0, 131071});  // du = 0: u keeps 4095/4096 of itself; dv = 0: v keeps all of itself
+  const int32_t big = 32767;           // << 6 = 2097088 per step
+  // Worked by hand: u_k = trunc(u_{k-1} * 4095 / 4096) + 2097088 and v_k = clip(v_{k-1} + u_k), reset on v >
+  // vth<<6
   // (= 8388544): u = 2097088, 4193664, 6289728, 8385280, then 10480320 > 2^23 wraps to 10480320 - 2^24;
   // v = 2097088, 6290752, then 12580480 saturates at 2^23 - 1 = 8388607 > 8388544: a spike and v = 0; then
   // v = 8385280 and 8385280 - 6296896 = 2088384.
@@ -88,9 +90,9 @@ TEST(LoihiLif, CurrentWrapsAndVoltageSaturates) {
 
 TEST(LoihiLif, BiasMantissaAndExponent) {
   LoihiLifBitAcc lif(3, {4095, 4095, 131071});  // dv = 4095: v keeps 1/4096 of itself
-  lif.set_bias(0, 3, 4);     // 48
-  lif.set_bias(1, -5, 2);    // -20
-  lif.set_bias(2, -7, -1);   // arithmetic shift: -4
+  lif.set_bias(0, 3, 4);                        // 48
+  lif.set_bias(1, -5, 2);                       // -20
+  lif.set_bias(2, -7, -1);                      // arithmetic shift: -4
   const int32_t zero[3] = {0, 0, 0};
   uint8_t s[3];
   lif.step(zero, s);
@@ -103,7 +105,7 @@ TEST(LoihiLif, BiasMantissaAndExponent) {
 
 TEST(LoihiLif, ThresholdIsStrict) {
   LoihiLifBitAcc lif(1, {4095, 4095, 1});  // vth << 6 = 64
-  const int32_t one = 1;  // u = 64, v = 64: not > 64
+  const int32_t one = 1;                   // u = 64, v = 64: not > 64
   uint8_t s;
   lif.step(&one, &s);
   EXPECT_EQ(s, 0);
@@ -111,8 +113,8 @@ TEST(LoihiLif, ThresholdIsStrict) {
 }
 
 TEST(LoihiLif, FloatCounterpartFollowsTheSameTrace) {
-  // Lava's PyLifModelFloat on the same input, in float units (w = 0.04 per spike, du = 1, dv = 0.04, vth = 0.1):
-  // it spikes within one step of the fixed-point run at every spike.
+  // Lava's PyLifModelFloat on the same input, in float units (w = 0.04 per spike, du = 1, dv = 0.04, vth =
+  // 0.1): it spikes within one step of the fixed-point run at every spike.
   const auto rows = read_trace(SCX_SOURCE_DIR "/../shared/data/nir/reference_traces/lif_lava_cpu_fixed.csv");
   LoihiLifFloat lif(1, {1.0, 0.04, 0.1});
   std::vector<size_t> fixed_spikes, float_spikes;

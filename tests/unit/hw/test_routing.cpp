@@ -40,8 +40,8 @@ TrueNorthNeuronParams relay() {
   return p;
 }
 
-std::map<std::pair<uint32_t, uint32_t>, std::vector<uint64_t>> spike_ticks(TrueNorthChip& chip, uint64_t ticks,
-                                                                            int threads = 1) {
+std::map<std::pair<uint32_t, uint32_t>, std::vector<uint64_t>> spike_ticks(TrueNorthChip& chip,
+                                                                           uint64_t ticks, int threads = 1) {
   std::map<std::pair<uint32_t, uint32_t>, std::vector<uint64_t>> out;
   chip.run(ticks, threads, [&](uint64_t tick, const std::vector<TnSpike>& spikes) {
     for (const auto& s : spikes) out[{s.core, s.neuron}].push_back(tick);
@@ -59,7 +59,7 @@ TEST(Routing, DeliversAtTheExactTickWithDimensionOrderHops) {
   const auto spikes = spike_ticks(chip, 10);
   EXPECT_EQ(spikes.at({uint32_t(src), 0u}), std::vector<uint64_t>{0});
   EXPECT_EQ(spikes.at({uint32_t(dst), 9u}), std::vector<uint64_t>{5});  // sent at 0, delay 5: integrated at 5
-  EXPECT_EQ(chip.counters().hops, 5u);           // |dx| + |dy|
+  EXPECT_EQ(chip.counters().hops, 5u);                                  // |dx| + |dy|
   EXPECT_EQ(chip.counters().chip_crossings, 2u);  // x 1 -> 2 and y 1 -> 2 cross the chip edges
   EXPECT_EQ(chip.counters().spikes_sent, 2u);
   EXPECT_EQ(chip.counters().synaptic_events, 1u);
@@ -89,10 +89,11 @@ TEST(Routing, WestAndSouthAndEveryDelay) {
     chip.set_synapse(dst, d, d, true);
   }
   const auto spikes = spike_ticks(chip, 20, 2);
-  for (int d = 1; d <= 15; ++d) EXPECT_EQ(spikes.at({uint32_t(dst), uint32_t(d)}), std::vector<uint64_t>{uint64_t(d)});
+  for (int d = 1; d <= 15; ++d)
+    EXPECT_EQ(spikes.at({uint32_t(dst), uint32_t(d)}), std::vector<uint64_t>{uint64_t(d)});
   EXPECT_EQ(chip.counters().hops, 15u * 5u);
   EXPECT_EQ(chip.counters().chip_crossings, 15u * 2u);
-  EXPECT_EQ(chip.traffic().packets_on(1, 3, LinkTraffic::kWest), 15u);  // link between x = 1 and x = 2
+  EXPECT_EQ(chip.traffic().packets_on(1, 3, LinkTraffic::kWest), 15u);   // link between x = 1 and x = 2
   EXPECT_EQ(chip.traffic().packets_on(1, 0, LinkTraffic::kSouth), 15u);  // link between y = 0 and y = 1
 }
 

@@ -17,8 +17,9 @@ struct Step {
 };
 
 // Runs one neuron for `ticks` ticks; `inputs[t]` lists the axon types active at tick t (each connected).
-std::vector<Step> run(const TrueNorthNeuronParams& p, int ticks, const std::vector<std::vector<int>>& inputs = {},
-                      int potential_bits = 20, uint64_t seed = 1, uint64_t* saturations = nullptr) {
+std::vector<Step> run(const TrueNorthNeuronParams& p, int ticks,
+                      const std::vector<std::vector<int>>& inputs = {}, int potential_bits = 20,
+                      uint64_t seed = 1, uint64_t* saturations = nullptr) {
   TrueNorthNeurons n(1, potential_bits);
   n.set(0, p);
   std::vector<Step> out;

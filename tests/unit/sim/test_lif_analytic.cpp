@@ -28,7 +28,8 @@ model::LifCurrExp lif_params() {
 // Postsynaptic potential of iaf_psc_exp for a current jump w (pA) at t = 0.
 double psp(double t, double w, const model::LifCurrExp& p, double tau_s) {
   if (t < 0) return 0;
-  return w / p.c_m_pf * p.tau_m_ms * tau_s / (tau_s - p.tau_m_ms) * (std::exp(-t / tau_s) - std::exp(-t / p.tau_m_ms));
+  return w / p.c_m_pf * p.tau_m_ms * tau_s / (tau_s - p.tau_m_ms) *
+         (std::exp(-t / tau_s) - std::exp(-t / p.tau_m_ms));
 }
 
 TEST(LifCurrExp, PostsynapticPotentialMatchesClosedForm) {
@@ -47,8 +48,8 @@ TEST(LifCurrExp, PostsynapticPotentialMatchesClosedForm) {
     ASSERT_EQ(r.traces.size(), 1u);
     const auto& tr = r.traces[0];
     ASSERT_EQ(tr.times_ms.size(), 600u);
-    // Spike emitted at step 50 (t = 5 ms), one-step-minimum delay of 10 steps: the current jumps at the start of
-    // step 60, so the PSP starts at t = 6 ms.
+    // Spike emitted at step 50 (t = 5 ms), one-step-minimum delay of 10 steps: the current jumps at the start
+    // of step 60, so the PSP starts at t = 6 ms.
     const double tau_s = receptor == model::Receptor::Excitatory ? p.tau_syn_exc_ms : p.tau_syn_inh_ms;
     double max_err = 0;
     for (size_t k = 0; k < tr.times_ms.size(); ++k) {
@@ -137,12 +138,13 @@ TEST(LifCondExp, ConductancePulseMatchesFineStepIntegration) {
       max_err = std::max(max_err, std::fabs(v - tr.values[k]));
       ++k;
     }
-    const double k1 = deriv(t, v), k2 = deriv(t + h / 2, v + h / 2 * k1), k3 = deriv(t + h / 2, v + h / 2 * k2),
-                 k4 = deriv(t + h, v + h * k3);
+    const double k1 = deriv(t, v), k2 = deriv(t + h / 2, v + h / 2 * k1),
+                 k3 = deriv(t + h / 2, v + h / 2 * k2), k4 = deriv(t + h, v + h * k3);
     v += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
     t += h;
   }
-  // Exponential Euler holds the conductance fixed over a step: error of order dt / tau_syn of the PSP (~1 mV peak).
+  // Exponential Euler holds the conductance fixed over a step: error of order dt / tau_syn of the PSP (~1 mV
+  // peak).
   EXPECT_LT(max_err, 0.05);
 }
 

@@ -86,8 +86,8 @@ TEST(AdEx, SubthresholdStepRelaxesToTheLinearSteadyState) {
   EXPECT_EQ(r.spikes[0].total_spikes, 0u);
   // Steady state: g_l (v - e_l) - g_l dT exp((v - v_t)/dT) + a (v - e_l) = I; solve by bisection.
   auto f = [&](double v) {
-    return -(p.g_l_ns + p.a_ns) * (v - p.e_l_mv) + p.g_l_ns * p.delta_t_mv * std::exp((v - p.v_t_mv) / p.delta_t_mv) +
-           p.i_e_pa;
+    return -(p.g_l_ns + p.a_ns) * (v - p.e_l_mv) +
+           p.g_l_ns * p.delta_t_mv * std::exp((v - p.v_t_mv) / p.delta_t_mv) + p.i_e_pa;
   };
   double lo = p.e_l_mv, hi = p.v_t_mv;
   for (int k = 0; k < 100; ++k) (f((lo + hi) / 2) > 0 ? lo : hi) = (lo + hi) / 2;

@@ -67,7 +67,8 @@ name = "tn"
 size = 3
 model = "truenorth"
 params = { leak = -2, threshold = 7, reset_mode = 2, neg_threshold = 5 }
-)", "tn.toml");
+)",
+                                          "tn.toml");
   const auto& m = std::get<model::TrueNorthNeuron>(net.populations[0].params);
   EXPECT_EQ(m.leak, -2);
   EXPECT_EQ(m.threshold, 7);
@@ -80,7 +81,9 @@ name = "tn"
 size = 3
 model = "truenorth"
 params = { threshold = 2.5 }
-)", "bad.toml"), Error);
+)",
+                                      "bad.toml"),
+               Error);
 }
 
 }  // namespace

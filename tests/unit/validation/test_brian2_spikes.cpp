@@ -1,6 +1,7 @@
-// Spike-for-spike against Brian2 on a small deterministic network (tests/data/feedforward.toml: explicit spike
-// times, synapses, weights, delays and initial potentials). Brian2 integrates in double precision with
-// method='exact'; the reference is tests/data/brian2_feedforward_spikes.csv (bench/make_brian2_spike_reference.py).
+// Spike-for-spike against Brian2 on a small deterministic network (tests/data/feedforward.toml: explicit
+// spike times, synapses, weights, delays and initial potentials). Brian2 integrates in double precision with
+// method='exact'; the reference is tests/data/brian2_feedforward_spikes.csv
+// (bench/make_brian2_spike_reference.py).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -40,7 +41,8 @@ TEST(Brian2SpikeForSpike, FeedforwardNetworkSpikesAtTheSameSteps) {
     const auto r = engine.run();
     const auto& s = r.spikes[1];
     std::set<std::pair<int64_t, uint32_t>> ours;
-    for (size_t k = 0; k < s.times_ms.size(); ++k) ours.insert({std::llround(s.times_ms[k] / net.sim.dt_ms), s.neurons[k]});
+    for (size_t k = 0; k < s.times_ms.size(); ++k)
+      ours.insert({std::llround(s.times_ms[k] / net.sim.dt_ms), s.neurons[k]});
     // Single vs double precision can move a near-threshold crossing by a step; everything else must coincide.
     size_t exact = 0, within_one = 0;
     for (const auto& [step, n] : ours) {
@@ -49,7 +51,8 @@ TEST(Brian2SpikeForSpike, FeedforwardNetworkSpikesAtTheSameSteps) {
       else if (reference.count({step - 1, n}) || reference.count({step + 1, n}))
         ++within_one;
     }
-    EXPECT_NEAR(static_cast<double>(ours.size()), static_cast<double>(reference.size()), 0.01 * reference.size());
+    EXPECT_NEAR(static_cast<double>(ours.size()), static_cast<double>(reference.size()),
+                0.01 * reference.size());
     EXPECT_GE(exact, reference.size() * 97 / 100) << threads << " threads";
     EXPECT_GE(exact + within_one, reference.size() * 99 / 100) << threads << " threads";
     std::printf("%u threads: %zu spikes (Brian2 %zu), %zu at the same step, %zu one step apart\n", threads,
