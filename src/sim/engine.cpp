@@ -21,18 +21,26 @@ void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const Ru
   ThreadState& ts = thread_state[t];
   SpinBarrier* barrier = barrier_.get();
   const bool ranks = comm->size() > 1;
-  for (int64_t step = first; step < last; ++step) {
-    if (plasticity) plasticity->begin_step(groups, ts, step);  // own spikes of step-1 into the traces
-    update_phase(ts, step);                    // integrate own neurons; spikes of this step into ts.spikes
-    if (barrier) barrier->arrive_and_wait(t);  // all spikes of this step are now visible to every thread
-    if (ranks) {
-      if (t == 0) exchange_spikes(step);  // ... and to every rank
-      if (barrier) barrier->arrive_and_wait(t);
+  // Blocks of steps: no spike reaches anyone sooner than block_steps later, so a block's updates need no spike of
+  // the same block, and one barrier per block suffices. Delivery then walks the block step by step, the same
+  // order as with one step per block, so results do not depend on the block length either.
+  for (int64_t block = first; block < last; block += block_steps) {
+    const int64_t block_end = std::min<int64_t>(block + block_steps, last);
+    for (int64_t step = block; step < block_end; ++step) {
+      if (plasticity) plasticity->begin_step(groups, ts, step);  // own spikes of step-1 into the traces
+      update_phase(ts, step);  // integrate own neurons; spikes of this step into ts.spikes_at(step)
     }
-    deliver_phase(ts, step);  // every spike through this thread's synapses into the ring
-    if (plasticity) plasticity->learn(groups, thread_state, ts, t, step);  // this thread's plastic synapses
-    if (t == 0 && options.progress && (step - first) % 1000 == 0)
-      options.progress(step - first, last - first);
+    if (barrier) barrier->arrive_and_wait(t);  // all spikes of the block are now visible to every thread
+    for (int64_t step = block; step < block_end; ++step) {
+      if (ranks) {
+        if (t == 0) exchange_spikes(step);  // ... and to every rank
+        if (barrier) barrier->arrive_and_wait(t);
+      }
+      deliver_phase(ts, step);  // every spike through this thread's synapses into the ring
+      if (plasticity) plasticity->learn(groups, thread_state, ts, t, step);  // this thread's plastic synapses
+    }
+    if (t == 0 && options.progress && (block - first) / block_steps % std::max<int64_t>(1, 1000 / block_steps) == 0)
+      options.progress(block - first, last - first);
   }
 }
 
@@ -43,7 +51,7 @@ void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
   for (size_t g = 0; g < groups.size(); ++g) {
     GroupSlot& gs = groups[g];
     const Range r = ts.chunk[g];
-    auto& spikes = ts.spikes[step & 1][g];
+    auto& spikes = ts.spikes_at(step)[g];
     spikes.clear();
     if (r.begin == r.end) continue;
     StepInput in{step, slot + gs.offset, slot + neurons_total + gs.offset,
@@ -92,7 +100,7 @@ void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step) {
     }
     const uint32_t offset = groups[g].offset;
     for (const ThreadState& src : thread_state)
-      for (uint32_t i : src.spikes[step & 1][g]) deliver_row(ts, step, offset + i);
+      for (uint32_t i : src.spikes_at(step)[g]) deliver_row(ts, step, offset + i);
   }
 }
 
@@ -101,7 +109,7 @@ void Engine::Impl::exchange_spikes(int64_t step) {
   rs.local.clear();
   for (size_t g = 0; g < groups.size(); ++g)
     for (const ThreadState& src : thread_state)
-      for (uint32_t i : src.spikes[step & 1][g]) rs.local.push_back(groups[g].offset + i);
+      for (uint32_t i : src.spikes_at(step)[g]) rs.local.push_back(groups[g].offset + i);
   comm->all_gather(rs.local, rs.all, rs.rank_begin);
   // Each rank's part is ascending; find where each group's spikes start within it.
   const size_t ranks = rs.rank_begin.size() - 1;

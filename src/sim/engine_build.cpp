@@ -14,6 +14,7 @@
 namespace scx::sim {
 namespace {
 
+constexpr uint32_t kMaxBlockSteps = 64;  // longest block between barriers (also the block without synapses)
 constexpr double kBytesPerSynapseBuild = 40;    // generation list + CSR copy, with vector slack
 constexpr double kBytesPerSynapsePlastic = 30;  // projection id, double weight, tag, transposed index
 
@@ -101,7 +102,6 @@ void Engine::Impl::build_groups(const model::Network& net) {
     groups.push_back(std::move(slot));
   }
   for (auto& ts : thread_state) {
-    for (auto& s : ts.spikes) s.resize(groups.size());
     ts.recorded.resize(groups.size());
     ts.spike_count.assign(groups.size(), Count{});
     uint32_t largest = 0;
@@ -138,7 +138,7 @@ void Engine::Impl::build_synapses(const model::Network& net) {
 
   std::vector<SynapseList> lists;
   std::vector<uint32_t> pre_group, post_group, receptor;
-  uint32_t max_delay = 1;
+  uint32_t max_delay = 1, min_delay = kMaxBlockSteps;
   for (uint32_t p = 0; p < net.projections.size(); ++p) {
     const auto& proj = net.projections[p];
     const uint32_t gpre = group_of(proj.pre), gpost = group_of(proj.post);
@@ -147,7 +147,10 @@ void Engine::Impl::build_synapses(const model::Network& net) {
     pre_group.push_back(gpre);
     post_group.push_back(gpost);
     receptor.push_back(proj.receptor == model::Receptor::Excitatory ? 0 : 1);
-    for (uint16_t d : lists.back().delay_steps) max_delay = std::max<uint32_t>(max_delay, d);
+    for (uint16_t d : lists.back().delay_steps) {
+      max_delay = std::max<uint32_t>(max_delay, d);
+      min_delay = std::min<uint32_t>(min_delay, d);
+    }
     synapse_count += lists.back().size();
   }
 
@@ -189,6 +192,8 @@ void Engine::Impl::build_synapses(const model::Network& net) {
     l = SynapseList{};  // release generation memory as we go
   }
   ring_slots = std::bit_ceil(max_delay + 1);
+  block_steps = has_plasticity(net) || comm->size() > 1 ? 1 : std::max(1u, min_delay);
+  for (auto& ts : thread_state) ts.spike_ring.assign(2 * block_steps, std::vector<SpikeList>(groups.size()));
   for (auto& ts : thread_state) ts.ring.assign(static_cast<size_t>(ring_slots) * 2 * neurons_total, 0.0f);
 }
 

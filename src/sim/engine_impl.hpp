@@ -59,7 +59,11 @@ struct alignas(64) Count {
 
 struct alignas(64) ThreadState {
   std::vector<Range> chunk;                             // per group
-  std::vector<SpikeList> spikes[2];                     // per parity, per group: local indices of this step
+  // Spike lists of the last 2 * block steps, [step % size][group]: local indices, ascending. A block's lists are
+  // read by every thread during its delivery while the owner already fills the next block's.
+  std::vector<std::vector<SpikeList>> spike_ring;
+  std::vector<SpikeList>& spikes_at(int64_t step) { return spike_ring[step % spike_ring.size()]; }
+  const std::vector<SpikeList>& spikes_at(int64_t step) const { return spike_ring[step % spike_ring.size()]; }
   std::vector<Padded<std::vector<uint64_t>>> recorded;  // per group: (step << 32 | local index)
   std::vector<Count> spike_count;                       // per group
   uint64_t events = 0;
@@ -114,6 +118,9 @@ struct Engine::Impl {
   uint64_t neuron_count = 0;
   uint64_t synapse_count = 0;
   uint32_t ring_slots = 1;  // power of two > max delay
+  // Steps run between two barriers: the shortest synaptic delay (a spike cannot affect anyone sooner), capped;
+  // 1 with plasticity or several ranks, whose bookkeeping is per step.
+  uint32_t block_steps = 1;
   std::vector<ThreadState> thread_state;
   std::vector<CurrentStepInfo> stimuli;
   std::vector<int64_t> stimulus_change_steps;  // sorted, unique

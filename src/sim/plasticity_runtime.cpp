@@ -109,8 +109,8 @@ void PlasticityRuntime::begin_step(const std::vector<GroupSlot>& groups, const T
   const int from = (step - 1) & 1, to = step & 1;
   for (uint32_t g = 0; g < groups.size(); ++g) {
     if (!group_involved_[g]) continue;
-    fold_spikes(groups, ts.spikes[step & 1][g], g, from, to, step - 1, false);
-    fold_spikes(groups, ts.spikes[(step - 1) & 1][g], g, from, to, step - 1, true);
+    fold_spikes(groups, ts.spikes_at(step)[g], g, from, to, step - 1, false);
+    fold_spikes(groups, ts.spikes_at(step - 1)[g], g, from, to, step - 1, true);
   }
 }
 
@@ -162,12 +162,12 @@ void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::v
   };
   for (uint32_t g = 0; g < groups.size(); ++g)
     if (!plastic_post_of_[g].empty())
-      for (uint32_t i : ts.spikes[buf][g]) pt.post_spiked[groups[g].offset + i] = 1;
+      for (uint32_t i : ts.spikes_at(step)[g]) pt.post_spiked[groups[g].offset + i] = 1;
   // Pre spikes, in ascending global order like delivery.
   for (uint32_t g = 0; g < groups.size(); ++g) {
     if (plastic_pre_of_[g].empty()) continue;
     for (const ThreadState& src : all)
-      for (uint32_t i : src.spikes[buf][g]) {
+      for (uint32_t i : src.spikes_at(step)[g]) {
         const uint32_t pre = groups[g].offset + i;
         for (uint64_t k = syn.row_begin[pre]; k < syn.row_begin[pre + 1]; ++k)
           if (projections_[syn.projection[k]].plastic >= 0)
@@ -177,7 +177,7 @@ void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::v
   // Post spikes of this thread's own neurons, through the transposed index.
   for (uint32_t g = 0; g < groups.size(); ++g) {
     if (plastic_post_of_[g].empty()) continue;
-    for (uint32_t i : ts.spikes[buf][g]) {
+    for (uint32_t i : ts.spikes_at(step)[g]) {
       const uint32_t post = groups[g].offset + i;
       for (uint64_t e = pt.post_begin[post]; e < pt.post_begin[post + 1]; ++e)
         update(pt.post_syn[e], pt.post_pre[e], post, Event::Post);

@@ -77,3 +77,51 @@ TEST(Determinism, RunningInTwoHalvesEqualsOneRun) {
 
 }  // namespace
 }  // namespace scx::sim
+
+namespace scx::sim {
+namespace {
+
+// With every delay at least 5 steps the engine runs blocks of 5 steps between barriers. Adding a silent
+// projection with a one-step delay forces blocks of one step; both must give the same spikes and traces.
+TEST(Determinism, BlocksOfStepsGiveTheSameResultsAsSingleSteps) {
+  auto blocked = [](unsigned threads, bool force_single_steps) {
+    model::Network net;
+    net.sim.duration_ms = 300;
+    net.sim.threads = threads;
+    net.sim.seed = 11;
+    model::LifCurrExp p;
+    p.c_m_pf = 200;
+    p.tau_m_ms = 20;
+    p.e_l_mv = -49;
+    p.v_th_mv = -50;
+    p.v_reset_mv = -60;
+    p.t_ref_ms = 5;
+    net.add_population("exc", 600, p).initial.push_back({"v", model::Uniform{-60, -50}});
+    net.add_population("inh", 150, p).initial.push_back({"v", model::Uniform{-60, -50}});
+    for (const char* pre : {"exc", "inh"})
+      for (const char* post : {"exc", "inh"}) {
+        const bool e = std::string(pre) == "exc";
+        net.connect(pre, post, model::FixedProbability{0.05}, model::Constant{e ? 20.0 : -100.0},
+                    model::Uniform{0.5, 3.0}, e ? model::Receptor::Excitatory : model::Receptor::Inhibitory);
+      }
+    if (force_single_steps) {
+      net.add_population("silent", 1, model::SpikeTimesSource{{{}}});
+      net.connect("silent", "exc", model::FromList{{0}, {0}}, model::Constant{1.0}, model::Constant{0.1});
+    }
+    net.record("exc");
+    net.record("inh", "v").neurons = {0, 149};
+    Engine engine(net);
+    return engine.run();
+  };
+  const RunResult reference = blocked(1, true);
+  ASSERT_GT(reference.spikes[0].total_spikes, 500u);
+  for (unsigned threads : {1u, 2u, 3u}) {
+    const RunResult r = blocked(threads, false);
+    EXPECT_EQ(r.spikes[0].times_ms, reference.spikes[0].times_ms) << threads << " threads";
+    EXPECT_EQ(r.spikes[0].neurons, reference.spikes[0].neurons) << threads << " threads";
+    EXPECT_EQ(r.traces[0].values, reference.traces[0].values) << threads << " threads";
+  }
+}
+
+}  // namespace
+}  // namespace scx::sim
