@@ -7,11 +7,8 @@ namespace scx::sim {
 namespace {
 
 // A CUBA-like balanced network with Poisson drive, random delays and state probes: exercises every phase.
-model::Network balanced_network(unsigned threads, uint64_t seed) {
-  model::Network net;
-  net.sim.duration_ms = 300;
-  net.sim.threads = threads;
-  net.sim.seed = seed;
+// The CUBA benchmark's neuron: its resting potential sits above threshold, so activity sustains itself.
+model::LifCurrExp cuba_neuron() {
   model::LifCurrExp p;
   p.c_m_pf = 200;
   p.tau_m_ms = 20;
@@ -21,6 +18,15 @@ model::Network balanced_network(unsigned threads, uint64_t seed) {
   p.tau_syn_exc_ms = 5;
   p.tau_syn_inh_ms = 10;
   p.t_ref_ms = 5;
+  return p;
+}
+
+model::Network balanced_network(unsigned threads, uint64_t seed) {
+  model::Network net;
+  net.sim.duration_ms = 300;
+  net.sim.threads = threads;
+  net.sim.seed = seed;
+  const model::LifCurrExp p = cuba_neuron();
   net.add_population("drive", 100, model::PoissonSource{20.0, 0.0, 1e300});
   net.add_population("exc", 801, p).initial.push_back({"v", model::Uniform{-60, -50}});
   net.add_population("inh", 203, p).initial.push_back({"v", model::Uniform{-60, -50}});
@@ -89,13 +95,7 @@ TEST(Determinism, BlocksOfStepsGiveTheSameResultsAsSingleSteps) {
     net.sim.duration_ms = 300;
     net.sim.threads = threads;
     net.sim.seed = 11;
-    model::LifCurrExp p;
-    p.c_m_pf = 200;
-    p.tau_m_ms = 20;
-    p.e_l_mv = -49;
-    p.v_th_mv = -50;
-    p.v_reset_mv = -60;
-    p.t_ref_ms = 5;
+    const model::LifCurrExp p = cuba_neuron();
     net.add_population("exc", 600, p).initial.push_back({"v", model::Uniform{-60, -50}});
     net.add_population("inh", 150, p).initial.push_back({"v", model::Uniform{-60, -50}});
     for (const char* pre : {"exc", "inh"})

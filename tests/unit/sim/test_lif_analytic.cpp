@@ -86,15 +86,23 @@ TEST(LifCurrExp, ConstantCurrentChargesAndFiresAtTheAnalyticTimes) {
     EXPECT_NEAR(tr.values[k], p.e_l_mv + v_inf * (1 - std::exp(-tr.times_ms[k] / p.tau_m_ms)), kFloatTolMv);
 }
 
-TEST(LifCondExp, PassiveDecayIsExact) {
-  model::Network net;
-  net.sim.dt_ms = 0.1;
-  net.sim.duration_ms = 50;
+// tau_m = c_m / g_l = 20 ms; the threshold is out of reach of these tests' inputs.
+model::LifCondExp coba_neuron() {
   model::LifCondExp p;
   p.c_m_pf = 200;
   p.g_l_ns = 10;
   p.e_l_mv = -60;
+  p.e_exc_mv = 0;
+  p.tau_syn_exc_ms = 5;
   p.v_th_mv = -40;
+  return p;
+}
+
+TEST(LifCondExp, PassiveDecayIsExact) {
+  model::Network net;
+  net.sim.dt_ms = 0.1;
+  net.sim.duration_ms = 50;
+  const model::LifCondExp p = coba_neuron();
   auto& pop = net.add_population("n", 1, p);
   pop.initial.push_back({"v", model::Constant{-52.0}});
   net.record("n", "v").interval_ms = 0.1;
@@ -110,12 +118,7 @@ TEST(LifCondExp, ConductancePulseMatchesFineStepIntegration) {
   model::Network net;
   net.sim.dt_ms = 0.1;
   net.sim.duration_ms = 40;
-  model::LifCondExp p;
-  p.c_m_pf = 200;
-  p.g_l_ns = 10;
-  p.e_l_mv = -60;
-  p.e_exc_mv = 0;
-  p.tau_syn_exc_ms = 5;
+  const model::LifCondExp p = coba_neuron();
   net.add_population("src", 1, model::SpikeTimesSource{{{1.0}}});
   net.add_population("n", 1, p);
   const double w = 5.0;  // nS
