@@ -47,21 +47,31 @@ void print_summary(const sim::RunResult& r) {
 void run_chip_program(const RunArgs& a) {
   if (!a.out.empty()) check_writable(a.out);
   const auto t0 = std::chrono::steady_clock::now();
-  auto chip = hw::load_chip_program(a.model);
+  const bool loihi = hw::chip_program_kind(a.model) == hw::ChipProgramKind::kLoihi;
+  std::unique_ptr<hw::TrueNorthChip> truenorth;
+  std::unique_ptr<hw::LoihiChip> loihi_chip;
+  if (loihi)
+    loihi_chip = hw::load_loihi_program(a.model);
+  else
+    truenorth = hw::load_chip_program(a.model);
   const auto io = compiler::load_chip_io(compiler::chip_io_path(a.model));
   const uint64_t ticks =
       a.duration.empty()
           ? io.ticks
           : uint64_t(std::ceil(parse_duration_s(a.duration, "--duration") * 1e3 / io.tick_ms - 1e-9));
   const auto t1 = std::chrono::steady_clock::now();
-  sim::RunResult result = compiler::run_on_chip(*chip, io, int(a.threads ? a.threads : 1), ticks);
+  sim::RunResult result = loihi
+                              ? compiler::run_on_chip(*loihi_chip, io, ticks)
+                              : compiler::run_on_chip(*truenorth, io, int(a.threads ? a.threads : 1), ticks);
   const auto t2 = std::chrono::steady_clock::now();
   result.meta.build_wall_s = std::chrono::duration<double>(t1 - t0).count();
   result.meta.loop_wall_s = std::chrono::duration<double>(t2 - t1).count();
   result.meta.wall_s = std::chrono::duration<double>(t2 - t0).count();
   print_summary(result);
-  const auto energy = hw::compute_energy(chip->profile(), chip->counters(), chip->neurons(), 0);
-  fmt::print("{}", hw::format_energy_report(energy, chip->profile()));
+  const auto& profile = loihi ? loihi_chip->profile() : truenorth->profile();
+  const auto energy = loihi ? hw::compute_energy(profile, loihi_chip->counters(), loihi_chip->neurons(), 0)
+                            : hw::compute_energy(profile, truenorth->counters(), truenorth->neurons(), 0);
+  fmt::print("{}", hw::format_energy_report(energy, profile));
   if (!a.out.empty()) {
     io::write_run_h5(a.out, result);
     fmt::print("wrote {}\n", a.out);

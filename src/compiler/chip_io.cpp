@@ -16,7 +16,7 @@ namespace scx::compiler {
 // Format, one record per line:
 //   scx-chip-io <version>
 //   network <name>          (the rest of the line)
-//   timing <dt_ms> <tick_ms> <steps_per_tick> <ticks> <seed>
+//   timing <dt_ms> <tick_ms> <steps_per_tick> <ticks> <seed> <site_stride>   (version 1: no stride, 256)
 //   population <size> <source 0|1> <name>
 //   sites <site> ...        (chip populations: one per neuron)
 //   spike <step> <neuron>   (sources, after their population line)
@@ -26,8 +26,9 @@ std::filesystem::path chip_io_path(const std::filesystem::path& program) {
 }
 
 void save_chip_io(const ChipIo& io, const std::filesystem::path& path) {
-  std::string out = fmt::format("scx-chip-io {}\nnetwork {}\ntiming {} {} {} {} {}\n", kChipIoVersion,
-                                io.network, io.dt_ms, io.tick_ms, io.steps_per_tick, io.ticks, io.seed);
+  std::string out =
+      fmt::format("scx-chip-io {}\nnetwork {}\ntiming {} {} {} {} {} {}\n", kChipIoVersion, io.network,
+                  io.dt_ms, io.tick_ms, io.steps_per_tick, io.ticks, io.seed, io.site_stride);
   for (const auto& p : io.populations) {
     out += fmt::format("population {} {} {}\n", p.size, p.source ? 1 : 0, p.name);
     if (!p.source) out += fmt::format("sites {}\n", fmt::join(p.sites, " "));
@@ -51,16 +52,17 @@ ChipIo load_chip_io(const std::filesystem::path& path) {
     throw Error(fmt::format("{}:{}: {}", path.string(), n, msg));
   };
   bool header = false;
+  uint32_t version = 0;
   while (std::getline(f, line)) {
     ++n;
     std::istringstream in(line);
     std::string tag;
     in >> tag;
     if (!header) {
-      uint32_t version = 0;
       if (tag != "scx-chip-io" || !(in >> version)) fail("not a chip io file (no scx-chip-io header)");
-      if (version != kChipIoVersion)
-        fail(fmt::format("chip io format version {}; this build reads version {}", version, kChipIoVersion));
+      if (version < 1 || version > kChipIoVersion)
+        fail(fmt::format("chip io format version {}; this build reads versions 1 to {}", version,
+                         kChipIoVersion));
       header = true;
       continue;
     }
@@ -68,7 +70,7 @@ ChipIo load_chip_io(const std::filesystem::path& path) {
       std::getline(in >> std::ws, io.network);
     } else if (tag == "timing") {
       if (!(in >> io.dt_ms >> io.tick_ms >> io.steps_per_tick >> io.ticks >> io.seed) ||
-          io.steps_per_tick == 0)
+          io.steps_per_tick == 0 || (version >= 2 && !(in >> io.site_stride)) || io.site_stride == 0)
         fail("bad timing record");
     } else if (tag == "population") {
       PopulationSites p;

@@ -199,6 +199,9 @@ CompiledLoihi compile_loihi(const model::Network& net, const hw::ChipProfile& p)
   rep.chip = p.name;
   rep.mesh_w = mesh.width();
   rep.mesh_h = mesh.height();
+  rep.neurons_per_core = p.neurons_per_core;
+  rep.axons_per_core = p.axons_per_core;
+  rep.synapses_per_core = p.synapse_memory_bits / std::max<int64_t>(1, p.weight_bits);
   double hop_sum = 0;
   uint64_t senders = 0;
   for (int32_t c = 0; c < n; ++c) {

@@ -10,12 +10,12 @@
 
 #include "silicortex/core/atomic_file.hpp"
 #include "silicortex/core/error.hpp"
+#include "silicortex/hw/loihi_chip.hpp"
 
 namespace scx::hw {
 namespace {
 
 constexpr char kMagic[8] = {'S', 'C', 'X', 'P', 'R', 'O', 'G', '\0'};
-constexpr uint32_t kKindTrueNorth = 1;
 constexpr size_t kHeaderBytes = 8 + 4 + 4 + 8 + 8;
 
 // The profile numbers a program carries, in file order.
@@ -138,14 +138,110 @@ TrueNorthNeuronParams get_neuron(Reader& r, const std::string& file, int32_t cor
   return p;
 }
 
-}  // namespace
-
-void save_chip_program(const TrueNorthChip& chip, const std::filesystem::path& path) {
-  Writer w;
-  const ChipProfile& p = chip.profile();
+void put_profile(Writer& w, const ChipProfile& p) {
   w.put_string(p.name);
   for (auto f : kIntFields) w.put(p.*f);
   for (auto f : kRealFields) w.put(p.*f);
+}
+
+ChipProfile get_profile(Reader& r, NeuronKind kind, const std::filesystem::path& path) {
+  ChipProfile p;
+  p.name = r.get_string();
+  p.neuron_kind = kind;
+  p.file = path;
+  for (auto field : kIntFields) p.*field = r.get<int64_t>();
+  for (auto field : kRealFields) p.*field = r.get<double>();
+  p.description = "loaded from chip program " + path.string();
+  if (p.cores_x < 1 || p.cores_y < 1 || p.chips_x < 1 || p.chips_y < 1 ||
+      p.total_cores() > (int64_t{1} << 22))
+    throw Error(fmt::format("{}: chip program has an impossible mesh", path.string()));
+  return p;
+}
+
+void write_program(const std::filesystem::path& path, ChipProgramKind kind, const std::string& payload) {
+  Writer head;
+  for (char ch : kMagic) head.put(ch);
+  head.put(kChipProgramVersion);
+  head.put(static_cast<uint32_t>(kind));
+  head.put(uint64_t(payload.size()));
+  head.put(fnv1a(payload));
+  AtomicOutput out(path);
+  {
+    std::ofstream f(out.temp_path(), std::ios::binary);
+    f.write(head.bytes().data(), std::streamsize(head.bytes().size()));
+    f.write(payload.data(), std::streamsize(payload.size()));
+    if (!f) throw Error(fmt::format("{}: cannot write chip program", path.string()));
+  }
+  out.commit();
+}
+
+// The whole file after checking its header and checksum; the payload starts at kHeaderBytes.
+std::string read_program(const std::filesystem::path& path, ChipProgramKind* kind) {
+  const std::string file = path.string();
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw Error(fmt::format("{}: cannot open chip program", file));
+  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
+    throw Error(fmt::format("{}: not a chip program (no SCXPROG header)", file));
+  Reader head(bytes, sizeof(kMagic), file);
+  const auto version = head.get<uint32_t>();
+  if (version != kChipProgramVersion)
+    throw Error(
+        fmt::format("{}: chip program format version {}; this build reads version {} (recompile the model)",
+                    file, version, kChipProgramVersion));
+  const auto raw_kind = head.get<uint32_t>();
+  if (raw_kind != uint32_t(ChipProgramKind::kTrueNorth) && raw_kind != uint32_t(ChipProgramKind::kLoihi))
+    throw Error(fmt::format("{}: chip program for an unknown chip kind {}", file, raw_kind));
+  *kind = static_cast<ChipProgramKind>(raw_kind);
+  const auto payload = head.get<uint64_t>();
+  const auto checksum = head.get<uint64_t>();
+  if (bytes.size() - kHeaderBytes != payload)
+    throw Error(
+        fmt::format("{}: chip program is truncated or padded: header says {} payload bytes, file has {}",
+                    file, payload, bytes.size() - kHeaderBytes));
+  if (fnv1a(bytes.substr(kHeaderBytes)) != checksum)
+    throw Error(fmt::format("{}: chip program checksum mismatch (the file is corrupt)", file));
+  return bytes;
+}
+
+std::string read_program_of_kind(const std::filesystem::path& path, ChipProgramKind want) {
+  ChipProgramKind kind{};
+  std::string bytes = read_program(path, &kind);
+  if (kind != want)
+    throw Error(fmt::format("{}: a {} chip program, not a {} one", path.string(),
+                            chip_program_kind_name(kind), chip_program_kind_name(want)));
+  return bytes;
+}
+
+// A weight or bias stored as one scaled integer, split back into a mantissa that fits `mant_bits` (signed)
+// and the smallest exponent that reproduces it exactly.
+std::pair<int32_t, int32_t> split_scaled(int64_t value, int64_t mant_bits, int32_t max_exp,
+                                         const std::string& what) {
+  const int64_t hi = (int64_t{1} << (mant_bits - 1)) - 1;
+  for (int32_t e = 0; e <= max_exp; ++e) {
+    const int64_t m = value / (int64_t{1} << e);
+    if (m * (int64_t{1} << e) != value) break;
+    if (m >= -hi - 1 && m <= hi) return {int32_t(m), e};
+  }
+  throw Error(what +
+              fmt::format(": value {} is not a {}-bit mantissa times 2^0..2^{}", value, mant_bits, max_exp));
+}
+
+}  // namespace
+
+const char* chip_program_kind_name(ChipProgramKind kind) {
+  return kind == ChipProgramKind::kLoihi ? "loihi" : "truenorth";
+}
+
+ChipProgramKind chip_program_kind(const std::filesystem::path& path) {
+  ChipProgramKind kind{};
+  read_program(path, &kind);
+  return kind;
+}
+
+void save_chip_program(const TrueNorthChip& chip, const std::filesystem::path& path) {
+  Writer w;
+  put_profile(w, chip.profile());
   w.put(chip.seed());
   for (int32_t c = 0; c < chip.cores(); ++c) {
     for (int a = 0; a < TrueNorthChip::kAxons; ++a) {
@@ -155,60 +251,15 @@ void save_chip_program(const TrueNorthChip& chip, const std::filesystem::path& p
     }
     for (int j = 0; j < TrueNorthChip::kNeurons; ++j) put_neuron(w, chip.neuron(c, j));
   }
-  Writer head;
-  for (char ch : kMagic) head.put(ch);
-  head.put(kChipProgramVersion);
-  head.put(kKindTrueNorth);
-  head.put(uint64_t(w.bytes().size()));
-  head.put(fnv1a(w.bytes()));
-
-  AtomicOutput out(path);
-  {
-    std::ofstream f(out.temp_path(), std::ios::binary);
-    f.write(head.bytes().data(), std::streamsize(head.bytes().size()));
-    f.write(w.bytes().data(), std::streamsize(w.bytes().size()));
-    if (!f) throw Error(fmt::format("{}: cannot write chip program", path.string()));
-  }
-  out.commit();
+  write_program(path, ChipProgramKind::kTrueNorth, w.bytes());
 }
 
 std::unique_ptr<TrueNorthChip> load_chip_program(const std::filesystem::path& path) {
   const std::string file = path.string();
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(fmt::format("{}: cannot open chip program", file));
-  const std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0)
-    throw Error(fmt::format("{}: not a chip program (no SCXPROG header)", file));
-  Reader head(bytes, sizeof(kMagic), file);
-  const auto version = head.get<uint32_t>();
-  if (version != kChipProgramVersion)
-    throw Error(
-        fmt::format("{}: chip program format version {}; this build reads version {} (recompile the model)",
-                    file, version, kChipProgramVersion));
-  const auto kind = head.get<uint32_t>();
-  if (kind != kKindTrueNorth)
-    throw Error(fmt::format("{}: chip program for an unknown chip kind {}", file, kind));
-  const auto payload = head.get<uint64_t>();
-  const auto checksum = head.get<uint64_t>();
-  if (bytes.size() - kHeaderBytes != payload)
-    throw Error(
-        fmt::format("{}: chip program is truncated or padded: header says {} payload bytes, file has {}",
-                    file, payload, bytes.size() - kHeaderBytes));
-  if (fnv1a(bytes.substr(kHeaderBytes)) != checksum)
-    throw Error(fmt::format("{}: chip program checksum mismatch (the file is corrupt)", file));
-
+  const std::string bytes = read_program_of_kind(path, ChipProgramKind::kTrueNorth);
   Reader r(bytes, kHeaderBytes, file);
-  ChipProfile p;
-  p.name = r.get_string();
-  p.neuron_kind = NeuronKind::kTrueNorth;
-  p.file = path;
-  for (auto field : kIntFields) p.*field = r.get<int64_t>();
-  for (auto field : kRealFields) p.*field = r.get<double>();
-  p.description = "loaded from chip program " + file;
+  const ChipProfile p = get_profile(r, NeuronKind::kTrueNorth, path);
   const auto seed = r.get<uint64_t>();
-  if (p.cores_x < 1 || p.cores_y < 1 || p.chips_x < 1 || p.chips_y < 1 ||
-      p.total_cores() > (int64_t{1} << 22))
-    throw Error(fmt::format("{}: chip program has an impossible mesh", file));
   auto chip = std::make_unique<TrueNorthChip>(p, seed);
   for (int32_t c = 0; c < chip->cores(); ++c) {
     for (int a = 0; a < TrueNorthChip::kAxons; ++a) {
@@ -217,6 +268,82 @@ std::unique_ptr<TrueNorthChip> load_chip_program(const std::filesystem::path& pa
       chip->set_axon_type(c, a, r.get<uint8_t>());
     }
     for (int j = 0; j < TrueNorthChip::kNeurons; ++j) chip->set_neuron(c, j, get_neuron(r, file, c, j));
+  }
+  if (!r.at_end()) throw Error(fmt::format("{}: chip program has bytes after its last core", file));
+  return chip;
+}
+
+// Loihi payload: profile, then per core: neuron count; for a used core du, dv, vth, each neuron's scaled
+// bias, the axon count with each axon's (neuron, scaled weight) list, and each neuron's (core, axon) list.
+void save_chip_program(const LoihiChip& chip, const std::filesystem::path& path) {
+  Writer w;
+  put_profile(w, chip.profile());
+  for (int32_t c = 0; c < chip.cores(); ++c) {
+    const auto n = uint32_t(chip.neurons(c));
+    w.put(n);
+    if (n == 0) continue;
+    const auto& lif = chip.lif(c);
+    for (int32_t x : {lif.params().du, lif.params().dv, lif.params().vth}) w.put(x);
+    for (uint32_t j = 0; j < n; ++j) w.put(lif.bias(j));
+    w.put(uint32_t(chip.axons(c).size()));
+    for (const auto& axon : chip.axons(c)) {
+      w.put(uint32_t(axon.size()));
+      for (const auto& s : axon) {
+        w.put(s.neuron);
+        w.put(s.weight);
+      }
+    }
+    for (uint32_t j = 0; j < n; ++j) {
+      const auto& dest = chip.destinations(c, int32_t(j));
+      w.put(uint32_t(dest.size()));
+      for (const auto& [to, axon] : dest) {
+        w.put(to);
+        w.put(axon);
+      }
+    }
+  }
+  write_program(path, ChipProgramKind::kLoihi, w.bytes());
+}
+
+std::unique_ptr<LoihiChip> load_loihi_program(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  const std::string bytes = read_program_of_kind(path, ChipProgramKind::kLoihi);
+  Reader r(bytes, kHeaderBytes, file);
+  auto chip = std::make_unique<LoihiChip>(get_profile(r, NeuronKind::kLoihiCuba, path));
+  const int64_t weight_bits = chip->profile().weight_bits;
+  for (int32_t c = 0; c < chip->cores(); ++c) {
+    try {
+      const auto n = r.get<uint32_t>();
+      if (n == 0) continue;
+      LoihiLifParams p;
+      p.du = r.get<int32_t>();
+      p.dv = r.get<int32_t>();
+      p.vth = r.get<int32_t>();
+      chip->configure_core(c, p, int32_t(std::min<uint32_t>(n, uint32_t{1} << 30)));
+      for (uint32_t j = 0; j < n; ++j) {
+        const auto [m, e] = split_scaled(r.get<int32_t>(), 13, 7, fmt::format("neuron {} bias", j));
+        chip->set_bias(c, int32_t(j), m, e);
+      }
+      const auto axons = r.get<uint32_t>();
+      for (uint32_t a = 0; a < axons; ++a) {
+        const auto synapses = r.get<uint32_t>();
+        for (uint32_t k = 0; k < synapses; ++k) {
+          const auto neuron = r.get<int32_t>();
+          const auto [m, e] =
+              split_scaled(r.get<int32_t>(), weight_bits, 16, fmt::format("axon {} weight", a));
+          chip->add_synapse(c, int32_t(a), neuron, m, e);
+        }
+      }
+      for (uint32_t j = 0; j < n; ++j) {
+        const auto count = r.get<uint32_t>();
+        for (uint32_t k = 0; k < count; ++k) {
+          const auto to = r.get<int32_t>();
+          chip->add_destination(c, int32_t(j), to, r.get<int32_t>());
+        }
+      }
+    } catch (const Error& e) {
+      throw Error(fmt::format("{}: core {}: {}", file, c, e.what()));
+    }
   }
   if (!r.at_end()) throw Error(fmt::format("{}: chip program has bytes after its last core", file));
   return chip;

@@ -13,7 +13,7 @@
 
 namespace scx::compiler {
 
-inline constexpr uint32_t kChipIoVersion = 1;
+inline constexpr uint32_t kChipIoVersion = 2;  // 2 added the site stride (Loihi cores)
 
 // An external spike arriving at (core, axon) at `tick`.
 struct InputEvent {
@@ -40,7 +40,7 @@ struct ChipIo {
   uint64_t steps_per_tick = 1;
   uint64_t ticks = 0;  // ticks the network's duration takes
   uint64_t seed = 0;
-  uint32_t site_stride = 256;  // site = core * site_stride + neuron (TrueNorth: 256; not stored in the file)
+  uint32_t site_stride = 256;  // site = core * site_stride + neuron (neurons per core)
   std::vector<PopulationSites> populations;
   std::vector<InputEvent> inputs;  // sorted
 };

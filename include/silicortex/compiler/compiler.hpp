@@ -37,6 +37,8 @@ struct QuantisationError {
 struct CompileReport {
   std::string chip;
   int32_t mesh_w = 0, mesh_h = 0;
+  int64_t neurons_per_core = 256, axons_per_core = 256;  // the profile's per-core limits
+  int64_t synapses_per_core = 65536;                     // synapse memory in synapses
   std::vector<CoreUsage> cores;
   std::vector<QuantisationError> quantisation;
   uint64_t routed_neurons = 0;  // neurons with a destination, splitters included
@@ -54,7 +56,7 @@ CompiledNetwork compile_network(const model::Network& net, const hw::ChipProfile
 
 // The Loihi-class path (loihi.cpp): `loihi_cuba_lif` populations and spike_times sources onto hw::LoihiChip;
 // weights as the profile's signed mantissas with one exponent per projection, many destinations per neuron,
-// delays of exactly one tick. In memory only: the chip program format has no Loihi kind yet.
+// delays of exactly one tick.
 struct CompiledLoihi {
   std::unique_ptr<hw::LoihiChip> chip;
   ChipIo io;
@@ -64,6 +66,7 @@ CompiledLoihi compile_loihi(const model::Network& net, const hw::ChipProfile& pr
 
 // Writes the chip program (hw::save_chip_program) and its `.io` file, both atomically; nothing on failure.
 void save_compiled(const CompiledNetwork& c, const std::filesystem::path& program);
+void save_compiled(const CompiledLoihi& c, const std::filesystem::path& program);
 
 // The --report text: per core and in total, neurons, axons, synapse memory, splitters, hops, quantisation.
 std::string format_compile_report(const CompileReport& r);

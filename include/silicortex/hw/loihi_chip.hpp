@@ -34,6 +34,16 @@ class LoihiChip {
   int32_t neurons(int32_t core) const { return int32_t(cores_[size_t(core)].dest.size()); }
   uint64_t neurons() const;
 
+  // The configuration as set, for chip programs: weights are mantissa << exponent.
+  struct Synapse {
+    int32_t neuron, weight;
+  };
+  const LoihiLifBitAcc& lif(int32_t core) const { return cores_[size_t(core)].lif; }
+  const std::vector<std::vector<Synapse>>& axons(int32_t core) const { return cores_[size_t(core)].axons; }
+  const std::vector<std::pair<int32_t, int32_t>>& destinations(int32_t core, int32_t neuron) const {
+    return cores_[size_t(core)].dest[size_t(neuron)];
+  }
+
   // An input spike at (core, axon), integrated in the coming tick.
   void inject(int32_t core, int32_t axon);
   void run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick = {});
@@ -41,9 +51,6 @@ class LoihiChip {
   const EventCounters& counters() const { return counters_; }
 
  private:
-  struct Synapse {
-    int32_t neuron, weight;
-  };
   struct Core {
     LoihiLifBitAcc lif{0, {}};
     std::vector<std::vector<Synapse>> axons;

@@ -30,6 +30,8 @@ class LoihiLifBitAcc {
   size_t step(const int32_t* a_in, uint8_t* spikes);
   int32_t u(size_t j) const { return u_[j]; }
   int32_t v(size_t j) const { return v_[j]; }
+  const LoihiLifParams& params() const { return p_; }
+  int32_t bias(size_t j) const { return bias_[j]; }  // bias_mant scaled by bias_exp
 
  private:
   LoihiLifParams p_;

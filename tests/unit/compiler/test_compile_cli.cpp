@@ -48,6 +48,23 @@ TEST(CompileCli, CompiledProgramRunsLikeTheModel) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(CompileCli, LoihiProgramRunsLikeTheModel) {
+  const auto dir = fresh_dir("compile_cli_loihi");
+  const std::string model = std::string(SCX_SOURCE_DIR) + "/models/examples/loihi_demo.toml";
+  const auto program = (dir / "demo.scxp").string();
+  const auto compiled = run_cli("compile " + model + " --chip loihi -o " + program + " --report");
+  ASSERT_EQ(compiled.exit_code, 0) << compiled.output;
+  EXPECT_NE(compiled.output.find("neurons/1024"), std::string::npos) << compiled.output;
+  const auto ref = run_cli("run " + model + " -q");
+  const auto chip = run_cli("run " + program);
+  ASSERT_EQ(ref.exit_code, 0) << ref.output;
+  ASSERT_EQ(chip.exit_code, 0) << chip.output;
+  EXPECT_FALSE(population_rows(ref.output).empty());
+  EXPECT_EQ(population_rows(chip.output), population_rows(ref.output)) << chip.output;
+  EXPECT_NE(chip.output.find("energy model: loihi"), std::string::npos) << chip.output;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(CompileCli, NetworkThatDoesNotFitWritesNothing) {
   const auto dir = fresh_dir("compile_cli_bad");
   write_file(dir / "big.toml",

@@ -187,7 +187,7 @@ TEST(ChipIo, OtherVersionOrTruncatedIsRejected) {
     }
     return std::string("(no error)");
   };
-  EXPECT_THAT(error_of(write("v2.io", "scx-chip-io 2\n")), HasSubstr("v2.io:1: chip io format version 2"));
+  EXPECT_THAT(error_of(write("v2.io", "scx-chip-io 3\n")), HasSubstr("v2.io:1: chip io format version 3"));
   EXPECT_THAT(error_of(write("junk.io", "hello\n")), HasSubstr("not a chip io file"));
   EXPECT_THAT(error_of(write("cut.io", "scx-chip-io 1\npopulation 3 0 p\nsites 1 2\n")),
               HasSubstr("cut.io:3: 2 sites for 3 neurons"));

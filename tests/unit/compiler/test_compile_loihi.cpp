@@ -3,8 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "compiler_test_util.hpp"
 #include "silicortex/core/error.hpp"
+#include "silicortex/hw/chip_program.hpp"
 
 namespace scx::compiler {
 namespace {
@@ -54,6 +57,48 @@ TEST(CompileLoihi, RecurrentNetworkSpikesExactlyAsTheEngine) {
   EXPECT_GT(c.chip->counters().hops, 0u);
   // Many destinations per neuron, no splitters: exc neurons reach exc and inh cores directly.
   EXPECT_GT(c.report.routed_neurons, 2500u);
+}
+
+TEST(CompileLoihi, ChipProgramRoundTripRunsIdentically) {
+  model::Network net;
+  net.sim.dt_ms = 1.0;
+  net.sim.duration_ms = 120;
+  net.add_population("in", 40, testing::random_times(40, 0.05, 120, 2));
+  net.add_population("exc", 1500, lif(200));     // two cores of 1024: sites need the 1024 stride
+  net.add_population("inh", 100, lif(150, 12));  // a bias with a mantissa and an exponent
+  net.connect("in", "exc", model::FixedProbability{0.2}, model::Constant{300.0}, model::Constant{1.0});
+  net.connect("exc", "inh", model::FixedProbability{0.02}, model::Constant{90.0}, model::Constant{1.0});
+  net.connect("inh", "exc", model::FixedProbability{0.05}, model::Constant{-500.0}, model::Constant{1.0},
+              model::Receptor::Inhibitory);
+  testing::record_all(net);
+  const auto dir = std::filesystem::temp_directory_path() / "scx_loihi_program";
+  std::filesystem::create_directories(dir);
+  const auto program = dir / "net.scxp";
+  const auto in_memory = compile_loihi(net, loihi_profile());
+  save_compiled(in_memory, program);
+  const auto expected = run_on_chip(*in_memory.chip, in_memory.io);
+
+  EXPECT_EQ(hw::chip_program_kind(program), hw::ChipProgramKind::kLoihi);
+  auto loaded = hw::load_loihi_program(program);
+  const auto io = load_chip_io(chip_io_path(program));
+  EXPECT_EQ(io.site_stride, 1024u);
+  const auto got = run_on_chip(*loaded, io);
+  ASSERT_EQ(got.spikes.size(), expected.spikes.size());
+  uint64_t total = 0;
+  for (size_t p = 0; p < got.spikes.size(); ++p) {
+    EXPECT_EQ(got.spikes[p].times_ms, expected.spikes[p].times_ms) << got.spikes[p].population;
+    EXPECT_EQ(got.spikes[p].neurons, expected.spikes[p].neurons) << got.spikes[p].population;
+    total += got.spikes[p].total_spikes;
+  }
+  EXPECT_GT(total, 500u);
+  EXPECT_EQ(loaded->counters().synaptic_events, in_memory.chip->counters().synaptic_events);
+  try {
+    hw::load_chip_program(program);
+    ADD_FAILURE() << "a loihi program loaded as a truenorth one";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("a loihi chip program, not a truenorth one"));
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CompileLoihi, WeightsGetAMantissaAndASharedExponent) {
