@@ -1,5 +1,6 @@
-// The step loop. Each thread owns a share of every group and the synapses onto it; one barrier per step
-// separates "integrate and spike" from "deliver spikes". With several ranks, thread 0 also exchanges the
+// The step loop. Each thread owns a share of every group and the synapses onto it; one exchange of spikes per
+// block of steps (sim/spike_mailbox.hpp, which is also the barrier) separates "integrate and spike" from
+// "deliver spikes". With several ranks, thread 0 also exchanges the
 // step's spikes between ranks, behind a second barrier.
 #include "silicortex/sim/engine.hpp"
 
@@ -21,25 +22,26 @@ void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const Ru
   ThreadState& ts = thread_state[t];
   SpinBarrier* barrier = barrier_.get();
   const bool ranks = comm->size() > 1;
-  // Blocks of steps: no spike reaches anyone sooner than block_steps later, so a block's updates need no spike of
-  // the same block, and one barrier per block suffices. Delivery then walks the block step by step, the same
-  // order as with one step per block, so results do not depend on the block length either.
+  // Blocks of steps: no spike reaches anyone sooner than block_steps later, so a block's updates need no
+  // spike of the same block, and one barrier per block suffices. Delivery then walks the block step by step,
+  // the same order as with one step per block, so results do not depend on the block length either.
   for (int64_t block = first; block < last; block += block_steps) {
     const int64_t block_end = std::min<int64_t>(block + block_steps, last);
     for (int64_t step = block; step < block_end; ++step) {
       if (plasticity) plasticity->begin_step(groups, ts, step);  // own spikes of step-1 into the traces
       update_phase(ts, step);  // integrate own neurons; spikes of this step into ts.spikes_at(step)
     }
-    if (barrier) barrier->arrive_and_wait(t);  // all spikes of the block are now visible to every thread
+    exchange_block(ts, block, block_end);  // all spikes of the block are now visible to every thread
     for (int64_t step = block; step < block_end; ++step) {
       if (ranks) {
         if (t == 0) exchange_spikes(step);  // ... and to every rank
         if (barrier) barrier->arrive_and_wait(t);
       }
-      deliver_phase(ts, step);  // every spike through this thread's synapses into the ring
+      deliver_phase(ts, step, block, block_end);  // every spike through this thread's synapses into the ring
       if (plasticity) plasticity->learn(groups, thread_state, ts, t, step);  // this thread's plastic synapses
     }
-    if (t == 0 && options.progress && (block - first) / block_steps % std::max<int64_t>(1, 1000 / block_steps) == 0)
+    if (t == 0 && options.progress &&
+        (block - first) / block_steps % std::max<int64_t>(1, 1000 / block_steps) == 0)
       options.progress(block - first, last - first);
   }
 }
@@ -87,10 +89,55 @@ void Engine::Impl::deliver_row(ThreadState& ts, int64_t step, uint32_t global_pr
   ts.events += e - b;
 }
 
+// Publishes this thread's spikes of the block and collects everyone's: through the mailboxes with several
+// threads (one cache-line transfer per thread in the common case), from the spike lists otherwise.
+void Engine::Impl::exchange_block(ThreadState& ts, int64_t block, int64_t block_end) {
+  const size_t steps = size_t(block_end - block), ng = groups.size(), header = 1 + steps * ng;
+  if (mailboxes_) {
+    uint32_t* w = mailboxes_->draft(ts.index);
+    size_t k = header;
+    for (size_t s = 0; s < steps; ++s)
+      for (size_t g = 0; g < ng; ++g) k += ts.spikes_at(block + int64_t(s))[g].size();
+    if (k > SpikeMailboxes::kWords) {
+      w[0] = SpikeMailboxes::kOverflow;
+    } else {
+      w[0] = uint32_t(k);
+      k = header;
+      for (size_t s = 0; s < steps; ++s) {
+        for (size_t g = 0; g < ng; ++g) {
+          const auto& list = ts.spikes_at(block + int64_t(s))[g];
+          w[1 + s * ng + g] = uint32_t(list.size());
+          std::copy(list.begin(), list.end(), w + k);
+          k += list.size();
+        }
+      }
+    }
+    mailboxes_->publish_and_wait(ts.index);
+  }
+  ts.inbox.resize(thread_state.size() * steps * ng);
+  auto* in = ts.inbox.data();
+  for (unsigned u = 0; u < thread_state.size(); ++u) {
+    const uint32_t* p = mailboxes_ ? mailboxes_->received(ts.index, u) : nullptr;
+    size_t k = header;
+    for (size_t s = 0; s < steps; ++s) {
+      for (size_t g = 0; g < ng; ++g, ++in) {
+        if (p && p[0] != SpikeMailboxes::kOverflow) {
+          *in = {p + k, p[1 + s * ng + g]};
+          k += in->second;
+        } else {
+          const auto& list = thread_state[u].spikes_at(block + int64_t(s))[g];
+          *in = {list.data(), uint32_t(list.size())};
+        }
+      }
+    }
+  }
+}
+
 // Spikes in ascending global index (groups in order; within a group the ranks', then the threads', shares in
 // order), so each neuron sums its input in the same order whatever the thread and rank counts.
-void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step) {
-  for (size_t g = 0; g < groups.size(); ++g) {
+void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step, int64_t block, int64_t block_end) {
+  const size_t steps = size_t(block_end - block), ng = groups.size(), s = size_t(step - block);
+  for (size_t g = 0; g < ng; ++g) {
     if (comm->size() > 1) {
       const auto& rs = rank_spikes;
       for (size_t r = 0; r + 1 < rs.rank_begin.size(); ++r)
@@ -99,8 +146,10 @@ void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step) {
       continue;
     }
     const uint32_t offset = groups[g].offset;
-    for (const ThreadState& src : thread_state)
-      for (uint32_t i : src.spikes_at(step)[g]) deliver_row(ts, step, offset + i);
+    for (size_t u = 0; u < thread_state.size(); ++u) {
+      const auto [spikes, n] = ts.inbox[(u * steps + s) * ng + g];
+      for (uint32_t k = 0; k < n; ++k) deliver_row(ts, step, offset + spikes[k]);
+    }
   }
 }
 
@@ -249,6 +298,7 @@ RunResult Engine::run(const RunOptions& options) {
   if (first == 0)  // stimuli active from step 0 need their currents before the first update
     im.stimulus_change_steps.insert(
         std::lower_bound(im.stimulus_change_steps.begin(), im.stimulus_change_steps.end(), 0), 0);
+  im.mailboxes_ = im.threads > 1 ? std::make_unique<SpikeMailboxes>(im.threads) : nullptr;
   im.barrier_ = im.threads > 1 ? std::make_unique<SpinBarrier>(im.threads) : nullptr;
 
   const auto t0 = std::chrono::steady_clock::now();

@@ -9,6 +9,7 @@
 #include "silicortex/sim/engine.hpp"
 #include "silicortex/sim/neuron_group.hpp"
 #include "sim/plasticity_runtime.hpp"
+#include "sim/spike_mailbox.hpp"
 #include "sim/spin_barrier.hpp"
 #include "sim/synapse_store.hpp"
 
@@ -58,12 +59,15 @@ struct alignas(64) Count {
 };
 
 struct alignas(64) ThreadState {
-  std::vector<Range> chunk;                             // per group
-  // Spike lists of the last 2 * block steps, [step % size][group]: local indices, ascending. A block's lists are
-  // read by every thread during its delivery while the owner already fills the next block's.
+  std::vector<Range> chunk;  // per group
+  // Spike lists of the last 2 * block steps, [step % size][group]: local indices, ascending. A block's lists
+  // are read by every thread during its delivery while the owner already fills the next block's.
   std::vector<std::vector<SpikeList>> spike_ring;
   std::vector<SpikeList>& spikes_at(int64_t step) { return spike_ring[step % spike_ring.size()]; }
   const std::vector<SpikeList>& spikes_at(int64_t step) const { return spike_ring[step % spike_ring.size()]; }
+  // Every thread's spikes of the current block, [source thread][step in block][group]: (local indices,
+  // count).
+  std::vector<std::pair<const uint32_t*, uint32_t>> inbox;
   std::vector<Padded<std::vector<uint64_t>>> recorded;  // per group: (step << 32 | local index)
   std::vector<Count> spike_count;                       // per group
   uint64_t events = 0;
@@ -100,7 +104,8 @@ struct Engine::Impl {
   // Running (engine.cpp).
   void thread_loop(unsigned t, int64_t first, int64_t last, const RunOptions& options);
   void update_phase(ThreadState& ts, int64_t step);
-  void deliver_phase(ThreadState& ts, int64_t step);
+  void exchange_block(ThreadState& ts, int64_t block, int64_t block_end);
+  void deliver_phase(ThreadState& ts, int64_t step, int64_t block, int64_t block_end);
   void exchange_spikes(int64_t step);
   void deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre);
   void refresh_stimuli(ThreadState& ts, int64_t step);
@@ -118,14 +123,15 @@ struct Engine::Impl {
   uint64_t neuron_count = 0;
   uint64_t synapse_count = 0;
   uint32_t ring_slots = 1;  // power of two > max delay
-  // Steps run between two barriers: the shortest synaptic delay (a spike cannot affect anyone sooner), capped;
-  // 1 with plasticity or several ranks, whose bookkeeping is per step.
+  // Steps run between two barriers: the shortest synaptic delay (a spike cannot affect anyone sooner),
+  // capped; 1 with plasticity or several ranks, whose bookkeeping is per step.
   uint32_t block_steps = 1;
   std::vector<ThreadState> thread_state;
   std::vector<CurrentStepInfo> stimuli;
   std::vector<int64_t> stimulus_change_steps;  // sorted, unique
   std::vector<StateProbe> probes;
-  std::unique_ptr<SpinBarrier> barrier_;
+  std::unique_ptr<SpikeMailboxes> mailboxes_;     // the end-of-block exchange, with several threads
+  std::unique_ptr<SpinBarrier> barrier_;          // the second barrier of a step with several ranks
   std::unique_ptr<PlasticityRuntime> plasticity;  // null when no projection is plastic
   int64_t current_step = 0;
   double build_wall_s = 0;

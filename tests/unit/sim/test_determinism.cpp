@@ -125,3 +125,37 @@ TEST(Determinism, BlocksOfStepsGiveTheSameResultsAsSingleSteps) {
 
 }  // namespace
 }  // namespace scx::sim
+
+namespace scx::sim {
+namespace {
+
+// Threads hand each other a block's spikes through mailboxes of 4,096 words; a block with more spikes (here
+// 20,000 neurons firing in the same step, about 10,000 per thread) falls back to reading the owner's spike
+// lists. Both ways must give the 1-thread spikes.
+TEST(Determinism, BlocksWithMoreSpikesThanAMailboxHolds) {
+  auto run_pulse = [](unsigned threads) {
+    model::Network net;
+    net.sim.duration_ms = 60;
+    net.sim.threads = threads;
+    net.sim.seed = 5;
+    const model::LifCurrExp p = cuba_neuron();
+    net.add_population("pulse", 1, model::SpikeTimesSource{{{5.0, 30.0}}});
+    net.add_population("exc", 20000, p).initial.push_back({"v", model::Uniform{-60, -55}});
+    net.connect("pulse", "exc", model::AllToAll{}, model::Constant{2000.0}, model::Constant{0.1});
+    net.connect("exc", "exc", model::FixedInDegree{20}, model::Normal{-20.0, 5.0}, model::Uniform{0.1, 2.0});
+    net.record("exc");
+    Engine engine(net);
+    return engine.run();
+  };
+  const RunResult one = run_pulse(1);
+  ASSERT_GT(one.spikes[1].total_spikes, 20000u);  // the pulses make nearly every neuron fire at once
+  for (unsigned threads : {2u, 3u}) {
+    const RunResult many = run_pulse(threads);
+    EXPECT_EQ(many.spikes[1].times_ms, one.spikes[1].times_ms) << threads << " threads";
+    EXPECT_EQ(many.spikes[1].neurons, one.spikes[1].neurons) << threads << " threads";
+    EXPECT_EQ(many.meta.synaptic_events, one.meta.synaptic_events) << threads << " threads";
+  }
+}
+
+}  // namespace
+}  // namespace scx::sim

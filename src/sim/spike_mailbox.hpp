@@ -1,0 +1,90 @@
+#pragma once
+// Where threads hand each other a block's spikes. Every step of a small network ends with each core waiting
+// for the other's spikes, so what counts is how many cache-line transfers that takes one after another.
+// Reading another thread's std::vector costs three (its arrival flag, the vector's header, then its data, per
+// group); a mailbox costs one: the publication counter, the spike counts and the first spike indices share a
+// cache line at a fixed address, and any further lines are fetched in parallel. Publishing is also the
+// barrier: a thread that has seen every other thread's mailbox of this block knows all their spikes of the
+// block are written.
+//
+// Two mailboxes per thread, used alternately: a thread can run at most one block ahead of the slowest one, so
+// it never writes a mailbox that someone still reads. A block with more spikes than a mailbox holds is marked
+// as overflowed and read from the owner's spike lists instead.
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "silicortex/core/aligned_vector.hpp"
+#include "sim/spin_barrier.hpp"
+
+namespace scx::sim {
+
+class SpikeMailboxes {
+ public:
+  // A payload is [length in words (this word included) or kOverflow, then whatever the engine packs].
+  static constexpr uint32_t kOverflow = ~uint32_t{0};
+  static constexpr size_t kWords = 4096;  // payload words per mailbox
+
+  explicit SpikeMailboxes(unsigned threads) : threads_(threads), boxes_(size_t(threads) * 2) {
+    for (auto& b : boxes_) b.words.assign(kWords + kHeaderWords, 0);
+  }
+
+  // Thread t's next mailbox to fill: payload words after the header.
+  uint32_t* draft(unsigned t) { return payload(box(t, published_[t].n + 1)); }
+
+  // Makes thread t's draft visible and returns once every thread has published as often as t.
+  void publish_and_wait(unsigned t) {
+    const uint64_t epoch = ++published_[t].n;
+    std::atomic_ref<uint64_t> mine(epoch_word(box(t, epoch)));
+    mine.store(epoch, std::memory_order_seq_cst);
+    if (sleepers_.load(std::memory_order_seq_cst) > 0) mine.notify_all();
+    for (unsigned u = 0; u < threads_; ++u) {
+      if (u == t) continue;
+      Box& b = box(u, epoch);
+      std::atomic_ref<uint64_t> theirs(epoch_word(b));
+      int spins = 0;
+      for (uint64_t seen = theirs.load(std::memory_order_acquire); seen < epoch;
+           seen = theirs.load(std::memory_order_acquire)) {
+        if (++spins < kSpins) {
+          SCX_CPU_RELAX();
+          continue;
+        }
+        sleepers_.fetch_add(1, std::memory_order_seq_cst);
+        if (theirs.load(std::memory_order_seq_cst) == seen) theirs.wait(seen, std::memory_order_seq_cst);
+        sleepers_.fetch_sub(1, std::memory_order_seq_cst);
+      }
+      // Word 0 of a payload is its length in words: ask for all its lines at once.
+      const uint32_t* p = payload(b);
+      const size_t bytes = p[0] == kOverflow ? 0 : (size_t(p[0]) + kHeaderWords) * 4;
+      for (size_t line = 64; line < bytes; line += 64)
+        __builtin_prefetch(reinterpret_cast<const char*>(b.words.data()) + line);
+    }
+  }
+
+  // Thread u's publication that matches thread t's latest one (valid after t's publish_and_wait).
+  const uint32_t* received(unsigned t, unsigned u) const { return payload(box(u, published_[t].n)); }
+
+ private:
+  static constexpr int kSpins = 4000;        // as SpinBarrier
+  static constexpr size_t kHeaderWords = 2;  // the 64-bit publication counter
+  struct alignas(64) Box {
+    AlignedVector<uint32_t> words;  // [counter lo, counter hi, payload...]; 64-byte aligned
+  };
+  struct alignas(64) Count {
+    uint64_t n = 0;  // publications so far, written by its own thread only
+  };
+  Box& box(unsigned t, uint64_t epoch) { return boxes_[size_t(t) * 2 + (epoch & 1)]; }
+  const Box& box(unsigned t, uint64_t epoch) const { return boxes_[size_t(t) * 2 + (epoch & 1)]; }
+  static uint64_t& epoch_word(Box& b) { return *reinterpret_cast<uint64_t*>(b.words.data()); }
+  static uint32_t* payload(Box& b) { return b.words.data() + kHeaderWords; }
+  static const uint32_t* payload(const Box& b) { return b.words.data() + kHeaderWords; }
+
+  const unsigned threads_;
+  std::vector<Box> boxes_;
+  std::vector<Count> published_ = std::vector<Count>(threads_);
+  alignas(64) std::atomic<uint32_t> sleepers_{0};
+};
+
+}  // namespace scx::sim
