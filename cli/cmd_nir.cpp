@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 #include "cli_util.hpp"
@@ -139,11 +140,16 @@ void compile_command(const NirArgs& a) {
     return;
   }
   if (!a.run && !a.compare) return;
+  const auto t0 = std::chrono::steady_clock::now();
   const sim::RunResult res = compiler::run_nir_on_chip(compiled, steps);
-  fmt::print("{} on {}: {} steps, {} spikes, wall {:.3f} s\n", a.file, r.chip, steps, res.meta.spikes,
-             res.meta.wall_s);
+  fmt::print("{} on {}: {} steps, {} spikes, {} synaptic events, wall {:.3f} s\n", a.file, r.chip, steps,
+             res.meta.spikes, thousands(res.meta.synaptic_events),
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   print_outputs(c, res);
-  if (a.compare) print_comparison(c, io::nir::run(c, inputs, steps, a.threads), res, a.dt_s * 1e3);
+  if (!a.compare) return;
+  const sim::RunResult ref = io::nir::run(c, inputs, steps, a.threads);
+  fmt::print("reference engine: wall {:.3f} s\n", ref.meta.wall_s);
+  print_comparison(c, ref, res, a.dt_s * 1e3);
 }
 
 void run_command(const NirArgs& a) {

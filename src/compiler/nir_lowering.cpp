@@ -21,21 +21,28 @@ constexpr int32_t kLoihiMantMax = 127;
 
 const char* kind_name(Kind k) {
   switch (k) {
-    case Kind::I: return "I";
-    case Kind::IF: return "IF";
-    case Kind::LI: return "LI";
-    case Kind::LIF: return "LIF";
-    case Kind::CubaLI: return "CubaLI";
-    case Kind::CubaLIF: return "CubaLIF";
-    case Kind::Threshold: return "Threshold";
+    case Kind::I:
+      return "I";
+    case Kind::IF:
+      return "IF";
+    case Kind::LI:
+      return "LI";
+    case Kind::LIF:
+      return "LIF";
+    case Kind::CubaLI:
+      return "CubaLI";
+    case Kind::CubaLIF:
+      return "CubaLIF";
+    case Kind::Threshold:
+      return "Threshold";
   }
   return "?";
 }
 
 [[noreturn]] void fail(const model::Population& pop, const model::NirNeuron& m, const std::string& field,
                        const std::string& what) {
-  throw Error(fmt::format("node '{}' ({}){}{}: {}", pop.name, kind_name(m.kind), field.empty() ? "" : ".", field,
-                          what));
+  throw Error(fmt::format("node '{}' ({}){}{}: {}", pop.name, kind_name(m.kind), field.empty() ? "" : ".",
+                          field, what));
 }
 
 double at(const std::vector<double>& a, uint32_t i, double fallback) {
@@ -64,8 +71,10 @@ struct Incoming {
 double gain(const model::NirNeuron& m, uint32_t i, double dt_s) {
   const double r = at(m.r, i, 1.0);
   switch (m.kind) {
-    case Kind::IF: return dt_s * r;
-    case Kind::LIF: return dt_s * r / at(m.tau_s, i, 1.0);
+    case Kind::IF:
+      return dt_s * r;
+    case Kind::LIF:
+      return dt_s * r / at(m.tau_s, i, 1.0);
     default:
       return dt_s * r / at(m.tau_s, i, 1.0) * dt_s / at(m.tau_syn_s, i, 1.0) * at(m.w_in, i, 1.0);
   }
@@ -124,8 +133,7 @@ class Lowering {
     }
     for (const auto& proj : in_.projections) copy_projection(proj);
     for (uint32_t p = 0; p < in_.populations.size(); ++p)
-      if (const auto* m = std::get_if<model::NirNeuron>(&in_.populations[p].params))
-        lower_population(p, *m);
+      if (const auto* m = std::get_if<model::NirNeuron>(&in_.populations[p].params)) lower_population(p, *m);
     return std::move(out_);
   }
 
@@ -138,14 +146,16 @@ class Lowering {
                        "spikes (graded outputs run in the reference engine: `nir run`)",
                        chip));
     if (m.kind == Kind::Threshold)
-      fail(pop, m, "", fmt::format("has no equivalent on {}: its v = x keeps no state, a chip neuron does", chip));
+      fail(pop, m, "",
+           fmt::format("has no equivalent on {}: its v = x keeps no state, a chip neuron does", chip));
     if (!loihi_ && m.kind != Kind::IF)
       fail(pop, m, "tau",
            fmt::format("{}'s leak is linear (a constant per tick), NIR's {} leak is exponential; only IF "
                        "nodes lower to truenorth-model chips",
                        chip, kind_name(m.kind)));
     if (m.reset == model::NirNeuron::Reset::Subtract)
-      fail(pop, m, "", fmt::format("reset by subtraction: {} resets v to {}", chip, loihi_ ? "0" : "a value"));
+      fail(pop, m, "",
+           fmt::format("reset by subtraction: {} resets v to {}", chip, loihi_ ? "0" : "a value"));
   }
 
   void copy_projection(const model::Projection& proj) {
@@ -156,7 +166,8 @@ class Lowering {
       if (loihi_ && steps != 1)
         throw Error(fmt::format(
             "edge {}: arrives {} steps after it is sent (a skip over {} layer(s), a back edge across "
-            "layers or a Delay node); chip '{}' delivers every spike exactly 1 tick later ({} ticks too many)",
+            "layers or a Delay node); chip '{}' delivers every spike exactly 1 tick later ({} ticks too "
+            "many)",
             proj.name, steps, steps - 1, chip_.name, steps - 1));
       ticks.push_back(steps * tick_ms_);
     }
@@ -181,7 +192,8 @@ class Lowering {
     model::FromList conn;
     std::vector<double> w;
     for (uint32_t i = 0; i < pop.size; ++i)
-      if (const double b = at(m.bias, i, 0.0); b != 0) conn.pre.push_back(0), conn.post.push_back(i), w.push_back(b);
+      if (const double b = at(m.bias, i, 0.0); b != 0)
+        conn.pre.push_back(0), conn.post.push_back(i), w.push_back(b);
     auto& proj = out_.net.connect(name, pop.name, std::move(conn), model::ValueArray{std::move(w)},
                                   model::Constant{tick_ms_});
     proj.name = name + "->" + pop.name;
@@ -195,7 +207,9 @@ class Lowering {
     if (has_bias) add_bias_source(p, m);
     const double theta = uniform(pop, m, "v_threshold", m.v_threshold, 0.0, chip_);
     const double v_reset = uniform(pop, m, "v_reset", m.v_reset, 0.0, chip_);
-    if (!(theta > 0)) fail(pop, m, "v_threshold", fmt::format("is {}; chip '{}' needs a positive threshold", theta, chip_.name));
+    if (!(theta > 0))
+      fail(pop, m, "v_threshold",
+           fmt::format("is {}; chip '{}' needs a positive threshold", theta, chip_.name));
     // Incoming weights in NIR units of the driven state (the gain of the post neuron applied).
     std::vector<size_t> incoming;
     std::vector<std::vector<double>> increments;
@@ -208,7 +222,8 @@ class Lowering {
       incoming.push_back(k);
       increments.push_back(w);
     }
-    const double scale = loihi_ ? lower_loihi(p, m, theta, v_reset, increments) : lower_truenorth(p, m, theta, v_reset, increments);
+    const double scale = loihi_ ? lower_loihi(p, m, theta, v_reset, increments)
+                                : lower_truenorth(p, m, theta, v_reset, increments);
     for (size_t k : incoming)
       for (double& w : std::get<model::ValueArray>(out_.net.projections[k].weight).values) w *= scale;
   }
@@ -263,8 +278,9 @@ class Lowering {
       chip_m.bias_exp = e;
       chip_m.bias_mant = std::clamp(std::round(std::ldexp(bias, -e)), -4096.0, 4095.0);
       record(pop.name, "bias (dt/tau v_leak)", bias, std::ldexp(chip_m.bias_mant, e));
-      note(fmt::format("node '{}': v_leak = {} acts from tick 0 and v starts at 0 (NIR: at v_leak, from step {})",
-                       pop.name, v_leak, m.hold_steps));
+      note(fmt::format(
+          "node '{}': v_leak = {} acts from tick 0 and v starts at 0 (NIR: at v_leak, from step {})",
+          pop.name, v_leak, m.hold_steps));
     }
     std::get<model::LoihiCubaLif>(out_.net.populations[p].params) = chip_m;
     return scale / 64;
@@ -275,7 +291,9 @@ class Lowering {
   double lower_truenorth(uint32_t p, const model::NirNeuron& m, double theta, double v_reset,
                          const std::vector<std::vector<double>>& increments) {
     const auto& pop = in_.populations[p];
-    auto integral = [](double x) { return std::fabs(x - std::round(x)) <= 1e-9 * std::max(1.0, std::fabs(x)); };
+    auto integral = [](double x) {
+      return std::fabs(x - std::round(x)) <= 1e-9 * std::max(1.0, std::fabs(x));
+    };
     double scale = 1;
     double bad = 0;
     for (; scale <= 256; scale *= 2) {
@@ -299,8 +317,8 @@ class Lowering {
     tn.potential_bits = double(chip_.potential_bits);
     tn.tick_ms = tick_ms_;
     record(pop.name, "threshold (V >= floor(S v_threshold) + 1)", theta * scale, tn.threshold - 1);
-    note(fmt::format("node '{}': v is counted in units of 1/{}; it saturates at -{} (NIR: unbounded)", pop.name,
-                     scale, tn.neg_threshold / scale));
+    note(fmt::format("node '{}': v is counted in units of 1/{}; it saturates at -{} (NIR: unbounded)",
+                     pop.name, scale, tn.neg_threshold / scale));
     out_.net.populations[p].params = tn;
     return scale;
   }
@@ -332,7 +350,8 @@ NirLowering lower_nir(const model::Network& net, const hw::ChipProfile& chip) {
 
 std::string format_lowering_report(const NirLowering& l) {
   std::string out = "NIR lowering: one NIR step per chip tick\n";
-  out += fmt::format("  {:<20} {:<42} {:>12} {:>12} {:>10}\n", "node", "parameter", "wanted", "on chip", "rel err");
+  out += fmt::format("  {:<20} {:<42} {:>12} {:>12} {:>10}\n", "node", "parameter", "wanted", "on chip",
+                     "rel err");
   for (const auto& p : l.parameters)
     out += fmt::format("  {:<20} {:<42} {:>12.6g} {:>12.6g} {:>10.3g}\n", p.population, p.parameter, p.wanted,
                        p.got, p.relative_error());

@@ -74,11 +74,13 @@ Document integer_graph(bool recurrent) {
   auto weights = [](int64_t rows, int64_t cols, double a) {
     std::vector<double> w(size_t(rows * cols));
     for (int64_t o = 0; o < rows; ++o)
-      for (int64_t i = 0; i < cols; ++i) w[size_t(o * cols + i)] = a * double((o * 3 + (i % 4) * 5) % 9 - 3) / 8;
+      for (int64_t i = 0; i < cols; ++i)
+        w[size_t(o * cols + i)] = a * double((o * 3 + (i % 4) * 5) % 9 - 3) / 8;
     return w;
   };
   auto if_node = [](const std::string& name, size_t n) {
-    return node(name, "IF", {{"r", if_param(n, 1e4)}, {"v_threshold", if_param(n, 1.0)}, {"v_reset", if_param(n, 0.0)}});
+    return node(name, "IF",
+                {{"r", if_param(n, 1e4)}, {"v_threshold", if_param(n, 1.0)}, {"v_reset", if_param(n, 0.0)}});
   };
   g.nodes.push_back(node("in", "Input", {{"shape", scalar(8)}}));
   g.nodes.push_back(node("w1", "Linear", {{"weight", matrix(6, 8, weights(6, 8, 1.0))}}));
@@ -135,9 +137,10 @@ TEST(CompileNir, LifNorseOnLoihiSpikesWithinOneStepOfTheReferenceEngine) {
   for (size_t k = 0; k < ref.size(); ++k) EXPECT_LE(std::abs(chip[k] - ref[k]), 1) << "spike " << k;
 }
 
-// How the chip's spikes of one population (all when empty) compare with the reference engine's: counts and the
-// fraction of the chip's found at the same (neuron, step) or within one step. 8-bit weights move a threshold
-// crossing by a step now and then, and a reset to 0 makes the difference persist, so this is statistical.
+// How the chip's spikes of one population (all when empty) compare with the reference engine's: counts and
+// the fraction of the chip's found at the same (neuron, step) or within one step. 8-bit weights move a
+// threshold crossing by a step now and then, and a reset to 0 makes the difference persist, so this is
+// statistical.
 struct Agreement {
   size_t ref = 0, chip = 0;
   double same = 0, near = 0;
@@ -198,7 +201,8 @@ std::string compile_error(const Document& doc, const std::string& chip, hw::Chip
 }
 
 TEST(CompileNir, WhatAChipCannotExpressIsANamedError) {
-  const auto prims = io::nir::read_nir(nir_data("synthetic_reference_writer/synthetic_all_primitives_1d.nir"));
+  const auto prims =
+      io::nir::read_nir(nir_data("synthetic_reference_writer/synthetic_all_primitives_1d.nir"));
   const std::string li = compile_error(prims, "loihi");
   EXPECT_NE(li.find("node 'cubali' (CubaLI)"), std::string::npos) << li;  // the first non-spiking node
   EXPECT_NE(li.find("does not spike"), std::string::npos) << li;
@@ -215,11 +219,26 @@ TEST(CompileNir, WhatAChipCannotExpressIsANamedError) {
   EXPECT_NE(frac.find("no integer"), std::string::npos) << frac;
 }
 
+TEST(CompileNir, EdgesLongerThanOneTickAreNamedErrorsOnLoihi) {
+  // in -> w3 -> out_if skips the hidden layer: it must arrive one step later than the hidden layer's spikes.
+  Document skip = integer_graph(false);
+  skip.graph.nodes.push_back(node("w3", "Linear", {{"weight", matrix(4, 8, std::vector<double>(32, 0.25))}}));
+  skip.graph.edges.push_back({"in", "w3"});
+  skip.graph.edges.push_back({"w3", "out_if"});
+  const std::string e = compile_error(skip, "loihi");
+  EXPECT_NE(e.find("edge in->out_if"), std::string::npos) << e;
+  EXPECT_NE(e.find("1 ticks too many"), std::string::npos) << e;
+  // On TrueNorth the hidden layer's targets lie on two cores (itself and the output): a splitter tick.
+  const std::string tn = compile_error(integer_graph(true), "truenorth");
+  EXPECT_NE(tn.find("splitter"), std::string::npos) << tn;
+}
+
 TEST(CompileNir, AGraphTooLargeForTheChipNamesTheNodeTheLimitAndByHowMuch) {
   hw::ChipProfile small = profile("loihi");
   small.cores_x = 2;
   small.cores_y = 2;
-  const std::string e = compile_error(io::nir::read_nir(nir_data("framework_exports/cnn_sinabs.nir")), "", &small);
+  const std::string e =
+      compile_error(io::nir::read_nir(nir_data("framework_exports/cnn_sinabs.nir")), "", &small);
   EXPECT_NE(e.find("population '"), std::string::npos) << e;
   EXPECT_NE(e.find("has 4"), std::string::npos) << e;
   EXPECT_NE(e.find("% over"), std::string::npos) << e;
@@ -238,7 +257,8 @@ TEST(CompileNir, CliCompilesRunsAndComparesOnLoihi) {
   EXPECT_NE(r.output.find("compiled"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("dv (4096 dt/tau_mem)"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("output output (1 neurons): 4 spikes"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("compare all: reference engine 4 spikes, chip 4; 4 at the same step"), std::string::npos)
+  EXPECT_NE(r.output.find("compare all: reference engine 4 spikes, chip 4; 4 at the same step"),
+            std::string::npos)
       << r.output;
 
   const auto bad = test::run_cli("nir compile " + file + " --chip loihi -o " + (dir / "x.scxp").string());

@@ -23,8 +23,7 @@ Document li_chain() {
   auto& g = d.graph;
   g.nodes.push_back(node("in", "Input", {{"shape", scalar(1)}}));
   g.nodes.push_back(node("w1", "Linear", {{"weight", Tensor({1, 1}, {2.0})}}));
-  g.nodes.push_back(
-      node("li", "LI", {{"tau", scalar(2e-3)}, {"r", scalar(1.5)}, {"v_leak", scalar(0.1)}}));
+  g.nodes.push_back(node("li", "LI", {{"tau", scalar(2e-3)}, {"r", scalar(1.5)}, {"v_leak", scalar(0.1)}}));
   g.nodes.push_back(node("w2", "Affine", {{"weight", Tensor({1, 1}, {0.8})}, {"bias", scalar(0.05)}}));
   g.nodes.push_back(node("lif", "LIF",
                          {{"tau", scalar(1e-3)},
@@ -42,7 +41,8 @@ TEST(NirGraded, LiVoltageDrivesTheNextLayerAsAHandComputedTrajectory) {
   const Document doc = li_chain();
   Converted c = to_network(doc, Options{});
   SpikeTrain in;
-  for (int64_t s : {3, 4, 5, 6, 7, 8, 20, 21, 22, 23, 24, 25, 26, 60}) in.steps.push_back(s), in.neurons.push_back(0);
+  for (int64_t s : {3, 4, 5, 6, 7, 8, 20, 21, 22, 23, 24, 25, 26, 60})
+    in.steps.push_back(s), in.neurons.push_back(0);
   constexpr int64_t kSteps = 120;
   const sim::RunResult r = run(c, {in}, kSteps);
 
@@ -129,8 +129,8 @@ TEST(NirGraded, OneAndTwoThreadsGiveBitIdenticalResults) {
 
 TEST(NirGraded, DiracSpikesDoNotScaleGradedValues) {
   // Under --spikes dirac only projections from spiking sources carry 1/dt.
-  const Converted c = to_network(li_chain(), Options{1e-4, model::NirNeuron::Reset::ToValue,
-                                                     Options::Spikes::Dirac});
+  const Converted c =
+      to_network(li_chain(), Options{1e-4, model::NirNeuron::Reset::ToValue, Options::Spikes::Dirac});
   for (const auto& proj : c.net.projections) {
     const double w = std::get<model::ValueArray>(proj.weight).values.at(0);
     if (proj.pre == "in") {
@@ -143,7 +143,8 @@ TEST(NirGraded, DiracSpikesDoNotScaleGradedValues) {
 
 TEST(NirGraded, EveryPrimitiveChainRuns) {
   // LI -> CubaLI -> I -> Threshold: refused before graded outputs existed.
-  Converted c = to_network(read_nir(nir_data("synthetic_reference_writer/synthetic_all_primitives_1d.nir")), {});
+  Converted c =
+      to_network(read_nir(nir_data("synthetic_reference_writer/synthetic_all_primitives_1d.nir")), {});
   std::vector<SpikeTrain> in(c.inputs.size());
   for (auto& t : in)
     for (int64_t s = 0; s < 20; ++s) t.steps.push_back(s), t.neurons.push_back(0);
