@@ -99,7 +99,7 @@ double loihi_weight_error(const std::vector<std::vector<double>>& projections) {
 class Lowering {
  public:
   Lowering(const model::Network& net, const hw::ChipProfile& chip)
-      : in_(net), chip_(chip), loihi_(chip.neuron_kind == hw::NeuronKind::kLoihiCuba) {
+      : in_(net), chip_(chip), loihi_(chip.neuron_kind == hw::NeuronKind::kLoihiCuba), lag_(loihi_ ? 1 : 2) {
     if (!loihi_ && chip.neuron_kind != hw::NeuronKind::kTrueNorth)
       throw Error(fmt::format("chip '{}': NIR graphs compile to loihi- or truenorth-model chips", chip.name));
     out_.nir_dt_ms = net.sim.dt_ms;
@@ -111,7 +111,10 @@ class Lowering {
     net.name = in_.name;
     net.sim = in_.sim;
     net.sim.dt_ms = tick_ms_;
-    net.sim.duration_ms = std::round(in_.sim.duration_ms / in_.sim.dt_ms) * tick_ms_;
+    int64_t max_depth = 0;
+    for (const auto& pop : in_.populations) max_depth = std::max(max_depth, depth_of(pop.name));
+    net.sim.duration_ms =
+        (std::round(in_.sim.duration_ms / in_.sim.dt_ms) + double((lag_ - 1) * max_depth)) * tick_ms_;
     for (const auto& pop : in_.populations) {
       if (const auto* src = std::get_if<model::SpikeTimesSource>(&pop.params)) {
         model::SpikeTimesSource s = *src;
@@ -128,7 +131,7 @@ class Lowering {
                                 model::model_name(pop.params)));
       check_kind(pop, *m);
       net.add_population(pop.name, pop.size, model::LoihiCubaLif{});  // parameters set in lower_population
-      out_.depth.push_back(m->hold_steps);
+      out_.depth.push_back(lag_ * m->hold_steps);
       out_.bias_source.push_back(false);
     }
     for (const auto& proj : in_.projections) copy_projection(proj);
@@ -158,11 +161,24 @@ class Lowering {
            fmt::format("reset by subtraction: {} resets v to {}", chip, loihi_ ? "0" : "a value"));
   }
 
+  // A population's layer lag in NIR steps (0 for Inputs).
+  int64_t depth_of(const std::string& pop) const {
+    const auto* m = std::get_if<model::NirNeuron>(&in_.find_population(pop)->params);
+    return m ? int64_t(m->hold_steps) : 0;
+  }
+
   void copy_projection(const model::Projection& proj) {
     const auto& delays = std::get<model::ValueArray>(proj.delay_ms).values;
     std::vector<double> ticks;
     for (double d : delays) {
-      const double steps = std::round(d / in_.sim.dt_ms);
+      // TrueNorth: every layer lags two ticks, so forward edges may pass a splitter.
+      double steps =
+          std::round(d / in_.sim.dt_ms) + double((lag_ - 1) * (depth_of(proj.post) - depth_of(proj.pre)));
+      if (steps < 1) {  // a back edge across layers: already late in the reference lowering, later here
+        note(fmt::format("edge {}: a back edge across layers arrives {} more tick(s) late", proj.name,
+                         1 - steps));
+        steps = 1;
+      }
       if (loihi_ && steps != 1)
         throw Error(fmt::format(
             "edge {}: arrives {} steps after it is sent (a skip over {} layer(s), a back edge across "
@@ -184,7 +200,7 @@ class Lowering {
     const std::string name = pop.name + ".bias";
     std::vector<double> times;
     const auto ticks = static_cast<int64_t>(std::llround(out_.net.sim.duration_ms / tick_ms_));
-    for (int64_t t = std::max<int64_t>(0, int64_t(m.hold_steps) - 1); t < ticks; ++t)
+    for (int64_t t = std::max<int64_t>(0, lag_ * int64_t(m.hold_steps) - 1); t < ticks; ++t)
       times.push_back(double(t) * tick_ms_);
     out_.net.add_population(name, 1, model::SpikeTimesSource{{std::move(times)}});
     out_.depth.push_back(0);
@@ -331,6 +347,7 @@ class Lowering {
   const model::Network& in_;
   const hw::ChipProfile& chip_;
   bool loihi_;
+  int64_t lag_;  // ticks per layer of depth
   double tick_ms_ = 1;
   NirLowering out_;
 };
