@@ -3,8 +3,10 @@
 // compiled and run on loihi, and named errors for what a chip cannot express.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
+#include <sstream>
 
 #include "../cli/cli_runner.hpp"
 #include "../io/nir_test_util.hpp"
@@ -271,6 +273,46 @@ TEST(CompileNir, CliCompilesRunsAndComparesOnLoihi) {
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.output.find("truenorth kind"), std::string::npos) << bad.output;
   EXPECT_FALSE(std::filesystem::exists(dir / "x.scxp"));
+}
+
+// A truenorth program from a NIR file: written by `nir compile -o`, run by `run`, with the spikes `nir
+// compile
+// --run` reports.
+TEST(CompileNir, CliWritesATrueNorthProgramThatRunRuns) {
+  const auto dir = test::fresh_dir("nir_truenorth");
+  io::nir::write_nir(dir / "int.nir", integer_graph(false, 40, 300));
+  std::string csv;
+  const SpikeTrain in = raster(8, 100, 0.3, 13);
+  for (int64_t s = 0; s < 100; ++s) {
+    for (uint32_t i = 0; i < 8; ++i) {
+      bool spike = false;
+      for (size_t k = 0; k < in.steps.size(); ++k) spike |= in.steps[k] == s && in.neurons[k] == i;
+      csv += std::string(i ? "," : "") + (spike ? "1" : "0");
+    }
+    csv += "\n";
+  }
+  test::write_file(dir / "in.csv", csv);
+  const std::string base =
+      "nir compile " + (dir / "int.nir").string() + " --chip truenorth --input " + (dir / "in.csv").string();
+  const auto ran = test::run_cli(base + " --run");
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  const auto wrote = test::run_cli(base + " -o " + (dir / "int.scxp").string());
+  ASSERT_EQ(wrote.exit_code, 0) << wrote.output;
+  ASSERT_TRUE(std::filesystem::exists(dir / "int.scxp"));
+  const auto run = test::run_cli("run " + (dir / "int.scxp").string());
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  // "output out (300 neurons): K spikes" from nir compile; "  out_if  300  K ..." from run.
+  const size_t at = ran.output.find("output out (300 neurons): ");
+  ASSERT_NE(at, std::string::npos) << ran.output;
+  const long spikes = std::stol(ran.output.substr(at + 26));
+  EXPECT_GT(spikes, 100);
+  const size_t row = run.output.find("  out_if ");
+  ASSERT_NE(row, std::string::npos) << run.output;
+  std::istringstream fields(run.output.substr(row));
+  std::string name, neurons, count;
+  fields >> name >> neurons >> count;
+  count.erase(std::remove(count.begin(), count.end(), ','), count.end());
+  EXPECT_EQ(std::stol(count), spikes) << run.output;
 }
 
 }  // namespace
