@@ -102,7 +102,8 @@ std::vector<std::vector<Syn>> quantise(const model::Network& net, const hw::Chip
 }
 
 void partition(const model::Population& pop, uint32_t pop_idx, const std::vector<Syn>& in,
-               const hw::ChipProfile& p, detail::Plan& plan, std::vector<LoihiCore>& cores) {
+               const hw::ChipProfile& p, int32_t neurons_per_core, detail::Plan& plan,
+               std::vector<LoihiCore>& cores) {
   const int64_t max_syn = p.synapse_memory_bits / std::max<int64_t>(1, p.weight_bits);
   LoihiCore* core = nullptr;
   size_t r = 0;
@@ -128,7 +129,7 @@ void partition(const model::Population& pop, uint32_t pop_idx, const std::vector
     int64_t fresh = 0;
     if (core)
       for (uint64_t s : srcs) fresh += !core->axon_of.count(s);
-    if (!core || core->neurons == p.neurons_per_core ||
+    if (!core || core->neurons == neurons_per_core ||
         int64_t(core->axon_src.size()) + fresh > p.axons_per_core ||
         int64_t(core->syn.size() + (r - begin)) > max_syn) {
       cores.push_back(LoihiCore{});
@@ -156,9 +157,34 @@ CompiledLoihi compile_loihi(const model::Network& net, const hw::ChipProfile& p)
   CompiledLoihi out;
   CompileReport& rep = out.report;
   const auto in = quantise(net, p, plan, rep);
+  // Partition, then count each core's output axons (destinations of its neurons); a population whose core
+  // needs too many is partitioned again with proportionally fewer neurons per core.
+  std::vector<int32_t> per_core(net.populations.size(), p.neurons_per_core);
   std::vector<LoihiCore> cores;
-  for (uint32_t q = 0; q < net.populations.size(); ++q)
-    if (!plan.is_source[q]) partition(net.populations[q], q, in[q], p, plan, cores);
+  std::vector<std::vector<std::pair<int32_t, int32_t>>> dests;
+  std::vector<int64_t> out_axons;
+  for (int attempt = 0;; ++attempt) {
+    cores.clear();
+    plan.site.assign(plan.site.size(), detail::Site{});
+    for (uint32_t q = 0; q < net.populations.size(); ++q)
+      if (!plan.is_source[q]) partition(net.populations[q], q, in[q], p, per_core[q], plan, cores);
+    // Destinations: every core that holds an axon of the neuron.
+    dests.assign(plan.site.size(), {});
+    for (int32_t c = 0; c < int32_t(cores.size()); ++c)
+      for (int32_t a = 0; a < int32_t(cores[size_t(c)].axon_src.size()); ++a)
+        dests[cores[size_t(c)].axon_src[size_t(a)]].push_back({c, a});
+    out_axons.assign(cores.size(), 0);
+    for (uint64_t g = 0; g < plan.site.size(); ++g)
+      if (plan.site[g].core >= 0) out_axons[size_t(plan.site[g].core)] += int64_t(dests[g].size());
+    bool shrunk = false;
+    for (size_t c = 0; c < cores.size() && attempt < 8; ++c)
+      if (out_axons[c] > p.output_axons_per_core && per_core[cores[c].pop] > 1) {
+        int32_t& n = per_core[cores[c].pop];
+        n = std::max<int32_t>(1, int32_t(double(n) * double(p.output_axons_per_core) / double(out_axons[c])));
+        shrunk = true;
+      }
+    if (!shrunk) break;
+  }
   if (int64_t(cores.size()) > p.total_cores()) {
     std::vector<int64_t> per(net.populations.size());
     for (const auto& c : cores) ++per[c.pop];
@@ -169,15 +195,8 @@ CompiledLoihi compile_loihi(const model::Network& net, const hw::ChipProfile& p)
                      over(int64_t(cores.size()), p.total_cores())));
   }
 
-  // Destinations: every core that holds an axon of the neuron.
-  std::vector<std::vector<std::pair<int32_t, int32_t>>> dests(plan.site.size());
-  for (int32_t c = 0; c < int32_t(cores.size()); ++c)
-    for (int32_t a = 0; a < int32_t(cores[size_t(c)].axon_src.size()); ++a)
-      dests[cores[size_t(c)].axon_src[size_t(a)]].push_back({c, a});
-  std::vector<int64_t> out_axons(cores.size(), 0);
   for (uint64_t g = 0; g < plan.site.size(); ++g) {
     if (plan.site[g].core < 0) continue;
-    out_axons[size_t(plan.site[g].core)] += int64_t(dests[g].size());
     if (int64_t(dests[g].size()) > p.destinations_per_neuron)
       throw Error(fmt::format("neuron {} (global index) has {} destination cores, chip '{}' allows {}", g,
                               dests[g].size(), p.name, p.destinations_per_neuron));

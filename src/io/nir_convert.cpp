@@ -67,15 +67,7 @@ class Converter {
     const size_t np = pops.size();
     std::vector<std::vector<uint32_t>> succ(np);
     for (uint32_t i : pops)
-      for (const auto& [src, rows] : inputs[i].terms) {
-        const Role r = nodes_[src].role;
-        if (r == Role::Neuron && !spiking(nodes_[src].node->type))
-          fail(src, "",
-               fmt::format("does not spike: its voltage feeds node '{}', but only spikes travel between "
-                           "populations in this engine (an LI/CubaLI/I node can only feed an Output)",
-                           nodes_[i].name));
-        succ[pop_of[src]].push_back(static_cast<uint32_t>(pop_of[i]));
-      }
+      for (const auto& [src, rows] : inputs[i].terms) succ[pop_of[src]].push_back(static_cast<uint32_t>(pop_of[i]));
     std::vector<std::vector<bool>> back(np);
     std::vector<uint32_t> depth = depths(succ, back);
 
@@ -111,13 +103,14 @@ class Converter {
                             nodes_[src].name, nodes_[i].name, 1 - base));
         }
         base = std::max<int64_t>(base, 1);
+        const bool graded = nodes_[src].role == Role::Neuron && !spiking(nodes_[src].node->type);
         model::FromList conn;
         std::vector<double> w, d;
         for (uint32_t o = 0; o < rows.size(); ++o)
           for (const Entry& e : rows[o]) {
             conn.pre.push_back(e.in);
             conn.post.push_back(o);
-            w.push_back(e.w * weight_scale);
+            w.push_back(graded ? e.w : e.w * weight_scale);  // a graded value is no spike
             d.push_back(static_cast<double>(base + e.delay) * net.sim.dt_ms);
           }
         if (conn.pre.empty()) continue;

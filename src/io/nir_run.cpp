@@ -178,7 +178,7 @@ std::vector<SpikeTrain> read_input_spikes(const std::filesystem::path& path, con
   return trains;
 }
 
-sim::RunResult run(Converted& c, const std::vector<SpikeTrain>& inputs, int64_t steps, unsigned threads) {
+void set_inputs(Converted& c, const std::vector<SpikeTrain>& inputs, int64_t steps) {
   model::Network& net = c.net;
   const double dt_ms = net.sim.dt_ms;
   if (inputs.size() != c.inputs.size())
@@ -201,6 +201,12 @@ sim::RunResult run(Converted& c, const std::vector<SpikeTrain>& inputs, int64_t 
   }
   const uint32_t max_depth = c.depth.empty() ? 0 : *std::max_element(c.depth.begin(), c.depth.end());
   net.sim.duration_ms = static_cast<double>(steps + max_depth) * dt_ms;
+}
+
+sim::RunResult run(Converted& c, const std::vector<SpikeTrain>& inputs, int64_t steps, unsigned threads) {
+  set_inputs(c, inputs, steps);
+  model::Network& net = c.net;
+  const double dt_ms = net.sim.dt_ms;
   net.sim.threads = threads;
   net.probes.clear();
   for (const auto& p : net.populations) net.record(p.name, "spikes");

@@ -58,7 +58,12 @@ void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
     if (r.begin == r.end) continue;
     StepInput in{step, slot + gs.offset, slot + neurons_total + gs.offset,
                  gs.i_stim.empty() ? nullptr : gs.i_stim.data(), ts.scratch.data()};
-    gs.instance(ts.index).update(in, r.begin, r.end, spikes);
+    NeuronGroup& group = gs.instance(ts.index);
+    group.update(in, r.begin, r.end, spikes);
+    if (gs.graded) {  // a copy: the owner may update the next step while others still deliver this one
+      const float* out = group.graded_output();
+      ts.graded_at(step)[g].assign(out + r.begin, out + r.end);
+    }
     ts.spike_count[g].n += spikes.size();
     if (gs.record_spikes)
       for (uint32_t i : spikes)
@@ -133,6 +138,16 @@ void Engine::Impl::exchange_block(ThreadState& ts, int64_t block, int64_t block_
   }
 }
 
+void Engine::Impl::deliver_graded_row(ThreadState& ts, int64_t step, uint32_t global_pre, float value) {
+  const SynapseStore& syn = ts.synapses;
+  const uint64_t b = syn.row_begin[global_pre], e = syn.row_begin[global_pre + 1];
+  const size_t slot_stride = 2 * static_cast<size_t>(neurons_total);
+  for (uint64_t k = b; k < e; ++k)
+    ts.ring[((step + syn.delay_steps[k]) & (ring_slots - 1)) * slot_stride + syn.target[k].ring_index] +=
+        syn.target[k].weight * value;
+  ts.events += e - b;
+}
+
 // Spikes in ascending global index (groups in order; within a group the ranks', then the threads', shares in
 // order), so each neuron sums its input in the same order whatever the thread and rank counts.
 void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step, int64_t block, int64_t block_end) {
@@ -146,6 +161,16 @@ void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step, int64_t block, i
       continue;
     }
     const uint32_t offset = groups[g].offset;
+    if (groups[g].graded) {  // every nonzero value, in the same ascending order as spikes
+      const uint32_t size = groups[g].group->size();
+      for (const ThreadState& src : thread_state) {
+        const auto& values = src.graded_at(step)[g];
+        const uint32_t begin = src.chunk[g].begin;
+        for (uint32_t k = 0; k < values.size() && begin + k < size; ++k)
+          if (values[k] != 0.0f) deliver_graded_row(ts, step, offset + begin + k, values[k]);
+      }
+      continue;
+    }
     for (size_t u = 0; u < thread_state.size(); ++u) {
       const auto [spikes, n] = ts.inbox[(u * steps + s) * ng + g];
       for (uint32_t k = 0; k < n; ++k) deliver_row(ts, step, offset + spikes[k]);

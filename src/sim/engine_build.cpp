@@ -86,6 +86,11 @@ void Engine::Impl::build_groups(const model::Network& net) {
     slot.name = pop.name;
     slot.group = make_neuron_group(pop, dt_ms, seed, p);
     for (unsigned t = 1; t < threads; ++t) slot.more.push_back(make_neuron_group(pop, dt_ms, seed, p));
+    slot.graded = slot.group->graded_output() != nullptr;
+    if (slot.graded && comm->size() > 1)
+      throw Error("population '" + pop.name +
+                  "': graded (non-spiking) outputs are not exchanged between MPI ranks yet; run it in one "
+                  "process (threads are fine)");
     slot.offset = neurons_total;
     if (static_cast<uint64_t>(neurons_total) + slot.group->padded_size() >= (1u << 30))
       throw Error("network '" + name + "': more than 2^30 neurons are not supported in one process");
@@ -193,7 +198,10 @@ void Engine::Impl::build_synapses(const model::Network& net) {
   }
   ring_slots = std::bit_ceil(max_delay + 1);
   block_steps = has_plasticity(net) || comm->size() > 1 ? 1 : std::max(1u, min_delay);
-  for (auto& ts : thread_state) ts.spike_ring.assign(2 * block_steps, std::vector<SpikeList>(groups.size()));
+  for (auto& ts : thread_state) {
+    ts.spike_ring.assign(2 * block_steps, std::vector<SpikeList>(groups.size()));
+    ts.graded_ring.assign(2 * block_steps, std::vector<Padded<std::vector<float>>>(groups.size()));
+  }
   for (auto& ts : thread_state) ts.ring.assign(static_cast<size_t>(ring_slots) * 2 * neurons_total, 0.0f);
 }
 

@@ -29,6 +29,7 @@ struct GroupSlot {
   NeuronGroup& instance(unsigned t) { return t == 0 ? *group : *more[t - 1]; }
   uint32_t offset = 0;          // first global index (16-aligned)
   AlignedVector<float> i_stim;  // injected current per neuron, padded; empty without current steps
+  bool graded = false;          // the group sends graded_output() values, not spikes
   bool record_spikes = false;
   std::vector<uint8_t> record_mask;  // empty = record all neurons
 };
@@ -68,6 +69,15 @@ struct alignas(64) ThreadState {
   // Every thread's spikes of the current block, [source thread][step in block][group]: (local indices,
   // count).
   std::vector<std::pair<const uint32_t*, uint32_t>> inbox;
+  // Graded groups' outputs of this thread's share, ring-buffered like the spike lists: [step % size][group],
+  // entry i - chunk[group].begin.
+  std::vector<std::vector<Padded<std::vector<float>>>> graded_ring;
+  std::vector<Padded<std::vector<float>>>& graded_at(int64_t step) {
+    return graded_ring[step % graded_ring.size()];
+  }
+  const std::vector<Padded<std::vector<float>>>& graded_at(int64_t step) const {
+    return graded_ring[step % graded_ring.size()];
+  }
   std::vector<Padded<std::vector<uint64_t>>> recorded;  // per group: (step << 32 | local index)
   std::vector<Count> spike_count;                       // per group
   uint64_t events = 0;
@@ -108,6 +118,7 @@ struct Engine::Impl {
   void deliver_phase(ThreadState& ts, int64_t step, int64_t block, int64_t block_end);
   void exchange_spikes(int64_t step);
   void deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre);
+  void deliver_graded_row(ThreadState& ts, int64_t step, uint32_t global_pre, float value);
   void refresh_stimuli(ThreadState& ts, int64_t step);
   RunResult collect(int64_t first, int64_t last, double loop_wall_s);
 

@@ -45,6 +45,10 @@ struct SpikeTrain {
   std::vector<uint32_t> neurons;
 };
 
+// Puts the spike trains (one per Input node, in `inputs` order) into the Input populations and sets the
+// duration to `steps` NIR steps plus the lowering's lag. run() calls it; so does compiling for a chip.
+void set_inputs(Converted& c, const std::vector<SpikeTrain>& inputs, int64_t steps);
+
 // Runs `steps` NIR steps with one spike train per Input node (in `inputs` order). The result's times are NIR
 // times (step * dt): the latency alignment of the lowering is undone. Every population's spikes are recorded,
 // and v of the populations behind Output nodes.

@@ -42,6 +42,11 @@ class NeuronGroup {
   // SoA state arrays by variable name (model::state_variables); nullptr for an unknown name.
   virtual float* state(const std::string& variable) = 0;
 
+  // Graded (non-spiking) groups: the value each neuron sends through its outgoing synapses after every update
+  // (weight x value, instead of weight per spike), indexed by local neuron. nullptr for spiking groups. Such a
+  // group appends no spikes; the engine delivers its nonzero values every step.
+  virtual const float* graded_output() { return nullptr; }
+
  protected:
   uint32_t size_;
   uint32_t padded_size_;

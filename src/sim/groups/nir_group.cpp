@@ -22,6 +22,7 @@ class NirGroup final : public NeuronGroup {
       : NeuronGroup(size),
         kind_(p.kind),
         subtract_(p.reset == model::NirNeuron::Reset::Subtract),
+        graded_(kind_ == Kind::I || kind_ == Kind::LI || kind_ == Kind::CubaLI),
         hold_steps_(p.hold_steps),
         arrays_(padded_size()) {
     const double dt = dt_ms * 1e-3;  // NIR time constants are in seconds
@@ -35,6 +36,7 @@ class NirGroup final : public NeuronGroup {
     v_th_ = arrays_.add("v_threshold", INFINITY);  // padding neurons never spike
     v_reset_ = arrays_.add("v_reset", 0.0f);
     bias_ = arrays_.add("bias", 0.0f);
+    out_ = arrays_.add("out", 0.0f);
     const bool leaky =
         kind_ == Kind::LI || kind_ == Kind::LIF || kind_ == Kind::CubaLI || kind_ == Kind::CubaLIF;
     for (uint32_t i = 0; i < size; ++i) {
@@ -60,6 +62,10 @@ class NirGroup final : public NeuronGroup {
     return variable == "v" ? v_ : variable == "i_syn" ? i_syn_ : nullptr;
   }
 
+  // I, LI and CubaLI do not spike: their v is what the edges after them carry (0 until the group starts, as
+  // NIRTorch's zero-initialised previous output).
+  const float* graded_output() override { return graded_ ? out_ : nullptr; }
+
   void update(const StepInput& in, uint32_t begin, uint32_t end, std::vector<uint32_t>& spikes) override {
     float* ex = in.in_exc;
     float* ih = in.in_inh;
@@ -80,6 +86,11 @@ class NirGroup final : public NeuronGroup {
       if (cuba) drive = i_syn_[i] = i_syn_[i] + k_syn_[i] * (w_in_[i] * x - i_syn_[i]);
       v_[i] += k_leak_[i] * (v_leak_[i] - v_[i]) + k_in_[i] * drive;
     }
+    if (graded_) {
+      std::copy(v_ + begin, v_ + end, out_ + begin);
+      std::fill(out_ + std::max(begin, std::min(end, size_)), out_ + end, 0.0f);  // padding sends nothing
+      return;
+    }
     for (uint32_t i = begin; i < std::min(end, size_); ++i) {
       if (!(v_[i] > v_th_[i])) continue;
       spikes.push_back(i);
@@ -90,9 +101,10 @@ class NirGroup final : public NeuronGroup {
  private:
   Kind kind_;
   bool subtract_;
+  bool graded_;
   int64_t hold_steps_;
   SoaArrays arrays_;
-  float *v_, *i_syn_, *k_leak_, *k_in_, *k_syn_, *w_in_, *v_leak_, *v_th_, *v_reset_, *bias_;
+  float *v_, *i_syn_, *k_leak_, *k_in_, *k_syn_, *w_in_, *v_leak_, *v_th_, *v_reset_, *bias_, *out_;
 };
 
 }  // namespace

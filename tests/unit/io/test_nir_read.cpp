@@ -101,15 +101,5 @@ TEST(NirRead, AffineBiasBecomesTheConstantInputOfTheTarget) {
   EXPECT_EQ(lif.bias, doc.graph.find("affine")->find("bias")->values);
 }
 
-TEST(NirRead, NonSpikingNodeFeedingAnotherPopulationIsANamedError) {
-  const Document doc = read_nir(nir_data("synthetic_reference_writer/synthetic_all_primitives_1d.nir"));
-  try {
-    to_network(doc, {});
-    FAIL() << "expected an error";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("node 'li' (LI)"), std::string::npos) << e.what();
-  }
-}
-
 }  // namespace
 }  // namespace scx::io::nir

@@ -16,6 +16,7 @@ namespace {
 
 using testing::csv_column;
 using testing::nir_data;
+using testing::raster;
 
 std::vector<int64_t> spike_steps(const sim::RunResult& r, const std::string& pop, double dt_ms) {
   std::vector<int64_t> out;
@@ -23,20 +24,6 @@ std::vector<int64_t> spike_steps(const sim::RunResult& r, const std::string& pop
     if (ps.population == pop)
       for (double t : ps.times_ms) out.push_back(std::llround(t / dt_ms));
   return out;
-}
-
-// A deterministic pseudo-random raster: neuron i spikes at step s with probability about p.
-SpikeTrain raster(uint32_t neurons, int64_t steps, double p, uint32_t salt) {
-  SpikeTrain t;
-  for (int64_t s = 0; s < steps; ++s)
-    for (uint32_t i = 0; i < neurons; ++i) {
-      const uint64_t h = (static_cast<uint64_t>(s) * 2654435761u + i * 40503u + salt * 97u) % 1000003u;
-      if (static_cast<double>(h) / 1000003.0 < p) {
-        t.steps.push_back(s);
-        t.neurons.push_back(i);
-      }
-    }
-  return t;
 }
 
 TEST(NirRun, LifNorseMatchesTheExactSolutionWithinOneStep) {
