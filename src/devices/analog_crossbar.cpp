@@ -73,8 +73,7 @@ void AnalogCrossbar::refresh() {
   w_eff_.resize(n);
   noise_var_.assign(sigma > 0 ? n : 0, 0.0f);
   g_row_us_.assign(inputs_, 0.0);
-  g_pos_us_.resize(ir ? n : 0);
-  g_neg_us_.resize(ir ? n : 0);
+  g_cells_us_.resize(ir ? 2 * n : 0);
   double col_max = 0;
   for (int j = 0; j < outputs_; ++j) {
     double col_pos = 0, col_neg = 0;
@@ -92,8 +91,8 @@ void AnalogCrossbar::refresh() {
       const double gn_us = profile_.g_min_us + profile_.range_us() * en;
       g_row_us_[i] += gp_us + gn_us;
       if (ir) {
-        g_pos_us_[k] = gp_us;
-        g_neg_us_[k] = gn_us;
+        g_cells_us_[(size_t(i) * outputs_ + j) * 2] = gp_us;
+        g_cells_us_[(size_t(i) * outputs_ + j) * 2 + 1] = gn_us;
       }
     }
     col_max = std::max({col_max, col_pos, col_neg});
@@ -143,39 +142,39 @@ void AnalogCrossbar::mvm(const float* x, int n, float* y) {
 // segment k carrying the currents of cells k.. right of it and the column wire's segment below row k carrying
 // the currents of rows 0..k. Step 3: each cell's current again with its voltage reduced by both drops. One
 // Jacobi step of the resistive network; it is exact to first order in r G.
-void AnalogCrossbar::ir_drop_product(const float* xq, float* y) const {
+void AnalogCrossbar::ir_drop_product(const float* xq, float* y) {
   const int cols = 2 * outputs_;
+  const size_t cells = size_t(inputs_) * cols;
   const double r = config_.wire_ohm * 1e-6;  // uS * V = uA; uA * ohm = uV
-  auto g = [&](int i, int c) {
-    const size_t k = size_t(c / 2) * inputs_ + i;
-    return (c % 2 == 0) ? g_pos_us_[k] : g_neg_us_[k];
-  };
-  std::vector<double> v(inputs_), drop(size_t(inputs_) * cols, 0.0), col_acc(cols, 0.0);
-  for (int i = 0; i < inputs_; ++i) v[i] = profile_.v_read_v * xq[i] / config_.dac_full_scale;
+  ir_drop_.assign(cells, 0.0);
+  ir_below_.resize(cells);
+  ir_col_.assign(cols, 0.0);
+  ir_seg_.resize(cols);
   for (int i = 0; i < inputs_; ++i) {
-    if (v[i] == 0) continue;
-    double suffix = 0;  // row wire: the current through segment c is the sum over cells c.. of the row
-    std::vector<double> seg(cols);
-    for (int c = cols; c-- > 0;) seg[c] = (suffix += v[i] * g(i, c));
-    double acc = 0;
-    for (int c = 0; c < cols; ++c) drop[size_t(i) * cols + c] = r * (acc += seg[c]);
+    const double v = profile_.v_read_v * xq[i] / config_.dac_full_scale;
+    const double* g = g_cells_us_.data() + size_t(i) * cols;
+    double* below = ir_below_.data() + size_t(i) * cols;
+    const double* above = i > 0 ? below - cols : nullptr;
+    for (int c = 0; c < cols; ++c) below[c] = (above ? above[c] : 0.0) + v * g[c];  // column prefix sums
+    if (v == 0) continue;
+    double suffix = 0, acc = 0;  // row wire: segment c carries the currents of cells c.. of the row
+    for (int c = cols; c-- > 0;) ir_seg_[c] = (suffix += v * g[c]);
+    double* drop = ir_drop_.data() + size_t(i) * cols;
+    for (int c = 0; c < cols; ++c) drop[c] = r * (acc += ir_seg_[c]);
   }
-  for (int c = 0; c < cols; ++c) {
-    // Column wire: segment below row k carries the currents of rows 0..k; the rise at row i adds segments
-    // i..last.
-    std::vector<double> below(inputs_);
-    double prefix = 0;
-    for (int i = 0; i < inputs_; ++i) below[i] = (prefix += v[i] * g(i, c));
-    double rise = 0;
-    for (int i = inputs_; i-- > 0;) {
-      rise += r * below[i];
-      drop[size_t(i) * cols + c] += rise;
+  std::fill(ir_seg_.begin(), ir_seg_.end(), 0.0);  // now the column wire's rise, from the sensed end up
+  for (int i = inputs_; i-- > 0;) {
+    const double v = profile_.v_read_v * xq[i] / config_.dac_full_scale;
+    const double* g = g_cells_us_.data() + size_t(i) * cols;
+    const double* below = ir_below_.data() + size_t(i) * cols;
+    const double* drop = ir_drop_.data() + size_t(i) * cols;
+    for (int c = 0; c < cols; ++c) {
+      ir_seg_[c] += r * below[c];
+      ir_col_[c] += g[c] * (v - drop[c] - ir_seg_[c]);
     }
   }
-  for (int i = 0; i < inputs_; ++i)
-    for (int c = 0; c < cols; ++c) col_acc[c] += g(i, c) * (v[i] - drop[size_t(i) * cols + c]);
   const double k_v = profile_.range_us() / w_max_ * profile_.v_read_v;  // current per weight unit at V_read
-  for (int j = 0; j < outputs_; ++j) y[j] = float((col_acc[2 * j] - col_acc[2 * j + 1]) / k_v);
+  for (int j = 0; j < outputs_; ++j) y[j] = float((ir_col_[2 * j] - ir_col_[2 * j + 1]) / k_v);
 }
 
 uint64_t AnalogCrossbar::apply_update(const float* dw) {

@@ -54,7 +54,7 @@ class AnalogCrossbar {
 
  private:
   void refresh();  // recomputes the read-time weights, noise and energy tables from the devices
-  void ir_drop_product(const float* xq, float* y) const;
+  void ir_drop_product(const float* xq, float* y);
 
   DeviceProfile profile_;
   int inputs_, outputs_;
@@ -65,7 +65,8 @@ class AnalogCrossbar {
   std::vector<float> w_eff_;       // outputs x inputs
   std::vector<float> noise_var_;   // outputs x inputs: read-noise variance per unit input, in weight units^2
   std::vector<double> g_row_us_;   // per input: sum of the row's conductances at read time (energy)
-  std::vector<double> g_pos_us_, g_neg_us_;  // read-time conductances, only kept for IR drop
+  std::vector<double> g_cells_us_;  // IR drop only: inputs x (G+, G-) per output, read-time conductances
+  std::vector<double> ir_drop_, ir_below_, ir_col_, ir_seg_;
   double adc_full_scale_ = 0;
   double energy_fj_ = 0;
   uint64_t mvms_ = 0, updates_ = 0;
