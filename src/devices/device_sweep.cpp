@@ -197,7 +197,7 @@ std::string sweep_svg(const std::vector<SweepPoint>& points, const std::vector<S
   }
   if (ref)
     fig.text(20, fig.height() - 12,
-             fmt::format("grey dashed: {} {:.2f}%; orange dashed: whole profile {:.2f}%", ref->axis,
+             fmt::format("grey dashed: {} {:.2f}%; red dashed: whole profile {:.2f}%", ref->axis,
                          100 * ref->accuracy, whole ? 100 * whole->accuracy : 0.0));
   return fig.str();
 }
