@@ -23,11 +23,12 @@ struct DevicesArgs {
 };
 
 void print_profile(const devices::DeviceProfile& p) {
-  std::printf("device %s: %s\n  window %g..%g uS, %d levels, A/Pmax LTP %g LTD %g, d2d %g, c2c %g, read noise %g,\n"
-              "  drift nu %g +- %g (t0 %g s), stuck-at Gmin %g Gmax %g, read %g V x %g ns\n",
-              p.name.c_str(), p.description.c_str(), p.g_min_us, p.g_max_us, p.levels, p.a_ltp, p.a_ltd,
-              p.d2d_sigma, p.c2c_sigma, p.read_noise_sigma, p.drift_nu, p.drift_nu_sigma, p.drift_t0_s,
-              p.stuck_gmin_rate, p.stuck_gmax_rate, p.v_read_v, p.t_read_ns);
+  std::printf(
+      "device %s: %s\n  window %g..%g uS, %d levels, A/Pmax LTP %g LTD %g, d2d %g, c2c %g, read noise %g,\n"
+      "  drift nu %g +- %g (t0 %g s), stuck-at Gmin %g Gmax %g, read %g V x %g ns\n",
+      p.name.c_str(), p.description.c_str(), p.g_min_us, p.g_max_us, p.levels, p.a_ltp, p.a_ltd, p.d2d_sigma,
+      p.c2c_sigma, p.read_noise_sigma, p.drift_nu, p.drift_nu_sigma, p.drift_t0_s, p.stuck_gmin_rate,
+      p.stuck_gmax_rate, p.v_read_v, p.t_read_ns);
 }
 
 void write_svg(const std::string& path, const std::vector<devices::SweepPoint>& points,
@@ -48,9 +49,10 @@ void run_sweep(const DevicesArgs& a) {
   check_writable(svg);
   const train::Dataset data = train::load_dataset(images, labels, a.limit);
   print_profile(profile);
-  std::printf("network %s, %zu test images; one axis at a time, the others ideal; profile row: all of the "
-              "profile at t = %g s\n",
-              a.network.c_str(), data.count, a.crossbar.time_s);
+  std::printf(
+      "network %s, %zu test images; one axis at a time, the others ideal; profile row: all of the "
+      "profile at t = %g s\n",
+      a.network.c_str(), data.count, a.crossbar.time_s);
   std::printf("%-14s %12s %10s %10s %14s\n", "axis", "value", "accuracy", "agree", "read pJ/inf");
   std::fflush(stdout);
   const auto points = devices::sweep_inference(
@@ -71,9 +73,10 @@ void run_learn(const DevicesArgs& a) {
   const train::Dataset train_set = train::load_dataset(a.train_images, a.train_labels, a.train_limit);
   const train::Dataset test_set = train::load_dataset(a.images, a.labels, a.limit);
   print_profile(profile);
-  std::printf("on-chip delta rule, %zu training and %zu test images, %d epochs, batch %d, lr %g, w_max %g; one "
-              "axis at a time, the others ideal\n",
-              train_set.count, test_set.count, a.delta.epochs, a.delta.batch, a.delta.lr, a.delta.w_max);
+  std::printf(
+      "on-chip delta rule, %zu training and %zu test images, %d epochs, batch %d, lr %g, w_max %g; one "
+      "axis at a time, the others ideal\n",
+      train_set.count, test_set.count, a.delta.epochs, a.delta.batch, a.delta.lr, a.delta.w_max);
   std::printf("%-14s %12s %10s %14s %16s\n", "axis", "value", "accuracy", "pulses", "read pJ (run)");
   std::fflush(stdout);
   const auto points = devices::sweep_learning(
@@ -82,18 +85,22 @@ void run_learn(const DevicesArgs& a) {
                     static_cast<unsigned long long>(p.pulses), p.energy_pj);
         std::fflush(stdout);
       });
-  write_svg(svg, points, axes,
-            fmt::format("On-chip delta rule on {} crossbars: accuracy, one non-ideality at a time", profile.name));
+  write_svg(
+      svg, points, axes,
+      fmt::format("On-chip delta rule on {} crossbars: accuracy, one non-ideality at a time", profile.name));
 }
 
 void add_crossbar_options(CLI::App* cmd, DevicesArgs& a) {
-  cmd->add_option("--profile", a.profile, "Device profile (TOML, see devices/)")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--profile", a.profile, "Device profile (TOML, see devices/)")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_option("--seed", a.seed, "Seed of the device draws");
   cmd->add_option("--axes", a.axes, "Comma-separated axes to sweep (default: all)");
   cmd->add_option("--svg", a.svg, "Output figure (default: devices_<sweep>_<profile>.svg)");
   cmd->add_option("--dac-bits", a.crossbar.dac_bits, "DAC bits of the profile row (0: off)");
   cmd->add_option("--adc-bits", a.crossbar.adc_bits, "ADC bits of the profile row (0: off)");
-  cmd->add_option("--wire-ohm", a.crossbar.wire_ohm, "Wire resistance per cell for the profile row (0: no IR drop)");
+  cmd->add_option("--wire-ohm", a.crossbar.wire_ohm,
+                  "Wire resistance per cell for the profile row (0: no IR drop)");
 }
 
 }  // namespace
@@ -104,7 +111,8 @@ void register_devices(CLI::App& root) {
   group->require_subcommand(1);
   group->footer("Models, equations, sources and the profile format: docs/devices.md");
 
-  CLI::App* sweep = group->add_subcommand("sweep", "Accuracy and read energy of a trained network on crossbars");
+  CLI::App* sweep =
+      group->add_subcommand("sweep", "Accuracy and read energy of a trained network on crossbars");
   sweep->add_option("network", args->network, "Trained network (.scxnet from silicortex train)")
       ->required()
       ->check(CLI::ExistingFile);

@@ -137,11 +137,11 @@ void AnalogCrossbar::mvm(const float* x, int n, float* y) {
 }
 
 // First-order IR drop for one input vector. Rows (one per input) are driven from the left end, each output
-// has a G+ and a G- column (2j, 2j+1) sensed at the bottom end at virtual ground; r = wire_ohm per cell pitch.
-// Step 1: ideal cell currents I_ic = V_i G_ic. Step 2: the wire voltages these currents cause, the row wire's
-// segment k carrying the currents of cells k.. right of it and the column wire's segment below row k carrying
-// the currents of rows 0..k. Step 3: each cell's current again with its voltage reduced by both drops. One
-// Jacobi step of the resistive network; it is exact to first order in r G.
+// has a G+ and a G- column (2j, 2j+1) sensed at the bottom end at virtual ground; r = wire_ohm per cell
+// pitch. Step 1: ideal cell currents I_ic = V_i G_ic. Step 2: the wire voltages these currents cause, the row
+// wire's segment k carrying the currents of cells k.. right of it and the column wire's segment below row k
+// carrying the currents of rows 0..k. Step 3: each cell's current again with its voltage reduced by both
+// drops. One Jacobi step of the resistive network; it is exact to first order in r G.
 void AnalogCrossbar::ir_drop_product(const float* xq, float* y) {
   const int cols = 2 * outputs_;
   const size_t cells = size_t(inputs_) * cols;

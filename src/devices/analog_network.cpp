@@ -24,8 +24,8 @@ EvalResult evaluate_network(const train::TrainedNetwork& net, const train::Datas
     throw Error(fmt::format("{}: params: {} values but the network has {} parameters", cfg.source,
                             net.params.size(), snn.param_count()));
   if (data.shape.size() != cfg.input.size())
-    throw Error(fmt::format("dataset: samples have {} values but {} expects {}", data.shape.size(), cfg.source,
-                            cfg.input.size()));
+    throw Error(fmt::format("dataset: samples have {} values but {} expects {}", data.shape.size(),
+                            cfg.source, cfg.input.size()));
   openblas_set_num_threads(1);  // the trainer's setting: the same GEMM kernel, so the same digital sums
 
   std::vector<std::unique_ptr<AnalogCrossbar>> bars(snn.blocks().size());
@@ -54,8 +54,8 @@ EvalResult evaluate_network(const train::TrainedNetwork& net, const train::Datas
     ids.resize(n);
     std::iota(ids.begin(), ids.end(), begin);
     x.resize(size_t(steps) * n * pixels);
-    train::encode(cfg.encoding, cfg.train.seed, train::kEvalEpochKey, data.images.data(), pixels, ids.data(), n,
-                  x.data());
+    train::encode(cfg.encoding, cfg.train.seed, train::kEvalEpochKey, data.images.data(), pixels, ids.data(),
+                  n, x.data());
     snn.forward(net.params, x.data(), steps, n, ws, analog ? &product : nullptr);
     for (int b = 0; b < n; ++b) {
       const std::vector<double> logits = train::output_logits(cfg.loss, ws, cfg.classes, b);

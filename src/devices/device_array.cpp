@@ -65,7 +65,8 @@ double DeviceArray::excess(size_t i, double t_s) const {
   const double e0 = range_[i] * x_[i];
   const double f = drift_factor(t_s, profile_.drift_t0_s, nu_[i]);
   if (f == 1.0) return e0;
-  // G(t) = G0 f with G0 = Gmin + range e0, so the excess over the nominal Gmin is e0 f - (Gmin / range)(1 - f).
+  // G(t) = G0 f with G0 = Gmin + range e0, so the excess over the nominal Gmin is e0 f - (Gmin / range)(1 -
+  // f).
   return e0 * f - profile_.g_min_us / profile_.range_us() * (1.0 - f);
 }
 

@@ -15,8 +15,8 @@ namespace {
 struct Field {
   const char* table;
   const char* key;
-  double DeviceProfile::* real;  // exactly one of real / integer is set
-  int DeviceProfile::* integer;
+  double DeviceProfile::*real;  // exactly one of real / integer is set
+  int DeviceProfile::*integer;
   double lo, hi;
 };
 

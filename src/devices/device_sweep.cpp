@@ -11,9 +11,15 @@
 namespace scx::devices {
 namespace {
 
-double log2_x(double v) { return std::log2(v); }
-double log10_x(double v) { return std::log10(v); }
-double inverse_x(double v) { return v > 0 ? 1.0 / v : 0.0; }
+double log2_x(double v) {
+  return std::log2(v);
+}
+double log10_x(double v) {
+  return std::log10(v);
+}
+double inverse_x(double v) {
+  return v > 0 ? 1.0 / v : 0.0;
+}
 
 const SweepPoint* find_point(const std::vector<SweepPoint>& points, std::string_view axis) {
   for (const SweepPoint& p : points)
@@ -27,7 +33,10 @@ std::vector<SweepAxis> inference_axes() {
   return {
       {"levels", "log2(levels), linear levels", {256, 128, 64, 32, 16, 8, 4, 3, 2}, log2_x},
       {"d2d_sigma", "device-to-device sigma (relative range)", {0.02, 0.05, 0.1, 0.2, 0.3, 0.5}},
-      {"drift_time_s", "log10(read time / s), profile's drift", {60, 3600, 86400, 2.6e6, 3.15e7, 3.15e8}, log10_x},
+      {"drift_time_s",
+       "log10(read time / s), profile's drift",
+       {60, 3600, 86400, 2.6e6, 3.15e7, 3.15e8},
+       log10_x},
       {"c2c_sigma", "programming error sigma (fraction of window)", {0.005, 0.01, 0.02, 0.035, 0.05, 0.1}},
       {"fault_rate", "stuck-at fault rate", {0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2}},
       {"read_noise", "read noise sigma (relative)", {0.01, 0.02, 0.05, 0.1, 0.2}},
@@ -111,8 +120,9 @@ AnalogSetup axis_setup(const DeviceProfile& profile, const CrossbarConfig& base,
 }
 
 std::vector<SweepPoint> sweep_inference(const train::TrainedNetwork& net, const train::Dataset& data,
-                                        const DeviceProfile& profile, const CrossbarConfig& base, uint64_t seed,
-                                        const std::vector<SweepAxis>& axes, const SweepProgress& progress) {
+                                        const DeviceProfile& profile, const CrossbarConfig& base,
+                                        uint64_t seed, const std::vector<SweepAxis>& axes,
+                                        const SweepProgress& progress) {
   std::vector<SweepPoint> points;
   const EvalResult digital = evaluate_network(net, data, nullptr);
   auto add = [&](const std::string& axis, double value, const EvalResult& r) {
@@ -137,9 +147,9 @@ std::vector<SweepPoint> sweep_inference(const train::TrainedNetwork& net, const 
 }
 
 std::vector<SweepPoint> sweep_learning(const train::Dataset& train_set, const train::Dataset& test_set,
-                                       const DeviceProfile& profile, const CrossbarConfig& base, uint64_t seed,
-                                       const DeltaRuleOptions& options, const std::vector<SweepAxis>& axes,
-                                       const SweepProgress& progress) {
+                                       const DeviceProfile& profile, const CrossbarConfig& base,
+                                       uint64_t seed, const DeltaRuleOptions& options,
+                                       const std::vector<SweepAxis>& axes, const SweepProgress& progress) {
   std::vector<SweepPoint> points;
   auto add = [&](const std::string& axis, double value, const LearningResult& r) {
     points.push_back({axis, value, r.test_accuracy, -1, r.read_energy_pj, r.pulses});

@@ -33,8 +33,8 @@ struct Layer {
   int inputs, outputs;
   void product(const float* x, int n, float* y) {
     if (bar) return bar->mvm(x, n, y);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, outputs, inputs, 1.0f, x, inputs, w.data(), inputs,
-                0.0f, y, outputs);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, outputs, inputs, 1.0f, x, inputs, w.data(),
+                inputs, 0.0f, y, outputs);
   }
 };
 
@@ -74,8 +74,8 @@ LearningResult train_delta_rule(const train::Dataset& train_set, const train::Da
           float& e = y[size_t(r) * classes + c];
           e = (c == train_set.labels[order[begin + r]] ? 1.0f : 0.0f) - e;
         }
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, classes, layer.inputs, n, float(o.lr / n), y.data(),
-                  classes, x.data(), layer.inputs, 0.0f, dw.data(), layer.inputs);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, classes, layer.inputs, n, float(o.lr / n),
+                  y.data(), classes, x.data(), layer.inputs, 0.0f, dw.data(), layer.inputs);
       if (layer.bar)
         result.pulses += layer.bar->apply_update(dw.data());
       else

@@ -7,7 +7,9 @@ namespace scx::devices {
 namespace {
 // Beyond this A / Pmax the curve is linear to well under a part in 10^3.
 constexpr double kLinearA = 1e3;
-bool linear(double a) { return a <= 0 || a >= kLinearA; }
+bool linear(double a) {
+  return a <= 0 || a >= kLinearA;
+}
 }  // namespace
 
 double ltp_fraction(double p, double a) {

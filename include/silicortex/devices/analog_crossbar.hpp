@@ -3,8 +3,8 @@
 // with k = (Gmax - Gmin) / w_max, and computes y = W x as column currents: DAC on the inputs, the currents of
 // the devices as read at time t (levels, device-to-device range, drift, stuck-at faults), read noise, an
 // optional first-order IR-drop correction, and ADC on the outputs. Equations and the IR-drop approximation:
-// docs/devices.md. With an ideal device and DAC/ADC/IR drop off the product equals the digital one bit for bit
-// (the stored weights decode exactly and the product uses the same cblas_sgemm call as the trainer).
+// docs/devices.md. With an ideal device and DAC/ADC/IR drop off the product equals the digital one bit for
+// bit (the stored weights decode exactly and the product uses the same cblas_sgemm call as the trainer).
 #include <cstdint>
 #include <vector>
 
@@ -62,9 +62,9 @@ class AnalogCrossbar {
   uint64_t seed_, id_;
   DeviceArray pos_, neg_;
   double w_max_ = 1;
-  std::vector<float> w_eff_;       // outputs x inputs
-  std::vector<float> noise_var_;   // outputs x inputs: read-noise variance per unit input, in weight units^2
-  std::vector<double> g_row_us_;   // per input: sum of the row's conductances at read time (energy)
+  std::vector<float> w_eff_;        // outputs x inputs
+  std::vector<float> noise_var_;    // outputs x inputs: read-noise variance per unit input, in weight units^2
+  std::vector<double> g_row_us_;    // per input: sum of the row's conductances at read time (energy)
   std::vector<double> g_cells_us_;  // IR drop only: inputs x (G+, G-) per output, read-time conductances
   std::vector<double> ir_drop_, ir_below_, ir_col_, ir_seg_;
   double adc_full_scale_ = 0;

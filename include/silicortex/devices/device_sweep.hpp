@@ -46,12 +46,14 @@ using SweepProgress = std::function<void(const SweepPoint&)>;
 // Digital reference first (axis "digital"), then the ideal device (axis "ideal"), every axis point, and the
 // profile (axis "profile").
 std::vector<SweepPoint> sweep_inference(const train::TrainedNetwork& net, const train::Dataset& data,
-                                        const DeviceProfile& profile, const CrossbarConfig& base, uint64_t seed,
-                                        const std::vector<SweepAxis>& axes, const SweepProgress& progress = {});
+                                        const DeviceProfile& profile, const CrossbarConfig& base,
+                                        uint64_t seed, const std::vector<SweepAxis>& axes,
+                                        const SweepProgress& progress = {});
 // Float reference first (axis "float"), then the ideal device, every axis point, and the profile.
 std::vector<SweepPoint> sweep_learning(const train::Dataset& train_set, const train::Dataset& test_set,
-                                       const DeviceProfile& profile, const CrossbarConfig& base, uint64_t seed,
-                                       const DeltaRuleOptions& options, const std::vector<SweepAxis>& axes,
+                                       const DeviceProfile& profile, const CrossbarConfig& base,
+                                       uint64_t seed, const DeltaRuleOptions& options,
+                                       const std::vector<SweepAxis>& axes,
                                        const SweepProgress& progress = {});
 
 // One panel per axis: accuracy (%) against the plotted x, with the reference (the first point) and the

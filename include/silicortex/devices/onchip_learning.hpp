@@ -11,9 +11,9 @@ namespace scx::devices {
 
 struct DeltaRuleOptions {
   int epochs = 2, batch = 10;
-  double lr = 0.005;   // dW = lr / batch * sum over the batch of (target - y) x^T, targets one-hot
-  double w_max = 0.05; // the weight of a full-window conductance difference
-  uint64_t seed = 1;   // sample order (and the devices, through AnalogSetup::seed)
+  double lr = 0.005;    // dW = lr / batch * sum over the batch of (target - y) x^T, targets one-hot
+  double w_max = 0.05;  // the weight of a full-window conductance difference
+  uint64_t seed = 1;    // sample order (and the devices, through AnalogSetup::seed)
 };
 
 struct LearningResult {

@@ -99,7 +99,8 @@ TEST(AnalogCrossbar, ReadEnergyIsGV2tOfTheDrivenRows) {
 
 TEST(AnalogCrossbar, IrDropMatchesTheHandDerivedOneCellCase) {
   // One input, one output: columns 0 (G+) and 1 (G-). Row wire: segment 0 carries I0 + I1, segment 1 carries
-  // I1; column wires one segment each. First order: I0' = G0 (V - r(I0+I1) - r I0), I1' = G1 (V - r(I0 + 2 I1)
+  // I1; column wires one segment each. First order: I0' = G0 (V - r(I0+I1) - r I0), I1' = G1 (V - r(I0 + 2
+  // I1)
   // - r I1).
   DeviceProfile p = window(1.0, 101.0);
   p.v_read_v = 0.2;

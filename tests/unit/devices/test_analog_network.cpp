@@ -50,7 +50,8 @@ train::Dataset blocks_data(size_t count, uint64_t seed) {
   for (size_t i = 0; i < count; ++i) {
     const int c = int(rng.below(4));
     d.labels.push_back(uint8_t(c));
-    for (int p = 0; p < 16; ++p) d.images.push_back(uint8_t(p / 4 == c ? 150 + rng.below(100) : rng.below(120)));
+    for (int p = 0; p < 16; ++p)
+      d.images.push_back(uint8_t(p / 4 == c ? 150 + rng.below(100) : rng.below(120)));
   }
   return d;
 }

@@ -14,7 +14,8 @@ name = "test"
 [conductance]
 g_min_us = { value = 0.1, source = "s" }
 g_max_us = { value = 10.0, source = "s" }
-)" + levels_line + R"(
+)" + levels_line +
+         R"(
 [nonlinearity]
 a_ltp = { value = 0.3, source = "s" }
 a_ltd = { value = 0.2, source = "s" }
@@ -46,7 +47,8 @@ std::string error_of(const std::string& text) {
 }  // namespace
 
 TEST(DeviceProfile, ParsesEveryFieldWithItsSource) {
-  const DeviceProfile p = parse_device_profile(profile_text("levels = { value = 64, source = \"paper\" }"), "x");
+  const DeviceProfile p =
+      parse_device_profile(profile_text("levels = { value = 64, source = \"paper\" }"), "x");
   EXPECT_EQ(p.name, "test");
   EXPECT_EQ(p.levels, 64);
   EXPECT_DOUBLE_EQ(p.g_max_us, 10.0);
@@ -74,7 +76,8 @@ TEST(DeviceProfile, MissingSourceAndBadTypesAreNamed) {
             std::string::npos);
   EXPECT_NE(error_of(profile_text("levels = 8")).find("conductance.levels: must be an inline table"),
             std::string::npos);
-  EXPECT_NE(error_of(profile_text("levels = { value = 8.5, source = \"s\" }")).find("integer"), std::string::npos);
+  EXPECT_NE(error_of(profile_text("levels = { value = 8.5, source = \"s\" }")).find("integer"),
+            std::string::npos);
   std::string t = profile_text("levels = { value = 8, source = \"s\" }");
   t.replace(t.find("value = 10.0"), 12, "value = 0.05");  // g_max below g_min
   EXPECT_NE(error_of(t).find("conductance.g_max_us"), std::string::npos) << error_of(t);

@@ -48,8 +48,9 @@ TEST(DevicesCli, SweepAndLearnPrintEveryPointAndWriteTheFigure) {
 
   const std::string data = " --images " + kFashion + "t10k-images-idx3-ubyte.gz --labels " + kFashion +
                            "t10k-labels-idx1-ubyte.gz --limit 40";
-  const CliResult sweep = run_cli("devices sweep " + (dir / "tiny.scxnet").string() + " --profile " + kProfile +
-                                  data + " --axes levels,fault_rate --svg " + (dir / "s.svg").string());
+  const CliResult sweep =
+      run_cli("devices sweep " + (dir / "tiny.scxnet").string() + " --profile " + kProfile + data +
+              " --axes levels,fault_rate --svg " + (dir / "s.svg").string());
   ASSERT_EQ(sweep.exit_code, 0) << sweep.output;
   EXPECT_THAT(sweep.output, testing::HasSubstr("\nlevels                    2 "));
   EXPECT_THAT(sweep.output, testing::HasSubstr("\nfault_rate"));
@@ -61,8 +62,9 @@ TEST(DevicesCli, SweepAndLearnPrintEveryPointAndWriteTheFigure) {
   EXPECT_THAT(text, testing::HasSubstr("<svg"));
   EXPECT_THAT(text, testing::HasSubstr("fault_rate"));
 
-  const CliResult learn = run_cli("devices learn --profile " + kProfile + data +
-                                  " --train-limit 100 --epochs 1 --axes levels --svg " + (dir / "l.svg").string());
+  const CliResult learn =
+      run_cli("devices learn --profile " + kProfile + data +
+              " --train-limit 100 --epochs 1 --axes levels --svg " + (dir / "l.svg").string());
   ASSERT_EQ(learn.exit_code, 0) << learn.output;
   EXPECT_THAT(learn.output, testing::HasSubstr("\nfloat"));
   EXPECT_THAT(learn.output, testing::HasSubstr("\nlevels                    4 "));
