@@ -30,3 +30,7 @@ void register_compile(CLI::App& root);
 namespace scx::cli {
 void register_train(CLI::App& root);  // cli/cmd_train.cpp
 }  // namespace scx::cli
+
+namespace scx::cli {
+void register_devices(CLI::App& root);  // cli/cmd_devices.cpp
+}  // namespace scx::cli

@@ -130,7 +130,7 @@ std::vector<float> SnnNetwork::init_params(uint64_t seed, float gain) const {
 }
 
 void SnnNetwork::forward(const std::vector<float>& params, const float* x, int steps, int batch,
-                         Workspace& ws) const {
+                         Workspace& ws, const DenseProduct* dense) const {
   SCX_ASSERT(params.size() == param_count_);
   ws.steps = steps;
   ws.batch = batch;
@@ -146,7 +146,10 @@ void SnnNetwork::forward(const std::vector<float>& params, const float* x, int s
     const size_t per_step = size_t(batch) * f;
     const float* in = l == 0 ? x : ws.s[l - 1].data();
     ws.a[l].resize(per_step * steps);
-    ops::synapse_forward(b, params.data() + b.w_off, in, rows, ws.a[l].data(), ws.col);
+    if (dense && *dense && b.spec.kind == LayerKind::Dense)
+      (*dense)(l, in, rows, ws.a[l].data());
+    else
+      ops::synapse_forward(b, params.data() + b.w_off, in, rows, ws.a[l].data(), ws.col);
     ws.s[l].resize(per_step * steps);
     if (!b.spec.has_neuron || n.model == NeuronModel::None) {
       std::copy(ws.a[l].begin(), ws.a[l].end(), ws.s[l].begin());

@@ -4,6 +4,7 @@
 // gradient reduction treat them alike. Activations are laid out [step][sample][feature], feature =
 // channel-major c*h*w.
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 #include "silicortex/train/spec.hpp"
@@ -38,8 +39,13 @@ class SnnNetwork {
   // Deterministic initialisation: weights uniform in +-1/sqrt(fan_in) * gain, biases zero.
   std::vector<float> init_params(uint64_t seed, float gain = 1.0f) const;
 
+  // Replaces a dense block's matrix product (e.g. by an analog crossbar, devices/): called with the block
+  // index, the input [rows][in] and the output [rows][out] to fill; the weights stay at params[w_off].
+  using DenseProduct = std::function<void(size_t block, const float* in, int rows, float* out)>;
+
   // x: steps*batch*input.size() values. Results stay in ws (ws.s.back(), ws.vpre.back()).
-  void forward(const std::vector<float>& params, const float* x, int steps, int batch, Workspace& ws) const;
+  void forward(const std::vector<float>& params, const float* x, int steps, int batch, Workspace& ws,
+               const DenseProduct* dense = nullptr) const;
   // Given dL/d(output) and dL/d(output membrane before reset) for the last block (either may be null),
   // adds dL/dparams to grad. Uses the activations of the last forward on ws.
   void backward(const std::vector<float>& params, const float* x, const float* g_out_spikes,
