@@ -1,5 +1,6 @@
 // The Loihi-class path: CUBA LIF populations with integer weights (mantissa x 2^exponent per projection) and
-// one-tick delays, compiled onto hw::LoihiChip, spike exactly as the reference engine does.
+// one-tick delays, compiled onto hw::LoihiChip, spike exactly as the reference engine does; plastic projections
+// learn on chip in fixed point.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -97,12 +98,6 @@ TEST(CompileLoihi, LimitsAreNamed) {
                                      "'loihi' has 128 (53% over)"));
   }
 }
-
-}  // namespace
-}  // namespace scx::compiler
-
-namespace scx::compiler {
-namespace {
 
 TEST(CompileLoihi, PlasticProjectionsLearnOnChip) {
   model::Network net;
