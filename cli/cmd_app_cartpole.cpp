@@ -71,9 +71,12 @@ void run_cartpole(const CartPoleOptions& o) {
     if (r.solved_after > 0) {
       ++solved;
       fmt::print("seed {}: solved after {} episodes\n", seed, r.solved_after);
-    } else {
+    } else if (best_at > 0) {
       fmt::print("seed {}: not solved in {} episodes (best 100-episode mean {:.1f}, after episode {})\n", seed,
                  r.returns.size(), best, best_at);
+    } else {
+      fmt::print("seed {}: not solved in {} episodes (mean return {:.1f}; solving needs 100 episodes)\n", seed,
+                 r.returns.size(), sum / double(r.returns.size()));
     }
     curves.push_back({fmt::format("seed {}", seed), std::vector<double>(r.returns.begin(), r.returns.end())});
   }

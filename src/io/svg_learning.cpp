@@ -34,8 +34,10 @@ std::string svg_learning_curves(const std::vector<LearningCurve>& curves, const 
     ax.polyline(fig, xs, ys, svg::colour(i));
     legend.emplace_back(curves[i].label, svg::colour(i));
   }
-  if (target > 0)
-    fig.line(ax.px(0), ax.py(target), ax.px(double(episodes)), ax.py(target), "#888", 1);
+  if (target > 0)  // dashed black, unlike any curve colour
+    fig.raw(fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="black" stroke-dasharray="6,4"/>)",
+                        svg::num(ax.px(0)), svg::num(ax.py(target)), svg::num(ax.px(double(episodes))),
+                        svg::num(ax.py(target))));
   ax.draw(fig, "episode", fmt::format("mean return of the last {} episodes", window));
   ax.legend(fig, legend);
   return fig.str();

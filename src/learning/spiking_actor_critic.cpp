@@ -34,9 +34,10 @@ constexpr std::array<std::array<int, 2>, 2> kGridPairs{{{2, 3}, {1, 3}}};  // (t
 SpikingActorCritic::SpikingActorCritic(const ActorCriticConfig& config, uint64_t seed)
     : c_(config), rule_(tagging_spec(config), 1.0, "cartpole controller"), seed_(seed) {
   int cells = 1;
-  for (int n : c_.place_cells) cells *= n;
-  if (c_.fields_per_dim == 1 || c_.grid_fields == 1 || cells == 1 || c_.actor_neurons < 1 ||
-      c_.critic_neurons < 1 || c_.steps_per_action < 1)
+  bool one = c_.fields_per_dim == 1 || c_.grid_fields == 1;  // a single field has no spacing
+  for (int n : c_.place_cells) cells *= n, one |= n == 1 || n < 0;
+  if (one || c_.fields_per_dim < 0 || c_.grid_fields < 0 || c_.actor_neurons < 1 || c_.critic_neurons < 1 ||
+      c_.steps_per_action < 1)
     throw Error("cartpole controller: fields 0 or >= 2 per dimension, neurons and steps >= 1");
   const int inputs = 4 * c_.fields_per_dim + int(kGridPairs.size()) * c_.grid_fields * c_.grid_fields + cells;
   if (inputs == 0) throw Error("cartpole controller: no input neurons");

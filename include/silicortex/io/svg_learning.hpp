@@ -1,6 +1,6 @@
 #pragma once
 // SVG learning curves: per run, the mean return of the last `window` episodes against the episode, with an
-// optional grey target line (e.g. CartPole's 475).
+// optional dashed target line (e.g. CartPole's 475).
 #include <string>
 #include <vector>
 

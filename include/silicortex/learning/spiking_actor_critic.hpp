@@ -2,14 +2,15 @@
 // A small spiking actor-critic that learns only through three-factor synaptic plasticity (reward-modulated
 // STDP with eligibility traces, Izhikevich 2007; a spiking TD critic as in Frémaux, Sprekeler & Gerstner 2013).
 //
-// Per environment step the observation is place-coded by input neurons with Gaussian receptive fields (one
-// row per observation dimension, plus optional 2-D grids over pairs of dimensions), each emitting a
+// Per environment step the observation is place-coded by input neurons with Gaussian receptive fields (a 4-D
+// grid of place cells; rows per dimension and 2-D grids are alternatives), each emitting a
 // deterministic regular spike train whose rate is its receptive-field response, for `steps_per_action` ms of
 // network time. Inputs project with plastic excitatory synapses onto two action populations (mutual lateral
 // inhibition, noisy membranes for exploration) and a critic population. The action is the population with
 // more spikes; the critic's spike count is the value estimate V. STDP between input and output spikes only
 // tags synapses (eligibility, learning::Rule with a RewardStdp spec); weights change when the global TD
 // error δ = r + γV(s') − V(s) (the dopamine signal) arrives: w += η δ e. No gradient, no table.
+// docs/learning-apps-cartpole.md describes the network and what was tried.
 #include <array>
 #include <cstdint>
 #include <vector>
