@@ -42,7 +42,7 @@ struct ActorCriticConfig {
   // λ), learning rates of the reward-modulated weight change, TD discount, critic scale.
   double a_plus = 1.0, a_minus = 0.2, tau_stdp_ms = 10.0;
   double eligibility_decay = 0.8;
-  double eta_actor = 0.002, eta_critic = 0.002;
+  double eta_actor = 0.001, eta_critic = 0.002;  // the critic learns faster (two timescales)
   double gamma = 0.98;
   double value_spikes = 4.0;  // mean critic spikes per neuron at V = 0; V = count/(N·value_spikes) − 1
 };
