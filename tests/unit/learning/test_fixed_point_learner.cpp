@@ -29,11 +29,12 @@ std::vector<int64_t> random_steps(uint64_t seed, double p, int64_t steps) {
   return out;
 }
 
-// Runs a one-synapse learner over the drive's spikes.
+// Runs a one-synapse learner over the drive's spikes, with a held reward.
 FixedPointLearner drive_fixed(const model::PlasticityRule& rule, int32_t bits, double lsb,
-                              const FixedPointOptions& opt, const SynapseDrive& d) {
+                              const FixedPointOptions& opt, const SynapseDrive& d, double reward = 0) {
   FixedPointLearner f(rule, 1.0, bits, lsb, opt, 1, 1);
   f.add_synapse(0, 0, 0);
+  f.set_reward(reward);
   size_t a = 0, b = 0;
   for (int64_t s = 0; s < d.steps; ++s) {
     if (a < d.pre_steps.size() && d.pre_steps[a] == s) f.pre_spike(0), ++a;
@@ -128,6 +129,22 @@ TEST(FixedPointLearner, StochasticRoundingIsUnbiasedAndRepeatable) {
   bool differ = false;
   for (int s = 2; s < 10; ++s) differ |= mean_weight_after_epochs(true, 1, 100) != mean_weight_after_epochs(true, uint64_t(s), 100);
   EXPECT_TRUE(differ);
+}
+
+TEST(FixedPointLearner, RewardModulatedRuleNeedsAReward) {
+  // R-STDP as an expression: the tag follows STDP, the weight moves only with the reward.
+  model::ExpressionRule r;
+  r.text = "dt = x1*y0 - y1*x0; dw = r*t";
+  r.w_min = -100, r.w_max = 100;
+  SynapseDrive d;
+  d.steps = 400;
+  d.pre_steps = random_steps(3, 0.05, d.steps);
+  d.post_steps = random_steps(4, 0.05, d.steps);
+  const double lsb = 1.0 / 64;
+  const auto zero = drive_fixed(r, 16, lsb, {}, d);
+  EXPECT_EQ(zero.weight(0), 0);
+  EXPECT_NE(zero.tag(0), 0);
+  EXPECT_NE(drive_fixed(r, 16, lsb, {}, d, 0.5).weight(0), 0);
 }
 
 TEST(FixedPointLearner, RulesWithoutAFixedPointFormAreRefused) {
