@@ -24,6 +24,7 @@ void register_cogmem(CLI::App& root, CommandGroups& groups);
 void register_nir(CLI::App& root);
 void register_chip(CLI::App& root, CommandGroups& groups);
 void register_compile(CLI::App& root);
+void register_app_cartpole(CommandGroups& groups);
 
 }  // namespace scx::cli
 

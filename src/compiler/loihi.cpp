@@ -59,6 +59,32 @@ void validate_loihi(const model::Network& net, const hw::ChipProfile& p) {
          fmt::format("current_step on '{}': chip '{}' has no current injection", st.population, p.name));
 }
 
+double plastic_bound(const model::PlasticityRule& rule) {
+  return std::visit([](const auto& r) { return std::max(std::fabs(r.w_min), std::fabs(r.w_max)); }, rule);
+}
+
+// The core's learner, if some of its synapses are plastic (one rule per core, like a learning profile).
+void add_learner(hw::LoihiChip& chip, int32_t pos, const LoihiCore& core, const model::Network& net,
+                 const hw::ChipProfile& p, const learning::FixedPointOptions& opt) {
+  const Syn* first = nullptr;
+  for (const auto& [slot, syn] : core.syn) {
+    if (!net.projections[syn->proj].plasticity) continue;
+    if (!first) first = syn;
+    if (syn->proj != first->proj)
+      fail(net.projections[syn->proj].origin,
+           fmt::format("projection '{}': a core of chip '{}' runs one learning rule; projection '{}' is "
+                       "plastic onto the same core",
+                       net.projections[syn->proj].name, p.name, net.projections[first->proj].name));
+  }
+  if (!first) return;
+  const auto& proj = net.projections[first->proj];
+  chip.set_learner(pos,
+                   std::make_unique<learning::FixedPointLearner>(
+                       *proj.plasticity, net.sim.dt_ms, p.weight_bits, std::ldexp(1.0, first->exp), opt,
+                       int32_t(core.axon_src.size()), core.neurons, "projection '" + proj.name + "'"),
+                   first->exp);
+}
+
 // Per post population, its synapses with mantissa and exponent, sorted by post neuron.
 std::vector<std::vector<Syn>> quantise(const model::Network& net, const hw::ChipProfile& p,
                                        const detail::Plan& plan, CompileReport& rep) {
@@ -78,6 +104,8 @@ std::vector<std::vector<Syn>> quantise(const model::Network& net, const hw::Chip
                          proj.name, s.delay_steps[i] * plan.dt_ms, p.name));
       w_max = std::max(w_max, std::fabs(double(s.weight[i])));
     }
+    // A plastic projection's exponent must also hold the weights it may learn (up to its bound).
+    if (proj.plasticity) w_max = std::max(w_max, plastic_bound(*proj.plasticity));
     int32_t e = 0;
     while (w_max > double(mant_max) * std::ldexp(1.0, e) && e < 16) ++e;
     QuantisationError q{proj.name, s.size(), w_max, 0, 0};
@@ -148,7 +176,8 @@ void partition(const model::Population& pop, uint32_t pop_idx, const std::vector
 
 }  // namespace
 
-CompiledLoihi compile_loihi(const model::Network& net, const hw::ChipProfile& p) {
+CompiledLoihi compile_loihi(const model::Network& net, const hw::ChipProfile& p,
+                            const learning::FixedPointOptions& learning) {
   model::validate(net);
   validate_loihi(net, p);
   detail::Plan plan;
@@ -230,8 +259,13 @@ CompiledLoihi compile_loihi(const model::Network& net, const hw::ChipProfile& p)
     chip.configure_core(pos, {int32_t(m.du), int32_t(m.dv), int32_t(m.vth)}, core.neurons);
     for (int32_t s = 0; s < core.neurons; ++s)
       chip.set_bias(pos, s, int32_t(m.bias_mant), int32_t(m.bias_exp));
-    for (const auto& [slot, syn] : core.syn)
-      chip.add_synapse(pos, core.axon_of.at(syn->pre), slot, syn->mant, syn->exp);
+    add_learner(chip, pos, core, net, p, learning);
+    for (const auto& [slot, syn] : core.syn) {
+      if (net.projections[syn->proj].plasticity)
+        chip.add_plastic_synapse(pos, core.axon_of.at(syn->pre), slot, syn->mant);
+      else
+        chip.add_synapse(pos, core.axon_of.at(syn->pre), slot, syn->mant, syn->exp);
+    }
     rep.cores.push_back({pos, mesh.x(pos), mesh.y(pos), net.populations[core.pop].name, false, core.neurons,
                          int32_t(core.axon_src.size()), int64_t(core.syn.size())});
   }

@@ -47,6 +47,43 @@ void LoihiChip::add_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t 
   c.axons[size_t(axon)].push_back({neuron, weight_mant * (int32_t{1} << weight_exp)});
 }
 
+void LoihiChip::set_learner(int32_t core, std::unique_ptr<learning::FixedPointLearner> learner,
+                            int32_t weight_exp) {
+  Core& c = core_at(core);
+  if (weight_exp < 0 || weight_exp > 16)
+    throw Error(fmt::format("core {}: learning weight exponent {} is outside 0..16", core, weight_exp));
+  c.learner = std::move(learner);
+  c.learn_exp = weight_exp;
+}
+
+void LoihiChip::add_plastic_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t weight_mant) {
+  Core& c = core_at(core);
+  if (!c.learner) throw Error(fmt::format("core {}: a plastic synapse needs a learner on the core", core));
+  if (axon < 0 || axon >= c.learner->pre_count() || neuron < 0 || neuron >= c.learner->post_count())
+    throw Error(fmt::format("core {}: plastic synapse axon {} neuron {} is outside its learner ({} axons, {} "
+                            "neurons)", core, axon, neuron, c.learner->pre_count(), c.learner->post_count()));
+  add_synapse(core, axon, neuron, weight_mant, c.learn_exp);
+  auto& list = c.axons[size_t(axon)];
+  list.back().plastic = int32_t(c.learner->add_synapse(axon, neuron, weight_mant));
+  list.back().weight = c.learner->weight(size_t(list.back().plastic)) * (int32_t{1} << c.learn_exp);
+  c.plastic.push_back({axon, list.size() - 1});
+}
+
+void LoihiChip::set_reward(double r) {
+  for (auto& c : cores_)
+    if (c.learner) c.learner->set_reward(r);
+}
+
+void LoihiChip::learn(Core& c, const uint8_t* fired) {
+  for (size_t j = 0; j < c.dest.size(); ++j)
+    if (fired[j]) c.learner->post_spike(int32_t(j));
+  if (!c.learner->end_tick()) return;
+  for (const auto& [axon, pos] : c.plastic) {
+    Synapse& s = c.axons[size_t(axon)][pos];
+    s.weight = c.learner->weight(size_t(s.plastic)) * (int32_t{1} << c.learn_exp);
+  }
+}
+
 void LoihiChip::add_destination(int32_t core, int32_t neuron, int32_t to_core, int32_t axon) {
   Core& c = core_at(core);
   core_at(to_core);
@@ -77,6 +114,7 @@ void LoihiChip::run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick) {
       if (n == 0) continue;
       std::vector<int64_t> sum(n, 0);
       for (int32_t axon : c.active) {
+        if (c.learner && axon < c.learner->pre_count()) c.learner->pre_spike(axon);
         if (size_t(axon) >= c.axons.size()) continue;
         for (const auto& s : c.axons[size_t(axon)]) sum[size_t(s.neuron)] += s.weight;
         counters_.synaptic_events += c.axons[size_t(axon)].size();
@@ -88,6 +126,7 @@ void LoihiChip::run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick) {
         a_in[j] = static_cast<int32_t>(std::clamp<int64_t>(sum[j], -kMaxInput, kMaxInput));
       c.lif.step(a_in.data(), fired.data());
       counters_.neuron_updates += n;
+      if (c.learner) learn(c, fired.data());
       for (size_t j = 0; j < n; ++j) {
         if (!fired[j]) continue;
         spikes.push_back({uint32_t(ci), uint32_t(j)});

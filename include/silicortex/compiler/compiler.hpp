@@ -62,7 +62,10 @@ struct CompiledLoihi {
   ChipIo io;
   CompileReport report;
 };
-CompiledLoihi compile_loihi(const model::Network& net, const hw::ChipProfile& profile);
+// Plastic projections (pair_stdp or expression rules) learn on chip in fixed point (learning::
+// FixedPointLearner, one rule per core) with `learning`'s epoch, rounding and seed.
+CompiledLoihi compile_loihi(const model::Network& net, const hw::ChipProfile& profile,
+                            const learning::FixedPointOptions& learning = {});
 
 // Writes the chip program (hw::save_chip_program) and its `.io` file, both atomically; nothing on failure.
 void save_compiled(const CompiledNetwork& c, const std::filesystem::path& program);

@@ -6,6 +6,7 @@
 // Single-threaded.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "silicortex/hw/chip_profile.hpp"
@@ -13,6 +14,7 @@
 #include "silicortex/hw/loihi_lif.hpp"
 #include "silicortex/hw/mesh_router.hpp"
 #include "silicortex/hw/truenorth_chip.hpp"
+#include "silicortex/learning/fixed_point_learner.hpp"
 
 namespace scx::hw {
 
@@ -32,11 +34,21 @@ class LoihiChip {
   void add_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t weight_mant, int32_t weight_exp);
   void add_destination(int32_t core, int32_t neuron, int32_t to_core, int32_t axon);
   int32_t neurons(int32_t core) const { return int32_t(cores_[size_t(core)].dest.size()); }
+
+  // On-chip learning: the core's plastic synapses follow `learner` (its pre index is the core's axon, its
+  // post index the core's neuron; weights in steps of 2^weight_exp). Each tick ends with the learner's
+  // end_tick after the neurons have fired; when it ran a learning phase the new weights take effect from
+  // the next tick.
+  void set_learner(int32_t core, std::unique_ptr<learning::FixedPointLearner> learner, int32_t weight_exp);
+  void add_plastic_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t weight_mant);
+  const learning::FixedPointLearner* learner(int32_t core) const { return cores_[size_t(core)].learner.get(); }
+  void set_reward(double r);  // the global third factor of every learner
   uint64_t neurons() const;
 
   // The configuration as set, for chip programs: weights are mantissa << exponent.
   struct Synapse {
     int32_t neuron, weight;
+    int32_t plastic = -1;  // index in the core's learner
   };
   const LoihiLifBitAcc& lif(int32_t core) const { return cores_[size_t(core)].lif; }
   const std::vector<std::vector<Synapse>>& axons(int32_t core) const { return cores_[size_t(core)].axons; }
@@ -56,7 +68,11 @@ class LoihiChip {
     std::vector<std::vector<Synapse>> axons;
     std::vector<std::vector<std::pair<int32_t, int32_t>>> dest;  // per neuron: (core, axon)
     std::vector<int32_t> active, next;                           // axons of this tick and of the next
+    std::unique_ptr<learning::FixedPointLearner> learner;
+    int32_t learn_exp = 0;
+    std::vector<std::pair<int32_t, size_t>> plastic;  // (axon, position) of each plastic synapse
   };
+  void learn(Core& c, const uint8_t* fired);
   Core& core_at(int32_t core);
 
   ChipProfile profile_;

@@ -1,5 +1,6 @@
 // The Loihi-class path: CUBA LIF populations with integer weights (mantissa x 2^exponent per projection) and
-// one-tick delays, compiled onto hw::LoihiChip, spike exactly as the reference engine does.
+// one-tick delays, compiled onto hw::LoihiChip, spike exactly as the reference engine does; plastic projections
+// learn on chip in fixed point.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -140,6 +141,43 @@ TEST(CompileLoihi, LimitsAreNamed) {
     EXPECT_THAT(e.what(),
                 ::testing::HasSubstr("population 'n': needs 196 cores; the network needs 196 cores, chip "
                                      "'loihi' has 128 (53% over)"));
+  }
+}
+
+TEST(CompileLoihi, PlasticProjectionsLearnOnChip) {
+  model::Network net;
+  net.sim.dt_ms = 1.0;
+  net.sim.duration_ms = 300;
+  net.add_population("in", 20, testing::random_times(20, 0.05, 300, 3));
+  net.add_population("out", 5, lif(100));
+  model::PairStdp stdp;
+  stdp.a_plus = 4, stdp.a_minus = 4.8, stdp.w_max = 100;
+  net.connect("in", "out", model::AllToAll{}, model::Constant{30.0}, model::Constant{1.0}).plasticity = stdp;
+  const auto c = compile_loihi(net, loihi_profile(), {1, true, 7, 16});
+  ASSERT_EQ(c.report.cores.size(), 1u);
+  const auto* learner = c.chip->learner(c.report.cores[0].core);
+  ASSERT_NE(learner, nullptr);
+  ASSERT_EQ(learner->synapses(), 100u);
+  EXPECT_EQ(learner->weight_lsb(), 1.0);  // bound 100 fits 8-bit mantissas with exponent 0
+  run_on_chip(*c.chip, c.io);
+  int changed = 0;
+  for (size_t s = 0; s < learner->synapses(); ++s) changed += learner->weight(s) != 30;
+  EXPECT_GT(changed, 50);
+  EXPECT_GT(c.chip->counters().spikes_sent, 0u);
+}
+
+TEST(CompileLoihi, RulesWithoutAFixedPointFormAreNamed) {
+  model::Network net;
+  net.sim.dt_ms = 1.0;
+  net.add_population("in", 2, model::SpikeTimesSource{{{1.0}}});
+  net.add_population("out", 2, lif(100));
+  net.connect("in", "out", model::AllToAll{}, model::Constant{30.0}, model::Constant{1.0}).plasticity =
+      model::TripletStdp{};
+  try {
+    compile_loihi(net, loihi_profile());
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("projection 'in->out': rule 'triplet_stdp' has no fixed-point form"));
   }
 }
 
