@@ -31,6 +31,12 @@ class LoihiChip {
   void set_bias(int32_t core, int32_t neuron, int32_t bias_mant, int32_t bias_exp);
   void add_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t weight_mant, int32_t weight_exp);
   void add_destination(int32_t core, int32_t neuron, int32_t to_core, int32_t axon);
+  // The core's neurons stay at rest (no update, no bias) for the first `ticks` ticks after a reset: a layer
+  // `ticks` hops from the input starts when its first input can arrive, so its bias is not integrated early.
+  void set_start_delay(int32_t core, uint64_t ticks);
+  // Sets every u and v to 0 and drops spikes in flight (a new sample); configuration and counters are kept.
+  void reset_state();
+  int32_t v(int32_t core, int32_t neuron) const { return cores_[size_t(core)].lif.v(size_t(neuron)); }
   int32_t neurons(int32_t core) const { return int32_t(cores_[size_t(core)].dest.size()); }
   uint64_t neurons() const;
 
@@ -49,13 +55,14 @@ class LoihiChip {
     std::vector<std::vector<Synapse>> axons;
     std::vector<std::vector<std::pair<int32_t, int32_t>>> dest;  // per neuron: (core, axon)
     std::vector<int32_t> active, next;                           // axons of this tick and of the next
+    uint64_t start_delay = 0;
   };
   Core& core_at(int32_t core);
 
   ChipProfile profile_;
   MeshGeometry mesh_;
   std::vector<Core> cores_;
-  uint64_t tick_ = 0;
+  uint64_t tick_ = 0, reset_tick_ = 0;
   EventCounters counters_;
 };
 

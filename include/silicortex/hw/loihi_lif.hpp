@@ -30,6 +30,7 @@ class LoihiLifBitAcc {
   size_t step(const int32_t* a_in, uint8_t* spikes);
   int32_t u(size_t j) const { return u_[j]; }
   int32_t v(size_t j) const { return v_[j]; }
+  void reset();  // u = v = 0, biases kept
 
  private:
   LoihiLifParams p_;
