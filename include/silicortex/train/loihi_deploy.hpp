@@ -13,7 +13,10 @@
 //
 // A spike crosses one layer per tick, so layer l (0-based) runs `l` ticks behind the input; its cores are
 // held at rest for those ticks (LoihiChip::set_start_delay) so that biases start with the first input. A
-// sample takes steps + layers - 1 ticks; the result is the last layer's spike count per class.
+// sample takes steps + layers - 1 ticks; the result is the last layer's spike count per class. (Earlier
+// layers run on while the pipeline drains; their late spikes reach the output only after the last tick.)
+// Pools and flatten before a layer are not neurons: their sources share input axons (one axon per pooled
+// position, a spike message per source), which sums them exactly as the pool does.
 #include <cstdint>
 #include <string>
 #include <vector>
