@@ -25,7 +25,7 @@ hw::ChipProfile loihi() {
 }
 
 // conv (2 channels) -> linear sum pool -> flatten -> dense 6 -> dense 3 on 1x6x6 images.
-train::TrainConfig tiny_config(const std::string& neuron) {
+train::TrainConfig tiny_config(const std::string& neuron, const std::string& pool = "") {
   train::TrainConfig c = train::parse_train_config(R"(
 [encoding]
 steps = 7
@@ -39,6 +39,7 @@ padding = 1
 [[layers]]
 type = "sumpool"
 size = 2
+)" + pool + R"(
 [[layers]]
 type = "flatten"
 [[layers]]
@@ -121,6 +122,32 @@ TEST(LoihiDeploy, LifWithoutLeakIsBitExact) {
     }
   }
   EXPECT_GT(spikes, 200u);  // the comparison is not vacuous
+}
+
+TEST(LoihiDeploy, PoolNeuronsAreALayerOfTheirOwnAndExact) {
+  const auto c = tiny_config("model = \"lif\"\ndv = 0.0\nvth = 0.5", "neuron = \"lif\"");
+  ASSERT_TRUE(c.layers[1].has_neuron);
+  const auto p = tiny_params(c, 4);
+  LoihiDeployment dep(c, p, loihi());
+  ASSERT_EQ(dep.layers().size(), 4u);
+  EXPECT_EQ(dep.layers()[1].neurons, 18);
+  for (uint64_t sample = 0; sample < 10; ++sample) {
+    const Spikes s = compare(c, p, dep, random_input(c, sample));
+    for (size_t l = 0; l < s.chip.size(); ++l) EXPECT_EQ(s.chip[l], s.trainer[l]) << "layer " << l;
+  }
+}
+
+TEST(LoihiDeploy, ShippedModelFitsTheChip) {
+  const auto path = std::filesystem::path(SCX_SOURCE_DIR) / "models/trained/fmnist_loihi.scxnet";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no shipped model";
+  const train::TrainedNetwork net = train::read_trained_network(path);
+  const hw::ChipProfile prof = loihi();
+  LoihiDeployment dep(net.config, net.params, prof);
+  EXPECT_LE(dep.cores_used(), prof.total_cores());
+  for (const auto& l : dep.layers()) {
+    EXPECT_LE(l.max_axons, prof.axons_per_core);
+    EXPECT_LE(l.max_synapse_bits, prof.synapse_memory_bits);
+  }
 }
 
 TEST(LoihiDeploy, CubaAgreesWithTheFloatTrainer) {
