@@ -160,16 +160,16 @@ std::string image_report_svg(const ImageAppResult& r, const LoihiDeployment& dep
     legend.push_back({fmt::format("layer {} ({} cores)", l, dep.layers()[l].cores), svg::colour(l)});
   ra.legend(fig, legend);
 
-  // Energy per image by component (nJ), and the conventional processor.
-  const double n = double(std::max<size_t>(1, r.images)) * 1e-9;
+  // Energy per image by component (uJ), and the conventional processor.
+  const double n = double(std::max<size_t>(1, r.images)) * 1e-6;
   const std::vector<std::pair<std::string, double>> parts = {
       {"synaptic", e.synaptic_j / n}, {"neuron", e.neuron_j / n},     {"spike", e.spike_j / n},
       {"hops", e.hop_j / n},          {"chip links", e.crossing_j / n}, {"static", e.static_j / n},
       {"conventional", e.conventional_j / n}};
   double top = 0;
   for (const auto& p : parts) top = std::max(top, p.second);
-  const svg::Axes ea({1060, 70, 200, 320}, 0, double(parts.size()), 0, top * 1.1 + 1e-12);
-  ea.draw(fig, "", "nJ per image", "energy per image");
+  const svg::Axes ea({1110, 70, 180, 320}, 0, double(parts.size()), 0, top * 1.1 + 1e-12);
+  ea.draw(fig, "", "uJ per image", "energy per image (grey: conventional)");
   for (size_t i = 0; i < parts.size(); ++i) {
     const double x0 = ea.px(double(i) + 0.15), x1 = ea.px(double(i) + 0.85);
     const double y = ea.py(parts[i].second);
