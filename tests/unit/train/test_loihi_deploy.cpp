@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "../cli/cli_runner.hpp"
+#include "idx_writer.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/core/rng.hpp"
 #include "silicortex/hw/chip_profile.hpp"
@@ -219,15 +220,6 @@ TEST(LoihiDeploy, ANetworkThatDoesNotFitIsAClearError) {
   const auto none = tiny_config("model = \"none\"");
   EXPECT_THAT([&] { (void)LoihiDeployment(none, tiny_params(none, 1), loihi()); },
               ThrowsMessage<Error>(testing::HasSubstr("non-spiking read-out")));
-}
-
-void write_idx(const std::filesystem::path& path, const std::vector<uint32_t>& dims,
-               const std::vector<uint8_t>& data) {
-  std::string bytes = {0, 0, 8, char(dims.size())};
-  for (uint32_t d : dims)
-    for (int s = 24; s >= 0; s -= 8) bytes += char((d >> s) & 0xFF);
-  bytes.append(data.begin(), data.end());
-  std::ofstream(path, std::ios::binary) << bytes;
 }
 
 TEST(AppImage, RunsATinyModelAndWritesTheReport) {
