@@ -169,7 +169,7 @@ std::string image_report_svg(const ImageAppResult& r, const LoihiDeployment& dep
   double top = 0;
   for (const auto& p : parts) top = std::max(top, p.second);
   const svg::Axes ea({1110, 70, 180, 320}, 0, double(parts.size()), 0, top * 1.1 + 1e-12);
-  ea.draw(fig, "", "uJ per image", "energy per image (grey: conventional)");
+  ea.draw(fig, "", "uJ per image", "energy per image");
   for (size_t i = 0; i < parts.size(); ++i) {
     const double x0 = ea.px(double(i) + 0.15), x1 = ea.px(double(i) + 0.85);
     const double y = ea.py(parts[i].second);
