@@ -23,7 +23,8 @@ struct ImageArgs {
   bool train = false, quiet = false;
 };
 
-const std::filesystem::path kTrainedDir = std::filesystem::path(SCX_CHIPS_DIR).parent_path() / "models/trained";
+const std::filesystem::path kRepo = std::filesystem::path(SCX_CHIPS_DIR).parent_path();
+const std::filesystem::path kTrainedDir = kRepo / "models/trained";
 const std::string kTestImages = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
 const std::string kTestLabels = "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz";
 
@@ -36,7 +37,7 @@ void run_image(const ImageArgs& a) {
   std::filesystem::path model = a.model.empty() ? kTrainedDir / "fmnist_loihi.scxnet" : std::filesystem::path(a.model);
   if (!a.svg.empty()) check_writable(a.svg);
   if (a.train) {
-    const auto config = kTrainedDir / "fmnist_loihi.toml";
+    const auto config = kRepo / "configs/train/fmnist_loihi.toml";
     model = "fmnist_loihi.scxnet";
     std::printf("training %s from scratch (writes %s)\n", config.c_str(), model.c_str());
     train_network(config.string(), model.string(), a.quiet);
