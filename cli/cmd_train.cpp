@@ -76,6 +76,15 @@ void run_train(const TrainArgs& a) {
 
 }  // namespace
 
+void train_network(const std::string& config, const std::string& output, bool quiet) {
+  TrainArgs a;
+  a.config = config;
+  a.output = output;
+  a.checkpoint = output + ".ckpt";
+  a.quiet = quiet;
+  run_train(a);
+}
+
 void register_train(CLI::App& root) {
   auto args = std::make_shared<TrainArgs>();
   CLI::App* cmd = root.add_subcommand("train", "Train a spiking network with surrogate gradients (BPTT)");

@@ -30,6 +30,9 @@ void register_app_cartpole(CommandGroups& groups);
 
 namespace scx::cli {
 void register_train(CLI::App& root);  // cli/cmd_train.cpp
+// Trains `config` from scratch and writes the network to `output` (checkpoint beside it); cli/cmd_train.cpp.
+void train_network(const std::string& config, const std::string& output, bool quiet);
+void register_app_image(CommandGroups& groups);  // cli/cmd_app_image.cpp
 }  // namespace scx::cli
 
 namespace scx::cli {

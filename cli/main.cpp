@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   scx::cli::register_plot(root);
   scx::cli::register_train(root);
   scx::cli::register_devices(root);
+  scx::cli::register_app_image(groups);
   scx::cli::register_bench_network(groups);
   scx::cli::register_cogmem(root, groups);
   scx::cli::register_nir(root);

@@ -92,6 +92,19 @@ void LoihiChip::add_destination(int32_t core, int32_t neuron, int32_t to_core, i
   c.dest[size_t(neuron)].push_back({to_core, axon});
 }
 
+void LoihiChip::set_start_delay(int32_t core, uint64_t ticks) {
+  core_at(core).start_delay = ticks;
+}
+
+void LoihiChip::reset_state() {
+  for (auto& c : cores_) {
+    c.lif.reset();
+    c.active.clear();
+    c.next.clear();
+  }
+  reset_tick_ = tick_;
+}
+
 uint64_t LoihiChip::neurons() const {
   uint64_t n = 0;
   for (const auto& c : cores_) n += c.dest.size();
@@ -112,6 +125,10 @@ void LoihiChip::run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick) {
       Core& c = cores_[size_t(ci)];
       const size_t n = c.dest.size();
       if (n == 0) continue;
+      if (tick_ - reset_tick_ < c.start_delay) {  // at rest: nothing can have arrived yet
+        c.active.clear();
+        continue;
+      }
       std::vector<int64_t> sum(n, 0);
       for (int32_t axon : c.active) {
         if (c.learner && axon < c.learner->pre_count()) c.learner->pre_spike(axon);

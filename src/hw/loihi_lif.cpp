@@ -35,6 +35,11 @@ void LoihiLifBitAcc::set_bias(size_t j, int32_t bias_mant, int32_t bias_exp) {
   bias_[j] = bias_exp >= 0 ? bias_mant * (int32_t{1} << bias_exp) : bias_mant >> -bias_exp;
 }
 
+void LoihiLifBitAcc::reset() {
+  std::fill(u_.begin(), u_.end(), 0);
+  std::fill(v_.begin(), v_.end(), 0);
+}
+
 size_t LoihiLifBitAcc::step(const int32_t* a_in, uint8_t* spikes) {
   const int32_t du_factor = 4096 - (p_.du + 1);  // ds_offset = 1
   const int32_t dv_factor = 4096 - p_.dv;        // dm_offset = 0

@@ -67,7 +67,7 @@ LayerSpec read_layer(TableReader t, const NeuronSpec& defaults, const std::strin
   if (pool) l.kernel = int(t.require("size").positive_count());
   bool neuron_given = false;
   read_neuron_fields(t, l.neuron, &neuron_given);
-  if (pool && neuron_given && l.neuron.model == NeuronModel::None) l.has_neuron = false;
+  if (pool && neuron_given) l.has_neuron = l.neuron.model != NeuronModel::None;
   if (l.kind == LayerKind::Flatten && neuron_given) t.fail("a flatten layer has no neurons; remove 'neuron'");
   t.finish();
   return l;

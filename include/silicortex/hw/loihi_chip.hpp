@@ -33,6 +33,12 @@ class LoihiChip {
   void set_bias(int32_t core, int32_t neuron, int32_t bias_mant, int32_t bias_exp);
   void add_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t weight_mant, int32_t weight_exp);
   void add_destination(int32_t core, int32_t neuron, int32_t to_core, int32_t axon);
+  // The core's neurons stay at rest (no update, no bias) for the first `ticks` ticks after a reset: a layer
+  // `ticks` hops from the input starts when its first input can arrive, so its bias is not integrated early.
+  void set_start_delay(int32_t core, uint64_t ticks);
+  // Sets every u and v to 0 and drops spikes in flight (a new sample); configuration and counters are kept.
+  void reset_state();
+  int32_t v(int32_t core, int32_t neuron) const { return cores_[size_t(core)].lif.v(size_t(neuron)); }
   int32_t neurons(int32_t core) const { return int32_t(cores_[size_t(core)].dest.size()); }
 
   // On-chip learning: the core's plastic synapses follow `learner` (its pre index is the core's axon, its
@@ -63,14 +69,36 @@ class LoihiChip {
   const EventCounters& counters() const { return counters_; }
 
  private:
+  // An owning pointer that copies what it points to, so that a chip (whose cores may own learners) can be
+  // copied as a value: the image app runs a copy per thread.
+  template <class T>
+  class DeepCopy {
+   public:
+    DeepCopy() = default;
+    DeepCopy(const DeepCopy& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+    DeepCopy(DeepCopy&&) noexcept = default;
+    DeepCopy& operator=(const DeepCopy& o) { return *this = DeepCopy(o); }
+    DeepCopy& operator=(DeepCopy&&) noexcept = default;
+    DeepCopy& operator=(std::unique_ptr<T> p) {
+      p_ = std::move(p);
+      return *this;
+    }
+    T* get() const { return p_.get(); }
+    T* operator->() const { return p_.get(); }
+    explicit operator bool() const { return p_ != nullptr; }
+
+   private:
+    std::unique_ptr<T> p_;
+  };
   struct Core {
     LoihiLifBitAcc lif{0, {}};
     std::vector<std::vector<Synapse>> axons;
     std::vector<std::vector<std::pair<int32_t, int32_t>>> dest;  // per neuron: (core, axon)
     std::vector<int32_t> active, next;                           // axons of this tick and of the next
-    std::unique_ptr<learning::FixedPointLearner> learner;
+    DeepCopy<learning::FixedPointLearner> learner;
     int32_t learn_exp = 0;
     std::vector<std::pair<int32_t, size_t>> plastic;  // (axon, position) of each plastic synapse
+    uint64_t start_delay = 0;
   };
   void learn(Core& c, const uint8_t* fired);
   Core& core_at(int32_t core);
@@ -78,7 +106,7 @@ class LoihiChip {
   ChipProfile profile_;
   MeshGeometry mesh_;
   std::vector<Core> cores_;
-  uint64_t tick_ = 0;
+  uint64_t tick_ = 0, reset_tick_ = 0;
   EventCounters counters_;
 };
 

@@ -7,20 +7,12 @@
 #include <iterator>
 
 #include "../cli/cli_runner.hpp"
+#include "idx_writer.hpp"
 #include "silicortex/core/rng.hpp"
 #include "silicortex/train/trainer.hpp"
 
 namespace scx::test {
 namespace {
-
-void write_idx(const std::filesystem::path& p, const std::vector<uint32_t>& dims,
-               const std::vector<uint8_t>& data) {
-  std::string bytes = {0, 0, 8, char(dims.size())};
-  for (uint32_t d : dims)
-    for (int s = 24; s >= 0; s -= 8) bytes += char((d >> s) & 0xFF);
-  bytes.append(data.begin(), data.end());
-  std::ofstream(p, std::ios::binary) << bytes;
-}
 
 // 6x6 images; class 0 is bright on the left half, class 1 on the right.
 void write_halves(const std::filesystem::path& dir, const std::string& name, size_t n, uint64_t seed) {

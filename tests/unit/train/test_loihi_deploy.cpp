@@ -1,0 +1,267 @@
+// Deployment of trained networks onto the Loihi-class chip: the chip's spikes against the float trainer's,
+// the profile's limits, clear errors, and `app image` end to end.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "../cli/cli_runner.hpp"
+#include "idx_writer.hpp"
+#include "silicortex/core/error.hpp"
+#include "silicortex/core/rng.hpp"
+#include "silicortex/hw/chip_profile.hpp"
+#include "silicortex/train/config.hpp"
+#include "silicortex/train/encoding.hpp"
+#include "silicortex/train/loihi_deploy.hpp"
+#include "silicortex/train/quantize.hpp"
+#include "silicortex/train/trainer.hpp"
+
+namespace scx::test {
+namespace {
+
+using train::LoihiDeployment;
+
+hw::ChipProfile loihi() {
+  return hw::read_chip_profile(std::string(SCX_SOURCE_DIR) + "/chips/loihi.toml");
+}
+
+// conv (2 channels) -> linear sum pool -> flatten -> dense 6 -> dense 3 on 1x6x6 images.
+train::TrainConfig tiny_config(const std::string& neuron, const std::string& pool = "") {
+  train::TrainConfig c = train::parse_train_config(R"(
+[encoding]
+steps = 7
+[neuron]
+)" + neuron + R"(
+[[layers]]
+type = "conv"
+out = 2
+kernel = 3
+padding = 1
+[[layers]]
+type = "sumpool"
+size = 2
+)" + pool + R"(
+[[layers]]
+type = "flatten"
+[[layers]]
+type = "dense"
+out = 6
+[[layers]]
+type = "dense"
+out = 3
+)",
+                                                   "tiny.toml");
+  c.input = {1, 6, 6};
+  c.classes = 3;
+  return c;
+}
+
+// Weights on the 8-bit Loihi grid (as QAT leaves them) and biases on a 2^-6 grid.
+std::vector<float> tiny_params(const train::TrainConfig& c, uint64_t seed) {
+  const train::SnnNetwork net(c.layers, c.input, c.classes);
+  train::QuantSpec q;
+  q.kind = train::QuantKind::Loihi;
+  std::vector<float> p = train::quantize_params(net, q, net.init_params(seed, 2.5f));
+  RandomStream rng(seed, 7);
+  for (const auto& b : net.blocks())
+    for (size_t i = 0; i < b.b_size; ++i) p[b.b_off + i] = float(int(rng.below(17)) - 4) / 64.0f;
+  return p;
+}
+
+std::vector<float> random_input(const train::TrainConfig& c, uint64_t seed) {
+  std::vector<float> x(size_t(c.encoding.steps) * c.input.size());
+  RandomStream rng(seed, 3);
+  for (float& v : x) v = rng.uniform() < 0.4 ? 1.0f : 0.0f;
+  return x;
+}
+
+// Spikes per (block with neurons, step, neuron) from the trainer and from the chip (tick t of layer l is
+// step t - l).
+struct Spikes {
+  std::vector<std::vector<uint8_t>> chip, trainer;
+};
+
+Spikes compare(const train::TrainConfig& c, const std::vector<float>& p, LoihiDeployment& dep,
+               const std::vector<float>& x) {
+  const train::SnnNetwork net(c.layers, c.input, c.classes);
+  train::Workspace ws;
+  net.forward(p, x.data(), c.encoding.steps, 1, ws);
+  Spikes s;
+  for (size_t b = 0; b < net.blocks().size(); ++b)
+    if (net.blocks()[b].spec.has_neuron) {
+      s.trainer.emplace_back(ws.s[b].size());
+      for (size_t i = 0; i < ws.s[b].size(); ++i) s.trainer.back()[i] = ws.s[b][i] > 0;
+      s.chip.emplace_back(ws.s[b].size(), 0);
+    }
+  const uint64_t start = dep.chip().now();
+  dep.run(x.data(), [&](uint64_t tick, const std::vector<hw::TnSpike>& spikes) {
+    for (const auto& sp : spikes) {
+      const auto [layer, neuron] = dep.locate(sp.core, sp.neuron);
+      const int64_t step = int64_t(tick - start) - layer;
+      const size_t n = s.chip[size_t(layer)].size() / size_t(c.encoding.steps);
+      ASSERT_GE(step, 0);
+      if (step >= c.encoding.steps) continue;  // early layers run on while the pipeline drains
+      s.chip[size_t(layer)][size_t(step) * n + size_t(neuron)] = 1;
+    }
+  });
+  return s;
+}
+
+TEST(LoihiDeploy, LifWithoutLeakIsBitExact) {
+  // du = 1 (LIF) and dv = 0 are exact on the chip (decay factors 0 and 1), weights and biases are on the
+  // grid and vth * scale is an integer: every spike of every layer must match the trainer's.
+  const auto c = tiny_config("model = \"lif\"\ndv = 0.0\nvth = 1.0");
+  const auto p = tiny_params(c, 11);
+  LoihiDeployment dep(c, p, loihi());
+  for (const auto& l : dep.layers()) EXPECT_TRUE(l.exact) << l.origin;
+  size_t spikes = 0;
+  for (uint64_t sample = 0; sample < 20; ++sample) {
+    const Spikes s = compare(c, p, dep, random_input(c, sample));
+    for (size_t l = 0; l < s.chip.size(); ++l) {
+      EXPECT_EQ(s.chip[l], s.trainer[l]) << "sample " << sample << " layer " << l;
+      for (uint8_t v : s.chip[l]) spikes += v;
+    }
+  }
+  EXPECT_GT(spikes, 200u);  // the comparison is not vacuous
+}
+
+TEST(LoihiDeploy, PoolNeuronsAreALayerOfTheirOwnAndExact) {
+  const auto c = tiny_config("model = \"lif\"\ndv = 0.0\nvth = 0.5", "neuron = \"lif\"");
+  ASSERT_TRUE(c.layers[1].has_neuron);
+  const auto p = tiny_params(c, 4);
+  LoihiDeployment dep(c, p, loihi());
+  ASSERT_EQ(dep.layers().size(), 4u);
+  EXPECT_EQ(dep.layers()[1].neurons, 18);
+  for (uint64_t sample = 0; sample < 10; ++sample) {
+    const Spikes s = compare(c, p, dep, random_input(c, sample));
+    for (size_t l = 0; l < s.chip.size(); ++l) EXPECT_EQ(s.chip[l], s.trainer[l]) << "layer " << l;
+  }
+}
+
+TEST(LoihiDeploy, ShippedModelFitsTheChip) {
+  const auto path = std::filesystem::path(SCX_SOURCE_DIR) / "models/trained/fmnist_loihi.scxnet";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no shipped model";
+  const train::TrainedNetwork net = train::read_trained_network(path);
+  const hw::ChipProfile prof = loihi();
+  LoihiDeployment dep(net.config, net.params, prof);
+  EXPECT_LE(dep.cores_used(), prof.total_cores());
+  for (const auto& l : dep.layers()) {
+    EXPECT_LE(l.max_axons, prof.axons_per_core);
+    EXPECT_LE(l.max_synapse_bits, prof.synapse_memory_bits);
+  }
+}
+
+TEST(LoihiDeploy, CubaAgreesWithTheFloatTrainer) {
+  // Lava's CUBA LIF with du = 0.5, dv = 0.25: the chip's decays round toward zero (at most one unit of
+  // 64 * scale per step), so spikes may differ only where the float membrane is that close to threshold.
+  const auto c = tiny_config("model = \"cuba\"\ndu = 0.5\ndv = 0.25\nvth = 1.0");
+  const auto p = tiny_params(c, 5);
+  LoihiDeployment dep(c, p, loihi());
+  size_t same = 0, total = 0, agree = 0, spikes = 0;
+  for (uint64_t sample = 0; sample < 40; ++sample) {
+    const auto x = random_input(c, 100 + sample);
+    const Spikes s = compare(c, p, dep, x);
+    for (size_t l = 0; l < s.chip.size(); ++l)
+      for (size_t i = 0; i < s.chip[l].size(); ++i) {
+        same += s.chip[l][i] == s.trainer[l][i];
+        spikes += s.trainer[l][i];
+        ++total;
+      }
+    std::vector<int32_t> chip(3, 0), flt(3, 0);
+    const size_t steps = size_t(c.encoding.steps);
+    for (size_t t = 0; t < steps; ++t)
+      for (size_t k = 0; k < 3; ++k) {
+        chip[k] += s.chip.back()[t * 3 + k];
+        flt[k] += s.trainer.back()[t * 3 + k];
+      }
+    agree += train::predicted_class(chip) == train::predicted_class(flt);
+  }
+  EXPECT_GT(spikes, total / 20);
+  EXPECT_GE(double(same) / double(total), 0.99);
+  EXPECT_GE(agree, 36u);
+}
+
+TEST(LoihiDeploy, RespectsTheProfilesLimitsAndStillComputesTheSame) {
+  const auto c = tiny_config("model = \"lif\"\ndv = 0.0");
+  const auto p = tiny_params(c, 3);
+  hw::ChipProfile small = loihi();
+  small.neurons_per_core = 8;
+  small.axons_per_core = 24;
+  small.synapse_memory_bits = 40 * (small.weight_bits + 3);  // 40 synapses (3 index bits for 8 neurons)
+  LoihiDeployment big(c, p, loihi()), tight(c, p, small);
+  EXPECT_EQ(big.cores_used(), 3);  // one core per layer with neurons
+  EXPECT_GT(tight.cores_used(), 8);
+  for (int core = 0; core < tight.cores_used(); ++core) EXPECT_LE(tight.chip().neurons(core), 8);
+  for (const auto& l : tight.layers()) {
+    EXPECT_LE(l.max_axons, 24) << l.origin;
+    EXPECT_LE(l.max_synapse_bits, small.synapse_memory_bits) << l.origin;
+  }
+  for (uint64_t sample = 0; sample < 5; ++sample) {
+    const auto x = random_input(c, sample);
+    EXPECT_EQ(big.run(x.data()), tight.run(x.data()));
+  }
+}
+
+TEST(LoihiDeploy, ANetworkThatDoesNotFitIsAClearError) {
+  const auto c = tiny_config("model = \"lif\"");
+  const auto p = tiny_params(c, 3);
+  hw::ChipProfile p2 = loihi();
+  p2.cores_x = 1;
+  p2.cores_y = 2;
+  p2.neurons_per_core = 8;
+  EXPECT_THAT([&] { (void)LoihiDeployment(c, p, p2); },
+              ThrowsMessage<Error>(testing::HasSubstr("needs more than the 2 cores of chip 'loihi'")));
+  hw::ChipProfile narrow = loihi();
+  narrow.axons_per_core = 4;  // the convolution's neurons have up to 9 inputs
+  EXPECT_THAT([&] { (void)LoihiDeployment(c, p, narrow); },
+              ThrowsMessage<Error>(testing::AllOf(testing::HasSubstr("tiny.toml"), testing::HasSubstr("inputs"))));
+  EXPECT_THAT([&] { (void)LoihiDeployment(c, std::vector<float>(5, 0.0f), loihi()); },
+              ThrowsMessage<Error>(testing::HasSubstr("params")));
+  const auto none = tiny_config("model = \"none\"");
+  EXPECT_THAT([&] { (void)LoihiDeployment(none, tiny_params(none, 1), loihi()); },
+              ThrowsMessage<Error>(testing::HasSubstr("non-spiking read-out")));
+}
+
+TEST(AppImage, RunsATinyModelAndWritesTheReport) {
+  const auto dir = fresh_dir("app_image");
+  auto c = tiny_config("model = \"cuba\"\ndu = 0.5\ndv = 0.25");
+  train::Trainer t(c);
+  t.params() = tiny_params(c, 9);
+  const auto model = dir / "tiny.scxnet";
+  t.save_network(model, 0.5);
+  RandomStream rng(1, 0);
+  std::vector<uint8_t> img(30 * 36), lab(30);
+  for (auto& v : img) v = uint8_t(rng.below(256));
+  for (auto& v : lab) v = uint8_t(rng.below(3));
+  write_idx(dir / "img", {30, 6, 6}, img);
+  write_idx(dir / "lab", {30}, lab);
+  const auto svg = dir / "report.svg";
+  const std::string args = "app image -q --model " + model.string() + " --images " + (dir / "img").string() +
+                           " --labels " + (dir / "lab").string() + " --svg " + svg.string();
+  const CliResult r = run_cli(args + " --limit 20");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, testing::HasSubstr("images:                 20"));
+  EXPECT_THAT(r.output, testing::HasSubstr("accuracy on the chip"));
+  EXPECT_THAT(r.output, testing::HasSubstr("cores used:             3 of 128"));
+  EXPECT_THAT(r.output, testing::HasSubstr("energy per image"));
+  std::ifstream in(svg);
+  std::string head;
+  std::getline(in, head);
+  EXPECT_THAT(head, testing::HasSubstr("<?xml"));
+  // The thread count does not change the result.
+  const CliResult one = run_cli(args + " --limit 20 --threads 1");
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  const auto line = [](const std::string& out) { return out.substr(out.find("accuracy on the chip"), 90); };
+  EXPECT_EQ(line(one.output), line(r.output));
+
+  write_file(dir / "bad.scxnet", "not a network");
+  const CliResult bad = run_cli("app image -q --model " + (dir / "bad.scxnet").string());
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.output, testing::HasSubstr("bad.scxnet"));
+  const CliResult tn = run_cli(args + " --chip truenorth");
+  EXPECT_NE(tn.exit_code, 0);
+  EXPECT_THAT(tn.output, testing::HasSubstr("truenorth"));
+}
+
+}  // namespace
+}  // namespace scx::test
