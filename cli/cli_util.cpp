@@ -1,5 +1,7 @@
 #include "cli_util.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -64,6 +66,21 @@ std::string thousands(uint64_t n) {
     out += digits[i];
   }
   return out;
+}
+
+}  // namespace scx::cli
+
+namespace scx::cli {
+
+void warn_if_threads_starved(const sim::RunMetadata& m) {
+  if (m.threads < 2 || m.loop_wall_s < 0.2 || m.loop_cpu_s <= 0) return;
+  const double cpus = m.loop_cpu_s / m.loop_wall_s;
+  if (cpus >= 0.6 * m.threads) return;
+  fmt::print(
+      stderr,
+      "warning: the simulation's {} threads had {:.2f} CPUs on average (the machine is busy); they meet "
+      "every step, so on a busy machine --threads 1 can be much faster\n",
+      m.threads, cpus);
 }
 
 }  // namespace scx::cli

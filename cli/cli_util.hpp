@@ -20,4 +20,8 @@ std::string model_text(const std::string& path_or_name);
 // "12,345,678"
 std::string thousands(uint64_t n);
 
+// A multi-threaded run needs its threads on CPUs at the same moment every step; on a busy machine it can be
+// far slower than one thread. Warns on stderr when the loop got clearly less CPU than it had threads.
+void warn_if_threads_starved(const sim::RunMetadata& m);
+
 }  // namespace scx::cli

@@ -31,7 +31,9 @@ void bench_network(const std::string& builtin_name, const BenchArgs& a,
     fmt::print("rate_hz[{}]={:.4f}\n", r.spikes[p].population, r.mean_rate_hz(p));
   fmt::print("neurons={}\nsynapses={}\nspikes={}\nsynaptic_events={}\nthreads={}\n", r.meta.neurons,
              r.meta.synapses, r.meta.spikes, r.meta.synaptic_events, r.meta.threads);
-  fmt::print("build_wall_s={:.4f}\nloop_wall_s={:.4f}\n", r.meta.build_wall_s, r.meta.loop_wall_s);
+  fmt::print("build_wall_s={:.4f}\nloop_wall_s={:.4f}\nloop_cpu_s={:.4f}\n", r.meta.build_wall_s,
+             r.meta.loop_wall_s, r.meta.loop_cpu_s);
+  warn_if_threads_starved(r.meta);
   fmt::print("events_per_s={:.6g}\n",
              r.meta.loop_wall_s > 0 ? r.meta.synaptic_events / r.meta.loop_wall_s : 0.0);
 }

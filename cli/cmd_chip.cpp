@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "silicortex/core/atomic_file.hpp"
 #include "silicortex/core/error.hpp"
+#include "silicortex/core/system.hpp"
 #include "silicortex/hw/chip_profile.hpp"
 #include "silicortex/hw/chip_program.hpp"
 #include "silicortex/hw/energy_meter.hpp"
@@ -29,13 +30,6 @@ struct BenchOptions {
   std::string links_csv;
   std::string save;
 };
-
-// CPU time of the whole process: on a shared machine it shows the cost that wall time hides.
-double process_cpu_s() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
 
 // A smaller single-chip run uses a cores_x-wide rectangle when it divides evenly, else one row.
 hw::ChipProfile shrink_profile(hw::ChipProfile p, int cores) {

@@ -41,6 +41,7 @@ void print_summary(const sim::RunResult& r) {
              m.build_wall_s, m.loop_wall_s, m.loop_wall_s > 0 ? m.duration_ms * 1e-3 / m.loop_wall_s : 0.0);
   fmt::print("{} spikes, {} synaptic events, {:.4g} synaptic events per second\n", thousands(m.spikes),
              thousands(m.synaptic_events), eps);
+  warn_if_threads_starved(m);
 }
 
 // A compiled network (.scxp and its .io): run on the emulated chip, record as any run, and report energy.

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 namespace scx {
 
@@ -14,6 +15,12 @@ uint64_t available_memory_bytes() {
     if (std::sscanf(line, "MemAvailable: %lu kB", &kib) == 1) break;
   std::fclose(f);
   return kib * 1024;
+}
+
+double process_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
 }
 
 }  // namespace scx

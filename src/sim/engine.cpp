@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "silicortex/core/error.hpp"
+#include "silicortex/core/system.hpp"
 #include "silicortex/version.hpp"
 #include "sim/engine_impl.hpp"
 #include "sim/spin_barrier.hpp"
@@ -327,6 +328,7 @@ RunResult Engine::run(const RunOptions& options) {
   im.barrier_ = im.threads > 1 ? std::make_unique<SpinBarrier>(im.threads) : nullptr;
 
   const auto t0 = std::chrono::steady_clock::now();
+  const double cpu0 = process_cpu_s();
   std::vector<std::thread> workers;
   for (unsigned t = 1; t < im.threads; ++t)
     workers.emplace_back([&im, t, first, last, &options] { im.thread_loop(t, first, last, options); });
@@ -337,6 +339,7 @@ RunResult Engine::run(const RunOptions& options) {
   im.current_step = last;
   RunResult res = im.collect(first, last, loop_wall);
   res.meta.wall_s = loop_wall + im.build_wall_s;
+  res.meta.loop_cpu_s = process_cpu_s() - cpu0;
   if (options.progress) options.progress(last - first, last - first);
   return res;
 }

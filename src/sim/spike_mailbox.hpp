@@ -44,17 +44,7 @@ class SpikeMailboxes {
       if (u == t) continue;
       Box& b = box(u, epoch);
       std::atomic_ref<uint64_t> theirs(epoch_word(b));
-      int spins = 0;
-      for (uint64_t seen = theirs.load(std::memory_order_acquire); seen < epoch;
-           seen = theirs.load(std::memory_order_acquire)) {
-        if (++spins < kSpins) {
-          SCX_CPU_RELAX();
-          continue;
-        }
-        sleepers_.fetch_add(1, std::memory_order_seq_cst);
-        if (theirs.load(std::memory_order_seq_cst) == seen) theirs.wait(seen, std::memory_order_seq_cst);
-        sleepers_.fetch_sub(1, std::memory_order_seq_cst);
-      }
+      published_[t].wait.wait_until_at_least(theirs, epoch, sleepers_);
       // Word 0 of a payload is its length in words: ask for all its lines at once.
       const uint32_t* p = payload(b);
       const size_t bytes = p[0] == kOverflow ? 0 : (size_t(p[0]) + kHeaderWords) * 4;
@@ -67,13 +57,13 @@ class SpikeMailboxes {
   const uint32_t* received(unsigned t, unsigned u) const { return payload(box(u, published_[t].n)); }
 
  private:
-  static constexpr int kSpins = 4000;        // as SpinBarrier
   static constexpr size_t kHeaderWords = 2;  // the 64-bit publication counter
   struct alignas(64) Box {
     AlignedVector<uint32_t> words;  // [counter lo, counter hi, payload...]; 64-byte aligned
   };
   struct alignas(64) Count {
     uint64_t n = 0;  // publications so far, written by its own thread only
+    SpinWait wait;   // its own thread's
   };
   Box& box(unsigned t, uint64_t epoch) { return boxes_[size_t(t) * 2 + (epoch & 1)]; }
   const Box& box(unsigned t, uint64_t epoch) const { return boxes_[size_t(t) * 2 + (epoch & 1)]; }

@@ -47,7 +47,9 @@ class LoihiChip {
   // the next tick.
   void set_learner(int32_t core, std::unique_ptr<learning::FixedPointLearner> learner, int32_t weight_exp);
   void add_plastic_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t weight_mant);
-  const learning::FixedPointLearner* learner(int32_t core) const { return cores_[size_t(core)].learner.get(); }
+  const learning::FixedPointLearner* learner(int32_t core) const {
+    return cores_[size_t(core)].learner.get();
+  }
   void set_reward(double r);  // the global third factor of every learner
   uint64_t neurons() const;
 

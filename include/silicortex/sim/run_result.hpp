@@ -35,6 +35,7 @@ struct RunMetadata {
   unsigned threads = 1;
   double wall_s = 0;        // whole run, including network construction
   double loop_wall_s = 0;   // simulation loop alone
+  double loop_cpu_s = 0;    // CPU time of the process during the loop (all threads; not recorded in files)
   double build_wall_s = 0;  // network construction
   uint64_t neurons = 0;
   uint64_t synapses = 0;
