@@ -29,4 +29,5 @@ void register_compile(CLI::App& root);
 
 namespace scx::cli {
 void register_train(CLI::App& root);  // cli/cmd_train.cpp
+void register_app_stdp(CommandGroups& groups);  // cli/cmd_app_stdp.cpp
 }  // namespace scx::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   scx::cli::register_nir(root);
   scx::cli::register_chip(root, groups);
   scx::cli::register_compile(root);
+  scx::cli::register_app_stdp(groups);
 
   scx::install_interrupt_cleanup();
   try {

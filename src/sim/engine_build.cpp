@@ -74,6 +74,7 @@ Engine::Impl::Impl(const model::Network& net, std::shared_ptr<dist::Communicator
   if (has_plasticity(net))
     plasticity = std::make_unique<PlasticityRuntime>(net, groups, thread_state, neurons_total, dt_ms);
   build_probes(net);
+  snapshot_rest_state(net);
   build_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
@@ -86,6 +87,11 @@ void Engine::Impl::build_groups(const model::Network& net) {
     slot.name = pop.name;
     slot.group = make_neuron_group(pop, dt_ms, seed, p);
     for (unsigned t = 1; t < threads; ++t) slot.more.push_back(make_neuron_group(pop, dt_ms, seed, p));
+    if (pop.adaptive_threshold) {
+      slot.adaptive.emplace(*pop.adaptive_threshold, dt_ms);
+      slot.theta.assign(slot.group->padded_size(), 0.0);
+      for (unsigned t = 0; t < threads; ++t) slot.theta_of_instance.push_back(slot.instance(t).state("theta"));
+    }
     slot.offset = neurons_total;
     if (static_cast<uint64_t>(neurons_total) + slot.group->padded_size() >= (1u << 30))
       throw Error("network '" + name + "': more than 2^30 neurons are not supported in one process");
@@ -224,6 +230,19 @@ void Engine::Impl::build_probes(const model::Network& net) {
     if (groups[g].group->state(sp.variable) == nullptr)
       throw Error("probe on '" + pr.population + "': variable '" + pr.variable + "' is not recordable");
     probes.push_back(std::move(sp));
+  }
+}
+
+void Engine::Impl::snapshot_rest_state(const model::Network& net) {
+  for (size_t g = 0; g < groups.size(); ++g) {
+    auto vars = model::state_variables(net.populations[g].params);
+    vars.push_back("ref_steps_left");
+    GroupSlot& slot = groups[g];
+    slot.rest_state.resize(threads);
+    for (unsigned t = 0; t < threads; ++t)
+      for (const auto& var : vars)
+        if (float* arr = slot.instance(t).state(var))
+          slot.rest_state[t].emplace_back(arr, std::vector<float>(arr, arr + slot.group->padded_size()));
   }
 }
 

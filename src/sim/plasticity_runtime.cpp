@@ -164,14 +164,23 @@ void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::v
     if (!plastic_post_of_[g].empty())
       for (uint32_t i : ts.spikes_at(step)[g]) pt.post_spiked[groups[g].offset + i] = 1;
   // Pre spikes, in ascending global order like delivery.
+  // A synapse whose rule ignores pre spikes while the post trace y1 is 0 is skipped then (after
+  // Engine::reset_state most post traces are 0, and this is most of the work).
   for (uint32_t g = 0; g < groups.size(); ++g) {
     if (plastic_pre_of_[g].empty()) continue;
     for (const ThreadState& src : all)
       for (uint32_t i : src.spikes_at(step)[g]) {
         const uint32_t pre = groups[g].offset + i;
-        for (uint64_t k = syn.row_begin[pre]; k < syn.row_begin[pre + 1]; ++k)
-          if (projections_[syn.projection[k]].plastic >= 0)
-            update(k, pre, syn.target[k].ring_index % neurons_total_, Event::Pre);
+        for (uint64_t k = syn.row_begin[pre]; k < syn.row_begin[pre + 1]; ++k) {
+          const Projection& pr = projections_[syn.projection[k]];
+          if (pr.plastic < 0) continue;
+          const uint32_t post = post_of(syn.target[k].ring_index);
+          const Plastic& pl = plastic_[pr.plastic];
+          if (pl.rule.pre_inert_without_y1() && pl.y[buf][size_t(post - pr.post_offset) * kPostTraces] == 0 &&
+              pl.rule.in_bounds(pt.w[k]))
+            continue;
+          update(k, pre, post, Event::Pre);
+        }
       }
   }
   // Post spikes of this thread's own neurons, through the transposed index.
@@ -186,8 +195,17 @@ void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::v
   }
   for (uint64_t e : pt.every_step) {
     const uint64_t k = pt.post_syn[e];
-    update(k, pt.post_pre[e], syn.target[k].ring_index % neurons_total_, Event::Step);
+    update(k, pt.post_pre[e], post_of(syn.target[k].ring_index), Event::Step);
   }
+}
+
+void PlasticityRuntime::reset_traces() {
+  for (auto& pl : plastic_)
+    for (int b = 0; b < 2; ++b) {
+      std::fill(pl.x[b].begin(), pl.x[b].end(), 0.0);
+      std::fill(pl.y[b].begin(), pl.y[b].end(), 0.0);
+    }
+  for (auto& pt : per_thread_) std::fill(pt.post_spiked.begin(), pt.post_spiked.end(), 0);
 }
 
 size_t PlasticityRuntime::find(const std::string& projection) const {

@@ -39,6 +39,8 @@ class PlasticityRuntime {
              unsigned thread, int64_t step);
 
   void set_reward(double value, int64_t step) { reward_value_ = value, reward_step_ = step; }
+  // Forgets all spikes: traces to 0 (Engine::reset_state).
+  void reset_traces();
   ProjectionWeights weights(const std::string& projection, const std::vector<ThreadState>& threads) const;
   void normalize(const std::string& projection, double target_sum, std::vector<ThreadState>& threads);
 
@@ -59,6 +61,10 @@ class PlasticityRuntime {
   };
 
   size_t find(const std::string& projection) const;  // throws for an unknown name
+  // Global post neuron of a ring index (receptor * neurons_total + neuron), without a division.
+  uint32_t post_of(uint32_t ring_index) const {
+    return ring_index >= neurons_total_ ? ring_index - neurons_total_ : ring_index;
+  }
   void fill_vars(const Plastic& pl, uint32_t pre_global, uint32_t post_global, const Projection& pr, int buf,
                  int64_t step, uint32_t needs, learning::VarValues& v) const;
   void fold_spikes(const std::vector<GroupSlot>& groups, const std::vector<uint32_t>& spikes, uint32_t group,

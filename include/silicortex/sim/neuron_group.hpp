@@ -42,6 +42,9 @@ class NeuronGroup {
   // SoA state arrays by variable name (model::state_variables); nullptr for an unknown name.
   virtual float* state(const std::string& variable) = 0;
 
+  // Per-neuron rates (size() values) for rate-coded sources; false for groups that have no rates.
+  virtual bool set_rates_hz(const std::vector<double>& /*rates_hz*/) { return false; }
+
  protected:
   uint32_t size_;
   uint32_t padded_size_;
