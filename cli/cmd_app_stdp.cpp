@@ -2,7 +2,10 @@
 // accuracy and renders the learned receptive fields (docs/learning-apps.md).
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
@@ -145,9 +148,17 @@ void run_stdp_images(const StdpOptions& o) {
   size_t before = 0;  // images of finished phases
   std::string phase_now = "train";
   const double cpu0 = cpu_seconds();
+  const bool log_lines = !::isatty(STDERR_FILENO);  // logs of background runs get a line per 1000 images
+  const auto t0 = std::chrono::steady_clock::now();
   const train::StdpImageReport rep =
       train::train_and_test(c, d.train, d.label, d.test, o.epochs, [&](const char* phase, size_t done, size_t n) {
         bar.update(before + done, phase);
+        if (log_lines && (done % 1000 == 0 || done == n)) {
+          std::printf("progress %s %zu/%zu wall_s=%.0f cpu_s=%.0f\n", phase, done, n,
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                      cpu_seconds() - cpu0);
+          std::fflush(stdout);
+        }
         if (done == n) before += n;
       });
   bar.finish();

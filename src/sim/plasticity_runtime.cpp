@@ -80,6 +80,24 @@ PlasticityRuntime::PlasticityRuntime(const model::Network& net, const std::vecto
         if (plastic_[pl].rule.has_every_step()) pt.every_step.push_back(e);
       }
   }
+  init_quiet(threads);
+}
+
+void PlasticityRuntime::init_quiet(const std::vector<ThreadState>& threads) {
+  post_active_ = std::make_unique<std::atomic<uint8_t>[]>(2 * plastic_.size());
+  for (size_t i = 0; i < 2 * plastic_.size(); ++i) post_active_[i].store(0);
+  check_bounds(threads);
+}
+
+void PlasticityRuntime::check_bounds(const std::vector<ThreadState>& threads) {
+  in_bounds_.assign(plastic_.size(), 1);
+  for (size_t t = 0; t < threads.size(); ++t) {
+    const SynapseStore& syn = threads[t].synapses;
+    for (size_t k = 0; k < per_thread_[t].w.size(); ++k) {
+      const int pl = projections_[syn.projection[k]].plastic;
+      if (pl >= 0 && !plastic_[pl].rule.in_bounds(per_thread_[t].w[k])) in_bounds_[pl] = 0;
+    }
+  }
 }
 
 void PlasticityRuntime::fold_spikes(const std::vector<GroupSlot>& groups, const std::vector<uint32_t>& spikes,
@@ -95,8 +113,10 @@ void PlasticityRuntime::fold_spikes(const std::vector<GroupSlot>& groups, const 
     };
     for (uint32_t p : plastic_pre_of_[group])
       fold(plastic_[p].rule.pre_traces(), plastic_[p].x, size_t(i) * kPreTraces);
-    for (uint32_t p : plastic_post_of_[group])
+    for (uint32_t p : plastic_post_of_[group]) {
       fold(plastic_[p].rule.post_traces(), plastic_[p].y, size_t(i) * kPostTraces);
+      post_active_[2 * p + to].store(1, std::memory_order_relaxed);
+    }
     last_spike_[to][j] = spiked_now ? step : last_spike_[from][j];
   }
 }
@@ -168,6 +188,9 @@ void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::v
   // Engine::reset_state most post traces are 0, and this is most of the work).
   for (uint32_t g = 0; g < groups.size(); ++g) {
     if (plastic_pre_of_[g].empty()) continue;
+    bool quiet = true;
+    for (uint32_t p : plastic_pre_of_[g]) quiet = quiet && pre_quiet(p, buf);
+    if (quiet) continue;
     for (const ThreadState& src : all)
       for (uint32_t i : src.spikes_at(step)[g]) {
         const uint32_t pre = groups[g].offset + i;
@@ -206,6 +229,7 @@ void PlasticityRuntime::reset_traces() {
       std::fill(pl.y[b].begin(), pl.y[b].end(), 0.0);
     }
   for (auto& pt : per_thread_) std::fill(pt.post_spiked.begin(), pt.post_spiked.end(), 0);
+  for (size_t i = 0; i < 2 * plastic_.size(); ++i) post_active_[i].store(0);
 }
 
 size_t PlasticityRuntime::find(const std::string& projection) const {
@@ -221,6 +245,8 @@ void PlasticityRuntime::normalize(const std::string& projection, double target_s
   if (projections_[p].plastic < 0)
     throw Error("projection '" + projection + "' is not plastic; only plastic weights can be normalised");
   // A post neuron's synapses live in one thread, listed by ascending pre index: the sum is partition-free.
+  const learning::Rule& rule = plastic_[projections_[p].plastic].rule;
+  bool in_bounds = true;  // scaling may push weights past w_max
   for (size_t t = 0; t < threads.size(); ++t) {
     PerThread& pt = per_thread_[t];
     SynapseStore& syn = threads[t].synapses;
@@ -228,16 +254,18 @@ void PlasticityRuntime::normalize(const std::string& projection, double target_s
       double sum = 0;
       for (uint64_t e = pt.post_begin[post]; e < pt.post_begin[post + 1]; ++e)
         if (syn.projection[pt.post_syn[e]] == p) sum += pt.w[pt.post_syn[e]];
-      if (sum == 0) continue;
-      const double scale = target_sum / sum;
       for (uint64_t e = pt.post_begin[post]; e < pt.post_begin[post + 1]; ++e) {
         const uint64_t k = pt.post_syn[e];
         if (syn.projection[k] != p) continue;
-        pt.w[k] *= scale;
-        syn.target[k].weight = static_cast<float>(pt.w[k]);
+        if (sum != 0) {
+          pt.w[k] *= target_sum / sum;
+          syn.target[k].weight = static_cast<float>(pt.w[k]);
+        }
+        in_bounds = in_bounds && rule.in_bounds(pt.w[k]);
       }
     }
   }
+  in_bounds_[projections_[p].plastic] = in_bounds;
 }
 
 ProjectionWeights PlasticityRuntime::weights(const std::string& projection,

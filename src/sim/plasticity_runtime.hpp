@@ -6,7 +6,9 @@
 // step s into buffer (s+1)&1 at the start of step s+1, while every thread reads buffer s&1 in the learning
 // pass of step s. Reads therefore never race with writes and see the same values for any partition
 // (docs/design/learning.md).
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -76,6 +78,18 @@ class PlasticityRuntime {
   std::vector<uint8_t> group_involved_;
   std::vector<int64_t> last_spike_[2];  // [buffer][global neuron]
   std::vector<PerThread> per_thread_;
+  // Per plastic projection and trace buffer: whether some post neuron's stored y may be non-zero (set by the
+  // owners when they fold post spikes in, cleared by reset_traces), and whether all its weights are within
+  // bounds. Together with Rule::pre_inert_without_y1 they let a thread skip the pre spikes of a quiet
+  // projection at once.
+  std::unique_ptr<std::atomic<uint8_t>[]> post_active_;
+  std::vector<uint8_t> in_bounds_;
+  void init_quiet(const std::vector<ThreadState>& threads);
+  void check_bounds(const std::vector<ThreadState>& threads);
+  bool pre_quiet(uint32_t plastic, int buf) const {
+    return plastic_[plastic].rule.pre_inert_without_y1() && in_bounds_[plastic] &&
+           !post_active_[2 * plastic + buf].load(std::memory_order_relaxed);
+  }
   uint32_t neurons_total_;
   double reward_value_ = 0;
   int64_t reward_step_ = 0;

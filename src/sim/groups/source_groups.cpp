@@ -35,6 +35,9 @@ class PoissonGroup final : public NeuronGroup {
     const std::array<uint32_t, 2> key{static_cast<uint32_t>(seed_), static_cast<uint32_t>(seed_ >> 32)};
     end = std::min(end, size_);
     for (uint32_t i = begin; i < end; i += 4) {
+      uint32_t any = 0;  // silent neurons (rate 0, e.g. black pixels) need no draw
+      for (uint32_t k = 0; k < 4 && i + k < end; ++k) any |= threshold_[i + k];
+      if (any == 0) continue;
       const PhiloxBlock r =
           philox4x32({i, static_cast<uint32_t>(in.step), static_cast<uint32_t>(stream_),
                       static_cast<uint32_t>(in.step >> 32) ^ static_cast<uint32_t>(stream_ >> 32)},
