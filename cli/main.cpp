@@ -20,10 +20,10 @@ int main(int argc, char** argv) {
   scx::cli::register_train(root);
   scx::cli::register_bench_network(groups);
   scx::cli::register_cogmem(root, groups);
+  scx::cli::register_app_stdp(groups);
   scx::cli::register_nir(root);
   scx::cli::register_chip(root, groups);
   scx::cli::register_compile(root);
-  scx::cli::register_app_stdp(groups);
 
   scx::install_interrupt_cleanup();
   try {

@@ -37,8 +37,7 @@ void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const Ru
         if (barrier) barrier->arrive_and_wait(t);
       }
       deliver_phase(ts, step);  // every spike through this thread's synapses into the ring
-      if (plasticity && learning_enabled)
-        plasticity->learn(groups, thread_state, ts, t, step);  // this thread's plastic synapses
+      if (plasticity) plasticity->learn(groups, thread_state, ts, t, step);  // this thread's plastic synapses
     }
     if (t == 0 && options.progress && (block - first) / block_steps % std::max<int64_t>(1, 1000 / block_steps) == 0)
       options.progress(block - first, last - first);
@@ -58,12 +57,12 @@ void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
     StepInput in{step, slot + gs.offset, slot + neurons_total + gs.offset,
                  gs.i_stim.empty() ? nullptr : gs.i_stim.data(), ts.scratch.data()};
     gs.instance(ts.index).update(in, r.begin, r.end, spikes);
-    if (gs.adaptive && learning_enabled)
-      gs.adaptive->step(gs.theta.data(), gs.theta_of_instance[ts.index], r.begin, r.end, spikes);
     ts.spike_count[g].n += spikes.size();
     if (gs.record_spikes)
       for (uint32_t i : spikes)
         if (gs.record_mask.empty() || gs.record_mask[i]) ts.recorded[g].push_back(uint64_t(step) << 32 | i);
+    if (gs.adaptive && learning_enabled)  // homeostasis: theta of the neurons just updated
+      gs.adaptive->step(gs.theta.data(), gs.theta_of_instance[ts.index], r.begin, r.end, spikes);
   }
   // State probes: each thread samples the neurons it owns, after their update (time (step + 1) * dt).
   for (auto& pr : probes) {
@@ -274,6 +273,7 @@ void Engine::reset_state() {
 
 void Engine::set_learning(bool enabled) {
   impl_->learning_enabled = enabled;
+  if (impl_->plasticity) impl_->plasticity->set_enabled(enabled);
 }
 
 std::vector<double> Engine::thresholds(const std::string& population) const {

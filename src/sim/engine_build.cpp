@@ -87,11 +87,6 @@ void Engine::Impl::build_groups(const model::Network& net) {
     slot.name = pop.name;
     slot.group = make_neuron_group(pop, dt_ms, seed, p);
     for (unsigned t = 1; t < threads; ++t) slot.more.push_back(make_neuron_group(pop, dt_ms, seed, p));
-    if (pop.adaptive_threshold) {
-      slot.adaptive.emplace(*pop.adaptive_threshold, dt_ms);
-      slot.theta.assign(slot.group->padded_size(), 0.0);
-      for (unsigned t = 0; t < threads; ++t) slot.theta_of_instance.push_back(slot.instance(t).state("theta"));
-    }
     slot.offset = neurons_total;
     if (static_cast<uint64_t>(neurons_total) + slot.group->padded_size() >= (1u << 30))
       throw Error("network '" + name + "': more than 2^30 neurons are not supported in one process");
@@ -104,6 +99,11 @@ void Engine::Impl::build_groups(const model::Network& net) {
     for (unsigned t = 0; t < threads; ++t) {
       const dist::Share share = dist::partition_share(mine.end - mine.begin, kLaneAlign, t, threads);
       thread_state[t].chunk.push_back(Range{mine.begin + share.begin, mine.begin + share.end});
+    }
+    if (pop.adaptive_threshold) {
+      slot.adaptive.emplace(*pop.adaptive_threshold, dt_ms);
+      slot.theta.assign(slot.group->padded_size(), 0.0);
+      for (unsigned t = 0; t < threads; ++t) slot.theta_of_instance.push_back(slot.instance(t).state("theta"));
     }
     groups.push_back(std::move(slot));
   }

@@ -154,6 +154,7 @@ void PlasticityRuntime::fill_vars(const Plastic& pl, uint32_t pre_global, uint32
 void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::vector<ThreadState>& all,
                               ThreadState& ts, unsigned thread, int64_t step) {
   using namespace learning;
+  if (!enabled_) return;
   PerThread& pt = per_thread_[thread];
   SynapseStore& syn = ts.synapses;
   const int buf = step & 1;

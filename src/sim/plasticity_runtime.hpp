@@ -43,6 +43,8 @@ class PlasticityRuntime {
   void set_reward(double value, int64_t step) { reward_value_ = value, reward_step_ = step; }
   // Forgets all spikes: traces to 0 (Engine::reset_state).
   void reset_traces();
+  // Frozen: learn() changes nothing (traces are still kept).
+  void set_enabled(bool enabled) { enabled_ = enabled; }
   ProjectionWeights weights(const std::string& projection, const std::vector<ThreadState>& threads) const;
   void normalize(const std::string& projection, double target_sum, std::vector<ThreadState>& threads);
 
@@ -91,6 +93,7 @@ class PlasticityRuntime {
            !post_active_[2 * plastic + buf].load(std::memory_order_relaxed);
   }
   uint32_t neurons_total_;
+  bool enabled_ = true;
   double reward_value_ = 0;
   int64_t reward_step_ = 0;
 };
