@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   scx::cli::register_app_image(groups);
   scx::cli::register_bench_network(groups);
   scx::cli::register_cogmem(root, groups);
+  scx::cli::register_app_stdp(groups);
   scx::cli::register_nir(root);
   scx::cli::register_chip(root, groups);
   scx::cli::register_compile(root);

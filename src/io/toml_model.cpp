@@ -69,6 +69,7 @@ model::Population read_population(TableReader t) {
   pop.size = t.require("size").positive_count();
   pop.params = read_neuron_params(t.require("model"), t);
   if (auto init = t.get("initial")) pop.initial = read_initial(init->table(), pop);
+  if (auto f = t.get("adaptive_threshold")) pop.adaptive_threshold = read_adaptive_threshold(*f);
   t.finish();
   return pop;
 }
@@ -119,7 +120,7 @@ model::Probe read_probe(TableReader t, const model::Network& net) {
   p.population = pop.name;
   if (auto f = t.get("variable")) {
     p.variable = f->string();
-    auto vars = model::state_variables(pop.params);
+    auto vars = model::state_variables(pop);
     vars.insert(vars.begin(), "spikes");
     if (std::find(vars.begin(), vars.end(), p.variable) == vars.end())
       f->fail(fmt::format("population '{}' ({}) has no variable '{}'{}; it has {}", pop.name,

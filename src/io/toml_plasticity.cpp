@@ -112,6 +112,15 @@ model::PlasticityRule read_plasticity(const Field& f) {
   return out;
 }
 
+model::AdaptiveThreshold read_adaptive_threshold(const Field& f) {
+  TableReader t = f.table();
+  AdaptiveThreshold a;
+  if (auto v = t.get("theta_plus_mv")) a.theta_plus_mv = v->non_negative();
+  if (auto v = t.get("tau_theta_ms")) a.tau_theta_ms = v->positive();
+  t.finish();
+  return a;
+}
+
 std::vector<std::pair<std::string, double>> rule_parameter_defaults(std::string_view rule) {
   if (rule == "pair_stdp") return defaults_of(kPair);
   if (rule == "triplet_stdp") return defaults_of(kTriplet);

@@ -17,6 +17,9 @@ std::vector<std::string> rule_names();
 // Reads and checks a plasticity table; an expression rule is compiled here so that its errors name the file.
 model::PlasticityRule read_plasticity(const Field& f);
 
+// A population's `adaptive_threshold` table (theta_plus_mv, tau_theta_ms; both optional).
+model::AdaptiveThreshold read_adaptive_threshold(const Field& f);
+
 // (name, default) of every numeric parameter of a rule. Used to check the docs.
 std::vector<std::pair<std::string, double>> rule_parameter_defaults(std::string_view rule);
 

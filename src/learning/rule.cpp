@@ -35,7 +35,9 @@ Rule::Rule(const model::PlasticityRule& spec, double dt_ms, const std::string& o
                           pre_ = traces({r.tau_plus_ms, r.tau_x_ms}, dt_ms, r.pairing);
                           post_ = traces({r.tau_minus_ms, r.tau_y_ms}, dt_ms, r.pairing);
                           w_min_ = r.w_min, w_max_ = r.w_max;
-                          pre_needs_ = bit(kY1) | bit(kX2), post_needs_ = bit(kX1) | bit(kY2);
+                          // r2 and o2 only where their amplitude is non-zero: every trace read costs.
+                          pre_needs_ = bit(kY1) | (r.a3_minus != 0 ? bit(kX2) : 0);
+                          post_needs_ = bit(kX1) | (r.a3_plus != 0 ? bit(kY2) : 0);
                         },
                         [&](const model::RewardStdp& r) {
                           pre_ = traces({r.tau_plus_ms}, dt_ms, r.pairing);
@@ -67,6 +69,7 @@ Rule::Rule(const model::PlasticityRule& spec, double dt_ms, const std::string& o
                           every_needs_ = needs(expr_.dw.every_step, expr_.dt.every_step);
                         }},
              spec_);
+  pre_inert_without_y1_ = !std::holds_alternative<model::ExpressionRule>(spec_);
 }
 
 void Rule::apply(const CompiledExpression::Target& dw, const CompiledExpression::Target& dt,

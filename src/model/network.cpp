@@ -50,8 +50,14 @@ std::vector<std::string> state_variables(const NeuronParams& p) {
                     p);
 }
 
+std::vector<std::string> state_variables(const Population& pop) {
+  auto vars = state_variables(pop.params);
+  if (pop.adaptive_threshold) vars.push_back("theta");
+  return vars;
+}
+
 Population& Network::add_population(std::string pop_name, uint32_t size, NeuronParams params) {
-  populations.push_back(Population{std::move(pop_name), size, std::move(params), {}, {}});
+  populations.push_back(Population{std::move(pop_name), size, std::move(params), {}, {}, {}});
   return populations.back();
 }
 
@@ -218,6 +224,12 @@ void check_params(const Population& pop) {
                  [&](const TrueNorthNeuron& m) { check_truenorth_params(m, o, obj); },
                  [&](const LoihiCubaLif& m) { check_loihi_params(m, pop, o, obj); }},
       pop.params);
+  if (pop.adaptive_threshold) {
+    require(std::holds_alternative<LifCurrExp>(pop.params) || std::holds_alternative<LifCondExp>(pop.params), o,
+            obj + ".adaptive_threshold",
+            "is supported for lif_curr_exp and lif_cond_exp only, not " + model_name(pop.params));
+    validate_adaptive_threshold(*pop.adaptive_threshold, o, obj);
+  }
   const auto vars = state_variables(pop.params);
   for (const auto& init : pop.initial) {
     bool known = false;
@@ -338,7 +350,7 @@ void validate(const Network& net) {
     require(pop != nullptr, pr.origin, "probe.population", "no population named '" + pr.population + "'");
     if (pr.variable != "spikes") {
       bool known = false;
-      for (const auto& v : state_variables(pop->params)) known |= v == pr.variable;
+      for (const auto& v : state_variables(*pop)) known |= v == pr.variable;
       require(known, pr.origin, "probe.variable",
               "population '" + pr.population + "' (" + model_name(pop->params) + ") has no variable '" +
                   pr.variable + "'");

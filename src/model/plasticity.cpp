@@ -86,4 +86,10 @@ void validate_plasticity(const PlasticityRule& rule, const Origin& origin, const
              rule);
 }
 
+void validate_adaptive_threshold(const AdaptiveThreshold& a, const Origin& origin, const std::string& object) {
+  const Checker c{origin, object + ".adaptive_threshold"};
+  c.amplitude(a.theta_plus_mv, "theta_plus_mv");
+  c.tau(a.tau_theta_ms, "tau_theta_ms");
+}
+
 }  // namespace scx::model

@@ -69,6 +69,8 @@ void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
     if (gs.record_spikes)
       for (uint32_t i : spikes)
         if (gs.record_mask.empty() || gs.record_mask[i]) ts.recorded[g].push_back(uint64_t(step) << 32 | i);
+    if (gs.adaptive && learning_enabled)  // homeostasis: theta of the neurons just updated
+      gs.adaptive->step(gs.theta.data(), gs.theta_of_instance[ts.index], r.begin, r.end, spikes);
   }
   // State probes: each thread samples the neurons it owns, after their update (time (step + 1) * dt).
   for (auto& pr : probes) {
@@ -310,6 +312,60 @@ ProjectionWeights Engine::weights(const std::string& projection) const {
 void Engine::normalize_weights(const std::string& projection, double target_sum) {
   if (!impl_->plasticity) throw Error("network '" + impl_->name + "': no projection is plastic");
   impl_->plasticity->normalize(projection, target_sum, impl_->thread_state);
+}
+
+GroupSlot& Engine::Impl::group_named(const std::string& population) {
+  for (auto& g : groups)
+    if (g.name == population) return g;
+  throw Error("network '" + name + "': no population named '" + population + "'");
+}
+
+void Engine::set_rates(const std::string& population, const std::vector<double>& rates_hz) {
+  GroupSlot& slot = impl_->group_named(population);
+  if (rates_hz.size() != slot.group->size())
+    throw Error("set_rates: population '" + population + "' has " + std::to_string(slot.group->size()) +
+                " neurons, got " + std::to_string(rates_hz.size()) + " rates");
+  for (double r : rates_hz)
+    if (!std::isfinite(r) || r < 0)
+      throw Error("set_rates: population '" + population + "': rates must be finite and non-negative");
+  for (unsigned t = 0; t < impl_->threads; ++t)
+    if (!slot.instance(t).set_rates_hz(rates_hz))
+      throw Error("set_rates: population '" + population + "' is not a Poisson source");
+}
+
+void Engine::reset_state() {
+  Impl& im = *impl_;
+  for (auto& slot : im.groups)
+    for (auto& inst : slot.rest_state)
+      for (auto& [arr, values] : inst) std::copy(values.begin(), values.end(), arr);
+  for (auto& ts : im.thread_state) {
+    std::fill(ts.ring.begin(), ts.ring.end(), 0.0f);
+    for (auto& lists : ts.spike_ring)
+      for (auto& l : lists) l.clear();
+  }
+  if (im.plasticity) im.plasticity->reset_traces();
+}
+
+void Engine::set_learning(bool enabled) {
+  impl_->learning_enabled = enabled;
+  if (impl_->plasticity) impl_->plasticity->set_enabled(enabled);
+}
+
+std::vector<double> Engine::thresholds(const std::string& population) const {
+  GroupSlot& slot = impl_->group_named(population);
+  if (!slot.adaptive) throw Error("population '" + population + "' has no adaptive threshold");
+  return {slot.theta.begin(), slot.theta.begin() + slot.group->size()};
+}
+
+void Engine::set_thresholds(const std::string& population, const std::vector<double>& theta_mv) {
+  GroupSlot& slot = impl_->group_named(population);
+  if (!slot.adaptive) throw Error("population '" + population + "' has no adaptive threshold");
+  if (theta_mv.size() != slot.group->size())
+    throw Error("set_thresholds: population '" + population + "' has " + std::to_string(slot.group->size()) +
+                " neurons, got " + std::to_string(theta_mv.size()) + " values");
+  std::copy(theta_mv.begin(), theta_mv.end(), slot.theta.begin());
+  for (float* f : slot.theta_of_instance)
+    for (size_t i = 0; i < theta_mv.size(); ++i) f[i] = static_cast<float>(theta_mv[i]);
 }
 
 RunResult Engine::run(const RunOptions& options) {

@@ -74,6 +74,7 @@ Engine::Impl::Impl(const model::Network& net, std::shared_ptr<dist::Communicator
   if (has_plasticity(net))
     plasticity = std::make_unique<PlasticityRuntime>(net, groups, thread_state, neurons_total, dt_ms);
   build_probes(net);
+  snapshot_rest_state(net);
   build_wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
@@ -103,6 +104,11 @@ void Engine::Impl::build_groups(const model::Network& net) {
     for (unsigned t = 0; t < threads; ++t) {
       const dist::Share share = dist::partition_share(mine.end - mine.begin, kLaneAlign, t, threads);
       thread_state[t].chunk.push_back(Range{mine.begin + share.begin, mine.begin + share.end});
+    }
+    if (pop.adaptive_threshold) {
+      slot.adaptive.emplace(*pop.adaptive_threshold, dt_ms);
+      slot.theta.assign(slot.group->padded_size(), 0.0);
+      for (unsigned t = 0; t < threads; ++t) slot.theta_of_instance.push_back(slot.instance(t).state("theta"));
     }
     groups.push_back(std::move(slot));
   }
@@ -232,6 +238,19 @@ void Engine::Impl::build_probes(const model::Network& net) {
     if (groups[g].group->state(sp.variable) == nullptr)
       throw Error("probe on '" + pr.population + "': variable '" + pr.variable + "' is not recordable");
     probes.push_back(std::move(sp));
+  }
+}
+
+void Engine::Impl::snapshot_rest_state(const model::Network& net) {
+  for (size_t g = 0; g < groups.size(); ++g) {
+    auto vars = model::state_variables(net.populations[g].params);
+    vars.push_back("ref_steps_left");
+    GroupSlot& slot = groups[g];
+    slot.rest_state.resize(threads);
+    for (unsigned t = 0; t < threads; ++t)
+      for (const auto& var : vars)
+        if (float* arr = slot.instance(t).state(var))
+          slot.rest_state[t].emplace_back(arr, std::vector<float>(arr, arr + slot.group->padded_size()));
   }
 }
 

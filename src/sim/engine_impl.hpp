@@ -2,10 +2,13 @@
 // The engine's lowered state: what model::Network becomes once built. Private to the sim layer.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "silicortex/core/aligned_vector.hpp"
+#include "silicortex/learning/adaptive_threshold.hpp"
 #include "silicortex/sim/engine.hpp"
 #include "silicortex/sim/neuron_group.hpp"
 #include "sim/plasticity_runtime.hpp"
@@ -32,6 +35,13 @@ struct GroupSlot {
   bool graded = false;          // the group sends graded_output() values, not spikes
   bool record_spikes = false;
   std::vector<uint8_t> record_mask;  // empty = record all neurons
+  // Adaptive threshold: its rule, theta per neuron (each thread advances its own share) and, per instance, the
+  // float copy the neuron kernel adds to its threshold.
+  std::optional<learning::AdaptiveThreshold> adaptive;
+  std::vector<double> theta;
+  std::vector<float*> theta_of_instance;
+  // Per instance: the state arrays and their values at build time, restored by Engine::reset_state.
+  std::vector<std::vector<std::pair<float*, std::vector<float>>>> rest_state;
 };
 
 struct StimulusEvent {
@@ -110,6 +120,8 @@ struct Engine::Impl {
   void build_groups(const model::Network& net);
   void build_synapses(const model::Network& net);
   void build_probes(const model::Network& net);
+  void snapshot_rest_state(const model::Network& net);
+  GroupSlot& group_named(const std::string& population);  // throws for an unknown name
 
   // Running (engine.cpp).
   void thread_loop(unsigned t, int64_t first, int64_t last, const RunOptions& options);
@@ -146,6 +158,7 @@ struct Engine::Impl {
   std::unique_ptr<PlasticityRuntime> plasticity;  // null when no projection is plastic
   int64_t current_step = 0;
   double build_wall_s = 0;
+  bool learning_enabled = true;  // weight updates and adaptive thresholds
 };
 
 }  // namespace scx::sim

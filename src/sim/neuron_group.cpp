@@ -36,8 +36,12 @@ std::unique_ptr<NeuronGroup> make_neuron_group(const model::Population& pop, dou
                                                uint32_t pop_index) {
   auto group = std::visit(
       Overloaded{
-          [&](const model::LifCurrExp& p) { return make_lif_curr_exp(pop.size, p, dt_ms); },
-          [&](const model::LifCondExp& p) { return make_lif_cond_exp(pop.size, p, dt_ms); },
+          [&](const model::LifCurrExp& p) {
+            return make_lif_curr_exp(pop.size, p, dt_ms, pop.adaptive_threshold.has_value());
+          },
+          [&](const model::LifCondExp& p) {
+            return make_lif_cond_exp(pop.size, p, dt_ms, pop.adaptive_threshold.has_value());
+          },
           [&](const model::Izhikevich& p) { return make_izhikevich(pop.size, p, dt_ms); },
           [&](const model::AdEx& p) { return make_adex(pop.size, p, dt_ms); },
           [&](const model::PoissonSource& p) {

@@ -80,6 +80,24 @@ PlasticityRuntime::PlasticityRuntime(const model::Network& net, const std::vecto
         if (plastic_[pl].rule.has_every_step()) pt.every_step.push_back(e);
       }
   }
+  init_quiet(threads);
+}
+
+void PlasticityRuntime::init_quiet(const std::vector<ThreadState>& threads) {
+  post_active_ = std::make_unique<std::atomic<uint8_t>[]>(2 * plastic_.size());
+  for (size_t i = 0; i < 2 * plastic_.size(); ++i) post_active_[i].store(0);
+  check_bounds(threads);
+}
+
+void PlasticityRuntime::check_bounds(const std::vector<ThreadState>& threads) {
+  in_bounds_.assign(plastic_.size(), 1);
+  for (size_t t = 0; t < threads.size(); ++t) {
+    const SynapseStore& syn = threads[t].synapses;
+    for (size_t k = 0; k < per_thread_[t].w.size(); ++k) {
+      const int pl = projections_[syn.projection[k]].plastic;
+      if (pl >= 0 && !plastic_[pl].rule.in_bounds(per_thread_[t].w[k])) in_bounds_[pl] = 0;
+    }
+  }
 }
 
 void PlasticityRuntime::fold_spikes(const std::vector<GroupSlot>& groups, const std::vector<uint32_t>& spikes,
@@ -95,8 +113,10 @@ void PlasticityRuntime::fold_spikes(const std::vector<GroupSlot>& groups, const 
     };
     for (uint32_t p : plastic_pre_of_[group])
       fold(plastic_[p].rule.pre_traces(), plastic_[p].x, size_t(i) * kPreTraces);
-    for (uint32_t p : plastic_post_of_[group])
+    for (uint32_t p : plastic_post_of_[group]) {
       fold(plastic_[p].rule.post_traces(), plastic_[p].y, size_t(i) * kPostTraces);
+      post_active_[2 * p + to].store(1, std::memory_order_relaxed);
+    }
     last_spike_[to][j] = spiked_now ? step : last_spike_[from][j];
   }
 }
@@ -134,6 +154,7 @@ void PlasticityRuntime::fill_vars(const Plastic& pl, uint32_t pre_global, uint32
 void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::vector<ThreadState>& all,
                               ThreadState& ts, unsigned thread, int64_t step) {
   using namespace learning;
+  if (!enabled_) return;
   PerThread& pt = per_thread_[thread];
   SynapseStore& syn = ts.synapses;
   const int buf = step & 1;
@@ -164,14 +185,26 @@ void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::v
     if (!plastic_post_of_[g].empty())
       for (uint32_t i : ts.spikes_at(step)[g]) pt.post_spiked[groups[g].offset + i] = 1;
   // Pre spikes, in ascending global order like delivery.
+  // A synapse whose rule ignores pre spikes while the post trace y1 is 0 is skipped then (after
+  // Engine::reset_state most post traces are 0, and this is most of the work).
   for (uint32_t g = 0; g < groups.size(); ++g) {
     if (plastic_pre_of_[g].empty()) continue;
+    bool quiet = true;
+    for (uint32_t p : plastic_pre_of_[g]) quiet = quiet && pre_quiet(p, buf);
+    if (quiet) continue;
     for (const ThreadState& src : all)
       for (uint32_t i : src.spikes_at(step)[g]) {
         const uint32_t pre = groups[g].offset + i;
-        for (uint64_t k = syn.row_begin[pre]; k < syn.row_begin[pre + 1]; ++k)
-          if (projections_[syn.projection[k]].plastic >= 0)
-            update(k, pre, syn.target[k].ring_index % neurons_total_, Event::Pre);
+        for (uint64_t k = syn.row_begin[pre]; k < syn.row_begin[pre + 1]; ++k) {
+          const Projection& pr = projections_[syn.projection[k]];
+          if (pr.plastic < 0) continue;
+          const uint32_t post = post_of(syn.target[k].ring_index);
+          const Plastic& pl = plastic_[pr.plastic];
+          if (pl.rule.pre_inert_without_y1() && pl.y[buf][size_t(post - pr.post_offset) * kPostTraces] == 0 &&
+              pl.rule.in_bounds(pt.w[k]))
+            continue;
+          update(k, pre, post, Event::Pre);
+        }
       }
   }
   // Post spikes of this thread's own neurons, through the transposed index.
@@ -186,8 +219,18 @@ void PlasticityRuntime::learn(const std::vector<GroupSlot>& groups, const std::v
   }
   for (uint64_t e : pt.every_step) {
     const uint64_t k = pt.post_syn[e];
-    update(k, pt.post_pre[e], syn.target[k].ring_index % neurons_total_, Event::Step);
+    update(k, pt.post_pre[e], post_of(syn.target[k].ring_index), Event::Step);
   }
+}
+
+void PlasticityRuntime::reset_traces() {
+  for (auto& pl : plastic_)
+    for (int b = 0; b < 2; ++b) {
+      std::fill(pl.x[b].begin(), pl.x[b].end(), 0.0);
+      std::fill(pl.y[b].begin(), pl.y[b].end(), 0.0);
+    }
+  for (auto& pt : per_thread_) std::fill(pt.post_spiked.begin(), pt.post_spiked.end(), 0);
+  for (size_t i = 0; i < 2 * plastic_.size(); ++i) post_active_[i].store(0);
 }
 
 size_t PlasticityRuntime::find(const std::string& projection) const {
@@ -203,6 +246,8 @@ void PlasticityRuntime::normalize(const std::string& projection, double target_s
   if (projections_[p].plastic < 0)
     throw Error("projection '" + projection + "' is not plastic; only plastic weights can be normalised");
   // A post neuron's synapses live in one thread, listed by ascending pre index: the sum is partition-free.
+  const learning::Rule& rule = plastic_[projections_[p].plastic].rule;
+  bool in_bounds = true;  // scaling may push weights past w_max
   for (size_t t = 0; t < threads.size(); ++t) {
     PerThread& pt = per_thread_[t];
     SynapseStore& syn = threads[t].synapses;
@@ -210,16 +255,18 @@ void PlasticityRuntime::normalize(const std::string& projection, double target_s
       double sum = 0;
       for (uint64_t e = pt.post_begin[post]; e < pt.post_begin[post + 1]; ++e)
         if (syn.projection[pt.post_syn[e]] == p) sum += pt.w[pt.post_syn[e]];
-      if (sum == 0) continue;
-      const double scale = target_sum / sum;
       for (uint64_t e = pt.post_begin[post]; e < pt.post_begin[post + 1]; ++e) {
         const uint64_t k = pt.post_syn[e];
         if (syn.projection[k] != p) continue;
-        pt.w[k] *= scale;
-        syn.target[k].weight = static_cast<float>(pt.w[k]);
+        if (sum != 0) {
+          pt.w[k] *= target_sum / sum;
+          syn.target[k].weight = static_cast<float>(pt.w[k]);
+        }
+        in_bounds = in_bounds && rule.in_bounds(pt.w[k]);
       }
     }
   }
+  in_bounds_[projections_[p].plastic] = in_bounds;
 }
 
 ProjectionWeights PlasticityRuntime::weights(const std::string& projection,

@@ -6,7 +6,9 @@
 // step s into buffer (s+1)&1 at the start of step s+1, while every thread reads buffer s&1 in the learning
 // pass of step s. Reads therefore never race with writes and see the same values for any partition
 // (docs/design/learning.md).
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,10 @@ class PlasticityRuntime {
              unsigned thread, int64_t step);
 
   void set_reward(double value, int64_t step) { reward_value_ = value, reward_step_ = step; }
+  // Forgets all spikes: traces to 0 (Engine::reset_state).
+  void reset_traces();
+  // Frozen: learn() changes nothing (traces are still kept).
+  void set_enabled(bool enabled) { enabled_ = enabled; }
   ProjectionWeights weights(const std::string& projection, const std::vector<ThreadState>& threads) const;
   void normalize(const std::string& projection, double target_sum, std::vector<ThreadState>& threads);
 
@@ -59,6 +65,10 @@ class PlasticityRuntime {
   };
 
   size_t find(const std::string& projection) const;  // throws for an unknown name
+  // Global post neuron of a ring index (receptor * neurons_total + neuron), without a division.
+  uint32_t post_of(uint32_t ring_index) const {
+    return ring_index >= neurons_total_ ? ring_index - neurons_total_ : ring_index;
+  }
   void fill_vars(const Plastic& pl, uint32_t pre_global, uint32_t post_global, const Projection& pr, int buf,
                  int64_t step, uint32_t needs, learning::VarValues& v) const;
   void fold_spikes(const std::vector<GroupSlot>& groups, const std::vector<uint32_t>& spikes, uint32_t group,
@@ -70,7 +80,20 @@ class PlasticityRuntime {
   std::vector<uint8_t> group_involved_;
   std::vector<int64_t> last_spike_[2];  // [buffer][global neuron]
   std::vector<PerThread> per_thread_;
+  // Per plastic projection and trace buffer: whether some post neuron's stored y may be non-zero (set by the
+  // owners when they fold post spikes in, cleared by reset_traces), and whether all its weights are within
+  // bounds. Together with Rule::pre_inert_without_y1 they let a thread skip the pre spikes of a quiet
+  // projection at once.
+  std::unique_ptr<std::atomic<uint8_t>[]> post_active_;
+  std::vector<uint8_t> in_bounds_;
+  void init_quiet(const std::vector<ThreadState>& threads);
+  void check_bounds(const std::vector<ThreadState>& threads);
+  bool pre_quiet(uint32_t plastic, int buf) const {
+    return plastic_[plastic].rule.pre_inert_without_y1() && in_bounds_[plastic] &&
+           !post_active_[2 * plastic + buf].load(std::memory_order_relaxed);
+  }
   uint32_t neurons_total_;
+  bool enabled_ = true;
   double reward_value_ = 0;
   int64_t reward_step_ = 0;
 };

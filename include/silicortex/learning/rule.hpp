@@ -35,6 +35,11 @@ class Rule {
   uint32_t post_needs() const { return post_needs_; }
   uint32_t every_step_needs() const { return every_needs_; }
 
+  // True when a pre spike changes nothing while the post trace y1 is 0 and w is within bounds (pair, triplet
+  // and reward STDP: their pre-spike update is proportional to y1). Lets the engine skip such synapses.
+  bool pre_inert_without_y1() const { return pre_inert_without_y1_; }
+  bool in_bounds(double w) const { return w >= w_min_ && w <= w_max_; }
+
   // The global reward `value`, set `steps_since` steps ago, as this rule sees it now.
   double reward(double value, int64_t steps_since) const {
     return tau_r_steps_ > 0 ? value * std::exp(-double(steps_since) / tau_r_steps_) : value;
@@ -56,7 +61,7 @@ class Rule {
   double w_min_ = 0, w_max_ = 1;
   double tau_r_steps_ = 0;
   double c_decay_ = 1, c_to_w_ = 0;  // R-STDP: eligibility decay per step and the step integral factor
-  bool uses_tag_ = false, every_step_ = false;
+  bool uses_tag_ = false, every_step_ = false, pre_inert_without_y1_ = false;
   uint32_t pre_needs_ = 0, post_needs_ = 0, every_needs_ = 0;
 };
 

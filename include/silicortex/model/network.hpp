@@ -45,6 +45,7 @@ struct Population {
   uint32_t size = 0;
   NeuronParams params;
   std::vector<InitialValue> initial;  // unspecified variables start at rest
+  std::optional<AdaptiveThreshold> adaptive_threshold;  // LIF models only; adds the state variable "theta"
   Origin origin;
 };
 
@@ -131,5 +132,7 @@ void validate(const Network& net);
 
 // Names of the state variables each model exposes to probes and initial values.
 std::vector<std::string> state_variables(const NeuronParams& p);
+// The same plus "theta" for a population with an adaptive threshold (recordable, not initialisable).
+std::vector<std::string> state_variables(const Population& pop);
 
 }  // namespace scx::model

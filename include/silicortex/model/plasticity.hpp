@@ -58,6 +58,14 @@ struct ExpressionRule {
 
 using PlasticityRule = std::variant<PairStdp, TripletStdp, RewardStdp, ExpressionRule>;
 
+// Homeostatic adaptive threshold of a population (Diehl & Cook 2015): each neuron's threshold is
+// v_th + theta, theta jumps by theta_plus_mv at the neuron's spikes and decays with tau_theta_ms. LIF models
+// only. The engine can freeze theta and read or set it between runs (Engine::set_learning, thresholds).
+struct AdaptiveThreshold {
+  double theta_plus_mv = 0.05;
+  double tau_theta_ms = 1e7;
+};
+
 // The rule's name as written in files ("pair_stdp", ...).
 std::string rule_name(const PlasticityRule& rule);
 
@@ -66,5 +74,7 @@ struct Origin;
 // "<object>.plasticity.<field>". The expression text is parsed by the learning layer
 // (learning::compile_expression).
 void validate_plasticity(const PlasticityRule& rule, const Origin& origin, const std::string& object);
+// Throws scx::Error naming origin and "<object>.adaptive_threshold.<field>".
+void validate_adaptive_threshold(const AdaptiveThreshold& a, const Origin& origin, const std::string& object);
 
 }  // namespace scx::model

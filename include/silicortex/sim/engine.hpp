@@ -51,6 +51,19 @@ class Engine {
   // normalisation); neurons whose weights sum to 0 are left alone. Call between runs.
   void normalize_weights(const std::string& projection, double target_sum);
 
+  // Control between runs, so one long-lived engine can present many inputs (docs/design/learning.md).
+  // Per-neuron rates (Hz) of a Poisson source population, from the next step on.
+  void set_rates(const std::string& population, const std::vector<double>& rates_hz);
+  // Returns every neuron's state (membrane, synaptic and refractory variables) to its value after building,
+  // drops spikes in flight and clears plasticity traces; weights, adaptive thresholds and the clock stay. A
+  // cheap stand-in for letting the network rest between inputs.
+  void reset_state();
+  // Weight updates and adaptive-threshold dynamics on (the default) or frozen, e.g. for a test phase.
+  void set_learning(bool enabled);
+  // Adaptive thresholds theta (mV, one per neuron) of a population that has one (throws otherwise).
+  std::vector<double> thresholds(const std::string& population) const;
+  void set_thresholds(const std::string& population, const std::vector<double>& theta_mv);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -39,6 +39,9 @@ class NeuronGroup {
   // Advances neurons [begin, end) by one step and appends the local indices of those that spiked, ascending.
   virtual void update(const StepInput& in, uint32_t begin, uint32_t end, std::vector<uint32_t>& spikes) = 0;
 
+  // Per-neuron rates (size() values) for rate-coded sources; false for groups that have no rates.
+  virtual bool set_rates_hz(const std::vector<double>& /*rates_hz*/) { return false; }
+
   // SoA state arrays by variable name (model::state_variables); nullptr for an unknown name.
   virtual float* state(const std::string& variable) = 0;
 

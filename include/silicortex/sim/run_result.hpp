@@ -14,6 +14,13 @@ struct PopulationSpikes {
   std::vector<uint32_t> neurons;  // index within the population
   uint64_t total_spikes = 0;      // all spikes of the population, recorded or not
   bool recorded = false;          // whether a "spikes" probe asked for this population's spike times
+
+  // Recorded spikes per neuron.
+  std::vector<uint32_t> counts() const {
+    std::vector<uint32_t> c(size, 0);
+    for (uint32_t i : neurons) ++c[i];
+    return c;
+  }
 };
 
 struct StateTrace {

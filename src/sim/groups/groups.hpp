@@ -15,10 +15,14 @@ inline float refractory_updates(double t_ref_ms, double dt_ms) {
   return static_cast<float>(std::max(0.0, std::round(t_ref_ms / dt_ms) - 1));
 }
 
-std::unique_ptr<NeuronGroup> make_lif_curr_exp(uint32_t size, const model::LifCurrExp& p, double dt_ms);
-std::unique_ptr<NeuronGroup> make_lif_cond_exp(uint32_t size, const model::LifCondExp& p, double dt_ms);
+// `adaptive`: the group gets a "theta" array added to its threshold (model::AdaptiveThreshold).
+std::unique_ptr<NeuronGroup> make_lif_curr_exp(uint32_t size, const model::LifCurrExp& p, double dt_ms,
+                                               bool adaptive);
+std::unique_ptr<NeuronGroup> make_lif_cond_exp(uint32_t size, const model::LifCondExp& p, double dt_ms,
+                                               bool adaptive);
 std::unique_ptr<NeuronGroup> make_izhikevich(uint32_t size, const model::Izhikevich& p, double dt_ms);
 std::unique_ptr<NeuronGroup> make_adex(uint32_t size, const model::AdEx& p, double dt_ms);
+// Poisson sources accept per-neuron rates later (NeuronGroup::set_rates_hz).
 std::unique_ptr<NeuronGroup> make_poisson_source(uint32_t size, const model::PoissonSource& p, double dt_ms,
                                                  uint64_t seed, uint32_t pop_index);
 std::unique_ptr<NeuronGroup> make_nir_group(uint32_t size, const model::NirNeuron& p, double dt_ms);

@@ -18,12 +18,15 @@ double current_to_membrane(double tau_m, double tau_s, double c_m, double h) {
 
 class LifGroupBase : public NeuronGroup {
  public:
-  LifGroupBase(uint32_t size, double e_l, const char* syn_exc, const char* syn_inh)
+  // With an adaptive threshold the group holds "theta" (written by the engine's learning::AdaptiveThreshold);
+  // without, the kernel adds zeros.
+  LifGroupBase(uint32_t size, double e_l, const char* syn_exc, const char* syn_inh, bool adaptive)
       : NeuronGroup(size), arrays_(padded_size()) {
     lif_.v = arrays_.add("v", static_cast<float>(e_l));
     lif_.syn_exc = arrays_.add(syn_exc, 0.0f);
     lif_.syn_inh = arrays_.add(syn_inh, 0.0f);
     lif_.ref_steps_left = arrays_.add("ref_steps_left", 0.0f);
+    lif_.theta = arrays_.add(adaptive ? "theta" : "", 0.0f);
   }
   float* state(const std::string& variable) override { return arrays_.find(variable); }
 
@@ -39,8 +42,8 @@ class LifGroupBase : public NeuronGroup {
 
 class LifCurrExpGroup final : public LifGroupBase {
  public:
-  LifCurrExpGroup(uint32_t size, const model::LifCurrExp& p, double h)
-      : LifGroupBase(size, p.e_l_mv, "i_exc", "i_inh") {
+  LifCurrExpGroup(uint32_t size, const model::LifCurrExp& p, double h, bool adaptive)
+      : LifGroupBase(size, p.e_l_mv, "i_exc", "i_inh", adaptive) {
     c_.leak = static_cast<float>(-std::expm1(-h / p.tau_m_ms));
     c_.p21_exc = static_cast<float>(current_to_membrane(p.tau_m_ms, p.tau_syn_exc_ms, p.c_m_pf, h));
     c_.p21_inh = static_cast<float>(current_to_membrane(p.tau_m_ms, p.tau_syn_inh_ms, p.c_m_pf, h));
@@ -63,8 +66,8 @@ class LifCurrExpGroup final : public LifGroupBase {
 
 class LifCondExpGroup final : public LifGroupBase {
  public:
-  LifCondExpGroup(uint32_t size, const model::LifCondExp& p, double h)
-      : LifGroupBase(size, p.e_l_mv, "g_exc", "g_inh") {
+  LifCondExpGroup(uint32_t size, const model::LifCondExp& p, double h, bool adaptive)
+      : LifGroupBase(size, p.e_l_mv, "g_exc", "g_inh", adaptive) {
     c_.g_l = static_cast<float>(p.g_l_ns);
     c_.e_l = static_cast<float>(p.e_l_mv);
     c_.e_exc = static_cast<float>(p.e_exc_mv);
@@ -88,12 +91,14 @@ class LifCondExpGroup final : public LifGroupBase {
 
 }  // namespace
 
-std::unique_ptr<NeuronGroup> make_lif_curr_exp(uint32_t size, const model::LifCurrExp& p, double dt_ms) {
-  return std::make_unique<LifCurrExpGroup>(size, p, dt_ms);
+std::unique_ptr<NeuronGroup> make_lif_curr_exp(uint32_t size, const model::LifCurrExp& p, double dt_ms,
+                                               bool adaptive) {
+  return std::make_unique<LifCurrExpGroup>(size, p, dt_ms, adaptive);
 }
 
-std::unique_ptr<NeuronGroup> make_lif_cond_exp(uint32_t size, const model::LifCondExp& p, double dt_ms) {
-  return std::make_unique<LifCondExpGroup>(size, p, dt_ms);
+std::unique_ptr<NeuronGroup> make_lif_cond_exp(uint32_t size, const model::LifCondExp& p, double dt_ms,
+                                               bool adaptive) {
+  return std::make_unique<LifCondExpGroup>(size, p, dt_ms, adaptive);
 }
 
 }  // namespace scx::sim

@@ -11,32 +11,47 @@ namespace {
 class PoissonGroup final : public NeuronGroup {
  public:
   PoissonGroup(uint32_t size, const model::PoissonSource& p, double h, uint64_t seed, uint32_t pop_index)
-      : NeuronGroup(size), seed_(seed), stream_(stream_id(0x706f6973, pop_index)) {
-    const double p_spike = std::min(1.0, p.rate_hz * h * 1e-3);
-    threshold_ = static_cast<uint32_t>(std::min(4294967295.0, std::floor(p_spike * 4294967296.0)));
+      : NeuronGroup(size), seed_(seed), stream_(stream_id(0x706f6973, pop_index)), dt_ms_(h) {
+    set_rates_hz(std::vector<double>(size, p.rate_hz));
     start_step_ = static_cast<int64_t>(std::ceil(p.start_ms / h - 1e-9));
     stop_step_ = p.stop_ms > 1e299 ? INT64_MAX : static_cast<int64_t>(std::ceil(p.stop_ms / h - 1e-9));
   }
   float* state(const std::string&) override { return nullptr; }
 
+  bool set_rates_hz(const std::vector<double>& rates_hz) override {
+    threshold_.assign(size_, 0);
+    any_ = false;
+    for (uint32_t i = 0; i < size_; ++i) {
+      const double p_spike = std::min(1.0, rates_hz[i] * dt_ms_ * 1e-3);
+      threshold_[i] = static_cast<uint32_t>(std::min(4294967295.0, std::floor(p_spike * 4294967296.0)));
+      any_ |= threshold_[i] != 0;
+    }
+    return true;
+  }
+
   // One Philox block per (step, group of 4 neurons): a pure function of (seed, population, step, neuron).
   void update(const StepInput& in, uint32_t begin, uint32_t end, std::vector<uint32_t>& spikes) override {
-    if (in.step < start_step_ || in.step >= stop_step_ || threshold_ == 0) return;
+    if (in.step < start_step_ || in.step >= stop_step_ || !any_) return;
     const std::array<uint32_t, 2> key{static_cast<uint32_t>(seed_), static_cast<uint32_t>(seed_ >> 32)};
     end = std::min(end, size_);
     for (uint32_t i = begin; i < end; i += 4) {
+      uint32_t any = 0;  // silent neurons (rate 0, e.g. black pixels) need no draw
+      for (uint32_t k = 0; k < 4 && i + k < end; ++k) any |= threshold_[i + k];
+      if (any == 0) continue;
       const PhiloxBlock r =
           philox4x32({i, static_cast<uint32_t>(in.step), static_cast<uint32_t>(stream_),
                       static_cast<uint32_t>(in.step >> 32) ^ static_cast<uint32_t>(stream_ >> 32)},
                      key);
       for (uint32_t k = 0; k < 4 && i + k < end; ++k)
-        if (r[k] < threshold_) spikes.push_back(i + k);
+        if (r[k] < threshold_[i + k]) spikes.push_back(i + k);
     }
   }
 
  private:
   uint64_t seed_, stream_;
-  uint32_t threshold_;
+  double dt_ms_;
+  std::vector<uint32_t> threshold_;  // per neuron: spike when the 32-bit draw is below it
+  bool any_ = false;
   int64_t start_step_, stop_step_;
 };
 

@@ -18,13 +18,13 @@ using M = hn::Mask<D>;
 
 // Applies refractoriness, threshold and reset to the freshly integrated `v_new`, stores the state and
 // collects spikes. Shared by both LIF kernels.
-HWY_INLINE uint32_t finish_lif(D d, size_t i, V v_held, V v_new, V ref, V v_th, V v_reset, V ref_steps,
-                               float* v_out, float* ref_out, uint32_t* spiked, uint32_t n_spiked) {
+HWY_INLINE uint32_t finish_lif(D d, size_t i, V v_held, V v_new, V ref, V v_th, const float* theta, V v_reset,
+                               V ref_steps, float* v_out, float* ref_out, uint32_t* spiked, uint32_t n_spiked) {
   const V zero = hn::Zero(d);
   const M refractory = ref > zero;
   v_new = hn::IfThenElse(refractory, v_held, v_new);
   ref = hn::IfThenElse(refractory, hn::Sub(ref, hn::Set(d, 1.0f)), ref);
-  const M spike = hn::AndNot(refractory, v_new > v_th);
+  const M spike = hn::AndNot(refractory, v_new > hn::Add(v_th, hn::Load(d, theta + i)));
   hn::Store(hn::IfThenElse(spike, v_reset, v_new), d, v_out + i);
   hn::Store(hn::IfThenElse(spike, ref_steps, ref), d, ref_out + i);
   if (!hn::AllFalse(d, spike)) {
@@ -46,10 +46,11 @@ struct Pointers {
   float* in_exc;
   float* in_inh;
   const float* i_stim;
+  const float* theta;
 };
 
 HWY_INLINE Pointers pointers(const LifArrays& s, const StepInput& in) {
-  return {s.v, s.syn_exc, s.syn_inh, s.ref_steps_left, in.in_exc, in.in_inh, in.i_stim};
+  return {s.v, s.syn_exc, s.syn_inh, s.ref_steps_left, in.in_exc, in.in_inh, in.i_stim, s.theta};
 }
 
 // Reads and clears this step's synaptic input (the ring slot is reused for a later step).
@@ -83,7 +84,8 @@ uint32_t LifCurrExpLoop(const LifCurrExpCoeffs& c, const LifArrays& s, const Ste
     v_new = hn::MulAdd(drive, p20, v_new);
     hn::Store(hn::Mul(ie, de), d, p.syn_exc + i);
     hn::Store(hn::Mul(ii, di), d, p.syn_inh + i);
-    n = finish_lif(d, i, v, v_new, hn::Load(d, p.ref + i), v_th, v_reset, ref_steps, p.v, p.ref, spiked, n);
+    n = finish_lif(d, i, v, v_new, hn::Load(d, p.ref + i), v_th, p.theta, v_reset, ref_steps, p.v, p.ref, spiked,
+                   n);
   }
   return n;
 }
@@ -114,7 +116,8 @@ uint32_t LifCondExpLoop(const LifCondExpCoeffs& c, const LifArrays& s, const Ste
     const V v_new = hn::MulAdd(hn::Sub(v_inf, v), relax, v);
     hn::Store(hn::Mul(ge, de), d, p.syn_exc + i);
     hn::Store(hn::Mul(gi, di), d, p.syn_inh + i);
-    n = finish_lif(d, i, v, v_new, hn::Load(d, p.ref + i), v_th, v_reset, ref_steps, p.v, p.ref, spiked, n);
+    n = finish_lif(d, i, v, v_new, hn::Load(d, p.ref + i), v_th, p.theta, v_reset, ref_steps, p.v, p.ref, spiked,
+                   n);
   }
   return n;
 }

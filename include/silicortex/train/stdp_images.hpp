@@ -1,0 +1,97 @@
+#pragma once
+// Unsupervised image learning with STDP (Diehl & Cook 2015, "Unsupervised learning of digit recognition using
+// spike-timing-dependent plasticity"): Poisson-rate input, an excitatory layer of conductance-based LIF neurons
+// with adaptive thresholds, a 1:1 inhibitory layer that inhibits every other excitatory neuron, and STDP on the
+// input weights with per-neuron weight normalisation. Neurons are labelled by the class they answer most on
+// training images (learning frozen); an image is classified by the class whose neurons answer most.
+// One long-lived sim::Engine presents every image (set_rates, run, reset_state), see docs/learning-apps.md.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace scx::sim {
+class Engine;
+}
+
+namespace scx::train {
+
+// Images with pixel values in [0, 1], row-major, and a class per image.
+struct ImageSet {
+  uint32_t rows = 0, cols = 0;
+  std::vector<float> pixels;  // count() x rows x cols
+  std::vector<int> labels;
+  size_t pixels_per_image() const { return size_t(rows) * cols; }
+  size_t count() const { return labels.size(); }
+  std::span<const float> image(size_t i) const {
+    return {pixels.data() + i * pixels_per_image(), pixels_per_image()};
+  }
+};
+
+struct StdpImageConfig {
+  uint32_t inputs = 784;
+  uint32_t neurons = 100;
+  double dt_ms = 0.5;
+  double present_ms = 350;        // one presentation; the 150 ms rest is replaced by Engine::reset_state
+  double rate_per_intensity_hz = 255.0 / 8;  // a pixel of 1.0 fires at this times the intensity
+  double intensity = 2;           // Diehl & Cook: pixel/4 Hz for 0..255 pixels
+  double max_intensity = 16;      // give up raising the intensity beyond this
+  uint32_t min_spikes = 5;        // fewer excitatory spikes: present again, intensity + 1
+  double weight_sum = 78;         // per excitatory neuron, restored before every image (0.1 per MNIST pixel)
+  double w_init_max = 0.3;        // initial input weights uniform in [0, w_init_max]
+  double nu_pre = 1e-4, nu_post = 1e-2;  // STDP: depression at pre spikes, potentiation at post spikes
+  double theta_plus_mv = 0.05, tau_theta_ms = 1e7;
+  double w_exc_inh = 10.4, w_inh_exc = 17.0;
+  unsigned threads = 1;
+  uint64_t seed = 1;
+};
+
+class StdpImageNetwork {
+ public:
+  explicit StdpImageNetwork(const StdpImageConfig& config);
+  ~StdpImageNetwork();
+
+  // Presents one image (config.inputs values in [0, 1]) until the excitatory layer fires at least min_spikes
+  // (raising the intensity) and returns the spike count of each excitatory neuron in the last presentation.
+  // With `learn`, STDP and the thresholds adapt; weights are normalised before the image.
+  std::vector<uint32_t> present(std::span<const float> image, bool learn);
+
+  std::vector<double> weights() const;     // [neuron][input]
+  std::vector<double> thresholds() const;  // theta (mV) per excitatory neuron
+  const StdpImageConfig& config() const { return config_; }
+  uint64_t presentations() const { return presentations_; }
+
+ private:
+  StdpImageConfig config_;
+  std::unique_ptr<sim::Engine> engine_;
+  std::vector<double> rates_;
+  uint64_t presentations_ = 0;
+};
+
+// Class per neuron: the class with the highest mean response (responses [image][neuron]); -1 for neurons that
+// never fired.
+std::vector<int> assign_labels(const std::vector<uint32_t>& responses, const std::vector<int>& labels,
+                               uint32_t neurons, int classes);
+// The class whose assigned neurons have the highest mean spike count; -1 if none fired.
+int classify(std::span<const uint32_t> counts, const std::vector<int>& assignment, int classes);
+
+struct StdpImageReport {
+  size_t trained = 0, labelled = 0, tested = 0, correct = 0;
+  double accuracy() const { return tested ? double(correct) / double(tested) : 0.0; }
+  double train_wall_s = 0, label_wall_s = 0, test_wall_s = 0;
+  uint64_t presentations = 0;  // including repeats at a higher intensity
+  std::vector<int> assignment;
+  std::vector<double> weights, theta;
+};
+
+// Progress: (phase "train" / "label" / "test", images done, images in the phase).
+using StdpProgress = std::function<void(const char*, size_t, size_t)>;
+
+// Trains for `epochs` passes over `train`, labels neurons on `label_set` and classifies `test`, all with
+// pixels in the order given.
+StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& train, const ImageSet& label_set,
+                               const ImageSet& test, unsigned epochs, const StdpProgress& progress = {});
+
+}  // namespace scx::train

@@ -1,0 +1,181 @@
+#include "silicortex/train/stdp_images.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+
+#include "silicortex/core/error.hpp"
+#include "silicortex/model/network.hpp"
+#include "silicortex/sim/engine.hpp"
+
+namespace scx::train {
+namespace {
+
+constexpr const char* kInputWeights = "input->exc";
+
+// Diehl & Cook's network (their Brian code's parameters). Their membrane equations divide every conductance by
+// the leak conductance, so g_l = 1 nS and c_m = tau_m * g_l make the weights the paper's dimensionless ones.
+model::Network make_network(const StdpImageConfig& c) {
+  model::Network net;
+  net.name = "diehl-cook";
+  net.sim = {c.dt_ms, c.present_ms, c.seed, c.threads};
+  model::PoissonSource input;
+  input.rate_hz = 0;
+  net.add_population("input", c.inputs, input);
+
+  model::LifCondExp exc;
+  exc.c_m_pf = 100, exc.g_l_ns = 1;  // tau_m 100 ms
+  exc.e_l_mv = -65, exc.v_reset_mv = -65, exc.v_th_mv = -52;
+  exc.e_exc_mv = 0, exc.e_inh_mv = -100;
+  exc.tau_syn_exc_ms = 1, exc.tau_syn_inh_ms = 2, exc.t_ref_ms = 5;
+  net.add_population("exc", c.neurons, exc).adaptive_threshold =
+      model::AdaptiveThreshold{c.theta_plus_mv, c.tau_theta_ms};
+
+  model::LifCondExp inh;
+  inh.c_m_pf = 10, inh.g_l_ns = 1;  // tau_m 10 ms
+  inh.e_l_mv = -60, inh.v_reset_mv = -45, inh.v_th_mv = -40;
+  inh.e_exc_mv = 0, inh.e_inh_mv = -85;
+  inh.tau_syn_exc_ms = 1, inh.tau_syn_inh_ms = 2, inh.t_ref_ms = 2;
+  net.add_population("inh", c.neurons, inh);
+
+  // STDP of their code: at a pre spike w -= nu_pre * post1; at a post spike w += nu_post * pre * post2 (post2
+  // read before the spike); nearest-spike traces with 20, 20 and 40 ms. That is triplet STDP with only a2_minus
+  // and a3_plus.
+  model::TripletStdp stdp;
+  stdp.a2_plus = 0, stdp.a3_plus = c.nu_post, stdp.a2_minus = c.nu_pre, stdp.a3_minus = 0;
+  stdp.tau_plus_ms = 20, stdp.tau_minus_ms = 20, stdp.tau_x_ms = 20, stdp.tau_y_ms = 40;
+  stdp.pairing = model::Pairing::Nearest;
+  stdp.w_min = 0, stdp.w_max = 1;
+  const model::Constant one_step{c.dt_ms};
+  net.connect("input", "exc", model::AllToAll{}, model::Uniform{0, c.w_init_max}, one_step).plasticity = stdp;
+  net.connect("exc", "inh", model::OneToOne{}, model::Constant{c.w_exc_inh}, one_step);
+  net.connect("inh", "exc", model::AllToAll{false}, model::Constant{c.w_inh_exc}, one_step,
+              model::Receptor::Inhibitory);
+  net.record("exc");
+  return net;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+StdpImageNetwork::StdpImageNetwork(const StdpImageConfig& config)
+    : config_(config),
+      engine_(std::make_unique<sim::Engine>(make_network(config))),
+      rates_(config.inputs, 0.0) {}
+
+StdpImageNetwork::~StdpImageNetwork() = default;
+
+std::vector<uint32_t> StdpImageNetwork::present(std::span<const float> image, bool learn) {
+  SCX_ASSERT(image.size() == config_.inputs);
+  sim::Engine& e = *engine_;
+  if (learn) e.normalize_weights(kInputWeights, config_.weight_sum);
+  e.set_learning(learn);
+  for (double intensity = config_.intensity;; intensity += 1) {
+    for (size_t i = 0; i < image.size(); ++i) rates_[i] = image[i] * config_.rate_per_intensity_hz * intensity;
+    e.set_rates("input", rates_);
+    const sim::RunResult r = e.run();
+    e.reset_state();
+    ++presentations_;
+    std::vector<uint32_t> counts = r.spikes[1].counts();  // populations: input, exc, inh
+    const uint64_t total = std::accumulate(counts.begin(), counts.end(), uint64_t{0});
+    if (total >= config_.min_spikes || intensity + 1 > config_.max_intensity) return counts;
+  }
+}
+
+std::vector<double> StdpImageNetwork::weights() const {
+  const sim::ProjectionWeights w = engine_->weights(kInputWeights);
+  std::vector<double> out(size_t(config_.neurons) * config_.inputs, 0.0);
+  for (size_t k = 0; k < w.weight.size(); ++k) out[size_t(w.post[k]) * config_.inputs + w.pre[k]] = w.weight[k];
+  return out;
+}
+
+std::vector<double> StdpImageNetwork::thresholds() const {
+  return engine_->thresholds("exc");
+}
+
+std::vector<int> assign_labels(const std::vector<uint32_t>& responses, const std::vector<int>& labels,
+                               uint32_t neurons, int classes) {
+  SCX_ASSERT(responses.size() == labels.size() * neurons);
+  std::vector<double> sum(size_t(classes) * neurons, 0.0);
+  std::vector<size_t> per_class(classes, 0);
+  for (size_t img = 0; img < labels.size(); ++img) {
+    ++per_class[labels[img]];
+    for (uint32_t n = 0; n < neurons; ++n) sum[size_t(labels[img]) * neurons + n] += responses[img * neurons + n];
+  }
+  std::vector<int> out(neurons, -1);
+  for (uint32_t n = 0; n < neurons; ++n) {
+    double best = 0;
+    for (int c = 0; c < classes; ++c) {
+      const double mean = per_class[c] ? sum[size_t(c) * neurons + n] / double(per_class[c]) : 0.0;
+      if (mean > best) best = mean, out[n] = c;
+    }
+  }
+  return out;
+}
+
+int classify(std::span<const uint32_t> counts, const std::vector<int>& assignment, int classes) {
+  std::vector<double> sum(classes, 0.0);
+  std::vector<size_t> members(classes, 0);
+  for (size_t n = 0; n < counts.size(); ++n)
+    if (assignment[n] >= 0) sum[assignment[n]] += counts[n], ++members[assignment[n]];
+  int best = -1;
+  double best_mean = 0;
+  for (int c = 0; c < classes; ++c) {
+    const double mean = members[c] ? sum[c] / double(members[c]) : 0.0;
+    if (mean > best_mean) best_mean = mean, best = c;
+  }
+  return best;
+}
+
+StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& train, const ImageSet& label_set,
+                               const ImageSet& test, unsigned epochs, const StdpProgress& progress) {
+  for (const ImageSet* s : {&train, &label_set, &test})
+    if (s->count() > 0 && s->pixels_per_image() != config.inputs)
+      throw Error("stdp images: images have " + std::to_string(s->pixels_per_image()) + " pixels, the network " +
+                  std::to_string(config.inputs) + " inputs");
+  int classes = 0;
+  for (const ImageSet* s : {&train, &label_set, &test})
+    for (int l : s->labels) classes = std::max(classes, l + 1);
+  auto report = [&](const char* phase, size_t done, size_t total) {
+    if (progress) progress(phase, done, total);
+  };
+
+  StdpImageNetwork net(config);
+  StdpImageReport rep;
+  auto t0 = std::chrono::steady_clock::now();
+  const size_t train_total = train.count() * epochs;
+  for (unsigned ep = 0; ep < epochs; ++ep)
+    for (size_t i = 0; i < train.count(); ++i) {
+      net.present(train.image(i), true);
+      report("train", ++rep.trained, train_total);
+    }
+  rep.train_wall_s = seconds_since(t0);
+
+  t0 = std::chrono::steady_clock::now();
+  std::vector<uint32_t> responses;
+  responses.reserve(label_set.count() * config.neurons);
+  for (size_t i = 0; i < label_set.count(); ++i) {
+    const auto counts = net.present(label_set.image(i), false);
+    responses.insert(responses.end(), counts.begin(), counts.end());
+    report("label", ++rep.labelled, label_set.count());
+  }
+  rep.assignment = assign_labels(responses, label_set.labels, config.neurons, classes);
+  rep.label_wall_s = seconds_since(t0);
+
+  t0 = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < test.count(); ++i) {
+    const auto counts = net.present(test.image(i), false);
+    rep.correct += classify(counts, rep.assignment, classes) == test.labels[i];
+    report("test", ++rep.tested, test.count());
+  }
+  rep.test_wall_s = seconds_since(t0);
+  rep.presentations = net.presentations();
+  rep.weights = net.weights();
+  rep.theta = net.thresholds();
+  return rep;
+}
+
+}  // namespace scx::train

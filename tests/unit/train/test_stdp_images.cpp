@@ -1,0 +1,96 @@
+// Diehl & Cook's unsupervised STDP network: labelling and voting on hand-made responses, identical learning
+// for 1 and 2 threads, above-chance accuracy on the held-out 8x8 digits, and the CLI's help and errors.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "../cli/cli_runner.hpp"
+#include "silicortex/io/sklearn_data.hpp"
+#include "silicortex/train/stdp_images.hpp"
+
+namespace scx::train {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(StdpImages, LabelsAreTheClassOfHighestMeanResponse) {
+  // 3 neurons, 4 images of classes 0, 0, 1, 2. Neuron 0 answers class 0, neuron 1 class 2, neuron 2 never.
+  const std::vector<uint32_t> responses{4, 0, 0, 2, 1, 0, 1, 0, 0, 0, 3, 0};
+  const auto a = assign_labels(responses, {0, 0, 1, 2}, 3, 3);
+  EXPECT_EQ(a, (std::vector<int>{0, 2, -1}));
+  const std::vector<uint32_t> counts{1, 5, 9};
+  EXPECT_EQ(classify(counts, a, 3), 2);  // neuron 2 is unlabelled and does not vote
+  EXPECT_EQ(classify(std::vector<uint32_t>{0, 0, 9}, a, 3), -1);
+}
+
+// The first n digits (pixels 0..16 scaled to [0, 1]) and the next m.
+std::pair<ImageSet, ImageSet> digits(size_t n, size_t m) {
+  const io::TabularDataset t = io::load_sklearn_dataset("digits");
+  ImageSet a{8, 8, {}, {}}, b{8, 8, {}, {}};
+  for (size_t i = 0; i < n + m; ++i) {
+    ImageSet& s = i < n ? a : b;
+    for (size_t f = 0; f < 64; ++f) s.pixels.push_back(static_cast<float>(t.x[i * 64 + f] / 16.0));
+    s.labels.push_back(t.y[i]);
+  }
+  return {a, b};
+}
+
+StdpImageConfig digits_config(uint32_t neurons, unsigned threads) {
+  StdpImageConfig c;
+  c.inputs = 64;
+  c.neurons = neurons;
+  c.weight_sum = 20;
+  c.intensity = 8;
+  c.max_intensity = 16;
+  c.threads = threads;
+  return c;
+}
+
+TEST(StdpImages, SameSeedSameLearningForOneAndTwoThreads) {
+  const auto [train, test] = digits(40, 20);
+  const auto one = train_and_test(digits_config(24, 1), train, train, test, 1);
+  const auto two = train_and_test(digits_config(24, 2), train, train, test, 1);
+  EXPECT_EQ(one.weights, two.weights);
+  EXPECT_EQ(one.theta, two.theta);
+  EXPECT_EQ(one.assignment, two.assignment);
+  EXPECT_EQ(one.correct, two.correct);
+  EXPECT_EQ(one.presentations, two.presentations);
+  EXPECT_GT(*std::max_element(one.theta.begin(), one.theta.end()), 0.0);
+}
+
+TEST(StdpImages, LearnsTheDigitsWellAboveChance) {
+  // The dataset file is ordered by writer, not by class: the first 1000 to train, the next 300 to test.
+  const auto [train, test] = digits(1000, 300);
+  const auto rep = train_and_test(digits_config(64, 1), train, train, test, 1);
+  EXPECT_EQ(rep.tested, 300u);
+  EXPECT_GT(rep.accuracy(), 0.5);  // chance is 0.1; 64 neurons reach about 0.8
+}
+
+TEST(StdpImagesCli, HelpAndBadOptions) {
+  const auto help = scx::test::run_cli("app stdp-images --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.output, HasSubstr("--neurons"));
+  EXPECT_THAT(help.output, HasSubstr("--dataset"));
+  const auto bad = scx::test::run_cli("app stdp-images --dataset mnist");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.output, HasSubstr("--dataset: expected fmnist or digits"));
+  const auto unknown = scx::test::run_cli("app stdp-images --neurns 5");
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_THAT(unknown.output, HasSubstr("--neurns"));
+}
+
+TEST(StdpImagesCli, DigitsRunWritesTheReceptiveFields) {
+  const auto dir = scx::test::fresh_dir("stdp_cli");
+  const auto r = scx::test::run_cli("app stdp-images --dataset digits --neurons 16 --train-images 60 "
+                                    "--test-images 30 --out " +
+                                    (dir / "fields.svg").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("accuracy="));
+  ASSERT_TRUE(std::filesystem::exists(dir / "fields.svg"));
+  EXPECT_GT(std::filesystem::file_size(dir / "fields.svg"), 200u);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace scx::train
