@@ -19,14 +19,14 @@ double current_to_membrane(double tau_m, double tau_s, double c_m, double h) {
 class LifGroupBase : public NeuronGroup {
  public:
   // With an adaptive threshold the group holds "theta" (written by the engine's learning::AdaptiveThreshold);
-  // without, the kernel adds zeros.
+  // without, there is no array and the kernel skips the add.
   LifGroupBase(uint32_t size, double e_l, const char* syn_exc, const char* syn_inh, bool adaptive)
       : NeuronGroup(size), arrays_(padded_size()) {
     lif_.v = arrays_.add("v", static_cast<float>(e_l));
     lif_.syn_exc = arrays_.add(syn_exc, 0.0f);
     lif_.syn_inh = arrays_.add(syn_inh, 0.0f);
     lif_.ref_steps_left = arrays_.add("ref_steps_left", 0.0f);
-    lif_.theta = arrays_.add(adaptive ? "theta" : "", 0.0f);
+    lif_.theta = adaptive ? arrays_.add("theta", 0.0f) : nullptr;
   }
   float* state(const std::string& variable) override { return arrays_.find(variable); }
 

@@ -18,13 +18,15 @@ using M = hn::Mask<D>;
 
 // Applies refractoriness, threshold and reset to the freshly integrated `v_new`, stores the state and
 // collects spikes. Shared by both LIF kernels.
+template <bool kTheta>
 HWY_INLINE uint32_t finish_lif(D d, size_t i, V v_held, V v_new, V ref, V v_th, const float* theta, V v_reset,
-                               V ref_steps, float* v_out, float* ref_out, uint32_t* spiked, uint32_t n_spiked) {
+                               V ref_steps, float* v_out, float* ref_out, uint32_t* spiked,
+                               uint32_t n_spiked) {
   const V zero = hn::Zero(d);
   const M refractory = ref > zero;
   v_new = hn::IfThenElse(refractory, v_held, v_new);
   ref = hn::IfThenElse(refractory, hn::Sub(ref, hn::Set(d, 1.0f)), ref);
-  const M spike = hn::AndNot(refractory, v_new > hn::Add(v_th, hn::Load(d, theta + i)));
+  const M spike = hn::AndNot(refractory, v_new > (kTheta ? hn::Add(v_th, hn::Load(d, theta + i)) : v_th));
   hn::Store(hn::IfThenElse(spike, v_reset, v_new), d, v_out + i);
   hn::Store(hn::IfThenElse(spike, ref_steps, ref), d, ref_out + i);
   if (!hn::AllFalse(d, spike)) {
@@ -60,7 +62,7 @@ HWY_INLINE V take_input(D d, float* in, size_t i) {
   return x;
 }
 
-template <bool kStim>
+template <bool kStim, bool kTheta>
 uint32_t LifCurrExpLoop(const LifCurrExpCoeffs& c, const LifArrays& s, const StepInput& in, uint32_t begin,
                         uint32_t end, uint32_t* spiked) {
   const D d;
@@ -84,13 +86,13 @@ uint32_t LifCurrExpLoop(const LifCurrExpCoeffs& c, const LifArrays& s, const Ste
     v_new = hn::MulAdd(drive, p20, v_new);
     hn::Store(hn::Mul(ie, de), d, p.syn_exc + i);
     hn::Store(hn::Mul(ii, di), d, p.syn_inh + i);
-    n = finish_lif(d, i, v, v_new, hn::Load(d, p.ref + i), v_th, p.theta, v_reset, ref_steps, p.v, p.ref, spiked,
-                   n);
+    n = finish_lif<kTheta>(d, i, v, v_new, hn::Load(d, p.ref + i), v_th, p.theta, v_reset, ref_steps, p.v,
+                           p.ref, spiked, n);
   }
   return n;
 }
 
-template <bool kStim>
+template <bool kStim, bool kTheta>
 uint32_t LifCondExpLoop(const LifCondExpCoeffs& c, const LifArrays& s, const StepInput& in, uint32_t begin,
                         uint32_t end, uint32_t* spiked) {
   const D d;
@@ -116,22 +118,28 @@ uint32_t LifCondExpLoop(const LifCondExpCoeffs& c, const LifArrays& s, const Ste
     const V v_new = hn::MulAdd(hn::Sub(v_inf, v), relax, v);
     hn::Store(hn::Mul(ge, de), d, p.syn_exc + i);
     hn::Store(hn::Mul(gi, di), d, p.syn_inh + i);
-    n = finish_lif(d, i, v, v_new, hn::Load(d, p.ref + i), v_th, p.theta, v_reset, ref_steps, p.v, p.ref, spiked,
-                   n);
+    n = finish_lif<kTheta>(d, i, v, v_new, hn::Load(d, p.ref + i), v_th, p.theta, v_reset, ref_steps, p.v,
+                           p.ref, spiked, n);
   }
   return n;
 }
 
 uint32_t LifCurrExpStep(const LifCurrExpCoeffs& c, const LifArrays& s, const StepInput& in, uint32_t begin,
                         uint32_t end, uint32_t* spiked) {
-  return in.i_stim ? LifCurrExpLoop<true>(c, s, in, begin, end, spiked)
-                   : LifCurrExpLoop<false>(c, s, in, begin, end, spiked);
+  if (s.theta)
+    return in.i_stim ? LifCurrExpLoop<true, true>(c, s, in, begin, end, spiked)
+                     : LifCurrExpLoop<false, true>(c, s, in, begin, end, spiked);
+  return in.i_stim ? LifCurrExpLoop<true, false>(c, s, in, begin, end, spiked)
+                   : LifCurrExpLoop<false, false>(c, s, in, begin, end, spiked);
 }
 
 uint32_t LifCondExpStep(const LifCondExpCoeffs& c, const LifArrays& s, const StepInput& in, uint32_t begin,
                         uint32_t end, uint32_t* spiked) {
-  return in.i_stim ? LifCondExpLoop<true>(c, s, in, begin, end, spiked)
-                   : LifCondExpLoop<false>(c, s, in, begin, end, spiked);
+  if (s.theta)
+    return in.i_stim ? LifCondExpLoop<true, true>(c, s, in, begin, end, spiked)
+                     : LifCondExpLoop<false, true>(c, s, in, begin, end, spiked);
+  return in.i_stim ? LifCondExpLoop<true, false>(c, s, in, begin, end, spiked)
+                   : LifCondExpLoop<false, false>(c, s, in, begin, end, spiked);
 }
 
 }  // namespace HWY_NAMESPACE
