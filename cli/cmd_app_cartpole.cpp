@@ -72,18 +72,18 @@ void run_cartpole(const CartPoleOptions& o) {
       ++solved;
       fmt::print("seed {}: solved after {} episodes\n", seed, r.solved_after);
     } else if (best_at > 0) {
-      fmt::print("seed {}: not solved in {} episodes (best 100-episode mean {:.1f}, after episode {})\n", seed,
-                 r.returns.size(), best, best_at);
+      fmt::print("seed {}: not solved in {} episodes (best 100-episode mean {:.1f}, after episode {})\n",
+                 seed, r.returns.size(), best, best_at);
     } else {
-      fmt::print("seed {}: not solved in {} episodes (mean return {:.1f}; solving needs 100 episodes)\n", seed,
-                 r.returns.size(), sum / double(r.returns.size()));
+      fmt::print("seed {}: not solved in {} episodes (mean return {:.1f}; solving needs 100 episodes)\n",
+                 seed, r.returns.size(), sum / double(r.returns.size()));
     }
     curves.push_back({fmt::format("seed {}", seed), std::vector<double>(r.returns.begin(), r.returns.end())});
   }
   if (!o.svg.empty())
-    write_text_atomically(o.svg, io::svg_learning_curves(curves, "CartPole-v1, spiking actor-critic (R-STDP)",
-                                                         size_t(learning::kSolveWindow),
-                                                         learning::CartPole::kSolvedReturn));
+    write_text_atomically(
+        o.svg, io::svg_learning_curves(curves, "CartPole-v1, spiking actor-critic (R-STDP)",
+                                       size_t(learning::kSolveWindow), learning::CartPole::kSolvedReturn));
   fmt::print("solved on {} of {} seeds within {} episodes; {:.1f} s wall on {} threads\n", solved, o.seeds,
              o.episodes, wall_s, std::min(o.threads, o.seeds));
 }

@@ -79,7 +79,8 @@ Data load_data(const StdpOptions& o) {
     for (size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
     train::ImageSet all{8, 8, {}, {}};
     for (size_t i : order) {
-      for (size_t f = 0; f < t.features; ++f) all.pixels.push_back(static_cast<float>(t.x[i * t.features + f] / 16.0));
+      for (size_t f = 0; f < t.features; ++f)
+        all.pixels.push_back(static_cast<float>(t.x[i * t.features + f] / 16.0));
       all.labels.push_back(t.y[i]);
     }
     const size_t n_train = t.samples - t.samples / 5;
@@ -103,11 +104,13 @@ void write_fields_svg(const std::filesystem::path& path, const train::StdpImageR
     const uint32_t x0 = 1 + (n % grid) * (cols + 1), y0 = 1 + (n / grid) * (rows + 1);
     for (uint32_t y = 0; y < rows; ++y)
       for (uint32_t x = 0; x < cols; ++x)
-        px[size_t(y0 + y) * width + x0 + x] = static_cast<uint8_t>(std::lround(255.0 * w[y * cols + x] / top));
+        px[size_t(y0 + y) * width + x0 + x] =
+            static_cast<uint8_t>(std::lround(255.0 * w[y * cols + x] / top));
   }
   const double scale = std::max(1.0, 800.0 / width);
   io::svg::Figure fig(width * scale, height * scale + 30);
-  fig.title(fmt::format("Receptive fields of {} neurons (input weights, each scaled to its maximum)", neurons));
+  fig.title(
+      fmt::format("Receptive fields of {} neurons (input weights, each scaled to its maximum)", neurons));
   fig.raw(fmt::format(R"(<image x="0" y="30" width="{}" height="{}" style="image-rendering:pixelated" )"
                       R"(preserveAspectRatio="none" href="data:image/png;base64,{}"/>)",
                       io::svg::num(width * scale), io::svg::num(height * scale),
@@ -136,13 +139,15 @@ void run_stdp_images(const StdpOptions& o) {
   c.seed = o.seed;
   // Fashion-MNIST: the paper's 78 (0.1 per input) and pixel/4 Hz. The 8x8 digits have 12x fewer inputs; a
   // higher weight sum and intensity give their neurons a comparable drive.
-  c.weight_sum = o.weight_sum > 0 ? o.weight_sum : (o.dataset == "digits" ? kDigitsWeightSum : 0.1 * c.inputs);
+  c.weight_sum =
+      o.weight_sum > 0 ? o.weight_sum : (o.dataset == "digits" ? kDigitsWeightSum : 0.1 * c.inputs);
   c.intensity = o.intensity > 0 ? o.intensity : (o.dataset == "digits" ? kDigitsIntensity : 2.0);
   c.max_intensity = std::max(c.max_intensity, c.intensity + 8);
-  std::printf("task=stdp-images dataset=%s neurons=%u train=%zu label=%zu test=%zu epochs=%u present_ms=%g "
-              "dt_ms=%g threads=%u seed=%llu\n",
-              o.dataset.c_str(), o.neurons, d.train.count(), d.label.count(), d.test.count(), o.epochs,
-              o.present_ms, o.dt_ms, o.threads, static_cast<unsigned long long>(o.seed));
+  std::printf(
+      "task=stdp-images dataset=%s neurons=%u train=%zu label=%zu test=%zu epochs=%u present_ms=%g "
+      "dt_ms=%g threads=%u seed=%llu\n",
+      o.dataset.c_str(), o.neurons, d.train.count(), d.label.count(), d.test.count(), o.epochs, o.present_ms,
+      o.dt_ms, o.threads, static_cast<unsigned long long>(o.seed));
   const size_t total = d.train.count() * o.epochs + d.label.count() + d.test.count();
   ProgressBar bar("stdp-images", total);
   size_t before = 0;  // images of finished phases
@@ -150,8 +155,8 @@ void run_stdp_images(const StdpOptions& o) {
   const double cpu0 = cpu_seconds();
   const bool log_lines = !::isatty(STDERR_FILENO);  // logs of background runs get a line per 1000 images
   const auto t0 = std::chrono::steady_clock::now();
-  const train::StdpImageReport rep =
-      train::train_and_test(c, d.train, d.label, d.test, o.epochs, [&](const char* phase, size_t done, size_t n) {
+  const train::StdpImageReport rep = train::train_and_test(
+      c, d.train, d.label, d.test, o.epochs, [&](const char* phase, size_t done, size_t n) {
         bar.update(before + done, phase);
         if (log_lines && (done % 1000 == 0 || done == n)) {
           std::printf("progress %s %zu/%zu wall_s=%.0f cpu_s=%.0f\n", phase, done, n,
@@ -178,7 +183,8 @@ void register_app_stdp(CommandGroups& groups) {
   auto o = std::make_shared<StdpOptions>();
   auto* cmd = groups.app->add_subcommand(
       "stdp-images", "Unsupervised STDP image learning (Diehl & Cook 2015): train, label neurons, test");
-  cmd->add_option("--dataset", o->dataset, "fmnist (Fashion-MNIST) or digits (scikit-learn 8x8, 20% held out)")
+  cmd->add_option("--dataset", o->dataset,
+                  "fmnist (Fashion-MNIST) or digits (scikit-learn 8x8, 20% held out)")
       ->capture_default_str();
   cmd->add_option("--neurons", o->neurons, "Excitatory (and inhibitory) neurons")->capture_default_str();
   cmd->add_option("--train-images", o->train_images, "Training images (0 = all)")->capture_default_str();
@@ -190,8 +196,10 @@ void register_app_stdp(CommandGroups& groups) {
   cmd->add_option("--seed", o->seed, "Random seed (weights, Poisson input)")->capture_default_str();
   cmd->add_option("--present-ms", o->present_ms, "Presentation time per image")->capture_default_str();
   cmd->add_option("--dt-ms", o->dt_ms, "Time step")->capture_default_str();
-  cmd->add_option("--weight-sum", o->weight_sum, "Input weights per neuron after normalisation (0 = default)");
-  cmd->add_option("--intensity", o->intensity, "Initial input rate factor: pixel(0..1) * 255/8 Hz * this (0 = default)");
+  cmd->add_option("--weight-sum", o->weight_sum,
+                  "Input weights per neuron after normalisation (0 = default)");
+  cmd->add_option("--intensity", o->intensity,
+                  "Initial input rate factor: pixel(0..1) * 255/8 Hz * this (0 = default)");
   cmd->add_option("--data-dir", o->data_dir, "Fashion-MNIST directory")->capture_default_str();
   cmd->add_option("--out", o->out, "Receptive fields as an SVG image grid");
   cmd->callback([o] { run_stdp_images(*o); });

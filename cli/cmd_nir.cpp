@@ -10,8 +10,8 @@
 #include "silicortex/compiler/nir_lowering.hpp"
 #include "silicortex/core/atomic_file.hpp"
 #include "silicortex/core/error.hpp"
-#include "silicortex/io/nir_model.hpp"
 #include "silicortex/hw/chip_profile.hpp"
+#include "silicortex/io/nir_model.hpp"
 #include "silicortex/io/recording.hpp"
 
 namespace scx::cli {
@@ -68,16 +68,16 @@ void print_outputs(const io::nir::Converted& c, const sim::RunResult& res) {
   }
 }
 
-// Neuron spikes (Inputs left out) of both runs, per population and in total: how many of the chip's match one of
-// the reference's (same neuron) at the same step or within one step.
+// Neuron spikes (Inputs left out) of both runs, per population and in total: how many of the chip's match one
+// of the reference's (same neuron) at the same step or within one step.
 void print_comparison(const io::nir::Converted& conv, const sim::RunResult& ref, const sim::RunResult& chip,
                       double dt_ms) {
   struct Tally {
     uint64_t ref = 0, chip = 0, exact = 0, near = 0;
   } total;
   auto line = [](const std::string& what, const Tally& t) {
-    fmt::print("compare {}: reference engine {} spikes, chip {}; {} at the same step, {} within one step\n", what,
-               t.ref, t.chip, t.exact, t.near);
+    fmt::print("compare {}: reference engine {} spikes, chip {}; {} at the same step, {} within one step\n",
+               what, t.ref, t.chip, t.exact, t.near);
   };
   for (const auto& c : chip.spikes)
     for (const auto& r : ref.spikes) {
@@ -120,19 +120,22 @@ void compile_command(const NirArgs& a) {
   const auto& r = compiled.report;
   int64_t neurons = 0;
   for (const auto& core : r.cores) neurons += core.splitter ? 0 : core.neurons;
-  fmt::print("compiled {} onto chip {}: {} cores, {} neurons, {:.3f} expected hops per spike\n", a.file, r.chip,
-             r.cores.size(), neurons, r.hops_per_spike);
+  fmt::print("compiled {} onto chip {}: {} cores, {} neurons, {:.3f} expected hops per spike\n", a.file,
+             r.chip, r.cores.size(), neurons, r.hops_per_spike);
   double worst = 0;
   for (const auto& p : compiled.lowering.parameters) worst = std::max(worst, p.relative_error());
   for (const auto& q : r.quantisation) worst = std::max(worst, q.max_error);
-  fmt::print("largest relative quantisation error: {:.3g} (parameters and weights; --report for each)\n", worst);
-  if (a.report) fmt::print("{}{}", compiler::format_lowering_report(compiled.lowering),
-                           compiler::format_compile_report(r));
+  fmt::print("largest relative quantisation error: {:.3g} (parameters and weights; --report for each)\n",
+             worst);
+  if (a.report)
+    fmt::print("{}{}", compiler::format_lowering_report(compiled.lowering),
+               compiler::format_compile_report(r));
   if (!a.out.empty()) {
     if (compiled.loihi)
       compiler::save_compiled(compiler::CompiledLoihi{std::move(compiled.loihi), compiled.io, r}, a.out);
     else
-      compiler::save_compiled(compiler::CompiledNetwork{std::move(compiled.truenorth), compiled.io, r}, a.out);
+      compiler::save_compiled(compiler::CompiledNetwork{std::move(compiled.truenorth), compiled.io, r},
+                              a.out);
     fmt::print("wrote {} and {}\n", a.out, compiler::chip_io_path(a.out).string());
     return;
   }
@@ -213,14 +216,18 @@ void register_nir(CLI::App& root) {
   add_semantics(run, *args);
   run->callback([args] { run_command(*args); });
 
-  CLI::App* comp = nir->add_subcommand("compile", "Compile a NIR graph onto a chip profile (and run it there)");
+  CLI::App* comp =
+      nir->add_subcommand("compile", "Compile a NIR graph onto a chip profile (and run it there)");
   comp->add_option("file", args->file, "NIR file (HDF5)")->required();
   comp->add_option("--chip", args->chip, "Chip profile: loihi or truenorth (chips/<name>.toml) or a path")
       ->capture_default_str();
-  comp->add_option("-o,--out", args->out, "Write the chip program (.scxp + .io), which `silicortex run` executes");
-  comp->add_flag("--report", args->report, "Print lowered parameters, cores, synapse memory and quantisation");
+  comp->add_option("-o,--out", args->out,
+                   "Write the chip program (.scxp + .io), which `silicortex run` executes");
+  comp->add_flag("--report", args->report,
+                 "Print lowered parameters, cores, synapse memory and quantisation");
   comp->add_flag("--run", args->run, "Run the compiled network on the chip emulator");
-  comp->add_flag("--compare", args->compare, "Run it on the chip and in the reference engine; compare spikes");
+  comp->add_flag("--compare", args->compare,
+                 "Run it on the chip and in the reference engine; compare spikes");
   comp->add_option("-i,--input", args->input, "Input spikes: .csv or .h5 (as for `nir run`)");
   comp->add_option("--steps", args->steps, "NIR steps (default: the input's length, or 1000)")
       ->check(CLI::PositiveNumber);

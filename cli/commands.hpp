@@ -36,6 +36,6 @@ void register_app_image(CommandGroups& groups);  // cli/cmd_app_image.cpp
 }  // namespace scx::cli
 
 namespace scx::cli {
-void register_devices(CLI::App& root);  // cli/cmd_devices.cpp
+void register_devices(CLI::App& root);          // cli/cmd_devices.cpp
 void register_app_stdp(CommandGroups& groups);  // cli/cmd_app_stdp.cpp
 }  // namespace scx::cli

@@ -67,7 +67,8 @@ class Converter {
     const size_t np = pops.size();
     std::vector<std::vector<uint32_t>> succ(np);
     for (uint32_t i : pops)
-      for (const auto& [src, rows] : inputs[i].terms) succ[pop_of[src]].push_back(static_cast<uint32_t>(pop_of[i]));
+      for (const auto& [src, rows] : inputs[i].terms)
+        succ[pop_of[src]].push_back(static_cast<uint32_t>(pop_of[i]));
     std::vector<std::vector<bool>> back(np);
     std::vector<uint32_t> depth = depths(succ, back);
 

@@ -31,8 +31,8 @@ std::string encode_png_gray(uint32_t width, uint32_t height, const std::vector<u
   }
   uLongf packed_size = compressBound(static_cast<uLong>(raw.size()));
   std::string packed(packed_size, '\0');
-  if (compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size, reinterpret_cast<const Bytef*>(raw.data()),
-                static_cast<uLong>(raw.size()), 6) != Z_OK)
+  if (compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size,
+                reinterpret_cast<const Bytef*>(raw.data()), static_cast<uLong>(raw.size()), 6) != Z_OK)
     throw Error("PNG: zlib compression failed");
   packed.resize(packed_size);
   std::string out = "\x89PNG\r\n\x1a\n";

@@ -43,9 +43,11 @@ FixedPointLearner::FixedPointLearner(const model::PlasticityRule& rule, double d
                                      int32_t post_count, const std::string& object)
     : opt_(options), lsb_(weight_lsb) {
   if (options.epoch_ticks < 1)
-    throw Error(fmt::format("{}: learning epoch {} ticks; it must be at least 1", object, options.epoch_ticks));
+    throw Error(
+        fmt::format("{}: learning epoch {} ticks; it must be at least 1", object, options.epoch_ticks));
   if (options.trace_impulse < 1 || options.trace_impulse > kTraceMax)
-    throw Error(fmt::format("{}: trace impulse {} is outside 1..{}", object, options.trace_impulse, kTraceMax));
+    throw Error(
+        fmt::format("{}: trace impulse {} is outside 1..{}", object, options.trace_impulse, kTraceMax));
   if (!(weight_lsb > 0) || weight_bits < 2 || weight_bits > 16)
     throw Error(fmt::format("{}: weight step {} and {} weight bits are not a fixed-point format", object,
                             weight_lsb, weight_bits));
@@ -64,8 +66,9 @@ FixedPointLearner::FixedPointLearner(const model::PlasticityRule& rule, double d
     tau = {e->tau_x1_ms, e->tau_x2_ms, e->tau_y1_ms, e->tau_y2_ms, e->tau_y3_ms};
     w_min = e->w_min, w_max = e->w_max, nearest_ = e->pairing == model::Pairing::Nearest;
   } else {
-    throw Error(fmt::format("{}: rule '{}' has no fixed-point form on the chip; use pair_stdp or an expression",
-                            object, model::rule_name(rule)));
+    throw Error(
+        fmt::format("{}: rule '{}' has no fixed-point form on the chip; use pair_stdp or an expression",
+                    object, model::rule_name(rule)));
   }
   for (size_t k = 0; k < tau.size(); ++k) decay_q16_[k] = decay_factor(tau[k], dt_ms);
   unit_ = double(options.trace_impulse) * (1 << kTraceFrac);
@@ -104,8 +107,10 @@ void FixedPointLearner::learning_phase() {
       RandomStream rng(opt_.seed, stream_id(0x10A1, s), uint32_t(epoch_));
       round_w = rng.uniform(), round_t = rng.uniform();
     }
-    const int64_t dwi = std::clamp<int64_t>(std::llround(std::floor(dw + round_w)), -kAccumulator, kAccumulator);
-    const int64_t dti = std::clamp<int64_t>(std::llround(std::floor(dt + round_t)), -kAccumulator, kAccumulator);
+    const int64_t dwi =
+        std::clamp<int64_t>(std::llround(std::floor(dw + round_w)), -kAccumulator, kAccumulator);
+    const int64_t dti =
+        std::clamp<int64_t>(std::llround(std::floor(dt + round_t)), -kAccumulator, kAccumulator);
     y.weight = saturate(int64_t{y.weight} + dwi, w_lo_, w_hi_);
     y.tag = saturate(int64_t{y.tag} + dti, -kAccumulator, kAccumulator);
   }

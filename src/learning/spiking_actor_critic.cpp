@@ -27,7 +27,8 @@ void fields(double x, double lo, double hi, int n, double*& out) {
 }
 
 constexpr int64_t kForget = 60;  // environment steps
-constexpr std::array<std::array<int, 2>, 2> kGridPairs{{{2, 3}, {1, 3}}};  // (theta, theta_dot), (x_dot, theta_dot)
+constexpr std::array<std::array<int, 2>, 2> kGridPairs{
+    {{2, 3}, {1, 3}}};  // (theta, theta_dot), (x_dot, theta_dot)
 
 }  // namespace
 
@@ -58,7 +59,8 @@ SpikingActorCritic::SpikingActorCritic(const ActorCriticConfig& config, uint64_t
 void SpikingActorCritic::encode(const std::array<float, 4>& obs) {
   double* out = phi_.data();
   if (c_.fields_per_dim > 0)
-    for (int d = 0; d < 4; ++d) fields(obs[size_t(d)], c_.lo[size_t(d)], c_.hi[size_t(d)], c_.fields_per_dim, out);
+    for (int d = 0; d < 4; ++d)
+      fields(obs[size_t(d)], c_.lo[size_t(d)], c_.hi[size_t(d)], c_.fields_per_dim, out);
   std::array<std::vector<double>, 4> f;
   auto row = [&](int d, int n) {
     f[size_t(d)].resize(size_t(n));

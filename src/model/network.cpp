@@ -225,8 +225,8 @@ void check_params(const Population& pop) {
                  [&](const LoihiCubaLif& m) { check_loihi_params(m, pop, o, obj); }},
       pop.params);
   if (pop.adaptive_threshold) {
-    require(std::holds_alternative<LifCurrExp>(pop.params) || std::holds_alternative<LifCondExp>(pop.params), o,
-            obj + ".adaptive_threshold",
+    require(std::holds_alternative<LifCurrExp>(pop.params) || std::holds_alternative<LifCondExp>(pop.params),
+            o, obj + ".adaptive_threshold",
             "is supported for lif_curr_exp and lif_cond_exp only, not " + model_name(pop.params));
     validate_adaptive_threshold(*pop.adaptive_threshold, o, obj);
   }

@@ -86,7 +86,8 @@ void validate_plasticity(const PlasticityRule& rule, const Origin& origin, const
              rule);
 }
 
-void validate_adaptive_threshold(const AdaptiveThreshold& a, const Origin& origin, const std::string& object) {
+void validate_adaptive_threshold(const AdaptiveThreshold& a, const Origin& origin,
+                                 const std::string& object) {
   const Checker c{origin, object + ".adaptive_threshold"};
   c.amplitude(a.theta_plus_mv, "theta_plus_mv");
   c.tau(a.tau_theta_ms, "tau_theta_ms");

@@ -108,7 +108,8 @@ void Engine::Impl::build_groups(const model::Network& net) {
     if (pop.adaptive_threshold) {
       slot.adaptive.emplace(*pop.adaptive_threshold, dt_ms);
       slot.theta.assign(slot.group->padded_size(), 0.0);
-      for (unsigned t = 0; t < threads; ++t) slot.theta_of_instance.push_back(slot.instance(t).state("theta"));
+      for (unsigned t = 0; t < threads; ++t)
+        slot.theta_of_instance.push_back(slot.instance(t).state("theta"));
     }
     groups.push_back(std::move(slot));
   }

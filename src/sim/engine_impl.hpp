@@ -35,8 +35,8 @@ struct GroupSlot {
   bool graded = false;          // the group sends graded_output() values, not spikes
   bool record_spikes = false;
   std::vector<uint8_t> record_mask;  // empty = record all neurons
-  // Adaptive threshold: its rule, theta per neuron (each thread advances its own share) and, per instance, the
-  // float copy the neuron kernel adds to its threshold.
+  // Adaptive threshold: its rule, theta per neuron (each thread advances its own share) and, per instance,
+  // the float copy the neuron kernel adds to its threshold.
   std::optional<learning::AdaptiveThreshold> adaptive;
   std::vector<double> theta;
   std::vector<float*> theta_of_instance;

@@ -13,8 +13,9 @@ namespace {
 
 constexpr const char* kInputWeights = "input->exc";
 
-// Diehl & Cook's network (their Brian code's parameters). Their membrane equations divide every conductance by
-// the leak conductance, so g_l = 1 nS and c_m = tau_m * g_l make the weights the paper's dimensionless ones.
+// Diehl & Cook's network (their Brian code's parameters). Their membrane equations divide every conductance
+// by the leak conductance, so g_l = 1 nS and c_m = tau_m * g_l make the weights the paper's dimensionless
+// ones.
 model::Network make_network(const StdpImageConfig& c) {
   model::Network net;
   net.name = "diehl-cook";
@@ -39,8 +40,8 @@ model::Network make_network(const StdpImageConfig& c) {
   net.add_population("inh", c.neurons, inh);
 
   // STDP of their code: at a pre spike w -= nu_pre * post1; at a post spike w += nu_post * pre * post2 (post2
-  // read before the spike); nearest-spike traces with 20, 20 and 40 ms. That is triplet STDP with only a2_minus
-  // and a3_plus.
+  // read before the spike); nearest-spike traces with 20, 20 and 40 ms. That is triplet STDP with only
+  // a2_minus and a3_plus.
   model::TripletStdp stdp;
   stdp.a2_plus = 0, stdp.a3_plus = c.nu_post, stdp.a2_minus = c.nu_pre, stdp.a3_minus = 0;
   stdp.tau_plus_ms = 20, stdp.tau_minus_ms = 20, stdp.tau_x_ms = 20, stdp.tau_y_ms = 40;
@@ -74,7 +75,8 @@ std::vector<uint32_t> StdpImageNetwork::present(std::span<const float> image, bo
   if (learn) e.normalize_weights(kInputWeights, config_.weight_sum);
   e.set_learning(learn);
   for (double intensity = config_.intensity;; intensity += 1) {
-    for (size_t i = 0; i < image.size(); ++i) rates_[i] = image[i] * config_.rate_per_intensity_hz * intensity;
+    for (size_t i = 0; i < image.size(); ++i)
+      rates_[i] = image[i] * config_.rate_per_intensity_hz * intensity;
     e.set_rates("input", rates_);
     const sim::RunResult r = e.run();
     e.reset_state();
@@ -88,7 +90,8 @@ std::vector<uint32_t> StdpImageNetwork::present(std::span<const float> image, bo
 std::vector<double> StdpImageNetwork::weights() const {
   const sim::ProjectionWeights w = engine_->weights(kInputWeights);
   std::vector<double> out(size_t(config_.neurons) * config_.inputs, 0.0);
-  for (size_t k = 0; k < w.weight.size(); ++k) out[size_t(w.post[k]) * config_.inputs + w.pre[k]] = w.weight[k];
+  for (size_t k = 0; k < w.weight.size(); ++k)
+    out[size_t(w.post[k]) * config_.inputs + w.pre[k]] = w.weight[k];
   return out;
 }
 
@@ -103,7 +106,8 @@ std::vector<int> assign_labels(const std::vector<uint32_t>& responses, const std
   std::vector<size_t> per_class(classes, 0);
   for (size_t img = 0; img < labels.size(); ++img) {
     ++per_class[labels[img]];
-    for (uint32_t n = 0; n < neurons; ++n) sum[size_t(labels[img]) * neurons + n] += responses[img * neurons + n];
+    for (uint32_t n = 0; n < neurons; ++n)
+      sum[size_t(labels[img]) * neurons + n] += responses[img * neurons + n];
   }
   std::vector<int> out(neurons, -1);
   for (uint32_t n = 0; n < neurons; ++n) {
@@ -130,12 +134,13 @@ int classify(std::span<const uint32_t> counts, const std::vector<int>& assignmen
   return best;
 }
 
-StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& train, const ImageSet& label_set,
-                               const ImageSet& test, unsigned epochs, const StdpProgress& progress) {
+StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& train,
+                               const ImageSet& label_set, const ImageSet& test, unsigned epochs,
+                               const StdpProgress& progress) {
   for (const ImageSet* s : {&train, &label_set, &test})
     if (s->count() > 0 && s->pixels_per_image() != config.inputs)
-      throw Error("stdp images: images have " + std::to_string(s->pixels_per_image()) + " pixels, the network " +
-                  std::to_string(config.inputs) + " inputs");
+      throw Error("stdp images: images have " + std::to_string(s->pixels_per_image()) +
+                  " pixels, the network " + std::to_string(config.inputs) + " inputs");
   int classes = 0;
   for (const ImageSet* s : {&train, &label_set, &test})
     for (int l : s->labels) classes = std::max(classes, l + 1);

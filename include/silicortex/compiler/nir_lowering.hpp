@@ -1,18 +1,18 @@
 #pragma once
 // NIR networks on chips: the populations io::nir::to_network makes (model::NirNeuron) lowered to a chip's own
 // neuron model, then compiled and run like any network. One NIR step becomes one chip tick; the layer lag of
-// the reference lowering (NirNeuron::hold_steps) is kept, so on Loihi every NIR edge is a one-tick delay, what
-// Loihi delivers. docs/nir.md ("On chips") has the equations and what is approximated.
+// the reference lowering (NirNeuron::hold_steps) is kept, so on Loihi every NIR edge is a one-tick delay,
+// what Loihi delivers. docs/nir.md ("On chips") has the equations and what is approximated.
 //
 // Loihi (CUBA LIF, Lava's fixed point): IF, LIF and CubaLIF. v is scaled by S per population so that the
 // threshold is an integer near 2^11 (v > vth << 6, 64x headroom below the 24-bit u and v);
-// du = 4096 dt/tau_syn - 1, dv = 4096 dt/tau_mem; each synapse's weight is S times the NIR increment of v (or of
-// the synaptic current) it causes, in units of a_in (later 8-bit mantissas with a shared exponent per
-// projection); constant inputs (Affine/Conv biases) come from a source neuron firing every tick, so they enter
-// exactly as NIR input.
-// TrueNorth: IF only, when every increment dt * r * w is an integer (after one power-of-two scale S <= 256);
-// each layer lags two ticks, so that a forward edge can pass a fan-out splitter.
-// What a chip cannot express throws scx::Error naming the node (population), the limit and by how much.
+// du = 4096 dt/tau_syn - 1, dv = 4096 dt/tau_mem; each synapse's weight is S times the NIR increment of v (or
+// of the synaptic current) it causes, in units of a_in (later 8-bit mantissas with a shared exponent per
+// projection); constant inputs (Affine/Conv biases) come from a source neuron firing every tick, so they
+// enter exactly as NIR input. TrueNorth: IF only, when every increment dt * r * w is an integer (after one
+// power-of-two scale S <= 256); each layer lags two ticks, so that a forward edge can pass a fan-out
+// splitter. What a chip cannot express throws scx::Error naming the node (population), the limit and by how
+// much.
 #include <cstdint>
 #include <memory>
 #include <string>

@@ -32,7 +32,7 @@ class LoihiLifBitAcc {
   int32_t v(size_t j) const { return v_[j]; }
   const LoihiLifParams& params() const { return p_; }
   int32_t bias(size_t j) const { return bias_[j]; }  // bias_mant scaled by bias_exp
-  void reset();  // u = v = 0, biases kept
+  void reset();                                      // u = v = 0, biases kept
 
  private:
   LoihiLifParams p_;

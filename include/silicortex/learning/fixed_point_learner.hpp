@@ -35,8 +35,8 @@ struct FixedPointOptions {
 
 class FixedPointLearner {
  public:
-  static constexpr int kTraceFrac = 8;         // fractional bits of a trace
-  static constexpr int32_t kTraceMax = 127;    // 7-bit integer part
+  static constexpr int kTraceFrac = 8;       // fractional bits of a trace
+  static constexpr int32_t kTraceMax = 127;  // 7-bit integer part
   static constexpr int32_t kAccumulator = (1 << 15) - 1;
 
   // `rule`: pair_stdp (additive or multiplicative) or an expression; other rules throw scx::Error naming

@@ -1,6 +1,7 @@
 #pragma once
 // A small spiking actor-critic that learns only through three-factor synaptic plasticity (reward-modulated
-// STDP with eligibility traces, Izhikevich 2007; a spiking TD critic as in Frémaux, Sprekeler & Gerstner 2013).
+// STDP with eligibility traces, Izhikevich 2007; a spiking TD critic as in Frémaux, Sprekeler & Gerstner
+// 2013).
 //
 // Per environment step the observation is place-coded by input neurons with Gaussian receptive fields (a 4-D
 // grid of place cells; rows per dimension and 2-D grids are alternatives), each emitting a
@@ -82,7 +83,7 @@ class SpikingActorCritic {
   std::vector<int> count_;
   std::vector<double> pre_trace_, post_trace_;
   std::vector<int64_t> pre_last_, post_last_;
-  std::vector<int> active_;  // inputs that spike in this environment step
+  std::vector<int> active_;   // inputs that spike in this environment step
   std::vector<int> touched_;  // inputs with eligibility, and the step each was last active
   std::vector<int64_t> last_active_;
   // Weights, this step's STDP tags and the accumulated eligibility, all [input · outputs_ + output].

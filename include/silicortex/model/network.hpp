@@ -44,7 +44,7 @@ struct Population {
   std::string name;
   uint32_t size = 0;
   NeuronParams params;
-  std::vector<InitialValue> initial;  // unspecified variables start at rest
+  std::vector<InitialValue> initial;                    // unspecified variables start at rest
   std::optional<AdaptiveThreshold> adaptive_threshold;  // LIF models only; adds the state variable "theta"
   Origin origin;
 };

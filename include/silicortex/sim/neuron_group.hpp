@@ -46,8 +46,8 @@ class NeuronGroup {
   virtual float* state(const std::string& variable) = 0;
 
   // Graded (non-spiking) groups: the value each neuron sends through its outgoing synapses after every update
-  // (weight x value, instead of weight per spike), indexed by local neuron. nullptr for spiking groups. Such a
-  // group appends no spikes; the engine delivers its nonzero values every step.
+  // (weight x value, instead of weight per spike), indexed by local neuron. nullptr for spiking groups. Such
+  // a group appends no spikes; the engine delivers its nonzero values every step.
   virtual const float* graded_output() { return nullptr; }
 
  protected:

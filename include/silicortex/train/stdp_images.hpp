@@ -1,10 +1,11 @@
 #pragma once
 // Unsupervised image learning with STDP (Diehl & Cook 2015, "Unsupervised learning of digit recognition using
-// spike-timing-dependent plasticity"): Poisson-rate input, an excitatory layer of conductance-based LIF neurons
-// with adaptive thresholds, a 1:1 inhibitory layer that inhibits every other excitatory neuron, and STDP on the
-// input weights with per-neuron weight normalisation. Neurons are labelled by the class they answer most on
-// training images (learning frozen); an image is classified by the class whose neurons answer most.
-// One long-lived sim::Engine presents every image (set_rates, run, reset_state), see docs/learning-apps.md.
+// spike-timing-dependent plasticity"): Poisson-rate input, an excitatory layer of conductance-based LIF
+// neurons with adaptive thresholds, a 1:1 inhibitory layer that inhibits every other excitatory neuron, and
+// STDP on the input weights with per-neuron weight normalisation. Neurons are labelled by the class they
+// answer most on training images (learning frozen); an image is classified by the class whose neurons answer
+// most. One long-lived sim::Engine presents every image (set_rates, run, reset_state), see
+// docs/learning-apps.md.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,13 +35,13 @@ struct StdpImageConfig {
   uint32_t inputs = 784;
   uint32_t neurons = 100;
   double dt_ms = 0.5;
-  double present_ms = 350;        // one presentation; the 150 ms rest is replaced by Engine::reset_state
+  double present_ms = 350;  // one presentation; the 150 ms rest is replaced by Engine::reset_state
   double rate_per_intensity_hz = 255.0 / 8;  // a pixel of 1.0 fires at this times the intensity
-  double intensity = 2;           // Diehl & Cook: pixel/4 Hz for 0..255 pixels
-  double max_intensity = 16;      // give up raising the intensity beyond this
-  uint32_t min_spikes = 5;        // fewer excitatory spikes: present again, intensity + 1
-  double weight_sum = 78;         // per excitatory neuron, restored before every image (0.1 per MNIST pixel)
-  double w_init_max = 0.3;        // initial input weights uniform in [0, w_init_max]
+  double intensity = 2;                      // Diehl & Cook: pixel/4 Hz for 0..255 pixels
+  double max_intensity = 16;                 // give up raising the intensity beyond this
+  uint32_t min_spikes = 5;                   // fewer excitatory spikes: present again, intensity + 1
+  double weight_sum = 78;   // per excitatory neuron, restored before every image (0.1 per MNIST pixel)
+  double w_init_max = 0.3;  // initial input weights uniform in [0, w_init_max]
   double nu_pre = 1e-4, nu_post = 1e-2;  // STDP: depression at pre spikes, potentiation at post spikes
   double theta_plus_mv = 0.05, tau_theta_ms = 1e7;
   double w_exc_inh = 10.4, w_inh_exc = 17.0;
@@ -91,7 +92,8 @@ using StdpProgress = std::function<void(const char*, size_t, size_t)>;
 
 // Trains for `epochs` passes over `train`, labels neurons on `label_set` and classifies `test`, all with
 // pixels in the order given.
-StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& train, const ImageSet& label_set,
-                               const ImageSet& test, unsigned epochs, const StdpProgress& progress = {});
+StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& train,
+                               const ImageSet& label_set, const ImageSet& test, unsigned epochs,
+                               const StdpProgress& progress = {});
 
 }  // namespace scx::train

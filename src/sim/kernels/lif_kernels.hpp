@@ -13,7 +13,8 @@ struct LifArrays {
   float* syn_exc;  // current (pA) or conductance (nS)
   float* syn_inh;
   float* ref_steps_left;
-  const float* theta;  // added to the threshold (adaptive threshold, learning/adaptive_threshold.hpp); or null
+  const float*
+      theta;  // added to the threshold (adaptive threshold, learning/adaptive_threshold.hpp); or null
 };
 
 // Exact propagators for iaf_psc_exp (Rotter & Diesmann 1999), relative to e_l.

@@ -1,6 +1,6 @@
 // The Loihi-class path: CUBA LIF populations with integer weights (mantissa x 2^exponent per projection) and
-// one-tick delays, compiled onto hw::LoihiChip, spike exactly as the reference engine does; plastic projections
-// learn on chip in fixed point.
+// one-tick delays, compiled onto hw::LoihiChip, spike exactly as the reference engine does; plastic
+// projections learn on chip in fixed point.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -177,7 +177,8 @@ TEST(CompileLoihi, RulesWithoutAFixedPointFormAreNamed) {
     compile_loihi(net, loihi_profile());
     ADD_FAILURE() << "no error";
   } catch (const Error& e) {
-    EXPECT_THAT(e.what(), ::testing::HasSubstr("projection 'in->out': rule 'triplet_stdp' has no fixed-point form"));
+    EXPECT_THAT(e.what(),
+                ::testing::HasSubstr("projection 'in->out': rule 'triplet_stdp' has no fixed-point form"));
   }
 }
 

@@ -270,8 +270,8 @@ TEST(CompileNir, CliCompilesRunsAndComparesOnLoihi) {
       << r.output;
 
   // The same as a Loihi chip program that `run` executes.
-  const auto wrote = test::run_cli("nir compile " + file + " --chip loihi --input " + (dir / "in.csv").string() +
-                                   " -o " + (dir / "x.scxp").string());
+  const auto wrote = test::run_cli("nir compile " + file + " --chip loihi --input " +
+                                   (dir / "in.csv").string() + " -o " + (dir / "x.scxp").string());
   ASSERT_EQ(wrote.exit_code, 0) << wrote.output;
   const auto run = test::run_cli("run " + (dir / "x.scxp").string());
   ASSERT_EQ(run.exit_code, 0) << run.output;

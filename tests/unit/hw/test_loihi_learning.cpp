@@ -22,8 +22,9 @@ LoihiChip paired_chip() {
   model::ExpressionRule r;
   r.text = "dw = 2^3*x1*y0 - 2^3*y1*x0";
   r.w_min = 0, r.w_max = 100;
-  chip.set_learner(0, std::make_unique<learning::FixedPointLearner>(r, 1.0, 8, 1.0, learning::FixedPointOptions{}, 3, 1),
-                   0);
+  chip.set_learner(
+      0, std::make_unique<learning::FixedPointLearner>(r, 1.0, 8, 1.0, learning::FixedPointOptions{}, 3, 1),
+      0);
   chip.add_plastic_synapse(0, 0, 0, 20);
   chip.add_synapse(0, 1, 0, 100, 0);
   chip.add_plastic_synapse(0, 2, 0, 45);
@@ -71,8 +72,9 @@ TEST(LoihiLearning, PlasticSynapsesNeedALearnerInRange) {
   LoihiChip chip(loihi_profile());
   chip.configure_core(0, {4095, 4095, 50}, 2);
   EXPECT_THROW(chip.add_plastic_synapse(0, 0, 0, 1), Error);
-  chip.set_learner(0, std::make_unique<learning::FixedPointLearner>(model::PairStdp{}, 1.0, 8, 1.0,
-                                                                     learning::FixedPointOptions{}, 1, 2),
+  chip.set_learner(0,
+                   std::make_unique<learning::FixedPointLearner>(model::PairStdp{}, 1.0, 8, 1.0,
+                                                                 learning::FixedPointOptions{}, 1, 2),
                    0);
   EXPECT_THROW(chip.add_plastic_synapse(0, 1, 0, 1), Error);
   EXPECT_NO_THROW(chip.add_plastic_synapse(0, 0, 1, 1));

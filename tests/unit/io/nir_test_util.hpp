@@ -30,7 +30,8 @@ inline std::vector<double> csv_column(const std::string& path, size_t col) {
 }
 
 // A node of an in-memory graph, and a one-value parameter.
-inline nir::Node node(const std::string& name, const std::string& type, std::map<std::string, nir::Tensor> params) {
+inline nir::Node node(const std::string& name, const std::string& type,
+                      std::map<std::string, nir::Tensor> params) {
   nir::Node n;
   n.name = name;
   n.type = type;

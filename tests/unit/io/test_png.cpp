@@ -9,8 +9,8 @@ namespace scx::io {
 namespace {
 
 uint32_t be32(const std::string& s, size_t at) {
-  return uint32_t(uint8_t(s[at])) << 24 | uint32_t(uint8_t(s[at + 1])) << 16 | uint32_t(uint8_t(s[at + 2])) << 8 |
-         uint8_t(s[at + 3]);
+  return uint32_t(uint8_t(s[at])) << 24 | uint32_t(uint8_t(s[at + 1])) << 16 |
+         uint32_t(uint8_t(s[at + 2])) << 8 | uint8_t(s[at + 3]);
 }
 
 TEST(Png, ChunksAndPixelsDecode) {
@@ -39,7 +39,8 @@ TEST(Png, ChunksAndPixelsDecode) {
   EXPECT_EQ(types, (std::vector<std::string>{"IHDR", "IDAT", "IEND"}));
   std::vector<uint8_t> raw(8);
   uLongf raw_size = raw.size();
-  ASSERT_EQ(uncompress(raw.data(), &raw_size, reinterpret_cast<const Bytef*>(idat.data()), idat.size()), Z_OK);
+  ASSERT_EQ(uncompress(raw.data(), &raw_size, reinterpret_cast<const Bytef*>(idat.data()), idat.size()),
+            Z_OK);
   EXPECT_EQ(raw_size, 8u);
   EXPECT_EQ(raw, (std::vector<uint8_t>{0, 0, 50, 100, 0, 150, 200, 250}));  // filter byte 0 per row
 }

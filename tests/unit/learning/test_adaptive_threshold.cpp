@@ -111,9 +111,10 @@ TEST(AdaptiveThreshold, TomlTableAndThetaProbe) {
   EXPECT_EQ(engine.run().traces.at(0).variable, "theta");
   EXPECT_THAT(
       [] {
-        io::parse_network_toml("[[population]]\nname = \"n\"\nsize = 1\nmodel = \"lif_curr_exp\"\n"
-                               "adaptive_threshold = { theta_plus = 1 }\n",
-                               "net.toml");
+        io::parse_network_toml(
+            "[[population]]\nname = \"n\"\nsize = 1\nmodel = \"lif_curr_exp\"\n"
+            "adaptive_threshold = { theta_plus = 1 }\n",
+            "net.toml");
       },
       ::testing::ThrowsMessage<Error>(HasSubstr("net.toml:5")));
 }
@@ -152,7 +153,8 @@ TEST(RunControl, ResetForgetsStateAndSpikesInFlight) {
   net.connect("in", "n", model::AllToAll{}, model::Constant{5.0}, model::Constant{5.0});
   net.probes.push_back({"n", "v", 0, {}, {}});
   Engine engine(net);
-  ASSERT_EQ(engine.run().spikes[1].total_spikes, 0u);  // subthreshold, depolarised, spikes on their way (5 ms)
+  ASSERT_EQ(engine.run().spikes[1].total_spikes,
+            0u);  // subthreshold, depolarised, spikes on their way (5 ms)
   engine.set_rates("in", std::vector<double>(10, 0.0));
   Engine no_reset_copy(net);
   no_reset_copy.run();

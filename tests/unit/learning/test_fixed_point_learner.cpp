@@ -95,7 +95,8 @@ TEST(FixedPointLearner, AnEpochPairsTheSpikesItContains) {
     EXPECT_EQ(f.end_tick(), t == 7) << t;
   }
   const double expect = 0.25 * std::exp(-5.0 / 20) - 0.125 * std::exp(-2.0 / 20);
-  EXPECT_NEAR(f.weight(0) * std::ldexp(1.0, -12), expect, rounding_bound(1, std::ldexp(1.0, -12), 0.375, 64, 1));
+  EXPECT_NEAR(f.weight(0) * std::ldexp(1.0, -12), expect,
+              rounding_bound(1, std::ldexp(1.0, -12), 0.375, 64, 1));
 }
 
 TEST(FixedPointLearner, TracesSaturateAtSevenBits) {
@@ -127,7 +128,8 @@ TEST(FixedPointLearner, StochasticRoundingIsUnbiasedAndRepeatable) {
   EXPECT_NEAR(sum / seeds, 30.0, 5 * 0.23);
   EXPECT_EQ(mean_weight_after_epochs(true, 7, 100), mean_weight_after_epochs(true, 7, 100));
   bool differ = false;
-  for (int s = 2; s < 10; ++s) differ |= mean_weight_after_epochs(true, 1, 100) != mean_weight_after_epochs(true, uint64_t(s), 100);
+  for (int s = 2; s < 10; ++s)
+    differ |= mean_weight_after_epochs(true, 1, 100) != mean_weight_after_epochs(true, uint64_t(s), 100);
   EXPECT_TRUE(differ);
 }
 

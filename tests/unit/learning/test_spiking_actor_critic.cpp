@@ -14,7 +14,8 @@ namespace scx::learning {
 namespace {
 
 double mean(const std::vector<int>& v, size_t from, size_t to) {
-  return double(std::accumulate(v.begin() + ptrdiff_t(from), v.begin() + ptrdiff_t(to), 0)) / double(to - from);
+  return double(std::accumulate(v.begin() + ptrdiff_t(from), v.begin() + ptrdiff_t(to), 0)) /
+         double(to - from);
 }
 
 TEST(SpikingActorCritic, IsDeterministicForASeed) {

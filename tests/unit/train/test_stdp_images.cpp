@@ -82,9 +82,10 @@ TEST(StdpImagesCli, HelpAndBadOptions) {
 
 TEST(StdpImagesCli, DigitsRunWritesTheReceptiveFields) {
   const auto dir = scx::test::fresh_dir("stdp_cli");
-  const auto r = scx::test::run_cli("app stdp-images --dataset digits --neurons 16 --train-images 60 "
-                                    "--test-images 30 --out " +
-                                    (dir / "fields.svg").string());
+  const auto r = scx::test::run_cli(
+      "app stdp-images --dataset digits --neurons 16 --train-images 60 "
+      "--test-images 30 --out " +
+      (dir / "fields.svg").string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("accuracy="));
   ASSERT_TRUE(std::filesystem::exists(dir / "fields.svg"));
