@@ -10,6 +10,8 @@
 #include "silicortex/core/atomic_file.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/core/progress.hpp"
+#include "silicortex/devices/chip_memory.hpp"
+#include "silicortex/devices/device_profile.hpp"
 #include "silicortex/hw/chip_profile.hpp"
 #include "silicortex/train/image_app.hpp"
 
@@ -17,7 +19,9 @@ namespace scx::cli {
 namespace {
 
 struct ImageArgs {
-  std::string chip = "loihi", model, images, labels, svg = "image_report.svg";
+  std::string chip = "loihi", model, images, labels, svg = "image_report.svg", device;
+  double device_time_s = 0;
+  uint64_t device_seed = 1;
   size_t limit = 0;
   int threads = 2;
   bool train = false, quiet = false;
@@ -45,7 +49,7 @@ void run_image(const ImageArgs& a) {
   const train::TrainedNetwork net = train::read_trained_network(model);
   const train::Dataset data = train::load_dataset(a.images.empty() ? kTestImages : a.images,
                                                   a.labels.empty() ? kTestLabels : a.labels, a.limit);
-  const train::LoihiDeployment dep(net.config, net.params, profile);
+  train::LoihiDeployment dep(net.config, net.params, profile);
   std::printf("model %s on chip '%s': %d cores of %lld, %llu neurons, %d time steps per image\n", model.c_str(),
               profile.name.c_str(), dep.cores_used(), static_cast<long long>(profile.total_cores()),
               static_cast<unsigned long long>(dep.neurons_used()), dep.ticks_per_sample());
@@ -53,6 +57,18 @@ void run_image(const ImageArgs& a) {
     std::printf("  %-44s %6d neurons %3d cores %9llu synapses  weight exp %d  vth %d%s\n", l.origin.c_str(),
                 l.neurons, l.cores, static_cast<unsigned long long>(l.synapses), l.weight_exp, l.vth,
                 l.exact ? "" : "  (rounded)");
+  if (!a.device.empty()) {
+    const devices::DeviceProfile device = devices::read_device_profile(a.device);
+    devices::CrossbarConfig xcfg;
+    xcfg.time_s = a.device_time_s;
+    const devices::ChipMemoryResult m = devices::store_in_devices(dep.chip(), device, xcfg, a.device_seed);
+    std::printf("synapse memory in %s devices (%s, read %g s after programming, seed %llu): %llu of %llu "
+                "weights changed (%.2f%%) on %d cores\n",
+                device.name.c_str(), a.device.c_str(), a.device_time_s,
+                static_cast<unsigned long long>(a.device_seed), static_cast<unsigned long long>(m.changed),
+                static_cast<unsigned long long>(m.synapses),
+                100.0 * double(m.changed) / double(std::max<uint64_t>(1, m.synapses)), m.cores);
+  }
   ProgressBar bar("images", data.count, !a.quiet);
   const train::ImageAppResult r =
       train::run_image_app(net, dep, data, a.threads, [&](size_t done) { bar.update(done); });
@@ -93,6 +109,12 @@ void register_app_image(CommandGroups& groups) {
   cmd->add_option("--limit", args->limit, "Use the first N images (0: all)");
   cmd->add_option("--threads", args->threads, "Emulation threads (the result does not depend on it)");
   cmd->add_option("--svg", args->svg, "SVG report (empty: none)");
+  cmd->add_option("--device", args->device,
+                  "Store the chip's synapse weights in these devices (e.g. devices/pcm.toml) before running")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--device-time-s", args->device_time_s, "Read the devices this long after programming (drift)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--device-seed", args->device_seed, "Seed of the devices' variation, errors and faults");
   cmd->add_flag("--train", args->train, "Retrain the shipped model's configuration from scratch first");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
   cmd->callback([args] { run_image(*args); });

@@ -47,6 +47,17 @@ void LoihiChip::add_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t 
   c.axons[size_t(axon)].push_back({neuron, weight_mant * (int32_t{1} << weight_exp)});
 }
 
+void LoihiChip::set_weight(int32_t core, int32_t axon, size_t k, int32_t weight) {
+  Core& c = core_at(core);
+  if (axon < 0 || size_t(axon) >= c.axons.size() || k >= c.axons[size_t(axon)].size())
+    throw Error(fmt::format("core {} axon {}: no synapse {}", core, axon, k));
+  Synapse& s = c.axons[size_t(axon)][k];
+  if (s.plastic >= 0)
+    throw Error(fmt::format("core {} axon {} neuron {}: the synapse is plastic (its weight is the learner's)",
+                            core, axon, s.neuron));
+  s.weight = weight;
+}
+
 void LoihiChip::set_learner(int32_t core, std::unique_ptr<learning::FixedPointLearner> learner,
                             int32_t weight_exp) {
   Core& c = core_at(core);

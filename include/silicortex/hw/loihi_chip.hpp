@@ -60,6 +60,9 @@ class LoihiChip {
   };
   const LoihiLifBitAcc& lif(int32_t core) const { return cores_[size_t(core)].lif; }
   const std::vector<std::vector<Synapse>>& axons(int32_t core) const { return cores_[size_t(core)].axons; }
+  // Rewrites the weight (mantissa << exponent, as stored) of synapse k of (core, axon), e.g. as read back
+  // from a device memory. Plastic synapses are refused (scx::Error): their weight lives in the learner.
+  void set_weight(int32_t core, int32_t axon, size_t k, int32_t weight);
   const std::vector<std::pair<int32_t, int32_t>>& destinations(int32_t core, int32_t neuron) const {
     return cores_[size_t(core)].dest[size_t(neuron)];
   }

@@ -50,6 +50,7 @@ class LoihiDeployment {
   uint64_t neurons_used() const { return chip_.neurons(); }
   const std::vector<DeployedLayer>& layers() const { return layers_; }
   const hw::LoihiChip& chip() const { return chip_; }
+  hw::LoihiChip& chip() { return chip_; }  // e.g. to store its weights in a device memory
   // Synapse memory per synapse: a weight and a target neuron index.
   int synapse_bits() const { return synapse_bits_; }
 

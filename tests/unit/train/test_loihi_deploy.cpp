@@ -253,6 +253,12 @@ TEST(AppImage, RunsATinyModelAndWritesTheReport) {
   ASSERT_EQ(one.exit_code, 0) << one.output;
   const auto line = [](const std::string& out) { return out.substr(out.find("accuracy on the chip"), 90); };
   EXPECT_EQ(line(one.output), line(r.output));
+  // Weights stored in PCM devices: the run reports how many changed and still classifies.
+  const CliResult pcm = run_cli(args + " --limit 20 --device " + SCX_SOURCE_DIR "/devices/pcm.toml --device-seed 3");
+  ASSERT_EQ(pcm.exit_code, 0) << pcm.output;
+  EXPECT_THAT(pcm.output, testing::HasSubstr("synapse memory in pcm devices"));
+  EXPECT_THAT(pcm.output, testing::HasSubstr("weights changed"));
+  EXPECT_THAT(pcm.output, testing::HasSubstr("accuracy on the chip"));
 
   write_file(dir / "bad.scxnet", "not a network");
   const CliResult bad = run_cli("app image -q --model " + (dir / "bad.scxnet").string());
