@@ -35,10 +35,12 @@ const std::string kTestLabels = "/usr/share/datasets/fashion-mnist/t10k-labels-i
 void run_image(const ImageArgs& a) {
   const auto profile = hw::read_chip_profile(hw::find_chip_profile(a.chip, SCX_CHIPS_DIR));
   if (profile.neuron_kind != hw::NeuronKind::kLoihiCuba)
-    throw Error(fmt::format("--chip {}: deployment onto truenorth-model chips is not implemented yet; use a "
-                            "loihi-model chip",
-                            a.chip));
-  std::filesystem::path model = a.model.empty() ? kTrainedDir / "fmnist_loihi.scxnet" : std::filesystem::path(a.model);
+    throw Error(
+        fmt::format("--chip {}: deployment onto truenorth-model chips is not implemented yet; use a "
+                    "loihi-model chip",
+                    a.chip));
+  std::filesystem::path model =
+      a.model.empty() ? kTrainedDir / "fmnist_loihi.scxnet" : std::filesystem::path(a.model);
   if (!a.svg.empty()) check_writable(a.svg);
   if (a.train) {
     const auto config = kRepo / "configs/train/fmnist_loihi.toml";
@@ -50,8 +52,9 @@ void run_image(const ImageArgs& a) {
   const train::Dataset data = train::load_dataset(a.images.empty() ? kTestImages : a.images,
                                                   a.labels.empty() ? kTestLabels : a.labels, a.limit);
   train::LoihiDeployment dep(net.config, net.params, profile);
-  std::printf("model %s on chip '%s': %d cores of %lld, %llu neurons, %d time steps per image\n", model.c_str(),
-              profile.name.c_str(), dep.cores_used(), static_cast<long long>(profile.total_cores()),
+  std::printf("model %s on chip '%s': %d cores of %lld, %llu neurons, %d time steps per image\n",
+              model.c_str(), profile.name.c_str(), dep.cores_used(),
+              static_cast<long long>(profile.total_cores()),
               static_cast<unsigned long long>(dep.neurons_used()), dep.ticks_per_sample());
   for (const auto& l : dep.layers())
     std::printf("  %-44s %6d neurons %3d cores %9llu synapses  weight exp %d  vth %d%s\n", l.origin.c_str(),
@@ -62,12 +65,13 @@ void run_image(const ImageArgs& a) {
     devices::CrossbarConfig xcfg;
     xcfg.time_s = a.device_time_s;
     const devices::ChipMemoryResult m = devices::store_in_devices(dep.chip(), device, xcfg, a.device_seed);
-    std::printf("synapse memory in %s devices (%s, read %g s after programming, seed %llu): %llu of %llu "
-                "weights changed (%.2f%%) on %d cores\n",
-                device.name.c_str(), a.device.c_str(), a.device_time_s,
-                static_cast<unsigned long long>(a.device_seed), static_cast<unsigned long long>(m.changed),
-                static_cast<unsigned long long>(m.synapses),
-                100.0 * double(m.changed) / double(std::max<uint64_t>(1, m.synapses)), m.cores);
+    std::printf(
+        "synapse memory in %s devices (%s, read %g s after programming, seed %llu): %llu of %llu "
+        "weights changed (%.2f%%) on %d cores\n",
+        device.name.c_str(), a.device.c_str(), a.device_time_s,
+        static_cast<unsigned long long>(a.device_seed), static_cast<unsigned long long>(m.changed),
+        static_cast<unsigned long long>(m.synapses),
+        100.0 * double(m.changed) / double(std::max<uint64_t>(1, m.synapses)), m.cores);
   }
   ProgressBar bar("images", data.count, !a.quiet);
   const train::ImageAppResult r =
@@ -75,22 +79,28 @@ void run_image(const ImageArgs& a) {
   bar.finish();
   const hw::EnergyReport e = hw::compute_energy(profile, r.counters, dep.neurons_used(), r.images);
   const double n = double(std::max<size_t>(1, r.images));
-  std::printf("images:                 %zu (%s)\n", r.images, a.images.empty() ? kTestImages.c_str() : a.images.c_str());
-  std::printf("accuracy on the chip:   %.2f%%   (float trainer: %.2f%%, same prediction on %.2f%% of images)\n",
-              100 * r.accuracy(), 100 * r.float_accuracy(), 100 * double(r.agree) / n);
-  std::printf("time steps per image:   %d (%d input steps + %zu layers of pipeline)\n", dep.ticks_per_sample(),
-              dep.steps(), dep.layers().size() - 1);
+  std::printf("images:                 %zu (%s)\n", r.images,
+              a.images.empty() ? kTestImages.c_str() : a.images.c_str());
+  std::printf(
+      "accuracy on the chip:   %.2f%%   (float trainer: %.2f%%, same prediction on %.2f%% of images)\n",
+      100 * r.accuracy(), 100 * r.float_accuracy(), 100 * double(r.agree) / n);
+  std::printf("time steps per image:   %d (%d input steps + %zu layers of pipeline)\n",
+              dep.ticks_per_sample(), dep.steps(), dep.layers().size() - 1);
   std::printf("images per second:      %.1f (emulation on %d threads, %.1f s)\n", n / r.wall_s, a.threads,
               r.wall_s);
-  std::printf("cores used:             %d of %lld\n", dep.cores_used(), static_cast<long long>(profile.total_cores()));
+  std::printf("cores used:             %d of %lld\n", dep.cores_used(),
+              static_cast<long long>(profile.total_cores()));
   std::printf("energy per image:       %.3g uJ on the chip (%.3g synaptic events, %.3g spikes per image)\n",
-              e.per_inference_j * 1e6, double(r.counters.synaptic_events) / n, double(r.counters.spikes_sent) / n);
+              e.per_inference_j * 1e6, double(r.counters.synaptic_events) / n,
+              double(r.counters.spikes_sent) / n);
   std::printf("conventional processor: %.3g uJ per image for the same synaptic operations (%.0fx)\n",
-              e.conventional_j / n * 1e6, e.per_inference_j > 0 ? e.conventional_j / n / e.per_inference_j : 0.0);
+              e.conventional_j / n * 1e6,
+              e.per_inference_j > 0 ? e.conventional_j / n / e.per_inference_j : 0.0);
   if (!a.svg.empty()) {
-    write_text_atomically(a.svg, train::image_report_svg(r, dep, e,
-                                                        fmt::format("{} on {}: {:.2f}% on {} images", model.filename().string(),
-                                                                    profile.name, 100 * r.accuracy(), r.images)));
+    write_text_atomically(a.svg, train::image_report_svg(
+                                     r, dep, e,
+                                     fmt::format("{} on {}: {:.2f}% on {} images", model.filename().string(),
+                                                 profile.name, 100 * r.accuracy(), r.images)));
     std::printf("wrote %s\n", a.svg.c_str());
   }
 }
@@ -99,9 +109,11 @@ void run_image(const ImageArgs& a) {
 
 void register_app_image(CommandGroups& groups) {
   auto args = std::make_shared<ImageArgs>();
-  CLI::App* cmd = groups.app->add_subcommand("image", "Classify Fashion-MNIST test images on an emulated chip");
-  cmd->footer("Runs a trained network (default: the model shipped in models/trained) on the chip emulator.\n"
-              "Example: silicortex app image --limit 500");
+  CLI::App* cmd =
+      groups.app->add_subcommand("image", "Classify Fashion-MNIST test images on an emulated chip");
+  cmd->footer(
+      "Runs a trained network (default: the model shipped in models/trained) on the chip emulator.\n"
+      "Example: silicortex app image --limit 500");
   cmd->add_option("--chip", args->chip, "Chip profile name or file (default loihi)");
   cmd->add_option("--model", args->model, "Trained network (.scxnet)")->check(CLI::ExistingFile);
   cmd->add_option("--images", args->images, "IDX images (default: Fashion-MNIST t10k)");
@@ -112,7 +124,8 @@ void register_app_image(CommandGroups& groups) {
   cmd->add_option("--device", args->device,
                   "Store the chip's synapse weights in these devices (e.g. devices/pcm.toml) before running")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--device-time-s", args->device_time_s, "Read the devices this long after programming (drift)")
+  cmd->add_option("--device-time-s", args->device_time_s,
+                  "Read the devices this long after programming (drift)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--device-seed", args->device_seed, "Seed of the devices' variation, errors and faults");
   cmd->add_flag("--train", args->train, "Retrain the shipped model's configuration from scratch first");

@@ -13,8 +13,8 @@
 
 namespace scx::devices {
 
-ChipMemoryResult store_in_devices(hw::LoihiChip& chip, const DeviceProfile& profile, const CrossbarConfig& cfg,
-                                  uint64_t seed) {
+ChipMemoryResult store_in_devices(hw::LoihiChip& chip, const DeviceProfile& profile,
+                                  const CrossbarConfig& cfg, uint64_t seed) {
   ChipMemoryResult r;
   const int64_t m_hi = (int64_t{1} << (chip.profile().weight_bits - 1)) - 1;
   for (int32_t core = 0; core < chip.cores(); ++core) {
@@ -41,8 +41,8 @@ ChipMemoryResult store_in_devices(hw::LoihiChip& chip, const DeviceProfile& prof
       for (const auto& s : axons[a]) {
         const size_t cell = size_t(s.neuron) * n_axons + a;
         if (used[cell])
-          throw Error(fmt::format("core {}: two synapses on axon {} neuron {}; a device cell holds one", core, a,
-                                  s.neuron));
+          throw Error(fmt::format("core {}: two synapses on axon {} neuron {}; a device cell holds one", core,
+                                  a, s.neuron));
         used[cell] = 1;
         w[cell] = float(s.weight);
       }

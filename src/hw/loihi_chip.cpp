@@ -71,8 +71,10 @@ void LoihiChip::add_plastic_synapse(int32_t core, int32_t axon, int32_t neuron, 
   Core& c = core_at(core);
   if (!c.learner) throw Error(fmt::format("core {}: a plastic synapse needs a learner on the core", core));
   if (axon < 0 || axon >= c.learner->pre_count() || neuron < 0 || neuron >= c.learner->post_count())
-    throw Error(fmt::format("core {}: plastic synapse axon {} neuron {} is outside its learner ({} axons, {} "
-                            "neurons)", core, axon, neuron, c.learner->pre_count(), c.learner->post_count()));
+    throw Error(
+        fmt::format("core {}: plastic synapse axon {} neuron {} is outside its learner ({} axons, {} "
+                    "neurons)",
+                    core, axon, neuron, c.learner->pre_count(), c.learner->post_count()));
   add_synapse(core, axon, neuron, weight_mant, c.learn_exp);
   auto& list = c.axons[size_t(axon)];
   list.back().plastic = int32_t(c.learner->add_synapse(axon, neuron, weight_mant));

@@ -114,8 +114,8 @@ std::string image_report_svg(const ImageAppResult& r, const LoihiDeployment& dep
   // Confusion matrix: cell shade = fraction of the true class.
   const size_t k = r.confusion.size();
   const double cell = 32, cx = 60, cy = 70;
-  fig.text(cx, cy - 12, fmt::format("confusion matrix: accuracy {:.2f}% on {} images", 100 * r.accuracy(),
-                                    r.images));
+  fig.text(cx, cy - 12,
+           fmt::format("confusion matrix: accuracy {:.2f}% on {} images", 100 * r.accuracy(), r.images));
   for (size_t a = 0; a < k; ++a) {
     uint64_t row = 0;
     for (uint32_t v : r.confusion[a]) row += v;
@@ -125,21 +125,24 @@ std::string image_report_svg(const ImageAppResult& r, const LoihiDeployment& dep
       fig.rect(cx + double(b) * cell, cy + double(a) * cell, cell - 1, cell - 1,
                fmt::format("rgb({},{},255)", shade, shade));
       if (r.confusion[a][b])
-        fig.text(cx + (double(b) + 0.5) * cell, cy + (double(a) + 0.62) * cell, std::to_string(r.confusion[a][b]),
-                 R"(text-anchor="middle" font-size="9")");
+        fig.text(cx + (double(b) + 0.5) * cell, cy + (double(a) + 0.62) * cell,
+                 std::to_string(r.confusion[a][b]), R"(text-anchor="middle" font-size="9")");
     }
     fig.text(cx - 6, cy + (double(a) + 0.62) * cell, std::to_string(a), R"(text-anchor="end")");
     fig.text(cx + (double(a) + 0.5) * cell, cy + double(k) * cell + 14, std::to_string(a),
              R"(text-anchor="middle")");
   }
-  fig.text(cx + double(k) * cell / 2, cy + double(k) * cell + 32, "predicted on chip", R"(text-anchor="middle")");
+  fig.text(cx + double(k) * cell / 2, cy + double(k) * cell + 32, "predicted on chip",
+           R"(text-anchor="middle")");
   fig.text(cx - 34, cy + double(k) * cell / 2, "true class",
-           fmt::format(R"x(text-anchor="middle" transform="rotate(-90 {} {})")x", cx - 34, cy + double(k) * cell / 2));
+           fmt::format(R"x(text-anchor="middle" transform="rotate(-90 {} {})")x", cx - 34,
+                       cy + double(k) * cell / 2));
 
   // Raster of image 0: one row per neuron, layers stacked.
   std::vector<int> offset(dep.layers().size() + 1, 0);
   for (size_t l = 0; l < dep.layers().size(); ++l) offset[l + 1] = offset[l] + dep.layers()[l].neurons;
-  const svg::Axes ra({440, 70, 440, 320}, -0.5, double(dep.ticks_per_sample()) - 0.5, 0, double(offset.back()));
+  const svg::Axes ra({440, 70, 440, 320}, -0.5, double(dep.ticks_per_sample()) - 0.5, 0,
+                     double(offset.back()));
   ra.draw(fig, "tick", "neuron (layers stacked)", "spike raster of test image 0");
   std::string& body = fig.body();
   for (size_t l = 0; l < dep.layers().size(); ++l) {
@@ -162,10 +165,13 @@ std::string image_report_svg(const ImageAppResult& r, const LoihiDeployment& dep
 
   // Energy per image by component (uJ), and the conventional processor.
   const double n = double(std::max<size_t>(1, r.images)) * 1e-6;
-  const std::vector<std::pair<std::string, double>> parts = {
-      {"synaptic", e.synaptic_j / n}, {"neuron", e.neuron_j / n},     {"spike", e.spike_j / n},
-      {"hops", e.hop_j / n},          {"chip links", e.crossing_j / n}, {"static", e.static_j / n},
-      {"conventional", e.conventional_j / n}};
+  const std::vector<std::pair<std::string, double>> parts = {{"synaptic", e.synaptic_j / n},
+                                                             {"neuron", e.neuron_j / n},
+                                                             {"spike", e.spike_j / n},
+                                                             {"hops", e.hop_j / n},
+                                                             {"chip links", e.crossing_j / n},
+                                                             {"static", e.static_j / n},
+                                                             {"conventional", e.conventional_j / n}};
   double top = 0;
   for (const auto& p : parts) top = std::max(top, p.second);
   const svg::Axes ea({1110, 70, 180, 320}, 0, double(parts.size()), 0, top * 1.1 + 1e-12);

@@ -90,7 +90,8 @@ void scatter(const Block& b, const std::vector<float>& p, int i, double x, Accum
 
 // The composite linear map of blocks `chain` (all but the last without neurons), by source: rows[i] lists
 // the (target, weight) pairs of source i.
-std::vector<std::vector<Entry>> composite(const std::vector<const Block*>& chain, const std::vector<float>& p) {
+std::vector<std::vector<Entry>> composite(const std::vector<const Block*>& chain,
+                                          const std::vector<float>& p) {
   const int sources = chain.front()->in.size();
   std::vector<std::vector<Entry>> rows(static_cast<size_t>(sources));
   std::vector<Entry> cur, next;
@@ -131,7 +132,8 @@ LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float
   if (params.size() != net.param_count())
     throw Error(fmt::format("{}: params: {} values, but the network of its configuration has {}", cfg.source,
                             params.size(), net.param_count()));
-  if (profile.weight_bits < 2) throw Error(fmt::format("chip '{}': weight bits must be at least 2", profile.name));
+  if (profile.weight_bits < 2)
+    throw Error(fmt::format("chip '{}': weight bits must be at least 2", profile.name));
   const int64_t mant_max = (int64_t{1} << (profile.weight_bits - 1)) - 1;
   int index_bits = 0;
   while ((int64_t{1} << index_bits) < profile.neurons_per_core) ++index_bits;
@@ -147,7 +149,8 @@ LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float
     if (!b.spec.has_neuron) continue;
     const NeuronSpec& nspec = b.spec.neuron;
     if (nspec.model == NeuronModel::None)
-      fail(origin, "neuron", "a non-spiking read-out (model = \"none\") is not deployed; use spiking neurons");
+      fail(origin, "neuron",
+           "a non-spiking read-out (model = \"none\") is not deployed; use spiking neurons");
     const double du = nspec.model == NeuronModel::Lif ? 1.0 : nspec.du, dv = nspec.dv;
     // Leading pools and flatten map several sources onto one input axon (a spike message per source, so the
     // axon's synapses are applied once per spike, which sums them as the pool does); the rest of the chain
@@ -216,7 +219,8 @@ LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float
     if (std::ldexp(double(nspec.vth), log_exact) <= 131071.0) log_s = std::max(log_s, log_exact);
     L.scale = std::ldexp(1.0, log_s);
     L.vth = int32_t(std::lround(L.scale * nspec.vth));
-    if (L.vth < 1) fail(origin, "vth", "the threshold is too small for the weights on the chip's 17-bit scale");
+    if (L.vth < 1)
+      fail(origin, "vth", "the threshold is too small for the weights on the chip's 17-bit scale");
     L.weight_exp = shared_exponent(w_max * L.scale, mant_max);
     if (L.weight_exp > 16) fail(origin, "weights", "the weights need an exponent above 16");
     const double unit = std::ldexp(1.0, L.weight_exp);
@@ -299,7 +303,8 @@ LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float
       int32_t bexp = 0;
       while (std::fabs(std::round(std::ldexp(bias_chip, -bexp))) > 4095 && bexp < 7) ++bexp;
       const double bmant = std::round(std::ldexp(bias_chip, -bexp));
-      if (std::fabs(bmant) > 4095) fail(origin, "bias", fmt::format("neuron {}: bias too large for the chip", j));
+      if (std::fabs(bmant) > 4095)
+        fail(origin, "bias", fmt::format("neuron {}: bias too large for the chip", j));
       chip_.set_bias(cid, local, int32_t(bmant), bexp);
       for (const Entry& e : cols[size_t(j)]) {
         const size_t si = size_t(e.index);
@@ -310,7 +315,8 @@ LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float
             if (depth == 0)
               input_axons_[size_t(m)].push_back({cid, axon_of[si]});
             else
-              chip_.add_destination(prev_place[size_t(m)].first, prev_place[size_t(m)].second, cid, axon_of[si]);
+              chip_.add_destination(prev_place[size_t(m)].first, prev_place[size_t(m)].second, cid,
+                                    axon_of[si]);
         }
         const int32_t mant = int32_t(std::lround(e.w * L.scale / unit));
         chip_.add_synapse(cid, axon_of[si], local, mant, L.weight_exp);

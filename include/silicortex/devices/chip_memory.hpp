@@ -18,7 +18,7 @@ struct ChipMemoryResult {
 
 // Rewrites the chip's weights in place. Crossbar id = core index, so the same seed gives the same devices.
 // Throws scx::Error naming the core if it has plastic synapses or two synapses on one (axon, neuron) cell.
-ChipMemoryResult store_in_devices(hw::LoihiChip& chip, const DeviceProfile& profile, const CrossbarConfig& cfg,
-                                  uint64_t seed);
+ChipMemoryResult store_in_devices(hw::LoihiChip& chip, const DeviceProfile& profile,
+                                  const CrossbarConfig& cfg, uint64_t seed);
 
 }  // namespace scx::devices

@@ -31,11 +31,11 @@ struct DeployedLayer {
   int neurons = 0;
   int first_core = 0, cores = 0;
   uint64_t synapses = 0;
-  int weight_exp = 0;      // x: chip weight = mantissa << x
-  double scale = 0;        // s: chip current / float current
-  int32_t vth = 0;         // chip threshold (compared as v > vth << 6)
-  bool exact = false;      // the composite weights are exactly on the chip's grid
-  int max_axons = 0;       // the largest number of input axons of one of its cores
+  int weight_exp = 0;  // x: chip weight = mantissa << x
+  double scale = 0;    // s: chip current / float current
+  int32_t vth = 0;     // chip threshold (compared as v > vth << 6)
+  bool exact = false;  // the composite weights are exactly on the chip's grid
+  int max_axons = 0;   // the largest number of input axons of one of its cores
   int64_t max_synapse_bits = 0;
 };
 
@@ -64,7 +64,7 @@ class LoihiDeployment {
  private:
   int steps_ = 0, cores_used_ = 0, synapse_bits_ = 0, pixels_ = 0;
   std::vector<DeployedLayer> layers_;
-  std::vector<int> core_layer_;                    // per used core: its layer
+  std::vector<int> core_layer_;                     // per used core: its layer
   std::vector<std::vector<int32_t>> core_neurons_;  // per used core: the layer's index of each neuron
   std::vector<std::vector<std::pair<int32_t, int32_t>>> input_axons_;  // per pixel: (core, axon)
   hw::LoihiChip chip_;

@@ -21,7 +21,9 @@ using namespace scx::devices;
 
 namespace {
 
-hw::ChipProfile loihi() { return hw::read_chip_profile(hw::find_chip_profile("loihi", SCX_SOURCE_DIR "/chips")); }
+hw::ChipProfile loihi() {
+  return hw::read_chip_profile(hw::find_chip_profile("loihi", SCX_SOURCE_DIR "/chips"));
+}
 
 // Core 0: 8 neurons on 16 input axons, weights m << 2 with m uniform in [-120, 120]; its neurons drive core 1
 // (4 neurons, weights m << 3), whose spikes are the output.
@@ -134,7 +136,8 @@ TEST(ChipMemory, PlasticSynapsesAreRefused) {
   r.text = "dw = 2^3*x1*y0 - 2^3*y1*x0";
   r.w_min = 0, r.w_max = 100;
   chip.set_learner(
-      0, std::make_unique<learning::FixedPointLearner>(r, 1.0, 8, 1.0, learning::FixedPointOptions{}, 3, 1), 0);
+      0, std::make_unique<learning::FixedPointLearner>(r, 1.0, 8, 1.0, learning::FixedPointOptions{}, 3, 1),
+      0);
   chip.add_plastic_synapse(0, 0, 0, 20);
   try {
     store_in_devices(chip, ideal_device_profile(), {}, 1);

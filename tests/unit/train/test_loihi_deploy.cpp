@@ -213,8 +213,9 @@ TEST(LoihiDeploy, ANetworkThatDoesNotFitIsAClearError) {
               ThrowsMessage<Error>(testing::HasSubstr("needs more than the 2 cores of chip 'loihi'")));
   hw::ChipProfile narrow = loihi();
   narrow.axons_per_core = 4;  // the convolution's neurons have up to 9 inputs
-  EXPECT_THAT([&] { (void)LoihiDeployment(c, p, narrow); },
-              ThrowsMessage<Error>(testing::AllOf(testing::HasSubstr("tiny.toml"), testing::HasSubstr("inputs"))));
+  EXPECT_THAT(
+      [&] { (void)LoihiDeployment(c, p, narrow); },
+      ThrowsMessage<Error>(testing::AllOf(testing::HasSubstr("tiny.toml"), testing::HasSubstr("inputs"))));
   EXPECT_THAT([&] { (void)LoihiDeployment(c, std::vector<float>(5, 0.0f), loihi()); },
               ThrowsMessage<Error>(testing::HasSubstr("params")));
   const auto none = tiny_config("model = \"none\"");
@@ -254,7 +255,8 @@ TEST(AppImage, RunsATinyModelAndWritesTheReport) {
   const auto line = [](const std::string& out) { return out.substr(out.find("accuracy on the chip"), 90); };
   EXPECT_EQ(line(one.output), line(r.output));
   // Weights stored in PCM devices: the run reports how many changed and still classifies.
-  const CliResult pcm = run_cli(args + " --limit 20 --device " + SCX_SOURCE_DIR "/devices/pcm.toml --device-seed 3");
+  const CliResult pcm =
+      run_cli(args + " --limit 20 --device " + SCX_SOURCE_DIR "/devices/pcm.toml --device-seed 3");
   ASSERT_EQ(pcm.exit_code, 0) << pcm.output;
   EXPECT_THAT(pcm.output, testing::HasSubstr("synapse memory in pcm devices"));
   EXPECT_THAT(pcm.output, testing::HasSubstr("weights changed"));
