@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 
 #include "commands.hpp"
@@ -15,6 +14,7 @@
 #include "silicortex/core/error.hpp"
 #include "silicortex/core/progress.hpp"
 #include "silicortex/core/rng.hpp"
+#include "silicortex/core/system.hpp"
 #include "silicortex/io/idx.hpp"
 #include "silicortex/io/png.hpp"
 #include "silicortex/io/sklearn_data.hpp"
@@ -118,12 +118,6 @@ void write_fields_svg(const std::filesystem::path& path, const train::StdpImageR
   write_text_atomically(path, fig.str());
 }
 
-double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
-
 void run_stdp_images(const StdpOptions& o) {
   if (o.dataset != "fmnist" && o.dataset != "digits")
     throw_error_at("", 0, 0, "--dataset", "expected fmnist or digits, got '" + o.dataset + "'");
@@ -152,7 +146,7 @@ void run_stdp_images(const StdpOptions& o) {
   ProgressBar bar("stdp-images", total);
   size_t before = 0;  // images of finished phases
   std::string phase_now = "train";
-  const double cpu0 = cpu_seconds();
+  const double cpu0 = process_cpu_s();
   const bool log_lines = !::isatty(STDERR_FILENO);  // logs of background runs get a line per 1000 images
   const auto t0 = std::chrono::steady_clock::now();
   const train::StdpImageReport rep = train::train_and_test(
@@ -161,14 +155,14 @@ void run_stdp_images(const StdpOptions& o) {
         if (log_lines && (done % 1000 == 0 || done == n)) {
           std::printf("progress %s %zu/%zu wall_s=%.0f cpu_s=%.0f\n", phase, done, n,
                       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-                      cpu_seconds() - cpu0);
+                      process_cpu_s() - cpu0);
           std::fflush(stdout);
         }
         if (done == n) before += n;
       });
   bar.finish();
   std::printf("train_wall_s=%.1f label_wall_s=%.1f test_wall_s=%.1f cpu_s=%.1f presentations=%llu\n",
-              rep.train_wall_s, rep.label_wall_s, rep.test_wall_s, cpu_seconds() - cpu0,
+              rep.train_wall_s, rep.label_wall_s, rep.test_wall_s, process_cpu_s() - cpu0,
               static_cast<unsigned long long>(rep.presentations));
   double theta_mean = 0;
   for (double t : rep.theta) theta_mean += t / rep.theta.size();

@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 
 #include "commands.hpp"
 #include "silicortex/core/atomic_file.hpp"

@@ -1,7 +1,6 @@
 // `bench cogmem`, `app cogmem` and the `cogmem` utilities: parse, call the cognitive-memory library, print.
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -18,6 +17,7 @@
 #include "silicortex/core/error.hpp"
 #include "silicortex/core/progress.hpp"
 #include "silicortex/core/rng.hpp"
+#include "silicortex/core/system.hpp"
 #include "silicortex/io/idx.hpp"
 #include "silicortex/io/sklearn_data.hpp"
 
@@ -43,12 +43,6 @@ void write_bytes(const std::filesystem::path& path, const std::vector<uint8_t>& 
   out.commit();
 }
 
-double process_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
-
 void run_bench(const BenchOptions& o) {
   if (o.neurons == 0 || o.dim == 0 || o.queries == 0)
     throw_error_at("", 0, 0, "bench cogmem", "sizes must be positive");
@@ -71,11 +65,11 @@ void run_bench(const BenchOptions& o) {
     write_bytes(d / "categories.u8", cats);
   }
   std::vector<Recognition> results(o.queries);
-  const double cpu0 = process_cpu_seconds();
+  const double cpu0 = process_cpu_s();
   const auto t0 = std::chrono::steady_clock::now();
   engine.recognize_batch(queries.data(), o.queries, o.dim, o.dim, o.k, results.data());
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double cpu_seconds = process_cpu_seconds() - cpu0;
+  const double cpu_seconds = process_cpu_s() - cpu0;
   uint64_t checksum = 0;
   std::vector<uint8_t> nearest;  // 1-based ids, little-endian u32, for cross-checks
   for (const auto& r : results) {

@@ -278,10 +278,15 @@ std::unique_ptr<TrueNorthChip> load_chip_program(const std::filesystem::path& pa
 void save_chip_program(const LoihiChip& chip, const std::filesystem::path& path) {
   Writer w;
   put_profile(w, chip.profile());
-  for (int32_t c = 0; c < chip.cores(); ++c)
+  // Refused rather than silently dropped: a reloaded program would behave differently.
+  for (int32_t c = 0; c < chip.cores(); ++c) {
     if (chip.learner(c))
       throw Error(fmt::format("{}: core {} learns on chip; chip programs do not hold learning rules yet",
                               path.string(), c));
+    if (chip.start_delay(c) != 0)
+      throw Error(fmt::format("{}: core {} has a start delay; chip programs do not hold start delays yet",
+                              path.string(), c));
+  }
   for (int32_t c = 0; c < chip.cores(); ++c) {
     const auto n = uint32_t(chip.neurons(c));
     w.put(n);

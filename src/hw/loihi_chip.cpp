@@ -129,6 +129,7 @@ void LoihiChip::inject(int32_t core, int32_t axon) {
 }
 
 void LoihiChip::run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick) {
+  std::vector<int64_t> sum;  // reused across cores and ticks: no allocation per core per tick
   std::vector<int32_t> a_in;
   std::vector<uint8_t> fired;
   std::vector<TnSpike> spikes;
@@ -142,7 +143,7 @@ void LoihiChip::run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick) {
         c.active.clear();
         continue;
       }
-      std::vector<int64_t> sum(n, 0);
+      sum.assign(n, 0);
       for (int32_t axon : c.active) {
         if (c.learner && axon < c.learner->pre_count()) c.learner->pre_spike(axon);
         if (size_t(axon) >= c.axons.size()) continue;

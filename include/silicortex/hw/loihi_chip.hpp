@@ -36,6 +36,7 @@ class LoihiChip {
   // The core's neurons stay at rest (no update, no bias) for the first `ticks` ticks after a reset: a layer
   // `ticks` hops from the input starts when its first input can arrive, so its bias is not integrated early.
   void set_start_delay(int32_t core, uint64_t ticks);
+  uint64_t start_delay(int32_t core) const { return cores_[size_t(core)].start_delay; }
   // Sets every u and v to 0 and drops spikes in flight (a new sample); configuration and counters are kept.
   void reset_state();
   int32_t v(int32_t core, int32_t neuron) const { return cores_[size_t(core)].lif.v(size_t(neuron)); }

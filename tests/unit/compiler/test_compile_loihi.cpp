@@ -99,6 +99,14 @@ TEST(CompileLoihi, ChipProgramRoundTripRunsIdentically) {
   } catch (const Error& e) {
     EXPECT_THAT(e.what(), ::testing::HasSubstr("a loihi chip program, not a truenorth one"));
   }
+  in_memory.chip->set_start_delay(0, 2);  // not held by the format: refused, not dropped
+  try {
+    hw::save_chip_program(*in_memory.chip, dir / "delayed.scxp");
+    ADD_FAILURE() << "a start delay was saved";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("core 0 has a start delay"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "delayed.scxp"));
   std::filesystem::remove_all(dir);
 }
 
