@@ -84,7 +84,10 @@ void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
   }
 }
 
-void Engine::Impl::deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre) {
+// One pre neuron's synapses into the ring: a spike adds each weight, a graded value (kGraded) adds weight x
+// value. One template, so the spike path carries no multiply.
+template <bool kGraded>
+void Engine::Impl::deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre, float value) {
   const SynapseStore& syn = ts.synapses;
   const uint64_t b = syn.row_begin[global_pre], e = syn.row_begin[global_pre + 1];
   const SynapseTarget* target = syn.target.data();
@@ -93,7 +96,8 @@ void Engine::Impl::deliver_row(ThreadState& ts, int64_t step, uint32_t global_pr
   const uint32_t mask = ring_slots - 1;
   float* ring_base = ts.ring.data();
   for (uint64_t k = b; k < e; ++k)
-    ring_base[((step + delay[k]) & mask) * slot_stride + target[k].ring_index] += target[k].weight;
+    ring_base[((step + delay[k]) & mask) * slot_stride + target[k].ring_index] +=
+        kGraded ? target[k].weight * value : target[k].weight;
   ts.events += e - b;
 }
 
@@ -141,16 +145,6 @@ void Engine::Impl::exchange_block(ThreadState& ts, int64_t block, int64_t block_
   }
 }
 
-void Engine::Impl::deliver_graded_row(ThreadState& ts, int64_t step, uint32_t global_pre, float value) {
-  const SynapseStore& syn = ts.synapses;
-  const uint64_t b = syn.row_begin[global_pre], e = syn.row_begin[global_pre + 1];
-  const size_t slot_stride = 2 * static_cast<size_t>(neurons_total);
-  for (uint64_t k = b; k < e; ++k)
-    ts.ring[((step + syn.delay_steps[k]) & (ring_slots - 1)) * slot_stride + syn.target[k].ring_index] +=
-        syn.target[k].weight * value;
-  ts.events += e - b;
-}
-
 // Spikes in ascending global index (groups in order; within a group the ranks', then the threads', shares in
 // order), so each neuron sums its input in the same order whatever the thread and rank counts.
 void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step, int64_t block, int64_t block_end) {
@@ -160,7 +154,7 @@ void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step, int64_t block, i
       const auto& rs = rank_spikes;
       for (size_t r = 0; r + 1 < rs.rank_begin.size(); ++r)
         for (size_t k = rs.group_begin[r][g]; k < rs.group_begin[r][g + 1]; ++k)
-          deliver_row(ts, step, rs.all[k]);
+          deliver_row<false>(ts, step, rs.all[k]);
       continue;
     }
     const uint32_t offset = groups[g].offset;
@@ -170,13 +164,13 @@ void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step, int64_t block, i
         const auto& values = src.graded_at(step)[g];
         const uint32_t begin = src.chunk[g].begin;
         for (uint32_t k = 0; k < values.size() && begin + k < size; ++k)
-          if (values[k] != 0.0f) deliver_graded_row(ts, step, offset + begin + k, values[k]);
+          if (values[k] != 0.0f) deliver_row<true>(ts, step, offset + begin + k, values[k]);
       }
       continue;
     }
     for (size_t u = 0; u < thread_state.size(); ++u) {
       const auto [spikes, n] = ts.inbox[(u * steps + s) * ng + g];
-      for (uint32_t k = 0; k < n; ++k) deliver_row(ts, step, offset + spikes[k]);
+      for (uint32_t k = 0; k < n; ++k) deliver_row<false>(ts, step, offset + spikes[k]);
     }
   }
 }

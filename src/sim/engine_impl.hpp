@@ -129,8 +129,8 @@ struct Engine::Impl {
   void exchange_block(ThreadState& ts, int64_t block, int64_t block_end);
   void deliver_phase(ThreadState& ts, int64_t step, int64_t block, int64_t block_end);
   void exchange_spikes(int64_t step);
-  void deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre);
-  void deliver_graded_row(ThreadState& ts, int64_t step, uint32_t global_pre, float value);
+  template <bool kGraded>
+  void deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre, float value = 1.0f);
   void refresh_stimuli(ThreadState& ts, int64_t step);
   RunResult collect(int64_t first, int64_t last, double loop_wall_s);
 
