@@ -124,8 +124,11 @@ uint64_t LoihiChip::neurons() const {
   return n;
 }
 
-void LoihiChip::inject(int32_t core, int32_t axon) {
-  core_at(core).active.push_back(axon);
+void LoihiChip::inject(int32_t core, int32_t axon, int32_t payload) {
+  if (payload < 0 || payload >= (1 << kPayloadBits))
+    throw Error(fmt::format("core {} axon {}: graded spike payload {} is outside [0, 2^{})", core, axon,
+                            payload, kPayloadBits));
+  core_at(core).active.push_back({axon, payload});
 }
 
 void LoihiChip::run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick) {
@@ -144,11 +147,15 @@ void LoihiChip::run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick) {
         continue;
       }
       sum.assign(n, 0);
-      for (int32_t axon : c.active) {
+      for (const auto [axon, payload] : c.active) {
         if (c.learner && axon < c.learner->pre_count()) c.learner->pre_spike(axon);
         if (size_t(axon) >= c.axons.size()) continue;
-        for (const auto& s : c.axons[size_t(axon)]) sum[size_t(s.neuron)] += s.weight;
-        counters_.synaptic_events += c.axons[size_t(axon)].size();
+        const auto& synapses = c.axons[size_t(axon)];
+        if (payload == 1)
+          for (const auto& s : synapses) sum[size_t(s.neuron)] += s.weight;
+        else
+          for (const auto& s : synapses) sum[size_t(s.neuron)] += int64_t(s.weight) * payload;
+        counters_.synaptic_events += synapses.size();
       }
       c.active.clear();
       a_in.resize(n);
@@ -163,7 +170,7 @@ void LoihiChip::run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick) {
         spikes.push_back({uint32_t(ci), uint32_t(j)});
         ++counters_.spikes_sent;
         for (const auto& [to, axon] : c.dest[j]) {
-          cores_[size_t(to)].next.push_back(axon);
+          cores_[size_t(to)].next.push_back({axon, 1});
           counters_.hops += uint64_t(mesh_.hops(mesh_.x(to) - mesh_.x(ci), mesh_.y(to) - mesh_.y(ci)));
           counters_.chip_crossings += uint64_t(mesh_.chip_crossings(ci, to));
         }

@@ -11,12 +11,16 @@ void Adam::step(std::vector<float>& params, const std::vector<float>& grad) {
   ++t_;
   const double c1 = 1.0 - std::pow(double(spec_.beta1), double(t_));
   const double c2 = 1.0 - std::pow(double(spec_.beta2), double(t_));
-  const float lr_t = float(spec_.lr * std::sqrt(c2) / c1);
+  const float lr_t = float(lr_ * std::sqrt(c2) / c1);
   for (size_t i = 0; i < params.size(); ++i) {
     m_[i] = spec_.beta1 * m_[i] + (1.0f - spec_.beta1) * grad[i];
     v_[i] = spec_.beta2 * v_[i] + (1.0f - spec_.beta2) * grad[i] * grad[i];
     params[i] -= lr_t * m_[i] / (std::sqrt(v_[i]) + spec_.eps);
   }
+}
+
+void Adam::set_epoch(int epoch) {
+  lr_ = float(double(spec_.lr) * std::pow(double(spec_.lr_decay), epoch));
 }
 
 void Adam::restore(uint64_t steps, std::vector<float> m, std::vector<float> v) {

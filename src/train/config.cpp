@@ -100,10 +100,12 @@ TrainConfig parse_train_config(std::string_view text, const std::string& source_
   }
   if (auto t = root.get("encoding")) {
     TableReader e = t->table();
-    if (auto f = e.get("kind")) c.encoding.kind = EncodingKind(choose(*f, {"rate", "latency"}));
+    if (auto f = e.get("kind")) c.encoding.kind = EncodingKind(choose(*f, {"rate", "latency", "direct"}));
     c.encoding.steps = read_count(e, "steps", c.encoding.steps);
     c.encoding.max_rate = read_float(e, "max_rate", c.encoding.max_rate);
     c.encoding.latency_threshold = read_float(e, "latency_threshold", c.encoding.latency_threshold);
+    c.encoding.bits = read_count(e, "bits", c.encoding.bits);
+    if (c.encoding.bits > 8) e.get("bits")->fail("the direct encoding's payload has 1 to 8 bits");
     if (c.encoding.max_rate < 0 || c.encoding.max_rate > 1) e.get("max_rate")->fail("must be in [0, 1]");
     e.finish();
   }
@@ -130,6 +132,8 @@ TrainConfig parse_train_config(std::string_view text, const std::string& source_
     c.adam.beta1 = read_float(o, "beta1", c.adam.beta1);
     c.adam.beta2 = read_float(o, "beta2", c.adam.beta2);
     if (auto f = o.get("eps")) c.adam.eps = float(f->positive());
+    c.adam.lr_decay = read_float(o, "lr_decay", c.adam.lr_decay);
+    if (!(c.adam.lr_decay > 0 && c.adam.lr_decay <= 1)) o.get("lr_decay")->fail("must be in (0, 1]");
     o.finish();
   }
   if (auto t = root.get("training")) {
@@ -171,11 +175,11 @@ TrainConfig read_train_config(const std::filesystem::path& path) {
 
 std::string resume_fingerprint(const TrainConfig& c) {
   std::string s = fmt::format(
-      "in={}x{}x{} classes={} enc={},{},{},{} loss={},{} adam={},{},{},{} q={},{},{} "
+      "in={}x{}x{} classes={} enc={},{},{},{},{} loss={},{} adam={},{},{},{},{} q={},{},{} "
       "batch={} seed={} gain={} train={},{},{}",
       c.input.c, c.input.h, c.input.w, c.classes, int(c.encoding.kind), c.encoding.steps, c.encoding.max_rate,
-      c.encoding.latency_threshold, int(c.loss.kind), c.loss.scale, c.adam.lr, c.adam.beta1, c.adam.beta2,
-      c.adam.eps, int(c.quant.kind), c.quant.bits, c.quant.levels, c.train.batch_size, c.train.seed,
+      c.encoding.latency_threshold, c.encoding.bits, int(c.loss.kind), c.loss.scale, c.adam.lr, c.adam.beta1, c.adam.beta2,
+      c.adam.eps, c.adam.lr_decay, int(c.quant.kind), c.quant.bits, c.quant.levels, c.train.batch_size, c.train.seed,
       c.init_gain, c.data.train_images, c.data.train_labels, c.data.train_limit);
   for (const LayerSpec& l : c.layers) {
     const NeuronSpec& n = l.neuron;

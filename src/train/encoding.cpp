@@ -17,6 +17,13 @@ void encode(const EncodingSpec& enc, uint64_t seed, uint32_t epoch_key, const ui
   std::fill(out, out + per_step * enc.steps, 0.0f);
   for (int b = 0; b < batch; ++b) {
     const uint8_t* img = images + ids[b] * pixels;
+    if (enc.kind == EncodingKind::Direct) {
+      const int shift = 8 - enc.bits;
+      const float unit = std::ldexp(1.0f, -enc.bits);
+      for (int t = 0; t < enc.steps; ++t)
+        for (size_t p = 0; p < pixels; ++p) out[t * per_step + b * pixels + p] = float(img[p] >> shift) * unit;
+      continue;
+    }
     if (enc.kind == EncodingKind::Latency) {
       for (size_t p = 0; p < pixels; ++p) {
         const float x = img[p] / 255.0f;

@@ -127,7 +127,11 @@ int predicted_class(const std::vector<int32_t>& counts) {
 
 LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float>& params,
                                  const hw::ChipProfile& profile)
-    : steps_(cfg.encoding.steps), pixels_(cfg.input.size()), chip_(profile) {
+    : steps_(cfg.encoding.steps),
+      pixels_(cfg.input.size()),
+      graded_(cfg.encoding.kind == EncodingKind::Direct),
+      payload_scale_(std::ldexp(1.0f, cfg.encoding.bits)),
+      chip_(profile) {
   const SnnNetwork net(cfg.layers, cfg.input, cfg.classes);
   if (params.size() != net.param_count())
     throw Error(fmt::format("{}: params: {} values, but the network of its configuration has {}", cfg.source,
@@ -160,6 +164,10 @@ LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float
     size_t first = 0;
     double pre_scale = 1;
     int per_axon = 1;
+    if (layers_.empty() && graded_) {  // the input's graded payloads are the float input times 2^bits
+      pre_scale = std::ldexp(1.0, -cfg.encoding.bits);
+      per_axon = (1 << cfg.encoding.bits) - 1;
+    }
     for (; first + 1 < chain.size(); ++first) {
       const Block& p = *chain[first];
       if (p.spec.kind == LayerKind::Flatten) continue;
@@ -344,9 +352,11 @@ std::vector<int32_t> LoihiDeployment::run(const float* x, const hw::TrueNorthChi
   for (int t = 0; t < ticks_per_sample(); ++t) {
     if (t < steps_) {
       const float* xt = x + size_t(t) * size_t(pixels_);
-      for (int p = 0; p < pixels_; ++p)
-        if (xt[p] != 0.0f)
-          for (const auto& [core, axon] : input_axons_[size_t(p)]) chip_.inject(core, axon);
+      for (int p = 0; p < pixels_; ++p) {
+        if (xt[p] == 0.0f) continue;
+        const int32_t payload = graded_ ? int32_t(std::lround(xt[p] * payload_scale_)) : 1;
+        for (const auto& [core, axon] : input_axons_[size_t(p)]) chip_.inject(core, axon, payload);
+      }
     }
     chip_.run(1, sink);
   }

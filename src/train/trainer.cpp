@@ -129,6 +129,7 @@ BatchStats Trainer::train_epoch(const Dataset& d,
   RandomStream rng(cfg_.train.seed, stream_id(kShuffleStream, uint64_t(epochs_done_)));
   for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
   BatchStats total;
+  adam_.set_epoch(epochs_done_);
   const size_t bs = size_t(cfg_.train.batch_size);
   for (size_t begin = 0; begin < order.size(); begin += bs) {
     const std::vector<size_t> ids(order.begin() + begin, order.begin() + std::min(order.size(), begin + bs));

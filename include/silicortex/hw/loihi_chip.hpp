@@ -3,6 +3,7 @@
 // (LoihiLifBitAcc, shared du/dv/vth per core, a bias per neuron), input axons that fan out to a core's
 // neurons with a weight per synapse (mantissa << shared exponent), and neurons with any number of
 // destinations (core, axon). A spike sent at tick t is integrated at t + 1, as through Lava's Dense.
+// Input spikes may be graded (Loihi 2): an integer payload multiplies the weights of the axon's synapses.
 // Single-threaded.
 #include <cstdint>
 #include <functional>
@@ -21,6 +22,7 @@ namespace scx::hw {
 class LoihiChip {
  public:
   static constexpr int32_t kMaxInput = 1 << 24;  // a_in is clamped here so that a_in << 6 fits 32 bits
+  static constexpr int kPayloadBits = 24;         // a graded spike's payload: 0 to 2^24 - 1 (Loihi 2)
 
   // Throws scx::Error if the profile is not a Loihi-model chip.
   explicit LoihiChip(const ChipProfile& profile);
@@ -68,8 +70,9 @@ class LoihiChip {
     return cores_[size_t(core)].dest[size_t(neuron)];
   }
 
-  // An input spike at (core, axon), integrated in the coming tick.
-  void inject(int32_t core, int32_t axon);
+  // An input spike at (core, axon), integrated in the coming tick; a payload other than 1 makes it a graded
+  // spike whose synapses add weight * payload (scx::Error if the payload is outside [0, 2^24)).
+  void inject(int32_t core, int32_t axon, int32_t payload = 1);
   void run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick = {});
   uint64_t now() const { return tick_; }
   const EventCounters& counters() const { return counters_; }
@@ -96,11 +99,14 @@ class LoihiChip {
    private:
     std::unique_ptr<T> p_;
   };
+  struct Arrival {
+    int32_t axon, payload;
+  };
   struct Core {
     LoihiLifBitAcc lif{0, {}};
     std::vector<std::vector<Synapse>> axons;
     std::vector<std::vector<std::pair<int32_t, int32_t>>> dest;  // per neuron: (core, axon)
-    std::vector<int32_t> active, next;                           // axons of this tick and of the next
+    std::vector<Arrival> active, next;                           // spikes of this tick and of the next
     DeepCopy<learning::FixedPointLearner> learner;
     int32_t learn_exp = 0;
     std::vector<std::pair<int32_t, size_t>> plastic;  // (axon, position) of each plastic synapse

@@ -12,6 +12,8 @@ class Adam {
  public:
   Adam(AdamSpec spec, size_t params) : spec_(spec), m_(params, 0.0f), v_(params, 0.0f) {}
   void step(std::vector<float>& params, const std::vector<float>& grad);
+  // The learning rate for the coming steps: spec.lr * spec.lr_decay^epoch.
+  void set_epoch(int epoch);
 
   uint64_t steps() const { return t_; }
   const std::vector<float>& m() const { return m_; }
@@ -20,6 +22,7 @@ class Adam {
 
  private:
   AdamSpec spec_;
+  float lr_ = spec_.lr;
   std::vector<float> m_, v_;
   uint64_t t_ = 0;
 };

@@ -15,6 +15,8 @@
 // held at rest for those ticks (LoihiChip::set_start_delay) so that biases start with the first input. A
 // sample takes steps + layers - 1 ticks; the result is the last layer's spike count per class. (Earlier
 // layers run on while the pipeline drains; their late spikes reach the output only after the last tick.)
+// With the direct encoding the input spikes are graded (Loihi 2): each step every non-zero pixel sends
+// payload = pixel >> (8 - bits), and the first layer's weights are scaled by 2^-bits to match.
 // Pools and flatten before a layer are not neurons: their sources share input axons (one axon per pooled
 // position, a spike message per source), which sums them exactly as the pool does.
 #include <cstdint>
@@ -54,8 +56,8 @@ class LoihiDeployment {
   // Synapse memory per synapse: a weight and a target neuron index.
   int synapse_bits() const { return synapse_bits_; }
 
-  // Runs one sample from rest. x: steps x pixels input spikes (0/1, as train::encode writes them for one
-  // sample). Returns the spike count of each output neuron. `on_tick` sees every tick's spikes.
+  // Runs one sample from rest. x: steps x pixels input, as train::encode writes it for one sample: spikes
+  // (0/1), or with the direct encoding graded spikes whose payload is x * 2^bits. Returns the spike count of each output neuron. `on_tick` sees every tick's spikes.
   std::vector<int32_t> run(const float* x, const hw::TrueNorthChip::SpikeSink& on_tick = {});
 
   // The layer (index into layers()) and neuron of a chip (core, neuron), for rasters.
@@ -63,6 +65,8 @@ class LoihiDeployment {
 
  private:
   int steps_ = 0, cores_used_ = 0, synapse_bits_ = 0, pixels_ = 0;
+  bool graded_ = false;  // direct encoding: the first layer's input spikes carry the pixels
+  float payload_scale_ = 1;
   std::vector<DeployedLayer> layers_;
   std::vector<int> core_layer_;                     // per used core: its layer
   std::vector<std::vector<int32_t>> core_neurons_;  // per used core: the layer's index of each neuron

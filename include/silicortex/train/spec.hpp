@@ -32,12 +32,16 @@ struct LayerSpec {
   std::string origin;  // "file.toml: layers[2]" for error messages
 };
 
-enum class EncodingKind { Rate, Latency };
+// Rate: Bernoulli spikes with probability max_rate * pixel / 255 per step. Latency: one spike, earlier for
+// brighter pixels. Direct: the pixel's top `bits` bits as a fraction, (pixel >> (8 - bits)) / 2^bits, at
+// every step (on a chip: a graded spike whose payload is pixel >> (8 - bits)).
+enum class EncodingKind { Rate, Latency, Direct };
 struct EncodingSpec {
   EncodingKind kind = EncodingKind::Rate;
   int steps = 8;
   float max_rate = 1.0f;           // rate: spike probability per step at intensity 1
   float latency_threshold = 0.1f;  // latency: intensities at or below this never spike
+  int bits = 8;                    // direct: payload bits, 1 to 8
 };
 
 enum class LossKind { Count, MembraneMax, MembraneMean };
@@ -48,6 +52,7 @@ struct LossSpec {
 
 struct AdamSpec {
   float lr = 1e-3f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
+  float lr_decay = 1.0f;  // the learning rate of epoch k (0-based) is lr * lr_decay^k
 };
 
 enum class QuantKind { None, Loihi, TrueNorth };
