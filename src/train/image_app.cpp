@@ -12,6 +12,7 @@
 #include "silicortex/core/error.hpp"
 #include "silicortex/io/svg.hpp"
 #include "silicortex/train/encoding.hpp"
+#include "silicortex/train/loss.hpp"
 
 namespace scx::train {
 namespace {
@@ -46,10 +47,8 @@ void run_worker(const TrainedNetwork& net, LoihiDeployment dep, const Dataset& d
       };
     const int chip_pred = predicted_class(dep.run(x.data(), sink));
     snn.forward(net.params, x.data(), steps, 1, ws);
-    std::vector<int32_t> counts(size_t(cfg.classes), 0);
-    for (int t = 0; t < steps; ++t)
-      for (int k = 0; k < cfg.classes; ++k) counts[size_t(k)] += ws.s.back()[size_t(t * cfg.classes + k)] > 0;
-    const int float_pred = predicted_class(counts);
+    const std::vector<double> logits = output_logits(cfg.loss, ws, cfg.classes, 0);
+    const int float_pred = int(std::max_element(logits.begin(), logits.end()) - logits.begin());
     const int label = data.labels[id];
     r.chip_correct += chip_pred == label;
     r.float_correct += float_pred == label;
@@ -66,9 +65,6 @@ void run_worker(const TrainedNetwork& net, LoihiDeployment dep, const Dataset& d
 ImageAppResult run_image_app(const TrainedNetwork& net, const LoihiDeployment& dep, const Dataset& data,
                              int threads, const std::function<void(size_t)>& progress) {
   const TrainConfig& cfg = net.config;
-  if (cfg.loss.kind != LossKind::Count)
-    throw Error(fmt::format("{}: loss.kind: the chip reads out spike counts; train with kind = \"count\"",
-                            cfg.source));
   if (data.shape.size() != cfg.input.size())
     throw Error(fmt::format("images: {} pixels per image, but the network takes {}", data.shape.size(),
                             cfg.input.size()));

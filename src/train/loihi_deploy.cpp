@@ -131,6 +131,7 @@ LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float
       pixels_(cfg.input.size()),
       graded_(cfg.encoding.kind == EncodingKind::Direct),
       payload_scale_(std::ldexp(1.0f, cfg.encoding.bits)),
+      readout_(cfg.loss.kind),
       chip_(profile) {
   const SnnNetwork net(cfg.layers, cfg.input, cfg.classes);
   if (params.size() != net.param_count())
@@ -337,15 +338,17 @@ LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float
   if (!chain.empty())
     fail(chain.back()->spec.origin, "neuron", "the last block has no neurons; the chip reads out spikes");
   cores_used_ = next_core;
+  out_place_ = std::move(prev_place);
 }
 
 std::vector<int32_t> LoihiDeployment::run(const float* x, const hw::TrueNorthChip::SpikeSink& on_tick) {
   const DeployedLayer& out = layers_.back();
-  std::vector<int32_t> counts(size_t(out.neurons), 0);
+  std::vector<int32_t> scores(size_t(out.neurons), 0);
   const int last = int(layers_.size()) - 1;
   const auto sink = [&](uint64_t tick, const std::vector<hw::TnSpike>& spikes) {
-    for (const hw::TnSpike& s : spikes)
-      if (core_layer_[s.core] == last) ++counts[size_t(core_neurons_[s.core][s.neuron])];
+    if (readout_ == LossKind::Count)
+      for (const hw::TnSpike& s : spikes)
+        if (core_layer_[s.core] == last) ++scores[size_t(core_neurons_[s.core][s.neuron])];
     if (on_tick) on_tick(tick, spikes);
   };
   chip_.reset_state();
@@ -359,8 +362,13 @@ std::vector<int32_t> LoihiDeployment::run(const float* x, const hw::TrueNorthChi
       }
     }
     chip_.run(1, sink);
+    if (readout_ == LossKind::Count || t < last) continue;  // the output layer's step t - last
+    for (size_t j = 0; j < scores.size(); ++j) {
+      const int32_t v = chip_.v(out_place_[j].first, out_place_[j].second);
+      scores[j] = readout_ == LossKind::MembraneMax && t > last ? std::max(scores[j], v) : scores[j] + v;
+    }
   }
-  return counts;
+  return scores;
 }
 
 std::pair<int, int> LoihiDeployment::locate(uint32_t core, uint32_t neuron) const {

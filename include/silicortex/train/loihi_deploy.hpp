@@ -57,7 +57,10 @@ class LoihiDeployment {
   int synapse_bits() const { return synapse_bits_; }
 
   // Runs one sample from rest. x: steps x pixels input, as train::encode writes it for one sample: spikes
-  // (0/1), or with the direct encoding graded spikes whose payload is x * 2^bits. Returns the spike count of each output neuron. `on_tick` sees every tick's spikes.
+  // (0/1), or with the direct encoding graded spikes whose payload is x * 2^bits. Returns one score per
+  // output neuron whose argmax is the prediction: its spike count, or with a membrane loss the sum (mean
+  // loss) or maximum (max loss) of its chip voltage over the output layer's steps, read after each tick
+  // as a Loihi voltage probe would. `on_tick` sees every tick's spikes.
   std::vector<int32_t> run(const float* x, const hw::TrueNorthChip::SpikeSink& on_tick = {});
 
   // The layer (index into layers()) and neuron of a chip (core, neuron), for rasters.
@@ -67,6 +70,8 @@ class LoihiDeployment {
   int steps_ = 0, cores_used_ = 0, synapse_bits_ = 0, pixels_ = 0;
   bool graded_ = false;  // direct encoding: the first layer's input spikes carry the pixels
   float payload_scale_ = 1;
+  LossKind readout_ = LossKind::Count;
+  std::vector<std::pair<int32_t, int32_t>> out_place_;  // output neuron -> (core, neuron)
   std::vector<DeployedLayer> layers_;
   std::vector<int> core_layer_;                     // per used core: its layer
   std::vector<std::vector<int32_t>> core_neurons_;  // per used core: the layer's index of each neuron

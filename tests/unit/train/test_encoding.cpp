@@ -54,5 +54,17 @@ TEST(TrainEncoding, LatencyIsTimeToFirstSpike) {
   EXPECT_TRUE(spikes_at(3).empty());
 }
 
+TEST(TrainEncoding, DirectIsThePixelsTopBitsAtEveryStep) {
+  EncodingSpec enc{EncodingKind::Direct, 3, 1.0f, 0.1f};
+  enc.bits = 6;
+  const std::vector<uint8_t> image = {255, 128, 3, 4, 0};
+  const size_t id[1] = {0};
+  std::vector<float> out(3 * 5);
+  encode(enc, 1, 0, image.data(), 5, id, 1, out.data());
+  const float want[5] = {63 / 64.0f, 32 / 64.0f, 0.0f, 1 / 64.0f, 0.0f};  // (pixel >> 2) / 64
+  for (int t = 0; t < 3; ++t)
+    for (int p = 0; p < 5; ++p) EXPECT_EQ(out[t * 5 + p], want[p]) << "step " << t << " pixel " << p;
+}
+
 }  // namespace
 }  // namespace scx::train

@@ -125,6 +125,85 @@ TEST(LoihiDeploy, LifWithoutLeakIsBitExact) {
   EXPECT_GT(spikes, 200u);  // the comparison is not vacuous
 }
 
+TEST(LoihiDeploy, GradedInputAndVoltageReadOutAreExact) {
+  // Direct encoding: 6-bit pixels enter as graded spikes. The last layer integrates without leak and never
+  // fires; the chip's score is its voltage summed over the steps, 64 * scale times the trainer's.
+  train::TrainConfig c = train::parse_train_config(R"(
+[encoding]
+kind = "direct"
+bits = 6
+steps = 5
+[neuron]
+model = "lif"
+dv = 0.0
+[[layers]]
+type = "conv"
+out = 2
+kernel = 3
+padding = 1
+[[layers]]
+type = "sumpool"
+size = 2
+[[layers]]
+type = "flatten"
+[[layers]]
+type = "dense"
+out = 6
+[[layers]]
+type = "dense"
+out = 3
+vth = 64.0
+[loss]
+kind = "membrane-mean"
+)",
+                                                   "readout.toml");
+  c.input = {1, 6, 6};
+  c.classes = 3;
+  const auto p = tiny_params(c, 21);
+  LoihiDeployment dep(c, p, loihi());
+  for (const auto& l : dep.layers()) EXPECT_TRUE(l.exact) << l.origin;
+  const train::SnnNetwork net(c.layers, c.input, c.classes);
+  const double unit = 64.0 * dep.layers().back().scale;
+  size_t hidden_spikes = 0;
+  for (uint64_t sample = 0; sample < 20; ++sample) {
+    std::vector<float> x(size_t(c.encoding.steps) * 36);
+    RandomStream rng(sample, 5);
+    for (size_t i = 0; i < 36; ++i) {
+      const float v = rng.uniform() < 0.3 ? 0.0f : float(rng.below(64)) / 64.0f;
+      for (int t = 0; t < c.encoding.steps; ++t) x[size_t(t) * 36 + i] = v;
+    }
+    const Spikes s = compare(c, p, dep, x);
+    for (size_t l = 0; l + 1 < s.chip.size(); ++l) {
+      EXPECT_EQ(s.chip[l], s.trainer[l]) << "sample " << sample << " layer " << l;
+      for (uint8_t v : s.chip[l]) hidden_spikes += v;
+    }
+    train::Workspace ws;
+    net.forward(p, x.data(), c.encoding.steps, 1, ws);
+    const std::vector<int32_t> scores = dep.run(x.data());
+    for (int k = 0; k < 3; ++k) {
+      double sum = 0;
+      for (int t = 0; t < c.encoding.steps; ++t) sum += ws.vpre.back()[size_t(t * 3 + k)];
+      EXPECT_EQ(double(scores[size_t(k)]), sum * unit) << "sample " << sample << " class " << k;
+    }
+  }
+  EXPECT_GT(hidden_spikes, 100u);  // the input reaches the read-out through spikes
+}
+
+TEST(LoihiChip, GradedSpikesMultiplyTheWeights) {
+  hw::LoihiChip chip(loihi());
+  chip.configure_core(0, {4095, 0, 100000}, 2);  // u = a_in, v integrates, threshold out of reach
+  chip.add_synapse(0, 0, 0, 3, 0);
+  chip.add_synapse(0, 0, 1, -2, 1);
+  chip.inject(0, 0, 5);  // payload 5: weights 3 and -4 count five times
+  chip.inject(0, 0);     // a binary spike on the same axon: once more
+  chip.run(1);
+  EXPECT_EQ(chip.v(0, 0), (3 * 6) << 6);
+  EXPECT_EQ(chip.v(0, 1), (-4 * 6) << 6);
+  EXPECT_THAT([&] { chip.inject(0, 0, 1 << 24); },
+              ThrowsMessage<Error>(testing::HasSubstr("core 0 axon 0: graded spike payload 16777216")));
+  EXPECT_THAT([&] { chip.inject(0, 0, -1); }, ThrowsMessage<Error>(testing::HasSubstr("payload -1")));
+}
+
 TEST(LoihiDeploy, PoolNeuronsAreALayerOfTheirOwnAndExact) {
   const auto c = tiny_config("model = \"lif\"\ndv = 0.0\nvth = 0.5", "neuron = \"lif\"");
   ASSERT_TRUE(c.layers[1].has_neuron);

@@ -122,6 +122,7 @@ TEST(Trainer, ResumeFromCheckpointIsBitExact) {
   const Dataset d = toy_patterns(6, 8);
   TrainConfig c = toy_config();
   c.encoding.kind = EncodingKind::Rate;
+  c.adam.lr_decay = 0.5f;  // the resumed epochs must continue the schedule, not restart it
   Trainer straight(c);
   for (int e = 0; e < 3; ++e) straight.train_epoch(d);
 
@@ -209,6 +210,10 @@ TEST(Trainer, BadConfigurationNamesTheField) {
               testing::HasSubstr("layers[1].du"));
   EXPECT_THAT(config_error("epochs = 3\n[[layers]]\ntype = \"flatten\"\n"), testing::HasSubstr("epochs"));
   EXPECT_THAT(config_error("[training]\n"), testing::HasSubstr("layers"));
+  EXPECT_THAT(config_error("[optimizer]\nlr_decay = 1.5\n[[layers]]\ntype = \"flatten\"\n"),
+              testing::AllOf(testing::HasSubstr("bad.toml:2"), testing::HasSubstr("optimizer.lr_decay")));
+  EXPECT_THAT(config_error("[encoding]\nkind = \"direct\"\nbits = 9\n[[layers]]\ntype = \"flatten\"\n"),
+              testing::HasSubstr("encoding.bits"));
 }
 
 }  // namespace
@@ -230,6 +235,26 @@ TEST(Trainer, ShippedConfigurationsBuild) {
     ++n;
   }
   EXPECT_GE(n, 2u);
+}
+
+}  // namespace
+}  // namespace scx::train
+
+namespace scx::train {
+namespace {
+
+TEST(Adam, LearningRateDecaysPerEpoch) {
+  AdamSpec spec;
+  spec.lr = 0.1f;
+  spec.lr_decay = 0.5f;
+  // With a constant gradient Adam's first step is lr in size; epoch k scales it by 0.5^k.
+  for (int epoch : {0, 1, 3}) {
+    Adam adam(spec, 1);
+    adam.set_epoch(epoch);
+    std::vector<float> p{1.0f};
+    adam.step(p, {2.0f});
+    EXPECT_NEAR(1.0f - p[0], 0.1 * std::pow(0.5, epoch), 1e-6) << "epoch " << epoch;
+  }
 }
 
 }  // namespace
