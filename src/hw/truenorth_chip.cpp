@@ -86,7 +86,9 @@ TrueNorthChip::TrueNorthChip(const ChipProfile& profile, uint64_t seed)
       core_plain_(size_t(mesh_.cores()), 1),
       core_beta_min_(size_t(mesh_.cores()), 0),
       core_weight_max_(size_t(mesh_.cores()), 0),
+      core_leak_(size_t(mesh_.cores()), 0),
       weight8_(size_t(mesh_.cores()) * 4 * kNeurons, 0),
+
       traffic_(mesh_) {
   if (profile.neuron_kind != NeuronKind::kTrueNorth || profile.neurons_per_core != kNeurons ||
       profile.axons_per_core != kAxons)
@@ -195,8 +197,10 @@ void TrueNorthChip::prepare() {
     }
     core_plain_[c] = plain;
     int32_t beta_min = INT32_MAX, weight_max = 0;
+    core_leak_[size_t(c)] = neurons_.leak_[size_t(c) * kNeurons];
     for (int j = 0; j < kNeurons; ++j) {
       const size_t n = size_t(c) * kNeurons + j;
+      if (neurons_.leak_[n] != core_leak_[size_t(c)]) core_leak_[size_t(c)] = kMixedLeak;
       beta_min = std::min(beta_min, neurons_.cold_[n].neg_threshold);
       for (const auto& w : neurons_.weight_)
         weight_max = std::max<int32_t>(weight_max, std::abs(int32_t{w[n]}));
@@ -254,14 +258,15 @@ void TrueNorthChip::process_core(int32_t core, uint64_t tick, Scratch& s) {
                     {&neurons_.weight_[0][base], &neurons_.weight_[1][base], &neurons_.weight_[2][base],
                      &neurons_.weight_[3][base]},
                     core_weight_max_[size_t(core)] <= 127 ? &weight8_[size_t(core) * 4 * kNeurons] : nullptr,
-                    &neurons_.leak_[base],
+                    core_leak_[size_t(core)] == kMixedLeak ? &neurons_.leak_[base] : nullptr,
                     &neurons_.threshold_[base],
                     &crossbar_[size_t(core) * kAxons * 4],
                     &axon_type_[size_t(core) * kAxons],
                     neurons_.v_min(),
                     neurons_.v_max(),
                     core_beta_min_[size_t(core)],
-                    core_weight_max_[size_t(core)]};
+                    core_weight_max_[size_t(core)],
+                    core_leak_[size_t(core)]};
     uint64_t crossed[4], events = 0;
     s.counters.saturations += tn_core_kernel(view, active, crossed, &events);
     s.counters.synaptic_events += events;

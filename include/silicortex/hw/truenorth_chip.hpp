@@ -95,6 +95,8 @@ class TrueNorthChip {
   HugeVector<uint64_t> ring_;        // [core][slot][4]: axons active at that slot's tick
   std::vector<uint8_t> core_plain_;  // 1 if every neuron of the core takes the vector path
   std::vector<int32_t> core_beta_min_, core_weight_max_;
+  static constexpr int32_t kMixedLeak = INT32_MIN;  // leaks are 9-bit, so no core shares this one
+  std::vector<int32_t> core_leak_;  // the leak every neuron of the core shares, or kMixedLeak
   HugeVector<int8_t> weight8_;  // [core][type][neuron]: 8-bit copies (half the bytes per event) if they fit
   bool prepared_ = false;
   bool force_scalar_ = false;
@@ -108,13 +110,14 @@ struct TnCoreView {
   int32_t* v;
   const int16_t* weight[4];
   const int8_t* weight8;  // [type][256] copy of the weights when they all fit 8 bits, else nullptr
-  const int16_t* leak;
+  const int16_t* leak;  // nullptr: every neuron of the core has leak `leak_all` (half the bytes of a tick)
   const int32_t* threshold;
   const uint64_t* crossbar;  // 256 rows x 4 words
   const uint8_t* axon_type;  // 256
   int32_t v_min, v_max;
   int32_t neg_threshold_min;  // smallest beta of the core: V < -beta_min flags a neuron for the exact check
   int32_t weight_max;         // largest |weight| of the core, to size the 16-bit accumulation chunks
+  int32_t leak_all;
 };
 // Integrates the active axons (bits of `active`) and applies leak and threshold compare; stores V after the
 // leak; sets `crossed` bits for neurons at or above threshold or perhaps below the negative threshold (they
