@@ -8,6 +8,17 @@
 
 namespace scx::hw {
 
+namespace {
+// Adds an axon's synapses into the neurons' input sums; a graded spike's payload multiplies the weights.
+template <class Syn>
+void accumulate(const Syn* first, const Syn* last, int32_t payload, int64_t* sum) {
+  if (payload == 1)
+    for (; first != last; ++first) sum[first->neuron] += first->weight;
+  else
+    for (; first != last; ++first) sum[first->neuron] += int64_t(first->weight) * payload;
+}
+}  // namespace
+
 LoihiChip::LoihiChip(const ChipProfile& profile)
     : profile_(profile), mesh_(profile.cores_x, profile.cores_y, profile.chips_x, profile.chips_y) {
   if (profile.neuron_kind != NeuronKind::kLoihiCuba)
@@ -28,6 +39,8 @@ void LoihiChip::configure_core(int32_t core, const LoihiLifParams& p, int32_t ne
   Core& c = core_at(core);
   c.lif = LoihiLifBitAcc(size_t(neurons), p);
   c.dest.assign(size_t(neurons), {});
+  c.dest_cost.assign(size_t(neurons), {});
+  c.packing = Packing::kStale;
 }
 
 void LoihiChip::set_bias(int32_t core, int32_t neuron, int32_t bias_mant, int32_t bias_exp) {
@@ -45,6 +58,7 @@ void LoihiChip::add_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t 
     throw Error(fmt::format("core {}: axon {} or neuron {} out of range", core, axon, neuron));
   if (size_t(axon) >= c.axons.size()) c.axons.resize(size_t(axon) + 1);
   c.axons[size_t(axon)].push_back({neuron, weight_mant * (int32_t{1} << weight_exp)});
+  c.packing = Packing::kStale;
 }
 
 void LoihiChip::set_weight(int32_t core, int32_t axon, size_t k, int32_t weight) {
@@ -56,6 +70,7 @@ void LoihiChip::set_weight(int32_t core, int32_t axon, size_t k, int32_t weight)
     throw Error(fmt::format("core {} axon {} neuron {}: the synapse is plastic (its weight is the learner's)",
                             core, axon, s.neuron));
   s.weight = weight;
+  c.packing = Packing::kStale;
 }
 
 void LoihiChip::set_learner(int32_t core, std::unique_ptr<learning::FixedPointLearner> learner,
@@ -65,6 +80,7 @@ void LoihiChip::set_learner(int32_t core, std::unique_ptr<learning::FixedPointLe
     throw Error(fmt::format("core {}: learning weight exponent {} is outside 0..16", core, weight_exp));
   c.learner = std::move(learner);
   c.learn_exp = weight_exp;
+  c.packing = Packing::kStale;
 }
 
 void LoihiChip::add_plastic_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t weight_mant) {
@@ -103,6 +119,8 @@ void LoihiChip::add_destination(int32_t core, int32_t neuron, int32_t to_core, i
   if (neuron < 0 || neuron >= neurons(core) || axon < 0 || axon >= profile_.axons_per_core)
     throw Error(fmt::format("core {} neuron {}: destination axon {} out of range", core, neuron, axon));
   c.dest[size_t(neuron)].push_back({to_core, axon});
+  const int32_t hops = mesh_.hops(mesh_.x(to_core) - mesh_.x(core), mesh_.y(to_core) - mesh_.y(core));
+  c.dest_cost[size_t(neuron)].push_back({uint32_t(hops), uint32_t(mesh_.chip_crossings(core, to_core))});
 }
 
 void LoihiChip::set_start_delay(int32_t core, uint64_t ticks) {
@@ -131,7 +149,27 @@ void LoihiChip::inject(int32_t core, int32_t axon, int32_t payload) {
   core_at(core).active.push_back({axon, payload});
 }
 
+void LoihiChip::pack(Core& c) {
+  c.packed.reset();
+  c.packing = Packing::kUnpackable;
+  if (c.learner) return;  // plastic weights change every learning epoch
+  auto p = std::make_shared<PackedAxons>();
+  p->begin.reserve(c.axons.size() + 1);
+  p->begin.push_back(0);
+  for (const auto& list : c.axons) {
+    for (const Synapse& s : list) {
+      if (s.neuron > UINT16_MAX || s.weight < INT16_MIN || s.weight > INT16_MAX) return;
+      p->syn.push_back({uint16_t(s.neuron), int16_t(s.weight)});
+    }
+    p->begin.push_back(uint32_t(p->syn.size()));
+  }
+  c.packed = std::move(p);
+  c.packing = Packing::kPacked;
+}
+
 void LoihiChip::run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick) {
+  for (auto& c : cores_)
+    if (c.packing == Packing::kStale) pack(c);
   std::vector<int64_t> sum;  // reused across cores and ticks: no allocation per core per tick
   std::vector<int32_t> a_in;
   std::vector<uint8_t> fired;
@@ -150,11 +188,15 @@ void LoihiChip::run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick) {
       for (const auto [axon, payload] : c.active) {
         if (c.learner && axon < c.learner->pre_count()) c.learner->pre_spike(axon);
         if (size_t(axon) >= c.axons.size()) continue;
+        if (c.packed) {
+          const PackedSynapse* first = c.packed->syn.data() + c.packed->begin[size_t(axon)];
+          const PackedSynapse* last = c.packed->syn.data() + c.packed->begin[size_t(axon) + 1];
+          accumulate(first, last, payload, sum.data());
+          counters_.synaptic_events += uint64_t(last - first);
+          continue;
+        }
         const auto& synapses = c.axons[size_t(axon)];
-        if (payload == 1)
-          for (const auto& s : synapses) sum[size_t(s.neuron)] += s.weight;
-        else
-          for (const auto& s : synapses) sum[size_t(s.neuron)] += int64_t(s.weight) * payload;
+        accumulate(synapses.data(), synapses.data() + synapses.size(), payload, sum.data());
         counters_.synaptic_events += synapses.size();
       }
       c.active.clear();
@@ -169,10 +211,10 @@ void LoihiChip::run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick) {
         if (!fired[j]) continue;
         spikes.push_back({uint32_t(ci), uint32_t(j)});
         ++counters_.spikes_sent;
-        for (const auto& [to, axon] : c.dest[j]) {
-          cores_[size_t(to)].next.push_back({axon, 1});
-          counters_.hops += uint64_t(mesh_.hops(mesh_.x(to) - mesh_.x(ci), mesh_.y(to) - mesh_.y(ci)));
-          counters_.chip_crossings += uint64_t(mesh_.chip_crossings(ci, to));
+        for (const auto& [to, axon] : c.dest[j]) cores_[size_t(to)].next.push_back({axon, 1});
+        for (const auto& [hops, crossings] : c.dest_cost[j]) {
+          counters_.hops += hops;
+          counters_.chip_crossings += crossings;
         }
       }
     }

@@ -1,5 +1,6 @@
 #include "silicortex/train/image_app.hpp"
 
+#include <cblas.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -69,6 +70,7 @@ ImageAppResult run_image_app(const TrainedNetwork& net, const LoihiDeployment& d
     throw Error(fmt::format("images: {} pixels per image, but the network takes {}", data.shape.size(),
                             cfg.input.size()));
   threads = std::max(1, std::min<int>(threads, int(std::max<size_t>(1, data.count))));
+  openblas_set_num_threads(1);  // the float reference runs inside each worker; BLAS threads would only spin
   std::vector<WorkerResult> parts(static_cast<size_t>(threads));
   std::atomic<size_t> done{0};
   const auto t0 = std::chrono::steady_clock::now();

@@ -102,16 +102,31 @@ class LoihiChip {
   struct Arrival {
     int32_t axon, payload;
   };
+  // A learner-free core's synapses packed for the run loop: 4 bytes each instead of 12, in one array, and
+  // shared by copies of the chip (the image app runs one per thread). Dropped by any change, rebuilt by run().
+  struct PackedSynapse {
+    uint16_t neuron;
+    int16_t weight;
+  };
+  struct PackedAxons {
+    std::vector<uint32_t> begin;  // axon a's synapses are syn[begin[a], begin[a + 1])
+    std::vector<PackedSynapse> syn;
+  };
+  enum class Packing : uint8_t { kStale, kPacked, kUnpackable };
   struct Core {
     LoihiLifBitAcc lif{0, {}};
     std::vector<std::vector<Synapse>> axons;
     std::vector<std::vector<std::pair<int32_t, int32_t>>> dest;  // per neuron: (core, axon)
+    std::vector<std::vector<std::pair<uint32_t, uint32_t>>> dest_cost;  // per destination: (hops, crossings)
     std::vector<Arrival> active, next;                           // spikes of this tick and of the next
     DeepCopy<learning::FixedPointLearner> learner;
     int32_t learn_exp = 0;
     std::vector<std::pair<int32_t, size_t>> plastic;  // (axon, position) of each plastic synapse
     uint64_t start_delay = 0;
+    std::shared_ptr<const PackedAxons> packed;
+    Packing packing = Packing::kStale;
   };
+  static void pack(Core& c);
   void learn(Core& c, const uint8_t* fired);
   Core& core_at(int32_t core);
 

@@ -204,6 +204,23 @@ TEST(LoihiChip, GradedSpikesMultiplyTheWeights) {
   EXPECT_THAT([&] { chip.inject(0, 0, -1); }, ThrowsMessage<Error>(testing::HasSubstr("payload -1")));
 }
 
+TEST(LoihiChip, WeightsBeyondSixteenBitsAndLaterChangesAreApplied) {
+  // The run loop packs a core's synapses into 16-bit weights; wider weights keep the unpacked path, and a
+  // weight changed after a run is seen by the next run.
+  hw::LoihiChip chip(loihi());
+  for (int32_t core : {0, 1}) chip.configure_core(core, {4095, 0, 131071}, 1);
+  chip.add_synapse(0, 0, 0, 100, 2);   // 400: packed
+  chip.add_synapse(1, 0, 0, 100, 10);  // 102400: beyond 16 bits
+  for (int32_t core : {0, 1}) chip.inject(core, 0);
+  chip.run(1);
+  EXPECT_EQ(chip.v(0, 0), 400 << 6);
+  EXPECT_EQ(chip.v(1, 0), 102400 << 6);
+  chip.set_weight(0, 0, 0, -300);
+  chip.inject(0, 0);
+  chip.run(1);
+  EXPECT_EQ(chip.v(0, 0), 100 << 6);
+}
+
 TEST(LoihiDeploy, PoolNeuronsAreALayerOfTheirOwnAndExact) {
   const auto c = tiny_config("model = \"lif\"\ndv = 0.0\nvth = 0.5", "neuron = \"lif\"");
   ASSERT_TRUE(c.layers[1].has_neuron);
