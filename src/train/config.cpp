@@ -143,6 +143,8 @@ TrainConfig parse_train_config(std::string_view text, const std::string& source_
     c.train.threads = read_count(r, "threads", c.train.threads);
     if (auto f = r.get("seed")) c.train.seed = f->index();
     if (auto f = r.get("init_gain")) c.init_gain = float(f->positive());
+    if (auto f = r.get("shift")) c.train.shift = int(f->index());
+    if (c.train.shift > 8) r.get("shift")->fail(fmt::format("{} pixels; at most 8", c.train.shift));
     r.finish();
   }
   if (auto t = root.get("quantization")) {
@@ -176,11 +178,11 @@ TrainConfig read_train_config(const std::filesystem::path& path) {
 std::string resume_fingerprint(const TrainConfig& c) {
   std::string s = fmt::format(
       "in={}x{}x{} classes={} enc={},{},{},{},{} loss={},{} adam={},{},{},{},{} q={},{},{} "
-      "batch={} seed={} gain={} train={},{},{}",
+      "batch={} seed={} gain={} shift={} train={},{},{}",
       c.input.c, c.input.h, c.input.w, c.classes, int(c.encoding.kind), c.encoding.steps, c.encoding.max_rate,
       c.encoding.latency_threshold, c.encoding.bits, int(c.loss.kind), c.loss.scale, c.adam.lr, c.adam.beta1, c.adam.beta2,
       c.adam.eps, c.adam.lr_decay, int(c.quant.kind), c.quant.bits, c.quant.levels, c.train.batch_size, c.train.seed,
-      c.init_gain, c.data.train_images, c.data.train_labels, c.data.train_limit);
+      c.init_gain, c.train.shift, c.data.train_images, c.data.train_labels, c.data.train_limit);
   for (const LayerSpec& l : c.layers) {
     const NeuronSpec& n = l.neuron;
     s += fmt::format(" [{} {} {} {} {} {} {} {} {} {} {} {}]", int(l.kind), l.out, l.kernel, l.stride,

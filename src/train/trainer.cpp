@@ -34,6 +34,8 @@ void Trainer::forward_chunk(const Dataset& d, uint32_t epoch_key, const std::vec
   const int steps = cfg_.encoding.steps, pixels = d.shape.size(), n = int(w.ids.size());
   w.x.resize(size_t(steps) * n * pixels);
   encode(cfg_.encoding, cfg_.train.seed, epoch_key, d.images.data(), pixels, w.ids.data(), n, w.x.data());
+  if (cfg_.train.shift > 0 && epoch_key != kEvalEpochKey)
+    shift_inputs(cfg_.train.shift, cfg_.train.seed, epoch_key, d.shape, w.ids.data(), n, steps, w.x.data());
   net_.forward(p, w.x.data(), steps, n, w.ws);
   w.labels.resize(n);
   for (int i = 0; i < n; ++i) w.labels[i] = d.labels[w.ids[i]];

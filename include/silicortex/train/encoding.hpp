@@ -10,9 +10,15 @@ namespace scx::train {
 // The draw for (sample id, step) comes from RandomStream(seed, stream(epoch_key, id), step), so a sample's
 // spikes do not depend on its batch, its chunk or the thread that encodes it.
 //   rate:    Bernoulli per step with p = max_rate * intensity / 255;
-//   latency: one spike at step round((1 - x) (steps - 1)) for x = intensity / 255 > latency_threshold.
+//   latency: one spike at step round((1 - x) (steps - 1)) for x = intensity / 255 > latency_threshold;
+//   direct:  (intensity >> (8 - bits)) / 2^bits at every step.
 void encode(const EncodingSpec& enc, uint64_t seed, uint32_t epoch_key, const uint8_t* images, size_t pixels,
             const size_t* ids, int batch, float* out);
+
+// Augmentation: moves each sample's encoded input (every step and channel of shape s) by a random
+// (dx, dy) in [-shift, shift]^2, zeros shifted in; the draw is keyed by (seed, epoch_key, sample id).
+void shift_inputs(int shift, uint64_t seed, uint32_t epoch_key, Shape s, const size_t* ids, int batch,
+                  int steps, float* x);
 
 inline constexpr uint32_t kEvalEpochKey = 0xFFFFFFFFu;  // the fixed encoding of evaluation data
 

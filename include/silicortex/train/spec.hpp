@@ -71,6 +71,7 @@ struct DataSpec {
 struct TrainSpec {
   int epochs = 1, batch_size = 32, threads = 1;
   uint64_t seed = 1;
+  int shift = 0;  // augmentation: training inputs move by up to +-shift pixels each way (zero fill)
 };
 
 struct Shape {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 
 #include "silicortex/train/encoding.hpp"
 
@@ -64,6 +65,42 @@ TEST(TrainEncoding, DirectIsThePixelsTopBitsAtEveryStep) {
   const float want[5] = {63 / 64.0f, 32 / 64.0f, 0.0f, 1 / 64.0f, 0.0f};  // (pixel >> 2) / 64
   for (int t = 0; t < 3; ++t)
     for (int p = 0; p < 5; ++p) EXPECT_EQ(out[t * 5 + p], want[p]) << "step " << t << " pixel " << p;
+}
+
+TEST(TrainEncoding, ShiftMovesEachSampleByOneOffsetAtEveryStep) {
+  // 40 samples of a 1x3x3 image with distinct non-zero pixels, 2 steps: each sample must be the image
+  // moved by one (dx, dy) in [-1, 1]^2 with zeros shifted in, the same at both steps; all 9 offsets occur.
+  const Shape s{1, 3, 3};
+  const int batch = 40, steps = 2;
+  std::vector<size_t> ids(batch);
+  std::vector<float> x(size_t(steps) * batch * 9);
+  for (int b = 0; b < batch; ++b) ids[size_t(b)] = size_t(1000 + b);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = float(i % 9 + 1);
+  std::vector<float> again = x;
+  shift_inputs(1, 5, 2, s, ids.data(), batch, steps, x.data());
+  shift_inputs(1, 5, 2, s, ids.data(), batch, steps, again.data());
+  EXPECT_EQ(x, again) << "the same key gives the same shifts";
+  std::set<std::pair<int, int>> seen;
+  for (int b = 0; b < batch; ++b) {
+    const float* img = x.data() + size_t(b) * 9;
+    bool matched = false;
+    for (int dy = -1; dy <= 1 && !matched; ++dy)
+      for (int dx = -1; dx <= 1 && !matched; ++dx) {
+        bool ok = true;
+        for (int y = 0; y < 3; ++y)
+          for (int xx = 0; xx < 3; ++xx) {
+            const int sy = y - dy, sx = xx - dx;
+            const float want = sy >= 0 && sy < 3 && sx >= 0 && sx < 3 ? float(sy * 3 + sx + 1) : 0.0f;
+            ok = ok && img[y * 3 + xx] == want && img[size_t(batch) * 9 + size_t(y * 3 + xx)] == want;
+          }
+        if (ok) {
+          matched = true;
+          seen.insert({dx, dy});
+        }
+      }
+    EXPECT_TRUE(matched) << "sample " << b;
+  }
+  EXPECT_EQ(seen.size(), 9u);
 }
 
 }  // namespace

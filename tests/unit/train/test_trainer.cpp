@@ -210,6 +210,8 @@ TEST(Trainer, BadConfigurationNamesTheField) {
               testing::HasSubstr("layers[1].du"));
   EXPECT_THAT(config_error("epochs = 3\n[[layers]]\ntype = \"flatten\"\n"), testing::HasSubstr("epochs"));
   EXPECT_THAT(config_error("[training]\n"), testing::HasSubstr("layers"));
+  EXPECT_THAT(config_error("[training]\nshift = 9\n[[layers]]\ntype = \"flatten\"\n"),
+              testing::HasSubstr("training.shift"));
   EXPECT_THAT(config_error("[optimizer]\nlr_decay = 1.5\n[[layers]]\ntype = \"flatten\"\n"),
               testing::AllOf(testing::HasSubstr("bad.toml:2"), testing::HasSubstr("optimizer.lr_decay")));
   EXPECT_THAT(config_error("[encoding]\nkind = \"direct\"\nbits = 9\n[[layers]]\ntype = \"flatten\"\n"),
