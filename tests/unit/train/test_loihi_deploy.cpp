@@ -25,11 +25,14 @@ hw::ChipProfile loihi() {
   return hw::read_chip_profile(std::string(SCX_SOURCE_DIR) + "/chips/loihi.toml");
 }
 
-// conv (2 channels) -> linear sum pool -> flatten -> dense 6 -> dense 3 on 1x6x6 images.
-train::TrainConfig tiny_config(const std::string& neuron, const std::string& pool = "") {
+// conv (2 channels) -> linear sum pool -> flatten -> dense 6 -> dense 3 on 1x6x6 images; `encoding` adds
+// lines to [encoding], `last` to the last layer's table (and may open further tables).
+train::TrainConfig tiny_config(const std::string& neuron, const std::string& pool = "",
+                               const std::string& encoding = "", const std::string& last = "") {
   train::TrainConfig c = train::parse_train_config(R"(
 [encoding]
 steps = 7
+)" + encoding + R"(
 [neuron]
 )" + neuron + R"(
 [[layers]]
@@ -49,7 +52,7 @@ out = 6
 [[layers]]
 type = "dense"
 out = 3
-)",
+)" + last,
                                                    "tiny.toml");
   c.input = {1, 6, 6};
   c.classes = 3;
@@ -128,37 +131,8 @@ TEST(LoihiDeploy, LifWithoutLeakIsBitExact) {
 TEST(LoihiDeploy, GradedInputAndVoltageReadOutAreExact) {
   // Direct encoding: 6-bit pixels enter as graded spikes. The last layer integrates without leak and never
   // fires; the chip's score is its voltage summed over the steps, 64 * scale times the trainer's.
-  train::TrainConfig c = train::parse_train_config(R"(
-[encoding]
-kind = "direct"
-bits = 6
-steps = 5
-[neuron]
-model = "lif"
-dv = 0.0
-[[layers]]
-type = "conv"
-out = 2
-kernel = 3
-padding = 1
-[[layers]]
-type = "sumpool"
-size = 2
-[[layers]]
-type = "flatten"
-[[layers]]
-type = "dense"
-out = 6
-[[layers]]
-type = "dense"
-out = 3
-vth = 64.0
-[loss]
-kind = "membrane-mean"
-)",
-                                                   "readout.toml");
-  c.input = {1, 6, 6};
-  c.classes = 3;
+  const auto c = tiny_config("model = \"lif\"\ndv = 0.0", "", "kind = \"direct\"\nbits = 6\n",
+                             "vth = 64.0\n[loss]\nkind = \"membrane-mean\"\n");
   const auto p = tiny_params(c, 21);
   LoihiDeployment dep(c, p, loihi());
   for (const auto& l : dep.layers()) EXPECT_TRUE(l.exact) << l.origin;
