@@ -72,6 +72,9 @@ class TrueNorthChip {
   void set_force_scalar(bool on) { force_scalar_ = on; }
 
   uint64_t now() const { return tick_; }
+  // Back to the configured state between independent runs (e.g. one image after another): every V to its
+  // v_init, no spikes in flight. The tick counter and the event counters run on.
+  void reset_state();
   int32_t v(int32_t core, int32_t neuron) const { return neurons_.v(size_t(core) * kNeurons + neuron); }
   const EventCounters& counters() const { return counters_; }
   const LinkTraffic& traffic() const { return traffic_; }
@@ -90,6 +93,7 @@ class TrueNorthChip {
   uint64_t seed_;
   MeshGeometry mesh_;
   TrueNorthNeurons neurons_;
+  std::vector<int32_t> v_init_;      // [core][neuron], for reset_state
   HugeVector<uint64_t> crossbar_;    // [core][axon][4]
   std::vector<uint8_t> axon_type_;   // [core][axon]
   HugeVector<uint64_t> ring_;        // [core][slot][4]: axons active at that slot's tick
