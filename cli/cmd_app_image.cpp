@@ -71,15 +71,16 @@ void run_and_report(const ImageArgs& a, const hw::ChipProfile& profile, const st
 void run_truenorth(const ImageArgs& a, const hw::ChipProfile& profile, const std::filesystem::path& model,
                    const train::TrainedNetwork& net, const train::Dataset& data) {
   if (!a.device.empty())
-    throw Error(fmt::format("--device: storing synapses in devices is implemented for loihi-model chips "
-                            "only, and chip '{}' is a truenorth-model chip",
-                            profile.name));
+    throw Error(
+        fmt::format("--device: storing synapses in devices is implemented for loihi-model chips "
+                    "only, and chip '{}' is a truenorth-model chip",
+                    profile.name));
   const train::TrueNorthDeployment dep(net.config, net.params, profile);
-  std::printf("model %s on chip '%s': %d cores of %lld, %llu neurons (fan-out copies included), %d time "
-              "steps per image\n",
-              model.c_str(), profile.name.c_str(), dep.cores_used(),
-              static_cast<long long>(profile.total_cores()),
-              static_cast<unsigned long long>(dep.neurons_used()), dep.ticks_per_sample());
+  std::printf(
+      "model %s on chip '%s': %d cores of %lld, %llu neurons (fan-out copies included), %d time "
+      "steps per image\n",
+      model.c_str(), profile.name.c_str(), dep.cores_used(), static_cast<long long>(profile.total_cores()),
+      static_cast<unsigned long long>(dep.neurons_used()), dep.ticks_per_sample());
   for (const auto& l : dep.layers())
     std::printf("  %-44s %6d neurons (%6d with copies, up to %3d) %4d cores %8llu synapses  axons <= %d%s\n",
                 l.origin.c_str(), l.neurons, l.chip_neurons, l.max_copies, l.cores,
@@ -153,7 +154,8 @@ void register_app_image(CommandGroups& groups) {
                   "Read the devices this long after programming (drift)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--device-seed", args->device_seed, "Seed of the devices' variation, errors and faults");
-  cmd->add_flag("--train", args->train, "Retrain the shipped model's configuration (of the chip's kind) from scratch first");
+  cmd->add_flag("--train", args->train,
+                "Retrain the shipped model's configuration (of the chip's kind) from scratch first");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
   cmd->callback([args] { run_image(*args); });
 }

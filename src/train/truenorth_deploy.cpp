@@ -53,8 +53,8 @@ int level_of(int type, int kmax) {
 
 // Level of every input and the integer parameters of each neuron.
 void quantise_layer(const Block& b, const std::vector<float>& params,
-                    const std::vector<std::vector<MapEntry>>& rows, int kmax, int depth, int steps,
-                    int ticks, const hw::ChipProfile& profile, Plan& plan, TnDeployedLayer& L) {
+                    const std::vector<std::vector<MapEntry>>& rows, int kmax, int depth, int steps, int ticks,
+                    const hw::ChipProfile& profile, Plan& plan, TnDeployedLayer& L) {
   const std::string& origin = b.spec.origin;
   const int n = b.out.size();
   std::vector<std::vector<MapEntry>> cols(static_cast<size_t>(n));
@@ -196,13 +196,15 @@ TrueNorthDeployment::TrueNorthDeployment(const TrainConfig& cfg, const std::vect
   if (profile.neuron_kind != hw::NeuronKind::kTrueNorth)
     throw Error(fmt::format("chip '{}' is not a truenorth-model chip", profile.name));
   if (cfg.encoding.kind == EncodingKind::Direct)
-    throw Error(fmt::format("{}: encoding.kind: a TrueNorth axon takes binary spikes, not the direct "
-                            "encoding's graded input; use \"rate\" or \"latency\"",
-                            cfg.source));
+    throw Error(
+        fmt::format("{}: encoding.kind: a TrueNorth axon takes binary spikes, not the direct "
+                    "encoding's graded input; use \"rate\" or \"latency\"",
+                    cfg.source));
   if (cfg.quant.kind != QuantKind::TrueNorth)
-    throw Error(fmt::format("{}: quantization.kind: the weights must be on the TrueNorth grid; train with "
-                            "[quantization] kind = \"truenorth\"",
-                            cfg.source));
+    throw Error(
+        fmt::format("{}: quantization.kind: the weights must be on the TrueNorth grid; train with "
+                    "[quantization] kind = \"truenorth\"",
+                    cfg.source));
   const int kmax = cfg.quant.levels / 2, types = 2 * kmax;
   if (types > profile.axon_types)
     throw Error(fmt::format("{}: quantization.levels: {} levels need {} axon types; chip '{}' has {}",
@@ -217,8 +219,8 @@ TrueNorthDeployment::TrueNorthDeployment(const TrainConfig& cfg, const std::vect
     chain.push_back(&b);
     if (!b.spec.has_neuron) continue;
     const NeuronSpec& ns = b.spec.neuron;
-    const bool if_neuron = (ns.model == NeuronModel::Lif || (ns.model == NeuronModel::Cuba && ns.du == 1.0f)) &&
-                           ns.dv == 0.0f;
+    const bool if_neuron =
+        (ns.model == NeuronModel::Lif || (ns.model == NeuronModel::Cuba && ns.du == 1.0f)) && ns.dv == 0.0f;
     if (!if_neuron)
       fail(b.spec.origin, "neuron",
            ns.model == NeuronModel::None
@@ -266,7 +268,8 @@ TrueNorthDeployment::TrueNorthDeployment(const TrainConfig& cfg, const std::vect
     const int n = p.block->out.size();
     std::vector<int32_t> copies(size_t(n), 1);
     if (l + 1 < L_n)
-      for (int j = 0; j < n; ++j) copies[size_t(j)] = std::max<int32_t>(1, int32_t(dests[size_t(l) + 1][size_t(j)].size()));
+      for (int j = 0; j < n; ++j)
+        copies[size_t(j)] = std::max<int32_t>(1, int32_t(dests[size_t(l) + 1][size_t(j)].size()));
     dests[size_t(l)].assign(size_t(p.sources), {});
     place_layer(copies, types, profile, p.block->spec.origin, p, dests[size_t(l)], layers_[size_t(l)]);
     layers_[size_t(l)].chip_neurons = 0;
@@ -361,7 +364,8 @@ std::vector<int32_t> TrueNorthDeployment::run(const float* x, const hw::TrueNort
       const float* xt = x + size_t(t) * size_t(pixels_);
       for (int p = 0; p < pixels_; ++p) {
         if (xt[p] == 0.0f) continue;
-        for (const auto& [core, axon] : input_axons_[size_t(p)]) chip.inject(core, axon, chip.now() + uint64_t(t - t0));
+        for (const auto& [core, axon] : input_axons_[size_t(p)])
+          chip.inject(core, axon, chip.now() + uint64_t(t - t0));
       }
     }
     chip.run(uint64_t(n), 1, sink);

@@ -10,8 +10,8 @@
 
 #include "silicortex/hw/energy_meter.hpp"
 #include "silicortex/train/loihi_deploy.hpp"
-#include "silicortex/train/truenorth_deploy.hpp"
 #include "silicortex/train/trainer.hpp"
+#include "silicortex/train/truenorth_deploy.hpp"
 
 namespace scx::train {
 

@@ -7,7 +7,8 @@
 // its leak and resets to R when V >= alpha, so with the weights of neuron j on the trainer's TrueNorth grid,
 // w = k a_j (k in {-L/2..L/2}, `[quantization] kind = "truenorth"`), and an integer c_j (the chip weight of
 // level 1), V = c_j v / a_j exactly:
-//   axon type of level k -> s_j[type] = k c_j,  leak = round(c_j bias / a_j),  alpha = floor(c_j vth / a_j) + 1,
+//   axon type of level k -> s_j[type] = k c_j,  leak = round(c_j bias / a_j),  alpha = floor(c_j vth / a_j) +
+//   1,
 // reset to R = 0, and a negative threshold at the largest value the profile allows (never reached in
 // practice; layers where the worst case could reach it are marked inexact). c_j is chosen per neuron (at most
 // the weight width allows) to make the leak exact, or its rounding smallest.
@@ -39,16 +40,16 @@
 namespace scx::train {
 
 struct TnDeployedLayer {
-  std::string origin;  // "file.toml: layers[2]"
-  int neurons = 0;     // the trainer's neurons
+  std::string origin;    // "file.toml: layers[2]"
+  int neurons = 0;       // the trainer's neurons
   int chip_neurons = 0;  // with the fan-out copies
   int first_core = 0, cores = 0;
-  uint64_t synapses = 0;  // crossbar bits set
-  int max_axons = 0;      // the most input axons of one of its cores
-  int max_fan_in = 0;     // the most input axons of one neuron
-  int max_copies = 0;     // the most copies of one neuron
+  uint64_t synapses = 0;                           // crossbar bits set
+  int max_axons = 0;                               // the most input axons of one of its cores
+  int max_fan_in = 0;                              // the most input axons of one neuron
+  int max_copies = 0;                              // the most copies of one neuron
   int min_weight_scale = 0, max_weight_scale = 0;  // c_j
-  bool exact = true;  // every leak exact and the negative threshold out of reach
+  bool exact = true;                               // every leak exact and the negative threshold out of reach
 };
 
 class TrueNorthDeployment {

@@ -91,7 +91,7 @@ std::vector<float> random_input(const train::TrainConfig& c, uint64_t seed) {
 // step t - l); fan-out copies are left out (their spikes are the original's).
 struct Spikes {
   std::vector<std::vector<uint8_t>> chip, trainer;
-  std::vector<float> out;           // the trainer's output block, summed over the steps
+  std::vector<float> out;            // the trainer's output block, summed over the steps
   std::vector<int32_t> chip_scores;  // TrueNorthDeployment::run
 };
 
