@@ -32,47 +32,10 @@ const std::filesystem::path kTrainedDir = kRepo / "models/trained";
 const std::string kTestImages = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
 const std::string kTestLabels = "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz";
 
-void run_image(const ImageArgs& a) {
-  const auto profile = hw::read_chip_profile(hw::find_chip_profile(a.chip, SCX_CHIPS_DIR));
-  if (profile.neuron_kind != hw::NeuronKind::kLoihiCuba)
-    throw Error(
-        fmt::format("--chip {}: deployment onto truenorth-model chips is not implemented yet; use a "
-                    "loihi-model chip",
-                    a.chip));
-  std::filesystem::path model =
-      a.model.empty() ? kTrainedDir / "fmnist_loihi.scxnet" : std::filesystem::path(a.model);
-  if (!a.svg.empty()) check_writable(a.svg);
-  if (a.train) {
-    const auto config = kRepo / "configs/train/fmnist_loihi.toml";
-    model = "fmnist_loihi.scxnet";
-    std::printf("training %s from scratch (writes %s)\n", config.c_str(), model.c_str());
-    train_network(config.string(), model.string(), a.quiet);
-  }
-  const train::TrainedNetwork net = train::read_trained_network(model);
-  const train::Dataset data = train::load_dataset(a.images.empty() ? kTestImages : a.images,
-                                                  a.labels.empty() ? kTestLabels : a.labels, a.limit);
-  train::LoihiDeployment dep(net.config, net.params, profile);
-  std::printf("model %s on chip '%s': %d cores of %lld, %llu neurons, %d time steps per image\n",
-              model.c_str(), profile.name.c_str(), dep.cores_used(),
-              static_cast<long long>(profile.total_cores()),
-              static_cast<unsigned long long>(dep.neurons_used()), dep.ticks_per_sample());
-  for (const auto& l : dep.layers())
-    std::printf("  %-44s %6d neurons %3d cores %9llu synapses  weight exp %d  vth %d%s\n", l.origin.c_str(),
-                l.neurons, l.cores, static_cast<unsigned long long>(l.synapses), l.weight_exp, l.vth,
-                l.exact ? "" : "  (rounded)");
-  if (!a.device.empty()) {
-    const devices::DeviceProfile device = devices::read_device_profile(a.device);
-    devices::CrossbarConfig xcfg;
-    xcfg.time_s = a.device_time_s;
-    const devices::ChipMemoryResult m = devices::store_in_devices(dep.chip(), device, xcfg, a.device_seed);
-    std::printf(
-        "synapse memory in %s devices (%s, read %g s after programming, seed %llu): %llu of %llu "
-        "weights changed (%.2f%%) on %d cores\n",
-        device.name.c_str(), a.device.c_str(), a.device_time_s,
-        static_cast<unsigned long long>(a.device_seed), static_cast<unsigned long long>(m.changed),
-        static_cast<unsigned long long>(m.synapses),
-        100.0 * double(m.changed) / double(std::max<uint64_t>(1, m.synapses)), m.cores);
-  }
+// Runs the images on a deployment and prints the report lines common to both chip kinds.
+template <typename Deployment>
+void run_and_report(const ImageArgs& a, const hw::ChipProfile& profile, const std::filesystem::path& model,
+                    const train::TrainedNetwork& net, const train::Dataset& data, const Deployment& dep) {
   ProgressBar bar("images", data.count, !a.quiet);
   const train::ImageAppResult r =
       train::run_image_app(net, dep, data, a.threads, [&](size_t done) { bar.update(done); });
@@ -105,6 +68,68 @@ void run_image(const ImageArgs& a) {
   }
 }
 
+void run_truenorth(const ImageArgs& a, const hw::ChipProfile& profile, const std::filesystem::path& model,
+                   const train::TrainedNetwork& net, const train::Dataset& data) {
+  if (!a.device.empty())
+    throw Error(
+        fmt::format("--device: storing synapses in devices is implemented for loihi-model chips "
+                    "only, and chip '{}' is a truenorth-model chip",
+                    profile.name));
+  const train::TrueNorthDeployment dep(net.config, net.params, profile);
+  std::printf(
+      "model %s on chip '%s': %d cores of %lld, %llu neurons (fan-out copies included), %d time "
+      "steps per image\n",
+      model.c_str(), profile.name.c_str(), dep.cores_used(), static_cast<long long>(profile.total_cores()),
+      static_cast<unsigned long long>(dep.neurons_used()), dep.ticks_per_sample());
+  for (const auto& l : dep.layers())
+    std::printf("  %-44s %6d neurons (%6d with copies, up to %3d) %4d cores %8llu synapses  axons <= %d%s\n",
+                l.origin.c_str(), l.neurons, l.chip_neurons, l.max_copies, l.cores,
+                static_cast<unsigned long long>(l.synapses), l.max_axons, l.exact ? "" : "  (leak rounded)");
+  run_and_report(a, profile, model, net, data, dep);
+}
+
+void run_image(const ImageArgs& a) {
+  const auto profile = hw::read_chip_profile(hw::find_chip_profile(a.chip, SCX_CHIPS_DIR));
+  const bool truenorth = profile.neuron_kind == hw::NeuronKind::kTrueNorth;
+  const std::string stem = truenorth ? "fmnist_truenorth" : "fmnist_loihi";
+  std::filesystem::path model =
+      a.model.empty() ? kTrainedDir / (stem + ".scxnet") : std::filesystem::path(a.model);
+  if (!a.svg.empty()) check_writable(a.svg);
+  if (a.train) {
+    const auto config = kRepo / "configs/train" / (stem + ".toml");
+    model = stem + ".scxnet";
+    std::printf("training %s from scratch (writes %s)\n", config.c_str(), model.c_str());
+    train_network(config.string(), model.string(), a.quiet);
+  }
+  const train::TrainedNetwork net = train::read_trained_network(model);
+  const train::Dataset data = train::load_dataset(a.images.empty() ? kTestImages : a.images,
+                                                  a.labels.empty() ? kTestLabels : a.labels, a.limit);
+  if (truenorth) return run_truenorth(a, profile, model, net, data);
+  train::LoihiDeployment dep(net.config, net.params, profile);
+  std::printf("model %s on chip '%s': %d cores of %lld, %llu neurons, %d time steps per image\n",
+              model.c_str(), profile.name.c_str(), dep.cores_used(),
+              static_cast<long long>(profile.total_cores()),
+              static_cast<unsigned long long>(dep.neurons_used()), dep.ticks_per_sample());
+  for (const auto& l : dep.layers())
+    std::printf("  %-44s %6d neurons %3d cores %9llu synapses  weight exp %d  vth %d%s\n", l.origin.c_str(),
+                l.neurons, l.cores, static_cast<unsigned long long>(l.synapses), l.weight_exp, l.vth,
+                l.exact ? "" : "  (rounded)");
+  if (!a.device.empty()) {
+    const devices::DeviceProfile device = devices::read_device_profile(a.device);
+    devices::CrossbarConfig xcfg;
+    xcfg.time_s = a.device_time_s;
+    const devices::ChipMemoryResult m = devices::store_in_devices(dep.chip(), device, xcfg, a.device_seed);
+    std::printf(
+        "synapse memory in %s devices (%s, read %g s after programming, seed %llu): %llu of %llu "
+        "weights changed (%.2f%%) on %d cores\n",
+        device.name.c_str(), a.device.c_str(), a.device_time_s,
+        static_cast<unsigned long long>(a.device_seed), static_cast<unsigned long long>(m.changed),
+        static_cast<unsigned long long>(m.synapses),
+        100.0 * double(m.changed) / double(std::max<uint64_t>(1, m.synapses)), m.cores);
+  }
+  run_and_report(a, profile, model, net, data, dep);
+}
+
 }  // namespace
 
 void register_app_image(CommandGroups& groups) {
@@ -112,9 +137,10 @@ void register_app_image(CommandGroups& groups) {
   CLI::App* cmd =
       groups.app->add_subcommand("image", "Classify Fashion-MNIST test images on an emulated chip");
   cmd->footer(
-      "Runs a trained network (default: the model shipped in models/trained) on the chip emulator.\n"
+      "Runs a trained network (default: the model shipped in models/trained for the chip's kind,\n"
+      "fmnist_loihi or fmnist_truenorth) on the chip emulator.\n"
       "Example: silicortex app image --limit 500");
-  cmd->add_option("--chip", args->chip, "Chip profile name or file (default loihi)");
+  cmd->add_option("--chip", args->chip, "Chip profile name or file (default loihi; truenorth works too)");
   cmd->add_option("--model", args->model, "Trained network (.scxnet)")->check(CLI::ExistingFile);
   cmd->add_option("--images", args->images, "IDX images (default: Fashion-MNIST t10k)");
   cmd->add_option("--labels", args->labels, "IDX labels");
@@ -128,7 +154,8 @@ void register_app_image(CommandGroups& groups) {
                   "Read the devices this long after programming (drift)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--device-seed", args->device_seed, "Seed of the devices' variation, errors and faults");
-  cmd->add_flag("--train", args->train, "Retrain the shipped model's configuration from scratch first");
+  cmd->add_flag("--train", args->train,
+                "Retrain the shipped model's configuration (of the chip's kind) from scratch first");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
   cmd->callback([args] { run_image(*args); });
 }

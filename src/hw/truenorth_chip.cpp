@@ -80,6 +80,7 @@ TrueNorthChip::TrueNorthChip(const ChipProfile& profile, uint64_t seed)
       seed_(seed),
       mesh_(profile.cores_x, profile.cores_y, profile.chips_x, profile.chips_y),
       neurons_(size_t(mesh_.cores()) * kNeurons, static_cast<int>(profile.potential_bits)),
+      v_init_(size_t(mesh_.cores()) * kNeurons, 0),
       crossbar_(size_t(mesh_.cores()) * kAxons * 4, 0),
       axon_type_(size_t(mesh_.cores()) * kAxons, 0),
       ring_(size_t(mesh_.cores()) * kDelaySlots * 4, 0),
@@ -135,6 +136,7 @@ void TrueNorthChip::set_neuron(int32_t core, int32_t neuron, const TrueNorthNeur
   }
   const size_t j = size_t(core) * kNeurons + neuron;
   neurons_.set(j, p);
+  v_init_[j] = p.v_init;
   TnRoute r;
   if (p.dest.enabled) {
     r.to = mesh_.destination(core, p.dest.dx, p.dest.dy);
@@ -184,6 +186,12 @@ void TrueNorthChip::inject(int32_t core, int32_t axon, uint64_t tick) {
     throw Error(
         fmt::format("input spike at tick {}: must lie in [{}, {}]", tick, tick_, tick_ + kDelaySlots - 1));
   ring_[(size_t(core) * kDelaySlots + (tick % kDelaySlots)) * 4 + (axon >> 6)] |= uint64_t{1} << (axon & 63);
+}
+
+void TrueNorthChip::reset_state() {
+  std::copy(v_init_.begin(), v_init_.end(), neurons_.v_.begin());
+  std::fill(neurons_.acc_.begin(), neurons_.acc_.end(), 0);
+  std::fill(ring_.begin(), ring_.end(), 0);
 }
 
 void TrueNorthChip::prepare() {

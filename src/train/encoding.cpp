@@ -11,7 +11,7 @@ namespace scx::train {
 namespace {
 constexpr uint64_t kRateStream = 0x5241;
 constexpr uint64_t kShiftStream = 0x5346;
-}
+}  // namespace
 
 void encode(const EncodingSpec& enc, uint64_t seed, uint32_t epoch_key, const uint8_t* images, size_t pixels,
             const size_t* ids, int batch, float* out) {
@@ -23,7 +23,8 @@ void encode(const EncodingSpec& enc, uint64_t seed, uint32_t epoch_key, const ui
       const int shift = 8 - enc.bits;
       const float unit = std::ldexp(1.0f, -enc.bits);
       for (int t = 0; t < enc.steps; ++t)
-        for (size_t p = 0; p < pixels; ++p) out[t * per_step + b * pixels + p] = float(img[p] >> shift) * unit;
+        for (size_t p = 0; p < pixels; ++p)
+          out[t * per_step + b * pixels + p] = float(img[p] >> shift) * unit;
       continue;
     }
     if (enc.kind == EncodingKind::Latency) {

@@ -26,7 +26,8 @@ struct WorkerResult {
 };
 
 // Images worker, worker + threads, ...: chip and float prediction of each.
-void run_worker(const TrainedNetwork& net, LoihiDeployment dep, const Dataset& data, int worker, int threads,
+template <typename Deployment>
+void run_worker(const TrainedNetwork& net, Deployment dep, const Dataset& data, int worker, int threads,
                 std::atomic<size_t>& done, const std::function<void(size_t)>& progress, WorkerResult& r) {
   const TrainConfig& cfg = net.config;
   const SnnNetwork snn(cfg.layers, cfg.input, cfg.classes);
@@ -43,7 +44,7 @@ void run_worker(const TrainedNetwork& net, LoihiDeployment dep, const Dataset& d
       sink = [&](uint64_t tick, const std::vector<hw::TnSpike>& spikes) {
         for (const auto& s : spikes) {
           const auto [layer, neuron] = dep.locate(s.core, s.neuron);
-          r.raster.push_back({uint32_t(tick - t0), layer, neuron});
+          if (neuron >= 0) r.raster.push_back({uint32_t(tick - t0), layer, neuron});
         }
       };
     const int chip_pred = predicted_class(dep.run(x.data(), sink));
@@ -61,10 +62,9 @@ void run_worker(const TrainedNetwork& net, LoihiDeployment dep, const Dataset& d
   r.counters = dep.chip().counters();
 }
 
-}  // namespace
-
-ImageAppResult run_image_app(const TrainedNetwork& net, const LoihiDeployment& dep, const Dataset& data,
-                             int threads, const std::function<void(size_t)>& progress) {
+template <typename Deployment>
+ImageAppResult run_app(const TrainedNetwork& net, const Deployment& dep, const Dataset& data, int threads,
+                       const std::function<void(size_t)>& progress) {
   const TrainConfig& cfg = net.config;
   if (data.shape.size() != cfg.input.size())
     throw Error(fmt::format("images: {} pixels per image, but the network takes {}", data.shape.size(),
@@ -104,8 +104,9 @@ ImageAppResult run_image_app(const TrainedNetwork& net, const LoihiDeployment& d
   return r;
 }
 
-std::string image_report_svg(const ImageAppResult& r, const LoihiDeployment& dep, const hw::EnergyReport& e,
-                             const std::string& title) {
+template <typename Deployment>
+std::string report_svg(const ImageAppResult& r, const Deployment& dep, const hw::EnergyReport& e,
+                       const std::string& title) {
   namespace svg = io::svg;
   svg::Figure fig(1320, 470);
   fig.title(title);
@@ -183,6 +184,26 @@ std::string image_report_svg(const ImageAppResult& r, const LoihiDeployment& dep
                          ea.py(0) + 12));
   }
   return fig.str();
+}
+
+}  // namespace
+
+ImageAppResult run_image_app(const TrainedNetwork& net, const LoihiDeployment& dep, const Dataset& data,
+                             int threads, const std::function<void(size_t)>& progress) {
+  return run_app(net, dep, data, threads, progress);
+}
+ImageAppResult run_image_app(const TrainedNetwork& net, const TrueNorthDeployment& dep, const Dataset& data,
+                             int threads, const std::function<void(size_t)>& progress) {
+  return run_app(net, dep, data, threads, progress);
+}
+
+std::string image_report_svg(const ImageAppResult& r, const LoihiDeployment& dep, const hw::EnergyReport& e,
+                             const std::string& title) {
+  return report_svg(r, dep, e, title);
+}
+std::string image_report_svg(const ImageAppResult& r, const TrueNorthDeployment& dep,
+                             const hw::EnergyReport& e, const std::string& title) {
+  return report_svg(r, dep, e, title);
 }
 
 }  // namespace scx::train

@@ -8,109 +8,13 @@
 
 #include "silicortex/core/error.hpp"
 #include "silicortex/train/network.hpp"
+#include "train/linear_map.hpp"
 
 namespace scx::train {
 namespace {
 
-struct Entry {
-  int32_t index;
-  double w;
-};
-
-[[noreturn]] void fail(const std::string& origin, const std::string& field, const std::string& msg) {
-  throw Error(fmt::format("{}.{}: {}", origin.empty() ? "layer" : origin, field, msg));
-}
-
-// A dense accumulator over a block's outputs that remembers which it touched.
-struct Accumulator {
-  std::vector<double> value;
-  std::vector<uint8_t> seen;
-  std::vector<int32_t> touched;
-  void add(int32_t o, double v) {
-    if (!seen[size_t(o)]) {
-      seen[size_t(o)] = 1;
-      touched.push_back(o);
-    }
-    value[size_t(o)] += v;
-  }
-  // The non-zero entries in index order; clears the accumulator.
-  void collect(std::vector<Entry>& out) {
-    std::sort(touched.begin(), touched.end());
-    out.clear();
-    for (int32_t o : touched) {
-      if (value[size_t(o)] != 0.0) out.push_back({o, value[size_t(o)]});
-      value[size_t(o)] = 0.0;
-      seen[size_t(o)] = 0;
-    }
-    touched.clear();
-  }
-};
-
-// Adds the image of x * e_i under block b's linear synapse operation to acc.
-void scatter(const Block& b, const std::vector<float>& p, int i, double x, Accumulator& acc) {
-  auto add = [&](int o, double v) { acc.add(o, v); };
-  const Shape in = b.in, out = b.out;
-  switch (b.spec.kind) {
-    case LayerKind::Dense:
-      for (int o = 0; o < out.size(); ++o) add(o, x * p[b.w_off + size_t(o) * in.size() + size_t(i)]);
-      return;
-    case LayerKind::Conv: {
-      const int k = b.spec.kernel, st = b.spec.stride, pad = b.spec.padding;
-      const int c = i / (in.h * in.w), y = i / in.w % in.h, xx = i % in.w;
-      for (int ky = 0; ky < k; ++ky) {
-        const int ny = y + pad - ky;
-        if (ny < 0 || ny % st || ny / st >= out.h) continue;
-        for (int kx = 0; kx < k; ++kx) {
-          const int nx = xx + pad - kx;
-          if (nx < 0 || nx % st || nx / st >= out.w) continue;
-          for (int oc = 0; oc < out.c; ++oc) {
-            const size_t wi = ((size_t(oc) * in.c + size_t(c)) * k + size_t(ky)) * k + size_t(kx);
-            add((oc * out.h + ny / st) * out.w + nx / st, x * p[b.w_off + wi]);
-          }
-        }
-      }
-      return;
-    }
-    case LayerKind::SumPool:
-    case LayerKind::AvgPool: {
-      const int k = b.spec.kernel, c = i / (in.h * in.w), y = i / in.w % in.h / k, xx = i % in.w / k;
-      if (y >= out.h || xx >= out.w) return;
-      const double scale = b.spec.kind == LayerKind::AvgPool ? 1.0 / (k * k) : 1.0;
-      add((c * out.h + y) * out.w + xx, x * scale);
-      return;
-    }
-    case LayerKind::Flatten:
-      add(i, x);
-      return;
-    case LayerKind::Recurrent:
-      break;
-  }
-  SCX_ASSERT(false);
-}
-
-// The composite linear map of blocks `chain` (all but the last without neurons), by source: rows[i] lists
-// the (target, weight) pairs of source i.
-std::vector<std::vector<Entry>> composite(const std::vector<const Block*>& chain,
-                                          const std::vector<float>& p) {
-  const int sources = chain.front()->in.size();
-  std::vector<std::vector<Entry>> rows(static_cast<size_t>(sources));
-  std::vector<Entry> cur, next;
-  std::vector<Accumulator> acc(chain.size());
-  for (size_t k = 0; k < chain.size(); ++k) {
-    acc[k].value.assign(size_t(chain[k]->out.size()), 0.0);
-    acc[k].seen.assign(size_t(chain[k]->out.size()), 0);
-  }
-  for (int i = 0; i < sources; ++i) {
-    cur.assign(1, {i, 1.0});
-    for (size_t k = 0; k < chain.size(); ++k) {
-      for (const Entry& e : cur) scatter(*chain[k], p, e.index, e.w, acc[k]);
-      acc[k].collect(next);
-      std::swap(cur, next);
-    }
-    rows[size_t(i)] = cur;
-  }
-  return rows;
-}
+using detail::fail_layer;
+using Entry = detail::MapEntry;
 
 // The smallest x >= 0 with max_abs <= mant_max * 2^x.
 int shared_exponent(double max_abs, int64_t mant_max) {
@@ -149,13 +53,14 @@ LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float
   int next_core = 0;
   for (const Block& b : net.blocks()) {
     const std::string& origin = b.spec.origin;
-    if (b.spec.kind == LayerKind::Recurrent) fail(origin, "type", "recurrent layers are not deployed yet");
+    if (b.spec.kind == LayerKind::Recurrent)
+      fail_layer(origin, "type", "recurrent layers are not deployed yet");
     chain.push_back(&b);
     if (!b.spec.has_neuron) continue;
     const NeuronSpec& nspec = b.spec.neuron;
     if (nspec.model == NeuronModel::None)
-      fail(origin, "neuron",
-           "a non-spiking read-out (model = \"none\") is not deployed; use spiking neurons");
+      fail_layer(origin, "neuron",
+                 "a non-spiking read-out (model = \"none\") is not deployed; use spiking neurons");
     const double du = nspec.model == NeuronModel::Lif ? 1.0 : nspec.du, dv = nspec.dv;
     // Leading pools and flatten map several sources onto one input axon (a spike message per source, so the
     // axon's synapses are applied once per spike, which sums them as the pool does); the rest of the chain
@@ -182,8 +87,8 @@ LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float
       per_axon *= k * k;
       if (p.spec.kind == LayerKind::AvgPool) pre_scale /= k * k;
     }
-    std::vector<std::vector<Entry>> rows =
-        composite(std::vector<const Block*>(chain.begin() + std::ptrdiff_t(first), chain.end()), params);
+    std::vector<std::vector<Entry>> rows = detail::composite_map(
+        std::vector<const Block*>(chain.begin() + std::ptrdiff_t(first), chain.end()), params);
     for (auto& r : rows)
       for (Entry& e : r) e.w *= pre_scale;
     std::vector<std::vector<int32_t>> members(rows.size());
@@ -229,9 +134,9 @@ LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float
     L.scale = std::ldexp(1.0, log_s);
     L.vth = int32_t(std::lround(L.scale * nspec.vth));
     if (L.vth < 1)
-      fail(origin, "vth", "the threshold is too small for the weights on the chip's 17-bit scale");
+      fail_layer(origin, "vth", "the threshold is too small for the weights on the chip's 17-bit scale");
     L.weight_exp = shared_exponent(w_max * L.scale, mant_max);
-    if (L.weight_exp > 16) fail(origin, "weights", "the weights need an exponent above 16");
+    if (L.weight_exp > 16) fail_layer(origin, "weights", "the weights need an exponent above 16");
     const double unit = std::ldexp(1.0, L.weight_exp);
     L.exact = L.scale * nspec.vth == double(L.vth);
     for (const auto& c : cols)
@@ -260,9 +165,10 @@ LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float
       const auto& src = cols[size_t(j)];
       const int64_t fan_in = int64_t(src.size());
       if (fan_in > profile.axons_per_core || fan_in * synapse_bits_ > profile.synapse_memory_bits)
-        fail(origin, "out",
-             fmt::format("neuron {} has {} inputs; a core of chip '{}' holds {} axons and {} synapse bits", j,
-                         fan_in, profile.name, profile.axons_per_core, profile.synapse_memory_bits));
+        fail_layer(
+            origin, "out",
+            fmt::format("neuron {} has {} inputs; a core of chip '{}' holds {} axons and {} synapse bits", j,
+                        fan_in, profile.name, profile.axons_per_core, profile.synapse_memory_bits));
       int fresh = 0;
       for (const Entry& e : src) fresh += stamp[size_t(e.index)] != core;
       if (core < 0 || in_core == profile.neurons_per_core || axons + fresh > profile.axons_per_core ||
@@ -290,9 +196,10 @@ LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float
     L.max_synapse_bits = *std::max_element(core_syn.begin(), core_syn.end());
     next_core += L.cores;
     if (next_core > chip_.cores())
-      fail(origin, "out",
-           fmt::format("the network needs more than the {} cores of chip '{}' (this layer alone needs {})",
-                       chip_.cores(), profile.name, L.cores));
+      fail_layer(
+          origin, "out",
+          fmt::format("the network needs more than the {} cores of chip '{}' (this layer alone needs {})",
+                      chip_.cores(), profile.name, L.cores));
 
     // Configure the cores, the synapses and the previous layer's destinations.
     const int depth = int(layers_.size());
@@ -313,7 +220,7 @@ LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float
       while (std::fabs(std::round(std::ldexp(bias_chip, -bexp))) > 4095 && bexp < 7) ++bexp;
       const double bmant = std::round(std::ldexp(bias_chip, -bexp));
       if (std::fabs(bmant) > 4095)
-        fail(origin, "bias", fmt::format("neuron {}: bias too large for the chip", j));
+        fail_layer(origin, "bias", fmt::format("neuron {}: bias too large for the chip", j));
       chip_.set_bias(cid, local, int32_t(bmant), bexp);
       for (const Entry& e : cols[size_t(j)]) {
         const size_t si = size_t(e.index);
@@ -336,7 +243,8 @@ LoihiDeployment::LoihiDeployment(const TrainConfig& cfg, const std::vector<float
     prev_place = std::move(place);
   }
   if (!chain.empty())
-    fail(chain.back()->spec.origin, "neuron", "the last block has no neurons; the chip reads out spikes");
+    fail_layer(chain.back()->spec.origin, "neuron",
+               "the last block has no neurons; the chip reads out spikes");
   cores_used_ = next_core;
   out_place_ = std::move(prev_place);
 }

@@ -22,7 +22,7 @@ namespace scx::hw {
 class LoihiChip {
  public:
   static constexpr int32_t kMaxInput = 1 << 24;  // a_in is clamped here so that a_in << 6 fits 32 bits
-  static constexpr int kPayloadBits = 24;         // a graded spike's payload: 0 to 2^24 - 1 (Loihi 2)
+  static constexpr int kPayloadBits = 24;        // a graded spike's payload: 0 to 2^24 - 1 (Loihi 2)
 
   // Throws scx::Error if the profile is not a Loihi-model chip.
   explicit LoihiChip(const ChipProfile& profile);
@@ -103,7 +103,8 @@ class LoihiChip {
     int32_t axon, payload;
   };
   // A learner-free core's synapses packed for the run loop: 4 bytes each instead of 12, in one array, and
-  // shared by copies of the chip (the image app runs one per thread). Dropped by any change, rebuilt by run().
+  // shared by copies of the chip (the image app runs one per thread). Dropped by any change, rebuilt by
+  // run().
   struct PackedSynapse {
     uint16_t neuron;
     int16_t weight;
@@ -116,9 +117,9 @@ class LoihiChip {
   struct Core {
     LoihiLifBitAcc lif{0, {}};
     std::vector<std::vector<Synapse>> axons;
-    std::vector<std::vector<std::pair<int32_t, int32_t>>> dest;  // per neuron: (core, axon)
+    std::vector<std::vector<std::pair<int32_t, int32_t>>> dest;         // per neuron: (core, axon)
     std::vector<std::vector<std::pair<uint32_t, uint32_t>>> dest_cost;  // per destination: (hops, crossings)
-    std::vector<Arrival> active, next;                           // spikes of this tick and of the next
+    std::vector<Arrival> active, next;                                  // spikes of this tick and of the next
     DeepCopy<learning::FixedPointLearner> learner;
     int32_t learn_exp = 0;
     std::vector<std::pair<int32_t, size_t>> plastic;  // (axon, position) of each plastic synapse

@@ -72,6 +72,9 @@ class TrueNorthChip {
   void set_force_scalar(bool on) { force_scalar_ = on; }
 
   uint64_t now() const { return tick_; }
+  // Back to the configured state between independent runs (e.g. one image after another): every V to its
+  // v_init, no spikes in flight. The tick counter and the event counters run on.
+  void reset_state();
   int32_t v(int32_t core, int32_t neuron) const { return neurons_.v(size_t(core) * kNeurons + neuron); }
   const EventCounters& counters() const { return counters_; }
   const LinkTraffic& traffic() const { return traffic_; }
@@ -90,13 +93,14 @@ class TrueNorthChip {
   uint64_t seed_;
   MeshGeometry mesh_;
   TrueNorthNeurons neurons_;
+  std::vector<int32_t> v_init_;      // [core][neuron], for reset_state
   HugeVector<uint64_t> crossbar_;    // [core][axon][4]
   std::vector<uint8_t> axon_type_;   // [core][axon]
   HugeVector<uint64_t> ring_;        // [core][slot][4]: axons active at that slot's tick
   std::vector<uint8_t> core_plain_;  // 1 if every neuron of the core takes the vector path
   std::vector<int32_t> core_beta_min_, core_weight_max_;
   static constexpr int32_t kMixedLeak = INT32_MIN;  // leaks are 9-bit, so no core shares this one
-  std::vector<int32_t> core_leak_;  // the leak every neuron of the core shares, or kMixedLeak
+  std::vector<int32_t> core_leak_;                  // the leak every neuron of the core shares, or kMixedLeak
   HugeVector<int8_t> weight8_;  // [core][type][neuron]: 8-bit copies (half the bytes per event) if they fit
   bool prepared_ = false;
   bool force_scalar_ = false;
@@ -110,7 +114,7 @@ struct TnCoreView {
   int32_t* v;
   const int16_t* weight[4];
   const int8_t* weight8;  // [type][256] copy of the weights when they all fit 8 bits, else nullptr
-  const int16_t* leak;  // nullptr: every neuron of the core has leak `leak_all` (half the bytes of a tick)
+  const int16_t* leak;    // nullptr: every neuron of the core has leak `leak_all` (half the bytes of a tick)
   const int32_t* threshold;
   const uint64_t* crossbar;  // 256 rows x 4 words
   const uint8_t* axon_type;  // 256

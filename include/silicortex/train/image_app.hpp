@@ -11,6 +11,7 @@
 #include "silicortex/hw/energy_meter.hpp"
 #include "silicortex/train/loihi_deploy.hpp"
 #include "silicortex/train/trainer.hpp"
+#include "silicortex/train/truenorth_deploy.hpp"
 
 namespace scx::train {
 
@@ -32,10 +33,14 @@ struct ImageAppResult {
 // Runs every image of `data` on copies of `dep`; `progress(done)` is called from one thread.
 ImageAppResult run_image_app(const TrainedNetwork& net, const LoihiDeployment& dep, const Dataset& data,
                              int threads, const std::function<void(size_t)>& progress = {});
+ImageAppResult run_image_app(const TrainedNetwork& net, const TrueNorthDeployment& dep, const Dataset& data,
+                             int threads, const std::function<void(size_t)>& progress = {});
 
 // The SVG report: confusion matrix, spike raster of image 0, energy per image by component beside the
 // conventional processor.
 std::string image_report_svg(const ImageAppResult& r, const LoihiDeployment& dep, const hw::EnergyReport& e,
                              const std::string& title);
+std::string image_report_svg(const ImageAppResult& r, const TrueNorthDeployment& dep,
+                             const hw::EnergyReport& e, const std::string& title);
 
 }  // namespace scx::train

@@ -1,0 +1,319 @@
+// Deployment of trained networks onto the TrueNorth-class chip: the chip's spikes against the float
+// trainer's for integer-exact networks, the core limits (axons, neurons with fan-out copies, cores), clear
+// errors, and `app image --chip truenorth` end to end.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "../cli/cli_runner.hpp"
+#include "idx_writer.hpp"
+#include "silicortex/core/error.hpp"
+#include "silicortex/core/rng.hpp"
+#include "silicortex/hw/chip_profile.hpp"
+#include "silicortex/train/config.hpp"
+#include "silicortex/train/loihi_deploy.hpp"
+#include "silicortex/train/trainer.hpp"
+#include "silicortex/train/truenorth_deploy.hpp"
+
+namespace scx::test {
+namespace {
+
+using train::TrueNorthDeployment;
+
+hw::ChipProfile truenorth() {
+  return hw::read_chip_profile(std::string(SCX_SOURCE_DIR) + "/chips/truenorth.toml");
+}
+
+// conv (2 channels) -> linear sum pool -> flatten -> dense 6 -> dense 3 on 1x6x6 images, or with `readout`
+// a convolutional read-out summed by a trailing pool.
+train::TrainConfig tiny_config(const std::string& neuron, int levels = 4, const std::string& extra = "") {
+  train::TrainConfig c = train::parse_train_config(R"(
+[encoding]
+steps = 7
+[neuron]
+)" + neuron + R"(
+[quantization]
+kind = "truenorth"
+levels = )" + std::to_string(levels) + R"(
+[[layers]]
+type = "conv"
+out = 2
+kernel = 3
+padding = 1
+[[layers]]
+type = "sumpool"
+size = 2
+[[layers]]
+type = "flatten"
+[[layers]]
+type = "dense"
+out = 6
+)" + (extra.empty() ? "[[layers]]\ntype = \"dense\"\nout = 3\n" : extra),
+                                                   "tiny.toml");
+  c.input = {1, 6, 6};
+  c.classes = 3;
+  return c;
+}
+
+// Weights k a_j with a_j = 2^-e per output neuron (per channel for a convolution) and biases on an a_j / 8
+// grid: every float sum of the trainer is exact, and so is the chip's integer image of it.
+std::vector<float> grid_params(const train::TrainConfig& c, uint64_t seed) {
+  const train::SnnNetwork net(c.layers, c.input, c.classes);
+  const int kmax = c.quant.levels / 2;
+  std::vector<float> p(net.param_count(), 0.0f);
+  RandomStream rng(seed, 7);
+  for (const auto& b : net.blocks()) {
+    if (b.w_size == 0) continue;
+    const size_t rows = size_t(b.spec.out), cols = b.w_size / rows;
+    for (size_t r = 0; r < rows; ++r) {
+      const float a = std::ldexp(1.0f, -int(2 + rng.below(2)));  // 1/4 or 1/8
+      for (size_t i = 0; i < cols; ++i) {
+        const int k = int(rng.below(uint64_t(2 * kmax + 1))) - kmax;
+        p[b.w_off + r * cols + i] = float(k) * a;
+      }
+      p[b.w_off + r * cols] = float(kmax) * a;  // a_j is max |w| / kmax, as the trainer's quantiser has it
+      if (r < b.b_size) p[b.b_off + r] = float(int(rng.below(9)) - 3) * a / 8;
+    }
+  }
+  return p;
+}
+
+std::vector<float> random_input(const train::TrainConfig& c, uint64_t seed) {
+  std::vector<float> x(size_t(c.encoding.steps) * c.input.size());
+  RandomStream rng(seed, 3);
+  for (float& v : x) v = rng.uniform() < 0.4 ? 1.0f : 0.0f;
+  return x;
+}
+
+// Spikes per (block with neurons, step, neuron) from the trainer and from the chip (tick t of layer l is
+// step t - l); fan-out copies are left out (their spikes are the original's).
+struct Spikes {
+  std::vector<std::vector<uint8_t>> chip, trainer;
+  std::vector<float> out;            // the trainer's output block, summed over the steps
+  std::vector<int32_t> chip_scores;  // TrueNorthDeployment::run
+};
+
+Spikes compare(const train::TrainConfig& c, const std::vector<float>& p, TrueNorthDeployment& dep,
+               const std::vector<float>& x) {
+  const train::SnnNetwork net(c.layers, c.input, c.classes);
+  train::Workspace ws;
+  net.forward(p, x.data(), c.encoding.steps, 1, ws);
+  Spikes s;
+  for (size_t b = 0; b < net.blocks().size(); ++b)
+    if (net.blocks()[b].spec.has_neuron) {
+      s.trainer.emplace_back(ws.s[b].size());
+      for (size_t i = 0; i < ws.s[b].size(); ++i) s.trainer.back()[i] = ws.s[b][i] > 0;
+      s.chip.emplace_back(ws.s[b].size(), 0);
+    }
+  s.out.assign(size_t(c.classes), 0.0f);
+  for (int t = 0; t < c.encoding.steps; ++t)
+    for (int k = 0; k < c.classes; ++k) s.out[size_t(k)] += ws.s.back()[size_t(t * c.classes + k)];
+  const uint64_t start = dep.chip().now();
+  s.chip_scores = dep.run(x.data(), [&](uint64_t tick, const std::vector<hw::TnSpike>& spikes) {
+    for (const auto& sp : spikes) {
+      const auto [layer, neuron] = dep.locate(sp.core, sp.neuron);
+      if (neuron < 0) continue;
+      const int64_t step = int64_t(tick - start) - layer;
+      const size_t n = s.chip[size_t(layer)].size() / size_t(c.encoding.steps);
+      ASSERT_GE(step, 0);
+      if (step >= c.encoding.steps) continue;  // early layers run on while the pipeline drains
+      s.chip[size_t(layer)][size_t(step) * n + size_t(neuron)] = 1;
+    }
+  });
+  return s;
+}
+
+void expect_identical(const train::TrainConfig& c, const std::vector<float>& p, TrueNorthDeployment& dep,
+                      int samples) {
+  size_t spikes = 0;
+  for (int sample = 0; sample < samples; ++sample) {
+    const Spikes s = compare(c, p, dep, random_input(c, uint64_t(sample)));
+    for (size_t l = 0; l < s.chip.size(); ++l) {
+      EXPECT_EQ(s.chip[l], s.trainer[l]) << "sample " << sample << " layer " << l;
+      for (uint8_t v : s.chip[l]) spikes += v;
+    }
+    for (int k = 0; k < c.classes; ++k) EXPECT_EQ(float(s.chip_scores[size_t(k)]), s.out[size_t(k)]);
+  }
+  EXPECT_GT(spikes, size_t(samples) * 10);  // the comparison is not vacuous
+}
+
+TEST(TrueNorthDeploy, IntegrateAndFireOnTheGridIsBitExact) {
+  for (const int levels : {2, 4}) {
+    const auto c = tiny_config("model = \"lif\"\ndv = 0.0\nvth = 1.0", levels);
+    const auto p = grid_params(c, 11);
+    TrueNorthDeployment dep(c, p, truenorth());
+    ASSERT_EQ(dep.layers().size(), 3u);
+    for (const auto& l : dep.layers()) {
+      EXPECT_TRUE(l.exact) << l.origin;
+      EXPECT_LE(l.max_axons, 256);
+    }
+    // The sum pool is not shared axons: each of the 72 conv neurons is its own input of the dense layer.
+    EXPECT_GT(dep.layers()[1].max_fan_in, 18);
+    // The dense layers' neurons sit on one core each, so a conv neuron needs one copy per level it is used
+    // with: more chip neurons than trainer neurons.
+    EXPECT_GT(dep.layers()[0].chip_neurons, dep.layers()[0].neurons);
+    EXPECT_EQ(dep.ticks_per_sample(), 7 + 2);
+    expect_identical(c, p, dep, 20);
+  }
+}
+
+TEST(TrueNorthDeploy, PopulationReadOutThroughATrailingPoolIsExact) {
+  // A convolutional read-out whose 2x2 positions are summed by a trailing pool, as the shipped model does.
+  auto c = train::parse_train_config(R"(
+[encoding]
+steps = 6
+[neuron]
+model = "lif"
+dv = 0.0
+vth = 0.75
+[quantization]
+kind = "truenorth"
+levels = 2
+[[layers]]
+type = "conv"
+out = 4
+kernel = 2
+stride = 2
+[[layers]]
+type = "conv"
+out = 3
+kernel = 2
+[[layers]]
+type = "sumpool"
+size = 2
+)",
+                                     "readout.toml");
+  c.input = {1, 6, 6};
+  c.classes = 3;
+  const auto p = grid_params(c, 5);
+  TrueNorthDeployment dep(c, p, truenorth());
+  expect_identical(c, p, dep, 20);
+}
+
+TEST(TrueNorthDeploy, FanOutCopiesFillCoresAndStillComputeTheSame) {
+  const auto c = tiny_config("model = \"lif\"\ndv = 0.0\nvth = 1.0", 4);
+  const auto p = grid_params(c, 3);
+  hw::ChipProfile small = truenorth();
+  TrueNorthDeployment big(c, p, small);
+  small.axons_per_core = 80;  // the dense layer's cores get split; the conv neurons need more copies
+  small.neurons_per_core = 16;
+  TrueNorthDeployment tight(c, p, small);
+  EXPECT_GT(tight.cores_used(), big.cores_used());
+  for (size_t l = 0; l < tight.layers().size(); ++l) {
+    EXPECT_LE(tight.layers()[l].max_axons, 80);
+    EXPECT_GE(tight.layers()[l].chip_neurons, big.layers()[l].chip_neurons);
+  }
+  for (uint64_t sample = 0; sample < 5; ++sample) {
+    const auto x = random_input(c, sample);
+    EXPECT_EQ(big.run(x.data()), tight.run(x.data()));
+  }
+  // A neuron needed on more (core, axon) pairs than a core has neurons cannot be copied enough.
+  small.neurons_per_core = 2;
+  EXPECT_THAT([&] { (void)TrueNorthDeployment(c, p, small); },
+              ThrowsMessage<Error>(testing::AllOf(testing::HasSubstr("tiny.toml"),
+                                                  testing::HasSubstr("copies of one neuron"))));
+}
+
+TEST(TrueNorthDeploy, WhatTheChipCannotRunIsAClearError) {
+  const auto c = tiny_config("model = \"lif\"\ndv = 0.0", 4);
+  const auto p = grid_params(c, 3);
+  const auto fails_with = [&](const train::TrainConfig& cfg, const std::vector<float>& params,
+                              const hw::ChipProfile& prof, const std::string& text) {
+    EXPECT_THAT([&] { (void)TrueNorthDeployment(cfg, params, prof); },
+                ThrowsMessage<Error>(testing::HasSubstr(text)))
+        << text;
+  };
+  // Leaky or current-based neurons are not TrueNorth neurons; the message names the layer.
+  const auto cuba = tiny_config("model = \"cuba\"\ndu = 0.5\ndv = 0.25", 4);
+  fails_with(cuba, grid_params(cuba, 1), truenorth(), "tiny.toml");
+  fails_with(cuba, grid_params(cuba, 1), truenorth(), "model = \"lif\" and dv = 0");
+  const auto leaky = tiny_config("model = \"lif\"\ndv = 0.1", 4);
+  fails_with(leaky, grid_params(leaky, 1), truenorth(), "dv = 0.1");
+  // A fan-in above 256 axons: a dense layer on 600 inputs (about 480 of them non-zero).
+  auto wide = train::parse_train_config(R"(
+[neuron]
+model = "lif"
+dv = 0.0
+[quantization]
+kind = "truenorth"
+[[layers]]
+type = "dense"
+out = 2
+)",
+                                        "wide.toml");
+  wide.input = {600, 1, 1};
+  wide.classes = 2;
+  fails_with(wide, grid_params(wide, 1), truenorth(), "wide.toml:");
+  fails_with(wide, grid_params(wide, 1), truenorth(), "inputs; a core of chip 'truenorth' has 256 axons");
+  // More cores than the chip has.
+  hw::ChipProfile two = truenorth();
+  two.cores_x = 2;
+  two.cores_y = 1;
+  fails_with(c, p, two, "needs more than the 2 cores of chip 'truenorth'");
+  // Weights off the TrueNorth grid, a graded input, a Loihi-class chip.
+  auto off = p;
+  off[0] *= 0.7f;
+  fails_with(c, off, truenorth(), "not a multiple");
+  auto loihi_q = c;
+  loihi_q.quant.kind = train::QuantKind::Loihi;
+  fails_with(loihi_q, p, truenorth(), "kind = \"truenorth\"");
+  auto direct = c;
+  direct.encoding.kind = train::EncodingKind::Direct;
+  fails_with(direct, p, truenorth(), "binary spikes");
+  fails_with(c, p, hw::read_chip_profile(std::string(SCX_SOURCE_DIR) + "/chips/loihi.toml"),
+             "not a truenorth-model chip");
+  fails_with(c, std::vector<float>(5, 0.0f), truenorth(), "params");
+}
+
+TEST(TrueNorthDeploy, ShippedModelFitsTheChip) {
+  const auto path = std::filesystem::path(SCX_SOURCE_DIR) / "models/trained/fmnist_truenorth.scxnet";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no shipped model";
+  const train::TrainedNetwork net = train::read_trained_network(path);
+  const hw::ChipProfile prof = truenorth();
+  TrueNorthDeployment dep(net.config, net.params, prof);
+  EXPECT_LE(dep.cores_used(), prof.total_cores());
+  for (const auto& l : dep.layers()) EXPECT_LE(l.max_axons, prof.axons_per_core);
+}
+
+TEST(AppImage, RunsOnTheTrueNorthChip) {
+  const auto dir = fresh_dir("app_image_tn");
+  auto c = tiny_config("model = \"lif\"\ndv = 0.0\nvth = 1.0", 2);
+  train::Trainer t(c);
+  t.params() = grid_params(c, 9);
+  const auto model = dir / "tiny.scxnet";
+  t.save_network(model, 0.5);
+  RandomStream rng(1, 0);
+  std::vector<uint8_t> img(30 * 36), lab(30);
+  for (auto& v : img) v = uint8_t(rng.below(256));
+  for (auto& v : lab) v = uint8_t(rng.below(3));
+  write_idx(dir / "img", {30, 6, 6}, img);
+  write_idx(dir / "lab", {30}, lab);
+  const auto svg = dir / "report.svg";
+  const std::string args = "app image -q --chip truenorth --model " + model.string() + " --images " +
+                           (dir / "img").string() + " --labels " + (dir / "lab").string() + " --svg " +
+                           svg.string() + " --limit 20";
+  const CliResult r = run_cli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, testing::HasSubstr("on chip 'truenorth'"));
+  EXPECT_THAT(r.output, testing::HasSubstr("images:                 20"));
+  // Bit-exact network: the chip predicts what the float trainer predicts on every image.
+  EXPECT_THAT(r.output, testing::HasSubstr("same prediction on 100.00% of images"));
+  EXPECT_THAT(r.output, testing::HasSubstr("of 4096"));
+  EXPECT_THAT(r.output, testing::HasSubstr("energy per image"));
+  std::ifstream in(svg);
+  std::string head;
+  std::getline(in, head);
+  EXPECT_THAT(head, testing::HasSubstr("<?xml"));
+  const CliResult one = run_cli(args + " --threads 1");
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  const auto line = [](const std::string& out) { return out.substr(out.find("accuracy on the chip"), 90); };
+  EXPECT_EQ(line(one.output), line(r.output));
+  const CliResult dev = run_cli(args + " --device " SCX_SOURCE_DIR "/devices/pcm.toml");
+  EXPECT_NE(dev.exit_code, 0);
+  EXPECT_THAT(dev.output, testing::HasSubstr("--device"));
+}
+
+}  // namespace
+}  // namespace scx::test
