@@ -68,6 +68,9 @@ Trainer::Trainer(TrainConfig cfg)
       params_(net_.init_params(cfg_.train.seed, cfg_.init_gain)),
       adam_(cfg_.adam, net_.param_count()) {
   openblas_set_num_threads(1);  // parallelism is over chunks, and single-threaded GEMM is reproducible
+  if (cfg_.train.shift > 0 && cfg_.input.flat())
+    throw Error(fmt::format("{}: training.shift: the input ({} values) is not an image to shift", cfg_.source,
+                            cfg_.input.size()));
 }
 
 Trainer::~Trainer() = default;

@@ -245,6 +245,12 @@ TEST(Trainer, ShippedConfigurationsBuild) {
 namespace scx::train {
 namespace {
 
+TEST(Trainer, ShiftNeedsAnImage) {
+  TrainConfig c = toy_config();  // flat spike-pattern inputs
+  c.train.shift = 1;
+  EXPECT_THAT([&] { Trainer t(c); }, ThrowsMessage<Error>(testing::HasSubstr("training.shift")));
+}
+
 TEST(Adam, LearningRateDecaysPerEpoch) {
   AdamSpec spec;
   spec.lr = 0.1f;
