@@ -40,7 +40,7 @@ void LoihiChip::configure_core(int32_t core, const LoihiLifParams& p, int32_t ne
   c.lif = LoihiLifBitAcc(size_t(neurons), p);
   c.dest.assign(size_t(neurons), {});
   c.dest_cost.assign(size_t(neurons), {});
-  c.packing = Packing::kStale;
+  c.repack = true;
 }
 
 void LoihiChip::set_bias(int32_t core, int32_t neuron, int32_t bias_mant, int32_t bias_exp) {
@@ -58,7 +58,7 @@ void LoihiChip::add_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t 
     throw Error(fmt::format("core {}: axon {} or neuron {} out of range", core, axon, neuron));
   if (size_t(axon) >= c.axons.size()) c.axons.resize(size_t(axon) + 1);
   c.axons[size_t(axon)].push_back({neuron, weight_mant * (int32_t{1} << weight_exp)});
-  c.packing = Packing::kStale;
+  c.repack = true;
 }
 
 void LoihiChip::set_weight(int32_t core, int32_t axon, size_t k, int32_t weight) {
@@ -70,7 +70,7 @@ void LoihiChip::set_weight(int32_t core, int32_t axon, size_t k, int32_t weight)
     throw Error(fmt::format("core {} axon {} neuron {}: the synapse is plastic (its weight is the learner's)",
                             core, axon, s.neuron));
   s.weight = weight;
-  c.packing = Packing::kStale;
+  c.repack = true;
 }
 
 void LoihiChip::set_learner(int32_t core, std::unique_ptr<learning::FixedPointLearner> learner,
@@ -80,7 +80,7 @@ void LoihiChip::set_learner(int32_t core, std::unique_ptr<learning::FixedPointLe
     throw Error(fmt::format("core {}: learning weight exponent {} is outside 0..16", core, weight_exp));
   c.learner = std::move(learner);
   c.learn_exp = weight_exp;
-  c.packing = Packing::kStale;
+  c.repack = true;
 }
 
 void LoihiChip::add_plastic_synapse(int32_t core, int32_t axon, int32_t neuron, int32_t weight_mant) {
@@ -151,7 +151,7 @@ void LoihiChip::inject(int32_t core, int32_t axon, int32_t payload) {
 
 void LoihiChip::pack(Core& c) {
   c.packed.reset();
-  c.packing = Packing::kUnpackable;
+  c.repack = false;
   if (c.learner) return;  // plastic weights change every learning epoch
   auto p = std::make_shared<PackedAxons>();
   p->begin.reserve(c.axons.size() + 1);
@@ -164,12 +164,11 @@ void LoihiChip::pack(Core& c) {
     p->begin.push_back(uint32_t(p->syn.size()));
   }
   c.packed = std::move(p);
-  c.packing = Packing::kPacked;
 }
 
 void LoihiChip::run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick) {
   for (auto& c : cores_)
-    if (c.packing == Packing::kStale) pack(c);
+    if (c.repack) pack(c);
   std::vector<int64_t> sum;  // reused across cores and ticks: no allocation per core per tick
   std::vector<int32_t> a_in;
   std::vector<uint8_t> fired;

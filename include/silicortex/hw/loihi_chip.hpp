@@ -113,7 +113,6 @@ class LoihiChip {
     std::vector<uint32_t> begin;  // axon a's synapses are syn[begin[a], begin[a + 1])
     std::vector<PackedSynapse> syn;
   };
-  enum class Packing : uint8_t { kStale, kPacked, kUnpackable };
   struct Core {
     LoihiLifBitAcc lif{0, {}};
     std::vector<std::vector<Synapse>> axons;
@@ -124,8 +123,8 @@ class LoihiChip {
     int32_t learn_exp = 0;
     std::vector<std::pair<int32_t, size_t>> plastic;  // (axon, position) of each plastic synapse
     uint64_t start_delay = 0;
-    std::shared_ptr<const PackedAxons> packed;
-    Packing packing = Packing::kStale;
+    std::shared_ptr<const PackedAxons> packed;  // null: the core runs from `axons`
+    bool repack = true;                         // the synapses changed since the last pack()
   };
   static void pack(Core& c);
   void learn(Core& c, const uint8_t* fired);
