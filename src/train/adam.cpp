@@ -12,10 +12,11 @@ void Adam::step(std::vector<float>& params, const std::vector<float>& grad) {
   const double c1 = 1.0 - std::pow(double(spec_.beta1), double(t_));
   const double c2 = 1.0 - std::pow(double(spec_.beta2), double(t_));
   const float lr_t = float(lr_ * std::sqrt(c2) / c1);
+  const float keep = 1.0f - lr_ * spec_.weight_decay;  // decoupled decay, not scaled by the bias correction
   for (size_t i = 0; i < params.size(); ++i) {
     m_[i] = spec_.beta1 * m_[i] + (1.0f - spec_.beta1) * grad[i];
     v_[i] = spec_.beta2 * v_[i] + (1.0f - spec_.beta2) * grad[i] * grad[i];
-    params[i] -= lr_t * m_[i] / (std::sqrt(v_[i]) + spec_.eps);
+    params[i] = keep * params[i] - lr_t * m_[i] / (std::sqrt(v_[i]) + spec_.eps);
   }
 }
 

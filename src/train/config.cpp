@@ -134,6 +134,9 @@ TrainConfig parse_train_config(std::string_view text, const std::string& source_
     if (auto f = o.get("eps")) c.adam.eps = float(f->positive());
     c.adam.lr_decay = read_float(o, "lr_decay", c.adam.lr_decay);
     if (!(c.adam.lr_decay > 0 && c.adam.lr_decay <= 1)) o.get("lr_decay")->fail("must be in (0, 1]");
+    c.adam.weight_decay = read_float(o, "weight_decay", c.adam.weight_decay);
+    if (!(c.adam.weight_decay >= 0 && c.adam.lr * c.adam.weight_decay < 1))
+      o.get("weight_decay")->fail("must be >= 0 with lr * weight_decay < 1");
     o.finish();
   }
   if (auto t = root.get("training")) {
@@ -145,6 +148,7 @@ TrainConfig parse_train_config(std::string_view text, const std::string& source_
     if (auto f = r.get("init_gain")) c.init_gain = float(f->positive());
     if (auto f = r.get("shift")) c.train.shift = int(f->index());
     if (c.train.shift > 8) r.get("shift")->fail(fmt::format("{} pixels; at most 8", c.train.shift));
+    if (auto f = r.get("flip")) c.train.flip = f->boolean();
     r.finish();
   }
   if (auto t = root.get("quantization")) {
@@ -178,11 +182,12 @@ TrainConfig read_train_config(const std::filesystem::path& path) {
 std::string resume_fingerprint(const TrainConfig& c) {
   std::string s = fmt::format(
       "in={}x{}x{} classes={} enc={},{},{},{},{} loss={},{} adam={},{},{},{},{} q={},{},{} "
-      "batch={} seed={} gain={} shift={} train={},{},{}",
+      "batch={} seed={} gain={} shift={} flip={} wd={} train={},{},{}",
       c.input.c, c.input.h, c.input.w, c.classes, int(c.encoding.kind), c.encoding.steps, c.encoding.max_rate,
       c.encoding.latency_threshold, c.encoding.bits, int(c.loss.kind), c.loss.scale, c.adam.lr, c.adam.beta1,
       c.adam.beta2, c.adam.eps, c.adam.lr_decay, int(c.quant.kind), c.quant.bits, c.quant.levels,
-      c.train.batch_size, c.train.seed, c.init_gain, c.train.shift, c.data.train_images, c.data.train_labels,
+      c.train.batch_size, c.train.seed, c.init_gain, c.train.shift, c.train.flip, c.adam.weight_decay,
+      c.data.train_images, c.data.train_labels,
       c.data.train_limit);
   for (const LayerSpec& l : c.layers) {
     const NeuronSpec& n = l.neuron;

@@ -46,21 +46,24 @@ void encode(const EncodingSpec& enc, uint64_t seed, uint32_t epoch_key, const ui
   }
 }
 
-void shift_inputs(int shift, uint64_t seed, uint32_t epoch_key, Shape s, const size_t* ids, int batch,
-                  int steps, float* x) {
+void augment_inputs(int shift, bool flip, uint64_t seed, uint32_t epoch_key, Shape s, const size_t* ids,
+                    int batch, int steps, float* x) {
   std::vector<float> plane(size_t(s.h) * size_t(s.w));
   for (int b = 0; b < batch; ++b) {
     RandomStream rng(seed, stream_id(kShiftStream, epoch_key), static_cast<uint32_t>(ids[b]));
-    const int dx = int(rng.below(uint64_t(2 * shift + 1))) - shift;
-    const int dy = int(rng.below(uint64_t(2 * shift + 1))) - shift;
-    if (dx == 0 && dy == 0) continue;
+    const int dx = shift > 0 ? int(rng.below(uint64_t(2 * shift + 1))) - shift : 0;
+    const int dy = shift > 0 ? int(rng.below(uint64_t(2 * shift + 1))) - shift : 0;
+    const bool mirror = flip && rng.below(2) == 1;
+    if (dx == 0 && dy == 0 && !mirror) continue;
     for (int t = 0; t < steps; ++t)
       for (int c = 0; c < s.c; ++c) {
         float* img = x + (size_t(t) * size_t(batch) + size_t(b)) * size_t(s.size()) + size_t(c) * s.h * s.w;
         std::fill(plane.begin(), plane.end(), 0.0f);
         for (int y = std::max(0, dy); y < std::min(s.h, s.h + dy); ++y)
-          for (int xx = std::max(0, dx); xx < std::min(s.w, s.w + dx); ++xx)
-            plane[size_t(y) * s.w + xx] = img[size_t(y - dy) * s.w + (xx - dx)];
+          for (int xx = std::max(0, dx); xx < std::min(s.w, s.w + dx); ++xx) {
+            const int sx = mirror ? s.w - 1 - (xx - dx) : xx - dx;
+            plane[size_t(y) * s.w + xx] = img[size_t(y - dy) * s.w + sx];
+          }
         std::copy(plane.begin(), plane.end(), img);
       }
   }

@@ -34,8 +34,9 @@ void Trainer::forward_chunk(const Dataset& d, uint32_t epoch_key, const std::vec
   const int steps = cfg_.encoding.steps, pixels = d.shape.size(), n = int(w.ids.size());
   w.x.resize(size_t(steps) * n * pixels);
   encode(cfg_.encoding, cfg_.train.seed, epoch_key, d.images.data(), pixels, w.ids.data(), n, w.x.data());
-  if (cfg_.train.shift > 0 && epoch_key != kEvalEpochKey)
-    shift_inputs(cfg_.train.shift, cfg_.train.seed, epoch_key, d.shape, w.ids.data(), n, steps, w.x.data());
+  if ((cfg_.train.shift > 0 || cfg_.train.flip) && epoch_key != kEvalEpochKey)
+    augment_inputs(cfg_.train.shift, cfg_.train.flip, cfg_.train.seed, epoch_key, d.shape, w.ids.data(), n,
+                   steps, w.x.data());
   net_.forward(p, w.x.data(), steps, n, w.ws);
   w.labels.resize(n);
   for (int i = 0; i < n; ++i) w.labels[i] = d.labels[w.ids[i]];
@@ -68,9 +69,9 @@ Trainer::Trainer(TrainConfig cfg)
       params_(net_.init_params(cfg_.train.seed, cfg_.init_gain)),
       adam_(cfg_.adam, net_.param_count()) {
   openblas_set_num_threads(1);  // parallelism is over chunks, and single-threaded GEMM is reproducible
-  if (cfg_.train.shift > 0 && cfg_.input.flat())
-    throw Error(fmt::format("{}: training.shift: the input ({} values) is not an image to shift", cfg_.source,
-                            cfg_.input.size()));
+  if ((cfg_.train.shift > 0 || cfg_.train.flip) && cfg_.input.flat())
+    throw Error(fmt::format("{}: training.{}: the input ({} values) is not an image to move", cfg_.source,
+                            cfg_.train.shift > 0 ? "shift" : "flip", cfg_.input.size()));
 }
 
 Trainer::~Trainer() = default;

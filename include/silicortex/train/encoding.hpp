@@ -15,10 +15,11 @@ namespace scx::train {
 void encode(const EncodingSpec& enc, uint64_t seed, uint32_t epoch_key, const uint8_t* images, size_t pixels,
             const size_t* ids, int batch, float* out);
 
-// Augmentation: moves each sample's encoded input (every step and channel of shape s) by a random
-// (dx, dy) in [-shift, shift]^2, zeros shifted in; the draw is keyed by (seed, epoch_key, sample id).
-void shift_inputs(int shift, uint64_t seed, uint32_t epoch_key, Shape s, const size_t* ids, int batch,
-                  int steps, float* x);
+// Augmentation of each sample's encoded input (every step and channel of shape s): a mirror image left to
+// right with probability 1/2 if flip, then a move by a random (dx, dy) in [-shift, shift]^2 with zeros
+// shifted in. The draws are keyed by (seed, epoch_key, sample id).
+void augment_inputs(int shift, bool flip, uint64_t seed, uint32_t epoch_key, Shape s, const size_t* ids,
+                    int batch, int steps, float* x);
 
 inline constexpr uint32_t kEvalEpochKey = 0xFFFFFFFFu;  // the fixed encoding of evaluation data
 

@@ -77,8 +77,8 @@ TEST(TrainEncoding, ShiftMovesEachSampleByOneOffsetAtEveryStep) {
   for (int b = 0; b < batch; ++b) ids[size_t(b)] = size_t(1000 + b);
   for (size_t i = 0; i < x.size(); ++i) x[i] = float(i % 9 + 1);
   std::vector<float> again = x;
-  shift_inputs(1, 5, 2, s, ids.data(), batch, steps, x.data());
-  shift_inputs(1, 5, 2, s, ids.data(), batch, steps, again.data());
+  augment_inputs(1, false, 5, 2, s, ids.data(), batch, steps, x.data());
+  augment_inputs(1, false, 5, 2, s, ids.data(), batch, steps, again.data());
   EXPECT_EQ(x, again) << "the same key gives the same shifts";
   std::set<std::pair<int, int>> seen;
   for (int b = 0; b < batch; ++b) {
@@ -101,6 +101,34 @@ TEST(TrainEncoding, ShiftMovesEachSampleByOneOffsetAtEveryStep) {
     EXPECT_TRUE(matched) << "sample " << b;
   }
   EXPECT_EQ(seen.size(), 9u);
+}
+
+TEST(TrainEncoding, FlipMirrorsAboutHalfTheSamplesAtEveryStep) {
+  // 200 samples of a 2-channel 2x3 image, 2 steps, no shift: each sample is the image or its left-right
+  // mirror, the same at both steps and in both channels; both occur, about equally often.
+  const Shape s{2, 2, 3};
+  const int batch = 200, steps = 2, size = s.size();
+  std::vector<size_t> ids(batch);
+  std::vector<float> x(size_t(steps) * batch * size);
+  for (int b = 0; b < batch; ++b) ids[size_t(b)] = size_t(b);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = float(i % size + 1);
+  augment_inputs(0, true, 9, 1, s, ids.data(), batch, steps, x.data());
+  int mirrored = 0;
+  for (int b = 0; b < batch; ++b) {
+    bool same = true, mirror = true;
+    for (int t = 0; t < steps; ++t)
+      for (int c = 0; c < s.c; ++c)
+        for (int y = 0; y < s.h; ++y)
+          for (int xx = 0; xx < s.w; ++xx) {
+            const float got = x[(size_t(t) * batch + b) * size + size_t((c * s.h + y) * s.w + xx)];
+            same = same && got == float((c * s.h + y) * s.w + xx + 1);
+            mirror = mirror && got == float((c * s.h + y) * s.w + (s.w - 1 - xx) + 1);
+          }
+    EXPECT_TRUE(same || mirror) << "sample " << b;
+    mirrored += mirror;
+  }
+  EXPECT_GT(mirrored, 70);
+  EXPECT_LT(mirrored, 130);
 }
 
 }  // namespace

@@ -212,6 +212,10 @@ TEST(Trainer, BadConfigurationNamesTheField) {
   EXPECT_THAT(config_error("[training]\n"), testing::HasSubstr("layers"));
   EXPECT_THAT(config_error("[training]\nshift = 9\n[[layers]]\ntype = \"flatten\"\n"),
               testing::HasSubstr("training.shift"));
+  EXPECT_THAT(config_error("[optimizer]\nweight_decay = -0.1\n[[layers]]\ntype = \"flatten\"\n"),
+              testing::HasSubstr("optimizer.weight_decay"));
+  EXPECT_THAT(config_error("[training]\nflip = 1\n[[layers]]\ntype = \"flatten\"\n"),
+              testing::HasSubstr("training.flip"));
   EXPECT_THAT(config_error("[optimizer]\nlr_decay = 1.5\n[[layers]]\ntype = \"flatten\"\n"),
               testing::AllOf(testing::HasSubstr("bad.toml:2"), testing::HasSubstr("optimizer.lr_decay")));
   EXPECT_THAT(config_error("[encoding]\nkind = \"direct\"\nbits = 9\n[[layers]]\ntype = \"flatten\"\n"),
@@ -249,6 +253,9 @@ TEST(Trainer, ShiftNeedsAnImage) {
   TrainConfig c = toy_config();  // flat spike-pattern inputs
   c.train.shift = 1;
   EXPECT_THAT([&] { Trainer t(c); }, ThrowsMessage<Error>(testing::HasSubstr("training.shift")));
+  c.train.shift = 0;
+  c.train.flip = true;
+  EXPECT_THAT([&] { Trainer t(c); }, ThrowsMessage<Error>(testing::HasSubstr("training.flip")));
 }
 
 TEST(Adam, LearningRateDecaysPerEpoch) {
@@ -263,6 +270,19 @@ TEST(Adam, LearningRateDecaysPerEpoch) {
     adam.step(p, {2.0f});
     EXPECT_NEAR(1.0f - p[0], 0.1 * std::pow(0.5, epoch), 1e-6) << "epoch " << epoch;
   }
+}
+
+TEST(Adam, WeightDecayIsDecoupledFromTheGradient) {
+  AdamSpec spec;
+  spec.lr = 0.1f;
+  spec.lr_decay = 0.5f;
+  spec.weight_decay = 0.2f;
+  Adam adam(spec, 2);
+  adam.set_epoch(1);  // lr 0.05: each step keeps 1 - 0.05 * 0.2 = 0.99 of a parameter
+  std::vector<float> p{3.0f, -2.0f};
+  adam.step(p, {0.0f, 4.0f});
+  EXPECT_FLOAT_EQ(p[0], 3.0f * 0.99f) << "no gradient: only the decay";
+  EXPECT_NEAR(p[1], -2.0f * 0.99f - 0.05f, 1e-6) << "the Adam step is not scaled by the decay";
 }
 
 }  // namespace
