@@ -107,7 +107,8 @@ uint64_t TnCoreKernel(const TnCoreView& view, const uint64_t* active, uint64_t* 
     const auto raw = hn::Add(hn::LoadU(d, view.v + k), input);
     const auto v1 = hn::Min(hn::Max(raw, vmin), vmax);
     const auto leak = view.leak ? hn::PromoteTo(d, hn::LoadU(dh, view.leak + k)) : hn::Set(d, view.leak_all);
-    const auto threshold = hn::LoadU(d, view.threshold + k);
+    const auto threshold = view.threshold16 ? hn::PromoteTo(d, hn::LoadU(dh, view.threshold16 + k))
+                                            : hn::LoadU(d, view.threshold + k);
     const auto raw2 = hn::Add(v1, leak);
     const auto v = hn::Min(hn::Max(raw2, vmin), vmax);
     const auto out = hn::Ne(raw, v1), out2 = hn::Ne(raw2, v);

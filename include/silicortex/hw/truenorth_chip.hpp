@@ -85,6 +85,8 @@ class TrueNorthChip {
   void prepare();
   void process_core(int32_t core, uint64_t tick, Scratch& s);
   void finish_pending(uint64_t tick, Scratch& s);
+  void prefetch_rows(int32_t core, uint64_t tick) const;
+  static constexpr int32_t kRowsAhead = 8, kSlotsAhead = 16;  // cores ahead of the one being processed
   void route_spike(int32_t core, int32_t neuron, uint64_t tick, Scratch& s);
   void check_width(const char* field, int64_t value, int64_t bits, bool is_signed, int32_t core,
                    int32_t neuron) const;
@@ -101,6 +103,8 @@ class TrueNorthChip {
   std::vector<int32_t> core_beta_min_, core_weight_max_;
   static constexpr int32_t kMixedLeak = INT32_MIN;  // leaks are 9-bit, so no core shares this one
   std::vector<int32_t> core_leak_;                  // the leak every neuron of the core shares, or kMixedLeak
+  std::vector<uint8_t> core_thr16_;  // 1 if every threshold of the core fits 16 bits (threshold16_ is valid)
+  HugeVector<int16_t> threshold16_;  // [core][neuron]: 16-bit copies, half the bytes streamed per tick
   HugeVector<int8_t> weight8_;  // [core][type][neuron]: 8-bit copies (half the bytes per event) if they fit
   bool prepared_ = false;
   bool force_scalar_ = false;
@@ -116,6 +120,7 @@ struct TnCoreView {
   const int8_t* weight8;  // [type][256] copy of the weights when they all fit 8 bits, else nullptr
   const int16_t* leak;    // nullptr: every neuron of the core has leak `leak_all` (half the bytes of a tick)
   const int32_t* threshold;
+  const int16_t* threshold16;  // the same in 16 bits when they all fit, else nullptr
   const uint64_t* crossbar;  // 256 rows x 4 words
   const uint8_t* axon_type;  // 256
   int32_t v_min, v_max;

@@ -110,7 +110,11 @@ class TrueNorthNeurons {
   // Saturation events are added to *saturations when given.
   bool leak_threshold_reset(size_t j, const TnRandom& rng, uint64_t* saturations = nullptr);
   // Step 3 alone: threshold and reset of j whose potential after the leak is v, with threshold noise eta.
-  bool threshold_reset(size_t j, int32_t v, int32_t eta, uint64_t* saturations = nullptr);
+  bool threshold_reset(size_t j, int32_t v, int32_t eta, uint64_t* saturations = nullptr) {
+    return threshold_reset(j, v, threshold_[j], eta, saturations);
+  }
+  // The same with j's threshold alpha given (from a copy the caller has in cache).
+  bool threshold_reset(size_t j, int32_t v, int32_t alpha, int32_t eta, uint64_t* saturations);
 
   int32_t v(size_t j) const { return v_[j]; }
   int32_t v_min() const { return v_min_; }
@@ -148,8 +152,9 @@ class TrueNorthNeurons {
 };
 
 // Inline: the chip's vector path calls it for every spike.
-inline bool TrueNorthNeurons::threshold_reset(size_t j, int32_t v, int32_t eta, uint64_t* saturations) {
-  const int64_t pos = int64_t{threshold_[j]} + eta;
+inline bool TrueNorthNeurons::threshold_reset(size_t j, int32_t v, int32_t alpha, int32_t eta,
+                                              uint64_t* saturations) {
+  const int64_t pos = int64_t{alpha} + eta;
   const Cold& c = cold_[j];
   const auto mode = static_cast<TnReset>(c.reset_mode);
   bool fired = false;

@@ -60,7 +60,7 @@ TEST(CrossbarCore, WideWeightsAndFullBurstsMatchScalarReference) {
   auto run_burst = [](bool scalar, int threshold_bits, int32_t max_threshold) {
     auto profile = small_profile(2, 2);
     profile.potential_bits = 17;              // so that the bursts reach the limits
-    profile.threshold_bits = threshold_bits;  // 18: packed alpha/lambda stream; 20: separate streams
+    profile.threshold_bits = threshold_bits;
     TrueNorthChip chip(profile, 3);
     RandomStream r(9, 1);
     for (int32_t c = 0; c < chip.cores(); ++c) {
@@ -72,7 +72,8 @@ TEST(CrossbarCore, WideWeightsAndFullBurstsMatchScalarReference) {
         TrueNorthNeuronParams p;
         for (auto& w : p.weight) w = c == 0 ? 128 + int32_t(r.below(128)) : int32_t(r.below(511)) - 255;
         p.leak = int32_t(r.below(21)) - 10;
-        p.threshold = 1 + int32_t(r.below(uint64_t(max_threshold)));  // < 512: the 16-bit packed stream
+        // Below 2^15 on every neuron of a core: its kernel reads the 16-bit threshold copy.
+        p.threshold = 1 + int32_t(r.below(uint64_t(max_threshold)));
         p.neg_threshold = int32_t(r.below(60000));
         p.neg_saturate = r.below(2) == 1;
         p.reset = static_cast<TnReset>(r.below(3));
