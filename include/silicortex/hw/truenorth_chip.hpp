@@ -85,8 +85,9 @@ class TrueNorthChip {
   void prepare();
   void process_core(int32_t core, uint64_t tick, Scratch& s);
   void finish_pending(uint64_t tick, Scratch& s);
-  void prefetch_rows(int32_t core, uint64_t tick) const;
-  static constexpr int32_t kRowsAhead = 8, kSlotsAhead = 16;  // cores ahead of the one being processed
+  // Loads the crossbar rows of the active axons of cores [from, to) into the cache.
+  void load_rows(int32_t from, int32_t to, uint64_t tick) const;
+  static constexpr int32_t kRowGroup = 32;  // cores whose rows are loaded together, one group ahead
   void route_spike(int32_t core, int32_t neuron, uint64_t tick, Scratch& s);
   void check_width(const char* field, int64_t value, int64_t bits, bool is_signed, int32_t core,
                    int32_t neuron) const;
