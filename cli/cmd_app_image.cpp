@@ -59,6 +59,11 @@ void run_and_report(const ImageArgs& a, const hw::ChipProfile& profile, const st
   std::printf("conventional processor: %.3g uJ per image for the same synaptic operations (%.0fx)\n",
               e.conventional_j / n * 1e6,
               e.per_inference_j > 0 ? e.conventional_j / n / e.per_inference_j : 0.0);
+  if (r.counters.saturations > 0)
+    std::fprintf(stderr,
+                 "warning: the chip's arithmetic hit its limits %.3g times per image (membrane or input "
+                 "wrapped or clipped): its scale leaves too little headroom for this model or input\n",
+                 double(r.counters.saturations) / n);
   if (!a.svg.empty()) {
     write_text_atomically(a.svg, train::image_report_svg(
                                      r, dep, e,

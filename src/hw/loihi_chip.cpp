@@ -201,9 +201,11 @@ void LoihiChip::run(uint64_t ticks, const TrueNorthChip::SpikeSink& on_tick) {
       c.active.clear();
       a_in.resize(n);
       fired.assign(n, 0);
-      for (size_t j = 0; j < n; ++j)
+      for (size_t j = 0; j < n; ++j) {
         a_in[j] = static_cast<int32_t>(std::clamp<int64_t>(sum[j], -kMaxInput, kMaxInput));
-      c.lif.step(a_in.data(), fired.data());
+        counters_.saturations += a_in[j] != sum[j];
+      }
+      c.lif.step(a_in.data(), fired.data(), &counters_.saturations);
       counters_.neuron_updates += n;
       if (c.learner) learn(c, fired.data());
       for (size_t j = 0; j < n; ++j) {

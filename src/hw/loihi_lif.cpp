@@ -40,11 +40,12 @@ void LoihiLifBitAcc::reset() {
   std::fill(v_.begin(), v_.end(), 0);
 }
 
-size_t LoihiLifBitAcc::step(const int32_t* a_in, uint8_t* spikes) {
+size_t LoihiLifBitAcc::step(const int32_t* a_in, uint8_t* spikes, uint64_t* overflows) {
   const int32_t du_factor = 4096 - (p_.du + 1);  // ds_offset = 1
   const int32_t dv_factor = 4096 - p_.dv;        // dm_offset = 0
   const int32_t vth = p_.vth << 6;
   size_t count = 0;
+  uint64_t over = 0;
   for (size_t j = 0; j < u_.size(); ++j) {
     const int32_t decayed = decay(u_[j], du_factor) + a_in[j] * 64;
     int32_t u = decayed > kMaxUv ? decayed - 2 * kMaxUv : decayed;
@@ -52,11 +53,13 @@ size_t LoihiLifBitAcc::step(const int32_t* a_in, uint8_t* spikes) {
     u_[j] = u;
     const int64_t v = int64_t{decay(v_[j], dv_factor)} + u + bias_[j];
     v_[j] = static_cast<int32_t>(std::clamp<int64_t>(v, -kMaxUv + 1, kMaxUv - 1));
+    over += uint64_t(u != decayed) + uint64_t(v_[j] != v);
     const bool fired = v_[j] > vth;
     if (fired) v_[j] = 0;
     spikes[j] = fired;
     count += fired;
   }
+  if (overflows) *overflows += over;
   return count;
 }
 

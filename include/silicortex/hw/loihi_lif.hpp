@@ -27,7 +27,9 @@ class LoihiLifBitAcc {
   size_t size() const { return u_.size(); }
   void set_bias(size_t j, int32_t bias_mant, int32_t bias_exp);  // throws scx::Error out of range
   // One step; a_in[j] is the synaptic input of neuron j. Writes spikes (0/1) and returns the spike count.
-  size_t step(const int32_t* a_in, uint8_t* spikes);
+  // Each u that wraps and each v that is clipped adds one to *overflows when given: the hardware does both
+  // silently, and a deployment wants to know that its scale left too little headroom.
+  size_t step(const int32_t* a_in, uint8_t* spikes, uint64_t* overflows = nullptr);
   int32_t u(size_t j) const { return u_[j]; }
   int32_t v(size_t j) const { return v_[j]; }
   const LoihiLifParams& params() const { return p_; }

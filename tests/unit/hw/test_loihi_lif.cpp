@@ -79,9 +79,12 @@ TEST(LoihiLif, CurrentWrapsAndVoltageSaturates) {
   const int32_t u[5] = {2097088, 4193664, 6289728, 8385280, 10480320 - (1 << 24)};
   const int32_t v[5] = {2097088, 6290752, 0, 8385280, 2088384};
   const uint8_t spike[5] = {0, 0, 1, 0, 0};
+  const uint64_t overflows[5] = {0, 0, 1, 1, 2};  // the clip at step 2, the wrap at step 4
+  uint64_t counted = 0;
   for (int k = 0; k < 5; ++k) {
     uint8_t s = 0;
-    lif.step(&big, &s);
+    lif.step(&big, &s, &counted);
+    EXPECT_EQ(counted, overflows[k]) << k;
     EXPECT_EQ(lif.u(0), u[k]) << k;
     EXPECT_EQ(lif.v(0), v[k]) << k;
     EXPECT_EQ(s, spike[k]) << k;

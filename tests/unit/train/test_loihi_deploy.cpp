@@ -108,6 +108,10 @@ TEST(LoihiChip, GradedSpikesMultiplyTheWeights) {
   chip.run(1);
   EXPECT_EQ(chip.v(0, 0), (3 * 6) << 6);
   EXPECT_EQ(chip.v(0, 1), (-4 * 6) << 6);
+  EXPECT_EQ(chip.counters().saturations, 0u);
+  chip.inject(0, 0, 100000);  // 3 x 100000 << 6 is past 2^23: u wraps, and the counter says so
+  chip.run(1);
+  EXPECT_GE(chip.counters().saturations, 1u);
   EXPECT_THAT([&] { chip.inject(0, 0, 1 << 24); },
               ThrowsMessage<Error>(testing::HasSubstr("core 0 axon 0: graded spike payload 16777216")));
   EXPECT_THAT([&] { chip.inject(0, 0, -1); }, ThrowsMessage<Error>(testing::HasSubstr("payload -1")));
