@@ -187,8 +187,7 @@ std::string resume_fingerprint(const TrainConfig& c) {
       c.encoding.latency_threshold, c.encoding.bits, int(c.loss.kind), c.loss.scale, c.adam.lr, c.adam.beta1,
       c.adam.beta2, c.adam.eps, c.adam.lr_decay, int(c.quant.kind), c.quant.bits, c.quant.levels,
       c.train.batch_size, c.train.seed, c.init_gain, c.train.shift, c.train.flip, c.adam.weight_decay,
-      c.data.train_images, c.data.train_labels,
-      c.data.train_limit);
+      c.data.train_images, c.data.train_labels, c.data.train_limit);
   for (const LayerSpec& l : c.layers) {
     const NeuronSpec& n = l.neuron;
     s += fmt::format(" [{} {} {} {} {} {} {} {} {} {} {} {}]", int(l.kind), l.out, l.kernel, l.stride,

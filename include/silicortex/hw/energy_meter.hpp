@@ -17,7 +17,8 @@ struct EventCounters {
   uint64_t spikes_sent = 0;  // spikes that left a neuron (routed or not)
   uint64_t hops = 0;         // all router hops, including those that cross a chip boundary
   uint64_t chip_crossings = 0;
-  uint64_t saturations = 0;  // arithmetic limits hit: TrueNorth V clamped; Loihi u wrapped, v or input clipped
+  // Arithmetic limits hit: TrueNorth V clamped; Loihi u wrapped, v or input clipped.
+  uint64_t saturations = 0;
   uint64_t ticks = 0;
 
   EventCounters& operator+=(const EventCounters& o);

@@ -122,8 +122,8 @@ struct TnCoreView {
   const int16_t* leak;    // nullptr: every neuron of the core has leak `leak_all` (half the bytes of a tick)
   const int32_t* threshold;
   const int16_t* threshold16;  // the same in 16 bits when they all fit, else nullptr
-  const uint64_t* crossbar;  // 256 rows x 4 words
-  const uint8_t* axon_type;  // 256
+  const uint64_t* crossbar;    // 256 rows x 4 words
+  const uint8_t* axon_type;    // 256
   int32_t v_min, v_max;
   int32_t neg_threshold_min;  // smallest beta of the core: V < -beta_min flags a neuron for the exact check
   int32_t weight_max;         // largest |weight| of the core, to size the 16-bit accumulation chunks

@@ -53,7 +53,8 @@ struct LossSpec {
 struct AdamSpec {
   float lr = 1e-3f, beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
   float lr_decay = 1.0f;  // the learning rate of epoch k (0-based) is lr * lr_decay^k
-  float weight_decay = 0.0f;  // decoupled (AdamW): each step also scales every parameter by 1 - lr_k * weight_decay
+  // Decoupled (AdamW): each step also scales every parameter by 1 - lr_k * weight_decay.
+  float weight_decay = 0.0f;
 };
 
 enum class QuantKind { None, Loihi, TrueNorth };
@@ -72,7 +73,7 @@ struct DataSpec {
 struct TrainSpec {
   int epochs = 1, batch_size = 32, threads = 1;
   uint64_t seed = 1;
-  int shift = 0;  // augmentation: training inputs move by up to +-shift pixels each way (zero fill)
+  int shift = 0;      // augmentation: training inputs move by up to +-shift pixels each way (zero fill)
   bool flip = false;  // augmentation: half the training inputs are mirrored left to right
 };
 

@@ -59,7 +59,7 @@ TEST(CrossbarCore, VectorPathMatchesScalarReference) {
 TEST(CrossbarCore, WideWeightsAndFullBurstsMatchScalarReference) {
   auto run_burst = [](bool scalar, int threshold_bits, int32_t max_threshold) {
     auto profile = small_profile(2, 2);
-    profile.potential_bits = 17;              // so that the bursts reach the limits
+    profile.potential_bits = 17;  // so that the bursts reach the limits
     profile.threshold_bits = threshold_bits;
     TrueNorthChip chip(profile, 3);
     RandomStream r(9, 1);
