@@ -206,18 +206,17 @@ void TrueNorthChip::prepare() {
           (neurons_.cold_[n].flags & ~TrueNorthNeurons::kFlagNegSaturate) == 0 && neurons_.cold_[n].mask == 0;
     }
     core_plain_[c] = plain;
-    int32_t beta_min = INT32_MAX, weight_max = 0;
+    int32_t beta_min = INT32_MAX, weight_max = 0, threshold_max = 0;
     core_leak_[size_t(c)] = neurons_.leak_[size_t(c) * kNeurons];
     for (int j = 0; j < kNeurons; ++j) {
       const size_t n = size_t(c) * kNeurons + j;
       if (neurons_.leak_[n] != core_leak_[size_t(c)]) core_leak_[size_t(c)] = kMixedLeak;
       beta_min = std::min(beta_min, neurons_.cold_[n].neg_threshold);
+      threshold_max = std::max(threshold_max, neurons_.threshold_[n]);
       for (const auto& w : neurons_.weight_)
         weight_max = std::max<int32_t>(weight_max, std::abs(int32_t{w[n]}));
     }
-    bool thr16 = true;
-    for (int j = 0; j < kNeurons && thr16; ++j)
-      thr16 = neurons_.threshold_[size_t(c) * kNeurons + j] <= INT16_MAX;
+    const bool thr16 = threshold_max <= INT16_MAX;  // thresholds are unsigned
     core_thr16_[size_t(c)] = thr16;
     if (thr16)
       for (int j = 0; j < kNeurons; ++j)
@@ -375,10 +374,11 @@ void TrueNorthChip::run(uint64_t ticks, int threads, const SpikeSink& on_tick) {
     for (uint64_t tick = first; tick < last; ++tick) {
       if (tick > first) deliver(t, (tick - 1) & 1);
       const int32_t lo = lo_of(t), hi = lo_of(t + 1);
-      for (int32_t c = lo; c < hi; ++c) {
-        if (c == lo) load_rows(c, std::min(hi, c + kRowGroup), tick);
-        if ((c - lo) % kRowGroup == 0) load_rows(c + kRowGroup, std::min(hi, c + 2 * kRowGroup), tick);
-        process_core(c, tick, scratch[size_t(t)]);
+      load_rows(lo, std::min(hi, lo + kRowGroup), tick);
+      for (int32_t group = lo; group < hi; group += kRowGroup) {
+        const int32_t end = std::min(hi, group + kRowGroup);
+        load_rows(end, std::min(hi, end + kRowGroup), tick);  // the next group's, while this one runs
+        for (int32_t c = group; c < end; ++c) process_core(c, tick, scratch[size_t(t)]);
       }
       finish_pending(tick, scratch[size_t(t)]);
       sync.arrive_and_wait(complete);

@@ -109,12 +109,9 @@ class TrueNorthNeurons {
   // Applies the accumulated input, the leak, the threshold and the reset; returns whether j spiked.
   // Saturation events are added to *saturations when given.
   bool leak_threshold_reset(size_t j, const TnRandom& rng, uint64_t* saturations = nullptr);
-  // Step 3 alone: threshold and reset of j whose potential after the leak is v, with threshold noise eta.
-  bool threshold_reset(size_t j, int32_t v, int32_t eta, uint64_t* saturations = nullptr) {
-    return threshold_reset(j, v, threshold_[j], eta, saturations);
-  }
-  // The same with j's threshold alpha given (from a copy the caller has in cache).
-  bool threshold_reset(size_t j, int32_t v, int32_t alpha, int32_t eta, uint64_t* saturations);
+  // Step 3 alone: threshold and reset of j whose potential after the leak is v, with j's threshold alpha
+  // (passed in: the chip's vector path reads it from a copy it has in cache) and threshold noise eta.
+  bool threshold_reset(size_t j, int32_t v, int32_t alpha, int32_t eta, uint64_t* saturations = nullptr);
 
   int32_t v(size_t j) const { return v_[j]; }
   int32_t v_min() const { return v_min_; }
