@@ -65,6 +65,10 @@ LayerSpec read_layer(TableReader t, const NeuronSpec& defaults, const std::strin
     if (auto f = t.get("padding")) l.padding = int(f->index());
   }
   if (pool) l.kernel = int(t.require("size").positive_count());
+  if (auto f = t.get("dropout")) {
+    l.dropout = float(f->number());
+    if (!(l.dropout >= 0 && l.dropout < 1)) f->fail(fmt::format("{} is outside [0, 1)", l.dropout));
+  }
   bool neuron_given = false;
   read_neuron_fields(t, l.neuron, &neuron_given);
   if (pool && neuron_given) l.has_neuron = l.neuron.model != NeuronModel::None;
@@ -193,6 +197,7 @@ std::string resume_fingerprint(const TrainConfig& c) {
     s += fmt::format(" [{} {} {} {} {} {} {} {} {} {} {} {}]", int(l.kind), l.out, l.kernel, l.stride,
                      l.padding, l.has_neuron, int(n.model), n.du, n.dv, n.vth, n.surrogate_beta,
                      n.detach_reset);
+    if (l.dropout > 0) s += fmt::format("d{}", l.dropout);  // absent when 0: older checkpoints still match
   }
   return s;
 }

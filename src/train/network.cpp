@@ -66,6 +66,28 @@ inline float soft_spike(float x, float beta) {
 }
 
 constexpr uint64_t kInitStream = 0x1417;
+constexpr uint64_t kDropoutStream = 0xD809;
+
+// What block l hands to the next one: its output after dropout, if it dropped any.
+const float* block_output(const Workspace& ws, size_t l) {
+  return ws.keep[l].empty() ? ws.s[l].data() : ws.dropped[l].data();
+}
+
+// Draws block l's dropout mask for each sample (the same for all steps) and applies it to the block's output.
+void drop_outputs(const Block& b, size_t l, const DropoutDraw& draw, Workspace& ws) {
+  const int f = b.out.size();
+  const float p = b.spec.dropout, scale = 1.0f / (1.0f - p);
+  std::vector<float>& keep = ws.keep[l];
+  keep.resize(size_t(ws.batch) * f);
+  for (int n = 0; n < ws.batch; ++n) {
+    RandomStream rng(draw.seed, stream_id(stream_id(kDropoutStream, l), draw.epoch),
+                     static_cast<uint32_t>(draw.ids[n]));
+    for (int j = 0; j < f; ++j) keep[size_t(n) * f + j] = rng.uniform() < p ? 0.0f : scale;
+  }
+  const std::vector<float>& s = ws.s[l];
+  ws.dropped[l].resize(s.size());
+  for (size_t i = 0; i < s.size(); ++i) ws.dropped[l][i] = s[i] * keep[i % keep.size()];
+}
 
 // One bias per output feature (a conv block shares one per channel).
 void expand_bias(const Block& b, const float* bias, std::vector<float>& out) {
@@ -97,6 +119,10 @@ SnnNetwork::SnnNetwork(const std::vector<LayerSpec>& layers, Shape input, int cl
       b.r_size = size_t(l.out) * l.out;
       param_count_ += b.r_size;
     }
+    if (!(l.dropout >= 0 && l.dropout < 1))
+      bad_layer(l, "dropout", fmt::format("{} is outside [0, 1)", l.dropout));
+    if (l.dropout > 0 && &l == &layers.back())
+      bad_layer(l, "dropout", "the output layer's values are the class scores; they cannot be dropped");
     if (l.has_neuron) {
       if (l.neuron.model != NeuronModel::None && !(l.neuron.vth > 0))
         bad_layer(l, "vth", "the threshold must be positive");
@@ -130,7 +156,7 @@ std::vector<float> SnnNetwork::init_params(uint64_t seed, float gain) const {
 }
 
 void SnnNetwork::forward(const std::vector<float>& params, const float* x, int steps, int batch,
-                         Workspace& ws, const DenseProduct* dense) const {
+                         Workspace& ws, const DenseProduct* dense, const DropoutDraw* dropout) const {
   SCX_ASSERT(params.size() == param_count_);
   ws.steps = steps;
   ws.batch = batch;
@@ -138,13 +164,16 @@ void SnnNetwork::forward(const std::vector<float>& params, const float* x, int s
   ws.a.resize(nb);
   ws.vpre.resize(nb);
   ws.s.resize(nb);
+  ws.keep.resize(nb);
+  ws.dropped.resize(nb);
   const int rows = steps * batch;
   for (size_t l = 0; l < nb; ++l) {
     const Block& b = blocks_[l];
     const NeuronSpec& n = b.spec.neuron;
     const int f = b.out.size();
     const size_t per_step = size_t(batch) * f;
-    const float* in = l == 0 ? x : ws.s[l - 1].data();
+    const float* in = l == 0 ? x : block_output(ws, l - 1);
+    ws.keep[l].clear();
     ws.a[l].resize(per_step * steps);
     if (dense && *dense && b.spec.kind == LayerKind::Dense)
       (*dense)(l, in, rows, ws.a[l].data());
@@ -156,6 +185,7 @@ void SnnNetwork::forward(const std::vector<float>& params, const float* x, int s
       if (b.spec.has_neuron)
         for (size_t i = 0; i < ws.s[l].size(); ++i) ws.s[l][i] += params[b.b_off + (i % f) / b.bias_group];
       ws.vpre[l] = ws.s[l];
+      if (dropout && b.spec.dropout > 0) drop_outputs(b, l, *dropout, ws);
       continue;
     }
     ws.vpre[l].resize(per_step * steps);
@@ -185,6 +215,7 @@ void SnnNetwork::forward(const std::vector<float>& params, const float* x, int s
         }
       }
     }
+    if (dropout && b.spec.dropout > 0) drop_outputs(b, l, *dropout, ws);
   }
 }
 
@@ -202,6 +233,8 @@ void SnnNetwork::backward(const std::vector<float>& params, const float* x, cons
     const size_t per_step = size_t(batch) * f;
     const float* ext = l + 1 == blocks_.size() ? g_out_vpre : nullptr;
     float* g = ws.g_out.data();  // dL/ds on entry, turned into dL/da in place
+    if (!ws.keep[l].empty())     // it arrived as dL/d(output after dropout)
+      for (size_t i = 0; i < per_step * steps; ++i) g[i] *= ws.keep[l][i % per_step];
     if (!b.spec.has_neuron || n.model == NeuronModel::None) {
       for (size_t i = 0; i < per_step * steps; ++i) {
         if (ext) g[i] += ext[i];
@@ -237,7 +270,7 @@ void SnnNetwork::backward(const std::vector<float>& params, const float* x, cons
       }
       for (int i = 0; i < f; ++i) grad[b.b_off + i / b.bias_group] += ws.bias[i];
     }
-    const float* in = l == 0 ? x : ws.s[l - 1].data();
+    const float* in = l == 0 ? x : block_output(ws, l - 1);
     const size_t n_in = size_t(rows) * b.in.size();
     if (l > 0) ws.g_in.resize(n_in);
     ops::synapse_backward(b, params.data() + b.w_off, in, g, rows, grad.data() + b.w_off,

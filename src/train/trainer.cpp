@@ -37,7 +37,8 @@ void Trainer::forward_chunk(const Dataset& d, uint32_t epoch_key, const std::vec
   if ((cfg_.train.shift > 0 || cfg_.train.flip) && epoch_key != kEvalEpochKey)
     augment_inputs(cfg_.train.shift, cfg_.train.flip, cfg_.train.seed, epoch_key, d.shape, w.ids.data(), n,
                    steps, w.x.data());
-  net_.forward(p, w.x.data(), steps, n, w.ws);
+  const DropoutDraw dropout{cfg_.train.seed, epoch_key, w.ids.data()};
+  net_.forward(p, w.x.data(), steps, n, w.ws, nullptr, epoch_key != kEvalEpochKey ? &dropout : nullptr);
   w.labels.resize(n);
   for (int i = 0; i < n; ++i) w.labels[i] = d.labels[w.ids[i]];
 }

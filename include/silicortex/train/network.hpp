@@ -4,6 +4,7 @@
 // gradient reduction treat them alike. Activations are laid out [step][sample][feature], feature =
 // channel-major c*h*w.
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -24,7 +25,18 @@ struct Block {
 struct Workspace {
   int steps = 0, batch = 0;
   std::vector<std::vector<float>> a, vpre, s;  // per block: synaptic input, membrane before reset, output
+  // Per block with dropout in a training forward pass: the mask [sample][feature] (0 or 1 / (1 - p)) and the
+  // output after it, which the next block reads; both empty otherwise.
+  std::vector<std::vector<float>> keep, dropped;
   std::vector<float> g_out, g_in, col, state_u, state_v, g_u, g_v, bias;
+};
+
+// Where a training pass draws its dropout masks: a mask is a pure function of (seed, epoch, sample, block,
+// feature), so it does not depend on the thread count or on how a batch is cut into chunks.
+struct DropoutDraw {
+  uint64_t seed = 0;
+  uint32_t epoch = 0;
+  const size_t* ids = nullptr;  // the dataset index of each sample of the batch
 };
 
 class SnnNetwork {
@@ -43,9 +55,10 @@ class SnnNetwork {
   // index, the input [rows][in] and the output [rows][out] to fill; the weights stay at params[w_off].
   using DenseProduct = std::function<void(size_t block, const float* in, int rows, float* out)>;
 
-  // x: steps*batch*input.size() values. Results stay in ws (ws.s.back(), ws.vpre.back()).
+  // x: steps*batch*input.size() values. Results stay in ws (ws.s.back(), ws.vpre.back()). Layers with
+  // dropout drop outputs only when `dropout` says how to draw (training); without it they pass everything.
   void forward(const std::vector<float>& params, const float* x, int steps, int batch, Workspace& ws,
-               const DenseProduct* dense = nullptr) const;
+               const DenseProduct* dense = nullptr, const DropoutDraw* dropout = nullptr) const;
   // Given dL/d(output) and dL/d(output membrane before reset) for the last block (either may be null),
   // adds dL/dparams to grad. Uses the activations of the last forward on ws.
   void backward(const std::vector<float>& params, const float* x, const float* g_out_spikes,

@@ -28,6 +28,9 @@ struct LayerSpec {
   int out = 0;                              // dense / recurrent: output neurons; conv: output channels
   int kernel = 3, stride = 1, padding = 0;  // conv; pools use kernel as size and stride
   bool has_neuron = true;                   // pools and flatten default to false
+  // Training only: each output is zeroed with this probability and the rest scaled by 1 / (1 - dropout), one
+  // mask per sample for all its steps (lava-dl's neuron dropout). Evaluation and the chips see every output.
+  float dropout = 0.0f;
   NeuronSpec neuron;
   std::string origin;  // "file.toml: layers[2]" for error messages
 };

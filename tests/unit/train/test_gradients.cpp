@@ -8,6 +8,7 @@
 // checked against a closed form for one neuron.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -37,9 +38,9 @@ Probe make_probe(const SnnNetwork& net, Shape in, int steps, int batch, bool bin
 
 // L = sum c_s * spikes + c_v * membrane (before reset), in double.
 double probe_loss(const SnnNetwork& net, const std::vector<float>& params, const Probe& p, int steps,
-                  int batch) {
+                  int batch, const DropoutDraw* drop) {
   Workspace ws;
-  net.forward(params, p.x.data(), steps, batch, ws);
+  net.forward(params, p.x.data(), steps, batch, ws, nullptr, drop);
   double l = 0;
   for (size_t i = 0; i < p.c_s.size(); ++i)
     l += double(p.c_s[i]) * ws.s.back()[i] + double(p.c_v[i]) * ws.vpre.back()[i];
@@ -53,7 +54,8 @@ struct CheckResult {
 
 // Compares every parameter's analytic gradient with (L(p + eps) - L(p - eps)) / 2 eps.
 CheckResult check(const std::vector<LayerSpec>& layers, Shape in, int classes, int steps, int batch,
-                  double eps, double rel_tol, double abs_tol, float gain = 1.0f, bool binary_input = false) {
+                  double eps, double rel_tol, double abs_tol, float gain = 1.0f, bool binary_input = false,
+                  const DropoutDraw* drop = nullptr) {
   const SnnNetwork net(layers, in, classes);
   std::vector<float> params = net.init_params(3, gain);
   RandomStream rng(9, 2);
@@ -61,16 +63,16 @@ CheckResult check(const std::vector<LayerSpec>& layers, Shape in, int classes, i
     for (size_t i = 0; i < b.b_size; ++i) params[b.b_off + i] = float(rng.uniform(-0.3, 0.3));
   const Probe p = make_probe(net, in, steps, batch, binary_input);
   Workspace ws;
-  net.forward(params, p.x.data(), steps, batch, ws);
+  net.forward(params, p.x.data(), steps, batch, ws, nullptr, drop);
   std::vector<float> grad(net.param_count(), 0.0f);
   net.backward(params, p.x.data(), p.c_s.data(), p.c_v.data(), ws, grad);
   CheckResult r;
   for (size_t i = 0; i < params.size(); ++i) {
     std::vector<float> q = params;
     q[i] = float(params[i] + eps);
-    const double lp = probe_loss(net, q, p, steps, batch);
+    const double lp = probe_loss(net, q, p, steps, batch, drop);
     q[i] = float(params[i] - eps);
-    const double lm = probe_loss(net, q, p, steps, batch);
+    const double lm = probe_loss(net, q, p, steps, batch, drop);
     const double fd = (lp - lm) / (2 * eps);
     const double err = std::fabs(fd - grad[i]);
     EXPECT_LE(err, abs_tol + rel_tol * std::fabs(fd))
@@ -151,6 +153,53 @@ TEST(TrainGradients, SpikingConvAndPoolWithSoftSpikes) {
   check({layer(LayerKind::Conv, 2, NeuronModel::Cuba, 3, 1, 1), pool,
          layer(LayerKind::Flatten, 0, NeuronModel::None), layer(LayerKind::Dense, 2, NeuronModel::Cuba)},
         {1, 4, 4}, 2, 4, 2, kSpkEps, kSpkRel, kSpkAbs, 2.0f, true);
+}
+
+// Dropout on a spiking layer and on a flatten: the masks are fixed by the draw, so the loss stays smooth in
+// every parameter and the gradient must route through the kept outputs only.
+TEST(TrainGradients, DropoutWithSoftSpikes) {
+  LayerSpec hidden = layer(LayerKind::Dense, 6, NeuronModel::Cuba);
+  hidden.dropout = 0.5f;
+  LayerSpec conv = layer(LayerKind::Conv, 2, NeuronModel::Cuba, 3, 1, 1);
+  LayerSpec flat = layer(LayerKind::Flatten, 0, NeuronModel::None);
+  flat.dropout = 0.3f;
+  const size_t ids[2] = {17, 4};
+  const DropoutDraw draw{5, 2, ids};
+  check({hidden, layer(LayerKind::Dense, 3, NeuronModel::Cuba)}, {6, 1, 1}, 3, 6, 2, kSpkEps, kSpkRel,
+        kSpkAbs, 2.0f, true, &draw);
+  check({conv, flat, layer(LayerKind::Dense, 2, NeuronModel::Cuba)}, {1, 4, 4}, 2, 4, 2, kSpkEps, kSpkRel,
+        kSpkAbs, 2.0f, true, &draw);
+}
+
+// A sample's mask depends on its dataset index alone (not on the batch it shares), drops about the asked
+// fraction, scales what it keeps, and is absent without a draw (evaluation).
+TEST(TrainDropout, MaskIsPerSampleAndDropsTheAskedFraction) {
+  LayerSpec flat = layer(LayerKind::Flatten, 0, NeuronModel::None);
+  flat.dropout = 0.3f;
+  const SnnNetwork net({flat, layer(LayerKind::Dense, 2, NeuronModel::None)}, {1000, 1, 1}, 2);
+  const std::vector<float> params = net.init_params(1);
+  const int steps = 2;
+  std::vector<float> x(size_t(steps) * 3 * 1000, 1.0f);
+  const size_t ids[3] = {40, 41, 42};
+  const DropoutDraw all{9, 1, ids}, last{9, 1, ids + 2};
+  Workspace ws3, ws1, eval;
+  net.forward(params, x.data(), steps, 3, ws3, nullptr, &all);
+  net.forward(params, x.data(), steps, 1, ws1, nullptr, &last);
+  ASSERT_EQ(ws3.keep[0].size(), 3000u);
+  EXPECT_TRUE(std::equal(ws1.keep[0].begin(), ws1.keep[0].end(), ws3.keep[0].begin() + 2000));
+  EXPECT_NE(std::vector<float>(ws3.keep[0].begin(), ws3.keep[0].begin() + 1000),
+            std::vector<float>(ws3.keep[0].begin() + 1000, ws3.keep[0].begin() + 2000));
+  size_t dropped = 0;
+  for (float k : ws3.keep[0]) {
+    EXPECT_TRUE(k == 0.0f || std::fabs(k - 1.0f / 0.7f) < 1e-6f);
+    dropped += k == 0.0f;
+  }
+  EXPECT_NEAR(double(dropped) / 3000.0, 0.3, 0.03);  // binomial sd 0.008
+  for (int t = 0; t < steps; ++t)                    // the same mask at every step
+    for (size_t i = 0; i < 3000; ++i) EXPECT_EQ(ws3.dropped[0][size_t(t) * 3000 + i], ws3.keep[0][i]);
+  net.forward(params, x.data(), steps, 3, eval);
+  EXPECT_TRUE(eval.keep[0].empty());
+  EXPECT_EQ(eval.a[1].size(), ws3.a[1].size());
 }
 
 // Hard spikes, one LIF neuron kept below threshold: s_t = 0, v_t = sum_k<=t (1-dv)^(t-k) (w x_k + b), and the

@@ -92,6 +92,7 @@ TEST(Trainer, SameWeightsForAnyThreadCount) {
     c.train.batch_size = 12;
     c.encoding.kind = EncodingKind::Rate;
     c.encoding.max_rate = 0.5f;
+    c.layers[0].dropout = 0.25f;  // masks keyed by sample, not by chunk or thread
     Trainer t(c);
     t.train_epoch(d);
     t.train_epoch(d);
@@ -220,6 +221,12 @@ TEST(Trainer, BadConfigurationNamesTheField) {
               testing::AllOf(testing::HasSubstr("bad.toml:2"), testing::HasSubstr("optimizer.lr_decay")));
   EXPECT_THAT(config_error("[encoding]\nkind = \"direct\"\nbits = 9\n[[layers]]\ntype = \"flatten\"\n"),
               testing::HasSubstr("encoding.bits"));
+  EXPECT_THAT(config_error("[[layers]]\ntype = \"flatten\"\ndropout = 1.0\n"),
+              testing::AllOf(testing::HasSubstr("bad.toml:3"), testing::HasSubstr("layers[0].dropout")));
+  EXPECT_THAT(config_error("[[layers]]\ntype = \"flatten\"\n[[layers]]\ntype = \"dense\"\nout = 10\n"
+                           "dropout = 0.5\n"),
+              testing::AllOf(testing::HasSubstr("layers[1]"), testing::HasSubstr("dropout"),
+                             testing::HasSubstr("output layer")));
 }
 
 }  // namespace
