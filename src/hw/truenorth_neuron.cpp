@@ -85,7 +85,7 @@ bool TrueNorthNeurons::leak_threshold_reset(size_t j, const TnRandom& rng, uint6
   const int32_t omega = (f & kFlagLeakReversal) ? tn_sgn(v) : 1;
   v = sat(int64_t{v} + int64_t{omega} * lambda, saturations);
   const int32_t eta = c.mask ? static_cast<int32_t>(rng.draw(jj, TnRandom::kThresholdSlot)) & c.mask : 0;
-  return threshold_reset(j, v, threshold_[j], eta, saturations);
+  return threshold_reset(j, v, threshold_[j], eta, c, saturations);
 }
 
 TrueNorthNeuronsFloat::TrueNorthNeuronsFloat(size_t n) : v_(n), acc_(n), params_(n) {}

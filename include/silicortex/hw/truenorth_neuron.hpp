@@ -34,13 +34,11 @@ struct TnDestination {
   bool enabled = false;
 };
 
-// A destination resolved by the chip: global core (-1: none) and its mesh coordinates, the offset, the chip
-// crossings of the route, axon and delay. TrueNorth keeps a neuron's destination in the neuron's own SRAM
-// row; so does the cold record below.
+// A destination resolved by the chip, in 8 bytes so that the routes of a million neurons (8 MiB) can stay in
+// the last-level cache between a neuron's spikes: the destination core's mesh coordinates (to_x < 0: none),
+// the chip crossings of the route, axon and delay. The offset (dx, dy) follows from the sender's coordinates.
 struct TnRoute {
-  int32_t to = -1;
-  int16_t to_x = 0, to_y = 0;
-  int16_t dx = 0, dy = 0;
+  int16_t to_x = -1, to_y = 0;
   uint16_t crossings = 0;
   uint8_t axon = 0, delay = 0;
 };
@@ -109,9 +107,22 @@ class TrueNorthNeurons {
   // Applies the accumulated input, the leak, the threshold and the reset; returns whether j spiked.
   // Saturation events are added to *saturations when given.
   bool leak_threshold_reset(size_t j, const TnRandom& rng, uint64_t* saturations = nullptr);
-  // Step 3 alone: threshold and reset of j whose potential after the leak is v, with j's threshold alpha
-  // (passed in: the chip's vector path reads it from a copy it has in cache) and threshold noise eta.
-  bool threshold_reset(size_t j, int32_t v, int32_t alpha, int32_t eta, uint64_t* saturations = nullptr);
+  // Cold per-neuron record, read only when a neuron crosses a threshold (or on the scalar path): one cache
+  // line miss per spike instead of one per field.
+  struct alignas(16) Cold {
+    int32_t neg_threshold;
+    int32_t mask;
+    int32_t reset_value;
+    uint8_t flags;       // kFlag* bits
+    uint8_t reset_mode;  // TnReset
+    uint16_t unused;
+  };
+  // Step 3 alone: threshold and reset of j whose potential after the leak is v, with threshold alpha,
+  // threshold noise eta and j's reset rule (negative threshold, reset mode and value, kappa). alpha and the
+  // rule are passed in: the chip's vector path has them in cache (a 16-bit copy of the thresholds, a rule
+  // shared by a whole core) and cold_[j] only where they differ.
+  bool threshold_reset(size_t j, int32_t v, int32_t alpha, int32_t eta, const Cold& rule,
+                       uint64_t* saturations = nullptr);
 
   int32_t v(size_t j) const { return v_[j]; }
   int32_t v_min() const { return v_min_; }
@@ -122,17 +133,6 @@ class TrueNorthNeurons {
   HugeVector<int32_t> v_, acc_, threshold_;
   HugeVector<int16_t> leak_;
   std::array<HugeVector<int16_t>, 4> weight_;
-  // Cold per-neuron record, read only when a neuron crosses a threshold (or on the scalar path): one cache
-  // line miss per spike instead of one per field. `route` is set by the chip that owns the neurons.
-  struct alignas(32) Cold {
-    int32_t neg_threshold;
-    int32_t mask;
-    int32_t reset_value;
-    uint8_t flags;       // kFlag* bits
-    uint8_t reset_mode;  // TnReset
-    uint16_t unused;
-    TnRoute route;
-  };
   HugeVector<Cold> cold_;
   static constexpr uint8_t kFlagStochW0 = 1;  // bits 0-3: stochastic weight of type G
   static constexpr uint8_t kFlagLeakReversal = 1 << 4;
@@ -149,10 +149,9 @@ class TrueNorthNeurons {
 };
 
 // Inline: the chip's vector path calls it for every spike.
-inline bool TrueNorthNeurons::threshold_reset(size_t j, int32_t v, int32_t alpha, int32_t eta,
+inline bool TrueNorthNeurons::threshold_reset(size_t j, int32_t v, int32_t alpha, int32_t eta, const Cold& c,
                                               uint64_t* saturations) {
   const int64_t pos = int64_t{alpha} + eta;
-  const Cold& c = cold_[j];
   const auto mode = static_cast<TnReset>(c.reset_mode);
   bool fired = false;
   int64_t next = v;

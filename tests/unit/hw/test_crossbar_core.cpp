@@ -51,6 +51,8 @@ TEST(CrossbarCore, VectorPathMatchesScalarReference) {
     }
     EXPECT_EQ(vec.counters.synaptic_events, ref.counters.synaptic_events);
     EXPECT_EQ(vec.counters.saturations, ref.counters.saturations);
+    EXPECT_EQ(vec.counters.hops, ref.counters.hops);
+    EXPECT_GT(ref.counters.hops, 0u);
   }
 }
 
@@ -58,6 +60,7 @@ TEST(CrossbarCore, VectorPathMatchesScalarReference) {
 // 256 x 255 > 32767), vector path against scalar path.
 TEST(CrossbarCore, WideWeightsAndFullBurstsMatchScalarReference) {
   auto run_burst = [](bool scalar, int threshold_bits, int32_t max_threshold) {
+    const int bits_seed = threshold_bits + max_threshold;  // a different shared rule per case
     auto profile = small_profile(2, 2);
     profile.potential_bits = 17;  // so that the bursts reach the limits
     profile.threshold_bits = threshold_bits;
@@ -74,10 +77,14 @@ TEST(CrossbarCore, WideWeightsAndFullBurstsMatchScalarReference) {
         p.leak = int32_t(r.below(21)) - 10;
         // Below 2^15 on every neuron of a core: its kernel reads the 16-bit threshold copy.
         p.threshold = 1 + int32_t(r.below(uint64_t(max_threshold)));
-        p.neg_threshold = int32_t(r.below(60000));
-        p.neg_saturate = r.below(2) == 1;
-        p.reset = static_cast<TnReset>(r.below(3));
-        p.reset_value = int32_t(r.below(100));
+        // Core 1's neurons share one reset rule (the chip then reads it per core, not per neuron): its draws
+        // restart for every neuron. The other cores' rules differ from neuron to neuron.
+        RandomStream shared(uint64_t(bits_seed), 1);
+        RandomStream& rule = c == 1 ? shared : r;
+        p.neg_threshold = int32_t(rule.below(60000));
+        p.neg_saturate = rule.below(2) == 1;
+        p.reset = static_cast<TnReset>(rule.below(3));
+        p.reset_value = int32_t(rule.below(100));
         chip.set_neuron(c, j, p);
       }
     }
