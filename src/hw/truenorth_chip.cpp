@@ -300,11 +300,15 @@ void TrueNorthChip::process_core(int32_t core, uint64_t tick, Scratch& s) {
   }
   const size_t base = size_t(core) * kNeurons;
   s.counters.neuron_updates += kNeurons;
-  if (core + kStreamAhead < cores()) {
-    const size_t ahead = base + size_t(kStreamAhead) * kNeurons;
+  if (const int32_t next = core + kStreamAhead; next < cores()) {  // the copies that core's kernel will read
+    const size_t ahead = size_t(next) * kNeurons;
     for (int k = 0; k < kNeurons; k += 16) __builtin_prefetch(&neurons_.v_[ahead + size_t(k)], 1);
-    for (int k = 0; k < kNeurons; k += 32) __builtin_prefetch(&threshold16_[ahead + size_t(k)]);
-    for (int k = 0; k < 4 * kNeurons; k += 64) __builtin_prefetch(&weight8_[4 * ahead + size_t(k)]);
+    if (core_thr16_[size_t(next)])
+      for (int k = 0; k < kNeurons; k += 32) __builtin_prefetch(&threshold16_[ahead + size_t(k)]);
+    else
+      for (int k = 0; k < kNeurons; k += 16) __builtin_prefetch(&neurons_.threshold_[ahead + size_t(k)]);
+    if (core_weight_max_[size_t(next)] <= 127)
+      for (int k = 0; k < 4 * kNeurons; k += 64) __builtin_prefetch(&weight8_[4 * ahead + size_t(k)]);
   }
 
   if (core_plain_[core] && !force_scalar_) {
