@@ -7,7 +7,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libopenmpi-dev openmpi-bin zlib1g-dev
   python3 python3-numpy python3-h5py python3-brian python3-sklearn
   dataset-fashion-mnist
-  libopenblas-dev
+  libopenblas-dev libopenblas-serial-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
