@@ -50,7 +50,7 @@ void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const Ru
 void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
   if (std::binary_search(stimulus_change_steps.begin(), stimulus_change_steps.end(), step))
     refresh_stimuli(ts, step);
-  float* slot = ts.ring.data() + static_cast<size_t>(step & (ring_slots - 1)) * 2 * neurons_total;
+  float* slot = ts.ring_base() + static_cast<size_t>(step & (ring_slots - 1)) * 2 * neurons_total;
   for (size_t g = 0; g < groups.size(); ++g) {
     GroupSlot& gs = groups[g];
     const Range r = ts.chunk[g];
@@ -94,7 +94,7 @@ void Engine::Impl::deliver_row(ThreadState& ts, int64_t step, uint32_t global_pr
   const uint16_t* delay = syn.delay_steps.data();
   const size_t slot_stride = 2 * static_cast<size_t>(neurons_total);
   const uint32_t mask = ring_slots - 1;
-  float* ring_base = ts.ring.data();
+  float* ring_base = ts.ring_base();
   for (uint64_t k = b; k < e; ++k)
     ring_base[((step + delay[k]) & mask) * slot_stride + target[k].ring_index] +=
         kGraded ? target[k].weight * value : target[k].weight;

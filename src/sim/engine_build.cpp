@@ -209,7 +209,9 @@ void Engine::Impl::build_synapses(const model::Network& net) {
     ts.spike_ring.assign(2 * block_steps, std::vector<SpikeList>(groups.size()));
     ts.graded_ring.assign(2 * block_steps, std::vector<Padded<std::vector<float>>>(groups.size()));
   }
-  for (auto& ts : thread_state) ts.ring.assign(static_cast<size_t>(ring_slots) * 2 * neurons_total, 0.0f);
+  for (auto& ts : thread_state)
+    ts.ring.assign(
+        static_cast<size_t>(ring_slots) * 2 * neurons_total + 2 * kPrefetchGuardBytes / sizeof(float), 0.0f);
 }
 
 void Engine::Impl::build_probes(const model::Network& net) {

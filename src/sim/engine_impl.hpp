@@ -94,7 +94,8 @@ struct alignas(64) ThreadState {
   unsigned index = 0;
   // Ring buffer [slot][receptor][global neuron]: this thread's synapses write, and its neurons read, only the
   // entries of its own share; private for the same reason as the group instances.
-  AlignedVector<float> ring;
+  AlignedVector<float> ring;  // with kPrefetchGuardBytes unused on each side: use ring_base()
+  float* ring_base() { return ring.data() + kPrefetchGuardBytes / sizeof(float); }
   SynapseStore synapses;
   Padded<std::vector<uint32_t>> scratch;
 };
