@@ -6,8 +6,8 @@ bench/brian2_networks.py (Brian2 standalone, --brian-threads, default 1 thread),
 synaptic events per second, the ratio ours/Brian2, our multi-thread speed-up over 1 thread, and
 the mean rates of both simulators with their relative difference.
 
-Repeats: each configuration runs --repeats times (ours: separate processes; Brian2: the compiled
-binary is rerun) and the BEST run, the one with the smallest loop_wall_s (largest events_per_s),
+Repeats: each configuration runs --repeats times (ours: separate processes, the thread counts taken
+in turn; Brian2: the compiled binary is rerun) and the BEST run, the one with the smallest loop_wall_s (largest events_per_s),
 is reported for both simulators. All loop times are kept in the --json output.
 
 Both programs print `key=value` lines with rate_hz[exc], rate_hz[inh], spikes, synapses,
@@ -39,7 +39,10 @@ def parse_output(text, who):
     if last_key != "events_per_s":
         raise SystemExit(f"error: {who}: events_per_s is not the last key=value line")
     try:
-        return {k: float(values[k]) for k in REQUIRED}
+        parsed = {k: float(values[k]) for k in REQUIRED}
+        if "core_to_core_ns" in values:
+            parsed["core_to_core_ns"] = float(values["core_to_core_ns"])
+        return parsed
     except ValueError as e:
         raise SystemExit(f"error: {who}: non-numeric value ({e})\n--- output ---\n{text}")
 
@@ -56,10 +59,15 @@ def best(runs):
     return min(runs, key=lambda r: r["loop_wall_s"])
 
 
-def run_ours(binary, net, duration, threads, repeats):
-    cmd = [binary, "bench", net, "--duration", f"{duration:g}", "--threads", str(threads)]
-    return [parse_output(run(cmd, f"silicortex {net} T={threads}"), f"silicortex {net} T={threads}")
-            for _ in range(repeats)]
+def run_ours(binary, net, duration, thread_counts, repeats):
+    """Runs each thread count once per round, so every count sees the same moments of a host whose speed
+    drifts (the ratios between thread counts are what the rounds keep fair)."""
+    runs = {t: [] for t in thread_counts}
+    for _ in range(repeats):
+        for t in thread_counts:
+            cmd = [binary, "bench", net, "--duration", f"{duration:g}", "--threads", str(t)]
+            runs[t].append(parse_output(run(cmd, f"silicortex {net} T={t}"), f"silicortex {net} T={t}"))
+    return runs
 
 
 def run_brian(net, duration, threads, repeats):
@@ -108,6 +116,11 @@ def print_table(results, our_threads, brian_threads):
             other = best(r["ours"][t])
             if other["spikes"] != o["spikes"]:
                 print(f"{net:<6}note: ours T={t} gave {int(other['spikes'])} spikes, T={t1} gave {int(o['spikes'])}")
+    c2c = [x["core_to_core_ns"] for r in results.values() for runs in r["ours"].values() for x in runs
+           if "core_to_core_ns" in x]
+    if c2c:
+        print(f"\nCore-to-core round trip after each of our runs: {min(c2c):.0f}-{max(c2c):.0f} ns "
+              f"(median {statistics.median(c2c):.0f}); each barrier of a multi-threaded step costs about this much")
     print("\nThe networks are chaotic and the two simulators draw different connectivity: compare mean rates "
           "with the seed-averaged reference in tests/data/brian2_<net>_rates.json, not spike for spike.")
 
@@ -152,8 +165,7 @@ def main():
     for net in nets:
         r = {"ours": {}, "brian2": {}}
         if not args.brian_only:
-            for t in args.threads:
-                r["ours"][t] = run_ours(args.binary, net, args.duration, t, args.repeats)
+            r["ours"] = run_ours(args.binary, net, args.duration, args.threads, args.repeats)
         for t in args.brian_threads:
             r["brian2"][t] = run_brian(net, args.duration, t, args.repeats)
         results[net] = r

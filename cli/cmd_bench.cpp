@@ -4,6 +4,7 @@
 
 #include "cli_util.hpp"
 #include "commands.hpp"
+#include "silicortex/core/system.hpp"
 #include "silicortex/sim/engine.hpp"
 
 namespace scx::cli {
@@ -34,6 +35,8 @@ void bench_network(const std::string& builtin_name, const BenchArgs& a,
   fmt::print("build_wall_s={:.4f}\nloop_wall_s={:.4f}\nloop_cpu_s={:.4f}\n", r.meta.build_wall_s,
              r.meta.loop_wall_s, r.meta.loop_cpu_s);
   warn_if_threads_starved(r.meta);
+  // The host's core-to-core latency right after the run: what a barrier per step costs at the moment.
+  if (const double ns = core_to_core_round_trip_ns(); ns > 0) fmt::print("core_to_core_ns={:.0f}\n", ns);
   fmt::print("events_per_s={:.6g}\n",
              r.meta.loop_wall_s > 0 ? r.meta.synaptic_events / r.meta.loop_wall_s : 0.0);
 }

@@ -1,8 +1,12 @@
 #include "silicortex/core/system.hpp"
 
+#include <sched.h>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <thread>
 
 namespace scx {
 
@@ -21,6 +25,36 @@ double process_cpu_s() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+double core_to_core_round_trip_ns(int rounds) {
+  cpu_set_t cpus;
+  if (sched_getaffinity(0, sizeof cpus, &cpus) != 0 || CPU_COUNT(&cpus) < 2) return -1;
+  struct alignas(64) Line {
+    std::atomic<int> value{0};
+  };
+  Line ping, pong;
+  std::atomic<bool> stop{false};  // a busy machine can make each round a scheduler time slice
+  std::thread echo([&] {
+    for (int i = 1; i <= rounds; ++i) {
+      while (ping.value.load(std::memory_order_acquire) < i)
+        if (stop.load(std::memory_order_relaxed)) return;
+      pong.value.store(i, std::memory_order_release);
+    }
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto deadline = t0 + std::chrono::milliseconds(50);
+  int done = 0;
+  while (done < rounds) {
+    ping.value.store(++done, std::memory_order_release);
+    while (pong.value.load(std::memory_order_acquire) < done)
+      if (std::chrono::steady_clock::now() > deadline) break;
+    if (std::chrono::steady_clock::now() > deadline) break;
+  }
+  const auto t1 = std::chrono::steady_clock::now();
+  stop.store(true);
+  echo.join();
+  return std::chrono::duration<double, std::nano>(t1 - t0).count() / done;
 }
 
 }  // namespace scx

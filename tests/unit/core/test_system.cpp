@@ -1,0 +1,36 @@
+#include <gtest/gtest.h>
+
+#include <sched.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "silicortex/core/system.hpp"
+
+namespace scx {
+
+TEST(System, CoreToCoreRoundTripIsAPlausibleLatencyOrNegativeOnOneCpu) {
+  cpu_set_t cpus;
+  ASSERT_EQ(sched_getaffinity(0, sizeof cpus, &cpus), 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  const double ns = core_to_core_round_trip_ns(2000);
+  const double spent_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (CPU_COUNT(&cpus) < 2) {
+    EXPECT_LT(ns, 0);
+  } else {
+    ASSERT_TRUE(std::isfinite(ns));
+    EXPECT_GT(ns, 1.0);  // a cache line cannot cross cores and back in under a nanosecond
+    EXPECT_LT(ns, 1e8);  // and the probe gives up after about 50 ms
+  }
+  EXPECT_LT(spent_ms, 5000.0);
+}
+
+TEST(System, ProcessCpuTimeAdvancesWithWork) {
+  const double before = process_cpu_s();
+  volatile double x = 0;
+  for (int i = 0; i < 20'000'000; ++i) x = x + 1e-9 * i;
+  EXPECT_GT(process_cpu_s(), before);
+}
+
+}  // namespace scx
