@@ -18,6 +18,9 @@
 #include "sim/spin_barrier.hpp"
 
 namespace scx::sim {
+namespace {
+constexpr size_t kPrefetchLines = 2048;  // per block: 128 KiB, an eighth of this machine's L2
+}  // namespace
 
 void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const RunOptions& options) {
   ThreadState& ts = thread_state[t];
@@ -85,26 +88,65 @@ void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
 }
 
 // One pre neuron's synapses into the ring: a spike adds each weight, a graded value (kGraded) adds weight x
-// value. One template, so the spike path carries no multiply.
+// value. Templates, so the spike path carries no multiply and the common one-delay case reads no delays.
 template <bool kGraded>
 void Engine::Impl::deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre, float value) {
+  if (uniform_delay)
+    deliver_row_as<kGraded, true>(ts, step, global_pre, value);
+  else
+    deliver_row_as<kGraded, false>(ts, step, global_pre, value);
+}
+
+template <bool kGraded, bool kUniformDelay>
+void Engine::Impl::deliver_row_as(ThreadState& ts, int64_t step, uint32_t global_pre, float value) {
   const SynapseStore& syn = ts.synapses;
   const uint64_t b = syn.row_begin[global_pre], e = syn.row_begin[global_pre + 1];
   const SynapseTarget* target = syn.target.data();
-  const uint16_t* delay = syn.delay_steps.data();
   const size_t slot_stride = 2 * static_cast<size_t>(neurons_total);
   const uint32_t mask = ring_slots - 1;
   float* ring_base = ts.ring_base();
-  for (uint64_t k = b; k < e; ++k)
-    ring_base[((step + delay[k]) & mask) * slot_stride + target[k].ring_index] +=
-        kGraded ? target[k].weight * value : target[k].weight;
+  if constexpr (kUniformDelay) {
+    float* slot = ring_base + ((step + uniform_delay) & mask) * slot_stride;
+    for (uint64_t k = b; k < e; ++k)
+      slot[target[k].ring_index] += kGraded ? target[k].weight * value : target[k].weight;
+  } else {
+    const uint16_t* delay = syn.delay_steps.data();
+    for (uint64_t k = b; k < e; ++k)
+      ring_base[((step + delay[k]) & mask) * slot_stride + target[k].ring_index] +=
+          kGraded ? target[k].weight * value : target[k].weight;
+  }
   ts.events += e - b;
+}
+
+// Rows of a few spikes live in a few dozen lines scattered through the CSR (mostly in L3): fetching them
+// all at once, before the first is needed, overlaps their latencies, and this thread's own spikes' rows
+// arrive while it waits for the others. A budget of lines keeps big blocks from flushing the L2.
+void Engine::Impl::prefetch_rows(const ThreadState& ts, size_t g, const uint32_t* spikes, uint32_t n,
+                                 size_t& budget) const {
+  const SynapseStore& syn = ts.synapses;
+  const uint32_t offset = groups[g].offset;
+  for (uint32_t k = 0; k < n && budget > 0; ++k) {
+    const uint64_t b = syn.row_begin[offset + spikes[k]], e = syn.row_begin[offset + spikes[k] + 1];
+    const char* first = reinterpret_cast<const char*>(syn.target.data() + b);
+    const char* last = reinterpret_cast<const char*>(syn.target.data() + e);
+    for (const char* line = first; line < last && budget > 0; line += 64, --budget)
+      __builtin_prefetch(line, 0, 2);
+    if (!uniform_delay && b < e) __builtin_prefetch(syn.delay_steps.data() + b, 0, 2);
+  }
 }
 
 // Publishes this thread's spikes of the block and collects everyone's: through the mailboxes with several
 // threads (one cache-line transfer per thread in the common case), from the spike lists otherwise.
 void Engine::Impl::exchange_block(ThreadState& ts, int64_t block, int64_t block_end) {
   const size_t steps = size_t(block_end - block), ng = groups.size(), header = 1 + steps * ng;
+  size_t prefetch_budget = kPrefetchLines;
+  auto prefetch_own_rows = [&] {  // after publishing: the others should not wait for these loads
+    for (size_t s = 0; s < steps; ++s)
+      for (size_t g = 0; g < ng; ++g) {
+        const auto& own = ts.spikes_at(block + int64_t(s))[g];
+        if (!groups[g].graded) prefetch_rows(ts, g, own.data(), uint32_t(own.size()), prefetch_budget);
+      }
+  };
   if (mailboxes_) {
     uint32_t* w = mailboxes_->draft(ts.index);
     size_t k = header;
@@ -124,7 +166,11 @@ void Engine::Impl::exchange_block(ThreadState& ts, int64_t block, int64_t block_
         }
       }
     }
-    mailboxes_->publish_and_wait(ts.index);
+    mailboxes_->publish(ts.index);
+    prefetch_own_rows();
+    mailboxes_->wait_for_others(ts.index);
+  } else {
+    prefetch_own_rows();
   }
   ts.inbox.resize(thread_state.size() * steps * ng);
   auto* in = ts.inbox.data();
@@ -140,6 +186,7 @@ void Engine::Impl::exchange_block(ThreadState& ts, int64_t block, int64_t block_
           const auto& list = thread_state[u].spikes_at(block + int64_t(s))[g];
           *in = {list.data(), uint32_t(list.size())};
         }
+        if (u != ts.index && !groups[g].graded) prefetch_rows(ts, g, in->first, in->second, prefetch_budget);
       }
     }
   }

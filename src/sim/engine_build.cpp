@@ -204,6 +204,7 @@ void Engine::Impl::build_synapses(const model::Network& net) {
     l = SynapseList{};  // release generation memory as we go
   }
   ring_slots = std::bit_ceil(max_delay + 1);
+  uniform_delay = synapse_count > 0 && min_delay == max_delay ? max_delay : 0;
   block_steps = has_plasticity(net) || comm->size() > 1 ? 1 : std::max(1u, min_delay);
   for (auto& ts : thread_state) {
     ts.spike_ring.assign(2 * block_steps, std::vector<SpikeList>(groups.size()));

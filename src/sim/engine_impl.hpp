@@ -132,6 +132,11 @@ struct Engine::Impl {
   void exchange_spikes(int64_t step);
   template <bool kGraded>
   void deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre, float value = 1.0f);
+  template <bool kGraded, bool kUniformDelay>
+  void deliver_row_as(ThreadState& ts, int64_t step, uint32_t global_pre, float value);
+  // Asks for the synapse rows of these spikes (local indices in group g) ahead of their delivery.
+  void prefetch_rows(const ThreadState& ts, size_t g, const uint32_t* spikes, uint32_t n,
+                     size_t& budget) const;
   void refresh_stimuli(ThreadState& ts, int64_t step);
   RunResult collect(int64_t first, int64_t last, double loop_wall_s);
 
@@ -150,6 +155,9 @@ struct Engine::Impl {
   // Steps run between two barriers: the shortest synaptic delay (a spike cannot affect anyone sooner),
   // capped; 1 with plasticity or several ranks, whose bookkeeping is per step.
   uint32_t block_steps = 1;
+  // The delay of every synapse when they all share one (the Brette et al. networks, most layered nets): a
+  // spike then adds into one ring slot and delivery skips the per-synapse delays. 0 when delays differ.
+  uint32_t uniform_delay = 0;
   std::vector<ThreadState> thread_state;
   std::vector<CurrentStepInfo> stimuli;
   std::vector<int64_t> stimulus_change_steps;  // sorted, unique

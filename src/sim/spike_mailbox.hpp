@@ -34,12 +34,17 @@ class SpikeMailboxes {
   // Thread t's next mailbox to fill: payload words after the header.
   uint32_t* draft(unsigned t) { return payload(box(t, published_[t].n + 1)); }
 
-  // Makes thread t's draft visible and returns once every thread has published as often as t.
-  void publish_and_wait(unsigned t) {
+  // Makes thread t's draft visible to the others.
+  void publish(unsigned t) {
     const uint64_t epoch = ++published_[t].n;
     std::atomic_ref<uint64_t> mine(epoch_word(box(t, epoch)));
     mine.store(epoch, std::memory_order_seq_cst);
     if (sleepers_.load(std::memory_order_seq_cst) > 0) mine.notify_all();
+  }
+
+  // Returns once every thread has published as often as t (after t's publish).
+  void wait_for_others(unsigned t) {
+    const uint64_t epoch = published_[t].n;
     for (unsigned u = 0; u < threads_; ++u) {
       if (u == t) continue;
       Box& b = box(u, epoch);
@@ -53,7 +58,7 @@ class SpikeMailboxes {
     }
   }
 
-  // Thread u's publication that matches thread t's latest one (valid after t's publish_and_wait).
+  // Thread u's publication that matches thread t's latest one (valid after t's wait_for_others).
   const uint32_t* received(unsigned t, unsigned u) const { return payload(box(u, published_[t].n)); }
 
  private:
