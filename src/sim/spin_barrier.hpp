@@ -4,7 +4,9 @@
 // so a crossing costs about one cache-line transfer. A thread that has spun for a while (the machine is
 // oversubscribed, or a step is long) sleeps on the line it waits for; arrivals wake sleepers only when there
 // are any.
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 
@@ -17,34 +19,43 @@
 
 namespace scx::sim {
 
-// Waits until an epoch word reaches a target: spins (the other thread is usually microseconds away), then
-// sleeps on the word. The spin budget adapts per waiting thread: a wait that had to sleep halves it, one that
-// spun to success raises it again. On an idle machine waits end within the spin and the budget stays high; on
-// a busy one the thread being waited for is often off its CPU, and spinning would only keep it off longer.
+// Waits until an epoch word reaches a target: spins (the other thread is usually a fraction of a microsecond
+// away), then sleeps on the word. The spin is measured in time, not in pause instructions (a pause takes 25
+// ns on Zen 4 and a few on older cores), and adapts per waiting thread to how long its sleeps turn out to be:
+// a sleep ended soon after it began means the spin gave up too early (double it); a long one means the other
+// thread was off its CPU, where spinning only keeps it off longer on a busy machine (halve it). The floor
+// stays far above a step's usual wait: a budget near that wait makes most waits sleep, each sleep keeps it
+// there, and a 2-thread run then lost half its speed to futex calls (seen with a floor of 16 pauses).
 class SpinWait {
  public:
   template <class Atomic>
   void wait_until_at_least(Atomic& word, uint64_t target, std::atomic<uint32_t>& sleepers) {
-    int spins = 0;
-    for (uint64_t seen = word.load(std::memory_order_acquire); seen < target;
-         seen = word.load(std::memory_order_acquire)) {
-      if (++spins < budget_) {
-        SCX_CPU_RELAX();
-        continue;
-      }
-      budget_ = budget_ / 2 > kMinSpins ? budget_ / 2 : kMinSpins;
+    uint64_t seen = word.load(std::memory_order_acquire);
+    if (seen >= target) return;
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point give_up = Clock::now() + budget_;
+    for (unsigned i = 1;; ++i) {
+      SCX_CPU_RELAX();
+      if ((seen = word.load(std::memory_order_acquire)) >= target) return;
+      if (i % 16 == 0 && Clock::now() >= give_up) break;
+    }
+    const Clock::time_point slept_from = Clock::now();
+    while (seen < target) {
       sleepers.fetch_add(1, std::memory_order_seq_cst);
       if (word.load(std::memory_order_seq_cst) == seen) word.wait(seen, std::memory_order_seq_cst);
       sleepers.fetch_sub(1, std::memory_order_seq_cst);
-      spins = -kMaxSpins;  // no second halving in the same wait
+      seen = word.load(std::memory_order_acquire);
     }
-    if (spins > 0 && spins < budget_ && budget_ < kMaxSpins) budget_ += budget_ / 8 + 1;
+    if (Clock::now() - slept_from < budget_)
+      budget_ = std::min(budget_ * 2, kMaxSpin);
+    else
+      budget_ = std::max(budget_ / 2, kMinSpin);
   }
 
  private:
-  static constexpr int kMaxSpins = 4000;  // tens of microseconds: longer than a step's imbalance
-  static constexpr int kMinSpins = 16;
-  int budget_ = kMaxSpins;
+  static constexpr std::chrono::nanoseconds kMaxSpin{100'000};
+  static constexpr std::chrono::nanoseconds kMinSpin{10'000};
+  std::chrono::nanoseconds budget_ = kMaxSpin;
 };
 
 class SpinBarrier {
