@@ -53,20 +53,20 @@ class LinkTraffic {
   explicit LinkTraffic(const MeshGeometry& mesh);
   void record(int32_t from_core, int32_t to_core);  // the x-then-y route
   // The same from mesh coordinates; inline because the chip records every packet.
-  void record(int32_t xs, int32_t ys, int32_t xd, int32_t yd) {
+  void record(int32_t xs, int32_t ys, int32_t xd, int32_t yd, int64_t packets = 1) {
     if (xd > xs) {  // horizontal leg in row ys; link index i joins x = i and x = i + 1
-      ++diff(kEast, ys, xs);
-      --diff(kEast, ys, xd);
+      diff(kEast, ys, xs) += packets;
+      diff(kEast, ys, xd) -= packets;
     } else if (xd < xs) {
-      ++diff(kWest, ys, xd);
-      --diff(kWest, ys, xs);
+      diff(kWest, ys, xd) += packets;
+      diff(kWest, ys, xs) -= packets;
     }
     if (yd > ys) {  // vertical leg in column xd
-      ++diff(kNorth, xd, ys);
-      --diff(kNorth, xd, yd);
+      diff(kNorth, xd, ys) += packets;
+      diff(kNorth, xd, yd) -= packets;
     } else if (yd < ys) {
-      ++diff(kSouth, xd, yd);
-      --diff(kSouth, xd, ys);
+      diff(kSouth, xd, yd) += packets;
+      diff(kSouth, xd, ys) -= packets;
     }
   }
   void merge(const LinkTraffic& other);

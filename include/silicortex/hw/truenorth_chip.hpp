@@ -93,6 +93,9 @@ class TrueNorthChip {
   static constexpr int32_t kStreamAhead = 1;
   // Sends neuron `neuron` of core `core`, at mesh position (x, y), on its way.
   void route_spike(int32_t core, int32_t neuron, int32_t x, int32_t y, uint64_t tick, Scratch& s);
+  // Adds the packets of cores [from, to) counted in sent_ to s's hops, crossings and link traffic; zeroes
+  // them.
+  void account_traffic(int32_t from, int32_t to, Scratch& s);
   void check_width(const char* field, int64_t value, int64_t bits, bool is_signed, int32_t core,
                    int32_t neuron) const;
 
@@ -100,8 +103,12 @@ class TrueNorthChip {
   uint64_t seed_;
   MeshGeometry mesh_;
   TrueNorthNeurons neurons_;
-  std::vector<int32_t> v_init_;      // [core][neuron], for reset_state
-  HugeVector<TnRoute> routes_;       // [core][neuron]
+  std::vector<int32_t> v_init_;  // [core][neuron], for reset_state
+  HugeVector<TnRoute> routes_;   // [core][neuron]
+  // Packets each neuron sent during the current run(); hops, chip crossings and link traffic follow from
+  // them and the fixed routes at the end of the run, which costs one counter per spike instead of up to
+  // four link-counter updates.
+  HugeVector<uint32_t> sent_;        // [core][neuron]
   HugeVector<uint64_t> crossbar_;    // [core][axon][4]
   std::vector<uint8_t> axon_type_;   // [core][axon]
   HugeVector<uint64_t> ring_;        // [core][slot][4]: axons active at that slot's tick
