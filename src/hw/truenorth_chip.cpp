@@ -69,6 +69,7 @@ struct alignas(128) TrueNorthChip::Scratch {
   std::vector<TnSpike> spikes;
   std::array<std::vector<std::vector<Delivery>>, 2> outbox;  // [tick parity][destination thread]
   const std::vector<int>* owner = nullptr;                   // thread of each core
+  std::vector<int32_t> sent_cores;  // cores whose neurons sent packets in this run (see account_traffic)
   // The vector path leaves a core's threshold crossings pending until the next core's kernel has run, so the
   // cache misses on their routes (and cold records) overlap that work.
   bool record_spikes = false;  // only when someone listens
@@ -84,6 +85,7 @@ TrueNorthChip::TrueNorthChip(const ChipProfile& profile, uint64_t seed)
       v_init_(size_t(mesh_.cores()) * kNeurons, 0),
       routes_(size_t(mesh_.cores()) * kNeurons),
       sent_(size_t(mesh_.cores()) * kNeurons, 0),
+      core_sent_(size_t(mesh_.cores()), 0),
       crossbar_(size_t(mesh_.cores()) * kAxons * 4, 0),
       axon_type_(size_t(mesh_.cores()) * kAxons, 0),
       ring_(size_t(mesh_.cores()) * kDelaySlots * 4, 0),
@@ -258,8 +260,15 @@ void TrueNorthChip::route_spike(int32_t core, int32_t neuron, int32_t x, int32_t
   s.outbox[tick & 1][size_t((*s.owner)[size_t(to)])].push_back({word, uint64_t{1} << (r.axon & 63)});
 }
 
-void TrueNorthChip::account_traffic(int32_t from, int32_t to, Scratch& s) {
-  for (int32_t core = from; core < to; ++core) {
+void TrueNorthChip::note_sender(int32_t core, Scratch& s) {
+  if (core_sent_[size_t(core)]) return;
+  core_sent_[size_t(core)] = 1;
+  s.sent_cores.push_back(core);
+}
+
+void TrueNorthChip::account_traffic(Scratch& s) {
+  for (const int32_t core : s.sent_cores) {
+    core_sent_[size_t(core)] = 0;
     const int32_t x = mesh_.x(core), y = mesh_.y(core);
     const size_t base = size_t(core) * kNeurons;
     for (size_t j = base; j < base + kNeurons; ++j) {
@@ -271,6 +280,7 @@ void TrueNorthChip::account_traffic(int32_t from, int32_t to, Scratch& s) {
       s.traffic.record(x, y, r.to_x, r.to_y, int64_t(n));
     }
   }
+  s.sent_cores.clear();
 }
 
 // The crossbar rows of a core's active axons are random lines in 32 MiB. Fetched when the kernel needs them,
@@ -295,6 +305,7 @@ void TrueNorthChip::finish_pending(uint64_t tick, Scratch& s) {
   const size_t base = size_t(core) * kNeurons;
   const bool thr16 = core_thr16_[size_t(core)], shared = core_rule_shared_[size_t(core)];
   const int32_t x = mesh_.x(core), y = mesh_.y(core);
+  if (s.pending[0] | s.pending[1] | s.pending[2] | s.pending[3]) note_sender(core, s);
   for (int w = 0; w < 4; ++w) {
     for (uint64_t bits = s.pending[w]; bits; bits &= bits - 1) {
       const int j = w * 64 + __builtin_ctzll(bits);
@@ -376,6 +387,7 @@ void TrueNorthChip::process_core(int32_t core, uint64_t tick, Scratch& s) {
     }
   }
   const int32_t x = mesh_.x(core), y = mesh_.y(core);
+  note_sender(core, s);
   for (int j = 0; j < kNeurons; ++j)
     if (neurons_.leak_threshold_reset(base + j, rng, &s.counters.saturations))
       route_spike(core, j, x, y, tick, s);
@@ -428,7 +440,7 @@ void TrueNorthChip::run(uint64_t ticks, int threads, const SpikeSink& on_tick) {
       sync.arrive_and_wait(complete);
     }
     if (last > first) deliver(t, (last - 1) & 1);
-    account_traffic(lo_of(t), lo_of(t + 1), scratch[size_t(t)]);
+    account_traffic(scratch[size_t(t)]);
   };
   std::vector<std::thread> pool;
   for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);

@@ -93,9 +93,10 @@ class TrueNorthChip {
   static constexpr int32_t kStreamAhead = 1;
   // Sends neuron `neuron` of core `core`, at mesh position (x, y), on its way.
   void route_spike(int32_t core, int32_t neuron, int32_t x, int32_t y, uint64_t tick, Scratch& s);
-  // Adds the packets of cores [from, to) counted in sent_ to s's hops, crossings and link traffic; zeroes
-  // them.
-  void account_traffic(int32_t from, int32_t to, Scratch& s);
+  // Adds the packets counted in sent_ for the cores s sent from to s's hops, crossings and link traffic, and
+  // zeroes those counts: a tick-by-tick run visits only the cores that spiked, not the whole chip.
+  void account_traffic(Scratch& s);
+  void note_sender(int32_t core, Scratch& s);  // lists the core for account_traffic
   void check_width(const char* field, int64_t value, int64_t bits, bool is_signed, int32_t core,
                    int32_t neuron) const;
 
@@ -109,6 +110,7 @@ class TrueNorthChip {
   // them and the fixed routes at the end of the run, which costs one counter per spike instead of up to
   // four link-counter updates.
   HugeVector<uint32_t> sent_;        // [core][neuron]
+  std::vector<uint8_t> core_sent_;   // [core]: 1 if sent_ has counts (listed in the scratch's sent_cores)
   HugeVector<uint64_t> crossbar_;    // [core][axon][4]
   std::vector<uint8_t> axon_type_;   // [core][axon]
   HugeVector<uint64_t> ring_;        // [core][slot][4]: axons active at that slot's tick
