@@ -247,8 +247,7 @@ void TrueNorthChip::prepare() {
   prepared_ = true;
 }
 
-void TrueNorthChip::route_spike(int32_t core, int32_t neuron, int32_t x, int32_t y, uint64_t tick,
-                                Scratch& s) {
+void TrueNorthChip::route_spike(int32_t core, int32_t neuron, uint64_t tick, Scratch& s) {
   ++s.counters.spikes_sent;
   if (s.record_spikes) s.spikes.push_back({uint32_t(core), uint32_t(neuron)});
   const size_t j = size_t(core) * kNeurons + size_t(neuron);
@@ -261,14 +260,13 @@ void TrueNorthChip::route_spike(int32_t core, int32_t neuron, int32_t x, int32_t
 }
 
 void TrueNorthChip::note_sender(int32_t core, Scratch& s) {
-  if (core_sent_[size_t(core)]) return;
-  core_sent_[size_t(core)] = 1;
+  if (core_sent_[size_t(core)] == run_serial_) return;
+  core_sent_[size_t(core)] = run_serial_;
   s.sent_cores.push_back(core);
 }
 
 void TrueNorthChip::account_traffic(Scratch& s) {
   for (const int32_t core : s.sent_cores) {
-    core_sent_[size_t(core)] = 0;
     const int32_t x = mesh_.x(core), y = mesh_.y(core);
     const size_t base = size_t(core) * kNeurons;
     for (size_t j = base; j < base + kNeurons; ++j) {
@@ -304,7 +302,6 @@ void TrueNorthChip::finish_pending(uint64_t tick, Scratch& s) {
   const int32_t core = s.pending_core;
   const size_t base = size_t(core) * kNeurons;
   const bool thr16 = core_thr16_[size_t(core)], shared = core_rule_shared_[size_t(core)];
-  const int32_t x = mesh_.x(core), y = mesh_.y(core);
   if (s.pending[0] | s.pending[1] | s.pending[2] | s.pending[3]) note_sender(core, s);
   for (int w = 0; w < 4; ++w) {
     for (uint64_t bits = s.pending[w]; bits; bits &= bits - 1) {
@@ -312,7 +309,7 @@ void TrueNorthChip::finish_pending(uint64_t tick, Scratch& s) {
       const int32_t alpha = thr16 ? threshold16_[base + j] : neurons_.threshold_[base + j];
       const TrueNorthNeurons::Cold& rule = shared ? core_rule_[size_t(core)] : neurons_.cold_[base + j];
       if (neurons_.threshold_reset(base + j, neurons_.v_[base + j], alpha, 0, rule, &s.counters.saturations))
-        route_spike(core, j, x, y, tick, s);
+        route_spike(core, j, tick, s);
     }
   }
   s.pending_core = -1;
@@ -386,15 +383,14 @@ void TrueNorthChip::process_core(int32_t core, uint64_t tick, Scratch& s) {
       }
     }
   }
-  const int32_t x = mesh_.x(core), y = mesh_.y(core);
   note_sender(core, s);
   for (int j = 0; j < kNeurons; ++j)
-    if (neurons_.leak_threshold_reset(base + j, rng, &s.counters.saturations))
-      route_spike(core, j, x, y, tick, s);
+    if (neurons_.leak_threshold_reset(base + j, rng, &s.counters.saturations)) route_spike(core, j, tick, s);
 }
 
 void TrueNorthChip::run(uint64_t ticks, int threads, const SpikeSink& on_tick) {
   if (!prepared_) prepare();
+  ++run_serial_;
   threads = std::clamp(threads, 1, std::max(1, cores()));
   std::vector<int> owner(static_cast<size_t>(cores()));
   auto lo_of = [&](int t) { return int32_t(int64_t(cores()) * t / threads); };

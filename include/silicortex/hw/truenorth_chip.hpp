@@ -91,8 +91,8 @@ class TrueNorthChip {
   // The next core's V, thresholds and weights are prefetched before this core's kernel (measured 1.05-1.1x;
   // two cores ahead was slower).
   static constexpr int32_t kStreamAhead = 1;
-  // Sends neuron `neuron` of core `core`, at mesh position (x, y), on its way.
-  void route_spike(int32_t core, int32_t neuron, int32_t x, int32_t y, uint64_t tick, Scratch& s);
+  // Sends neuron `neuron` of core `core` on its way.
+  void route_spike(int32_t core, int32_t neuron, uint64_t tick, Scratch& s);
   // Adds the packets counted in sent_ for the cores s sent from to s's hops, crossings and link traffic, and
   // zeroes those counts: a tick-by-tick run visits only the cores that spiked, not the whole chip.
   void account_traffic(Scratch& s);
@@ -110,7 +110,8 @@ class TrueNorthChip {
   // them and the fixed routes at the end of the run, which costs one counter per spike instead of up to
   // four link-counter updates.
   HugeVector<uint32_t> sent_;        // [core][neuron]
-  std::vector<uint8_t> core_sent_;   // [core]: 1 if sent_ has counts (listed in the scratch's sent_cores)
+  std::vector<uint32_t> core_sent_;  // [core]: the run_serial_ of the last run it sent in (see note_sender)
+  uint32_t run_serial_ = 0;          // run() calls so far
   HugeVector<uint64_t> crossbar_;    // [core][axon][4]
   std::vector<uint8_t> axon_type_;   // [core][axon]
   HugeVector<uint64_t> ring_;        // [core][slot][4]: axons active at that slot's tick

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <tuple>
 
 #include "silicortex/core/error.hpp"
 #include "silicortex/hw/chip_profile.hpp"
@@ -95,6 +96,40 @@ TEST(Routing, WestAndSouthAndEveryDelay) {
   EXPECT_EQ(chip.counters().chip_crossings, 15u * 2u);
   EXPECT_EQ(chip.traffic().packets_on(1, 3, LinkTraffic::kWest), 15u);   // link between x = 1 and x = 2
   EXPECT_EQ(chip.traffic().packets_on(1, 0, LinkTraffic::kSouth), 15u);  // link between y = 0 and y = 1
+}
+
+// Hops, crossings and link traffic are folded from per-neuron packet counts when a run ends: running tick by
+// tick (as `chip run` and the deployments do) must count the same as one long run, repeated spikes included.
+TEST(Routing, TickByTickRunsCountTheSameTrafficAsOneRun) {
+  auto configure = [](TrueNorthChip& chip) {
+    const auto& mesh = chip.mesh();
+    TrueNorthNeuronParams every_tick;  // leak +1, threshold 1, reset to 0: fires every tick
+    every_tick.leak = 1;
+    every_tick.threshold = 1;
+    every_tick.neg_threshold = 100;
+    every_tick.dest = {3, 1, 0, 2, true};
+    chip.set_neuron(mesh.core_at(0, 1), 0, every_tick);
+    every_tick.dest = {-1, 0, 1, 1, true};
+    chip.set_neuron(mesh.core_at(2, 3), 5, every_tick);
+  };
+  TrueNorthChip whole(board(2, 2), 1), stepped(board(2, 2), 1);
+  configure(whole);
+  configure(stepped);
+  whole.run(12, 2, {});
+  for (int t = 0; t < 12; ++t) stepped.run(1, 1 + t % 2, {});
+  EXPECT_EQ(whole.counters().spikes_sent, 24u);
+  EXPECT_EQ(whole.counters().hops, 12u * 4u + 12u * 1u);
+  EXPECT_EQ(stepped.counters().spikes_sent, whole.counters().spikes_sent);
+  EXPECT_EQ(stepped.counters().hops, whole.counters().hops);
+  EXPECT_EQ(stepped.counters().chip_crossings, whole.counters().chip_crossings);
+  auto packets = [](const LinkTraffic& t) {
+    std::map<std::tuple<int32_t, int32_t, int>, uint64_t> out;
+    for (const auto& l : t.links()) out[{l.x, l.y, int(l.dir)}] = l.packets;
+    return out;
+  };
+  EXPECT_EQ(packets(stepped.traffic()), packets(whole.traffic()));
+  EXPECT_EQ(whole.traffic().packets_on(0, 1, LinkTraffic::kEast), 12u);
+  EXPECT_EQ(whole.traffic().packets_on(1, 3, LinkTraffic::kWest), 12u);
 }
 
 TEST(Routing, InjectedInputArrivesAtItsTick) {
