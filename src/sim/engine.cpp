@@ -20,6 +20,8 @@
 namespace scx::sim {
 namespace {
 constexpr size_t kPrefetchLines = 2048;  // per block: 128 KiB, an eighth of this machine's L2
+// Progressive hand-over publishes once per group and step: worth it for the few groups of most networks.
+constexpr size_t kMaxProgressiveGroups = 8;
 }  // namespace
 
 void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const RunOptions& options) {
@@ -29,6 +31,15 @@ void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const Ru
   // Blocks of steps: no spike reaches anyone sooner than block_steps later, so a block's updates need no
   // spike of the same block, and one barrier per block suffices. Delivery then walks the block step by step,
   // the same order as with one step per block, so results do not depend on the block length either.
+  if (progressive) {  // one-step blocks, each group's spikes handed over as soon as it is updated
+    for (int64_t step = first; step < last; ++step) {
+      update_phase(ts, step);  // ... which publishes each group
+      deliver_progressive(ts, step);
+      if (t == 0 && options.progress && (step - first) % 1000 == 0)
+        options.progress(step - first, last - first);
+    }
+    return;
+  }
   for (int64_t block = first; block < last; block += block_steps) {
     const int64_t block_end = std::min<int64_t>(block + block_steps, last);
     for (int64_t step = block; step < block_end; ++step) {
@@ -55,25 +66,14 @@ void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
     refresh_stimuli(ts, step);
   float* slot = ts.ring_base() + static_cast<size_t>(step & (ring_slots - 1)) * 2 * neurons_total;
   for (size_t g = 0; g < groups.size(); ++g) {
-    GroupSlot& gs = groups[g];
-    const Range r = ts.chunk[g];
-    auto& spikes = ts.spikes_at(step)[g];
-    spikes.clear();
-    if (r.begin == r.end) continue;
-    StepInput in{step, slot + gs.offset, slot + neurons_total + gs.offset,
-                 gs.i_stim.empty() ? nullptr : gs.i_stim.data(), ts.scratch.data()};
-    NeuronGroup& group = gs.instance(ts.index);
-    group.update(in, r.begin, r.end, spikes);
-    if (gs.graded) {  // a copy: the owner may update the next step while others still deliver this one
-      const float* out = group.graded_output();
-      ts.graded_at(step)[g].assign(out + r.begin, out + r.end);
+    update_group(ts, step, g, slot);
+    if (progressive) {
+      const auto& spikes = ts.spikes_at(step)[g];
+      mailboxes_->publish_group(ts.index, unsigned(g), unsigned(groups.size()), spikes.data(),
+                                uint32_t(spikes.size()));
+      size_t budget = kPrefetchLines;
+      prefetch_rows(ts, g, spikes.data(), uint32_t(spikes.size()), budget);
     }
-    ts.spike_count[g].n += spikes.size();
-    if (gs.record_spikes)
-      for (uint32_t i : spikes)
-        if (gs.record_mask.empty() || gs.record_mask[i]) ts.recorded[g].push_back(uint64_t(step) << 32 | i);
-    if (gs.adaptive && learning_enabled)  // homeostasis: theta of the neurons just updated
-      gs.adaptive->step(gs.theta.data(), gs.theta_of_instance[ts.index], r.begin, r.end, spikes);
   }
   // State probes: each thread samples the neurons it owns, after their update (time (step + 1) * dt).
   for (auto& pr : probes) {
@@ -84,6 +84,48 @@ void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
     float* row = pr.values.data() + sample * pr.neurons.size();
     for (size_t k = 0; k < pr.neurons.size(); ++k)
       if (pr.neurons[k] >= r.begin && pr.neurons[k] < r.end) row[k] = arr[pr.neurons[k]];
+  }
+}
+
+void Engine::Impl::update_group(ThreadState& ts, int64_t step, size_t g, float* slot) {
+  GroupSlot& gs = groups[g];
+  const Range r = ts.chunk[g];
+  auto& spikes = ts.spikes_at(step)[g];
+  spikes.clear();
+  if (r.begin == r.end) return;
+  StepInput in{step, slot + gs.offset, slot + neurons_total + gs.offset,
+               gs.i_stim.empty() ? nullptr : gs.i_stim.data(), ts.scratch.data()};
+  NeuronGroup& group = gs.instance(ts.index);
+  group.update(in, r.begin, r.end, spikes);
+  if (gs.graded) {  // a copy: the owner may update the next step while others still deliver this one
+    const float* out = group.graded_output();
+    ts.graded_at(step)[g].assign(out + r.begin, out + r.end);
+  }
+  ts.spike_count[g].n += spikes.size();
+  if (gs.record_spikes)
+    for (uint32_t i : spikes)
+      if (gs.record_mask.empty() || gs.record_mask[i]) ts.recorded[g].push_back(uint64_t(step) << 32 | i);
+  if (gs.adaptive && learning_enabled)  // homeostasis: theta of the neurons just updated
+    gs.adaptive->step(gs.theta.data(), gs.theta_of_instance[ts.index], r.begin, r.end, spikes);
+}
+
+// Groups in order, and within a group the threads' shares in order, as deliver_phase: each group's spikes are
+// taken as soon as their owner publishes them, so the first groups are delivered while the last still cross.
+void Engine::Impl::deliver_progressive(ThreadState& ts, int64_t step) {
+  const unsigned ng = unsigned(groups.size());
+  for (unsigned g = 0; g < ng; ++g) {
+    const uint32_t offset = groups[g].offset;
+    for (unsigned u = 0; u < thread_state.size(); ++u) {
+      const auto& list = thread_state[u].spikes_at(step)[g];  // the owner's own list
+      std::pair<const uint32_t*, uint32_t> in{list.data(), uint32_t(list.size())};
+      if (u != ts.index) {
+        in = mailboxes_->take_group(ts.index, u, g, ng);
+        if (in.second == SpikeMailboxes::kOverflow) in = {list.data(), uint32_t(list.size())};
+        size_t budget = kPrefetchLines;
+        prefetch_rows(ts, g, in.first, in.second, budget);
+      }
+      for (uint32_t k = 0; k < in.second; ++k) deliver_row<false>(ts, step, offset + in.first[k]);
+    }
   }
 }
 
@@ -422,6 +464,10 @@ RunResult Engine::run(const RunOptions& options) {
     im.stimulus_change_steps.insert(
         std::lower_bound(im.stimulus_change_steps.begin(), im.stimulus_change_steps.end(), 0), 0);
   im.mailboxes_ = im.threads > 1 ? std::make_unique<SpikeMailboxes>(im.threads) : nullptr;
+  bool graded = false;
+  for (const auto& g : im.groups) graded |= g.graded;
+  im.progressive = im.mailboxes_ && im.block_steps == 1 && im.comm->size() == 1 && !im.plasticity &&
+                   !graded && im.groups.size() <= kMaxProgressiveGroups;
   im.barrier_ = im.threads > 1 ? std::make_unique<SpinBarrier>(im.threads) : nullptr;
 
   const auto t0 = std::chrono::steady_clock::now();

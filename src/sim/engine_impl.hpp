@@ -127,6 +127,8 @@ struct Engine::Impl {
   // Running (engine.cpp).
   void thread_loop(unsigned t, int64_t first, int64_t last, const RunOptions& options);
   void update_phase(ThreadState& ts, int64_t step);
+  void update_group(ThreadState& ts, int64_t step, size_t g, float* slot);
+  void deliver_progressive(ThreadState& ts, int64_t step);
   void exchange_block(ThreadState& ts, int64_t block, int64_t block_end);
   void deliver_phase(ThreadState& ts, int64_t step, int64_t block, int64_t block_end);
   void exchange_spikes(int64_t step);
@@ -162,7 +164,10 @@ struct Engine::Impl {
   std::vector<CurrentStepInfo> stimuli;
   std::vector<int64_t> stimulus_change_steps;  // sorted, unique
   std::vector<StateProbe> probes;
-  std::unique_ptr<SpikeMailboxes> mailboxes_;     // the end-of-block exchange, with several threads
+  std::unique_ptr<SpikeMailboxes> mailboxes_;  // the end-of-block exchange, with several threads
+  // One-step blocks on several threads of one process, no plasticity or graded groups: each group's spikes
+  // are published as soon as it is updated (SpikeMailboxes::publish_group) and delivered as they arrive.
+  bool progressive = false;
   std::unique_ptr<SpinBarrier> barrier_;          // the second barrier of a step with several ranks
   std::unique_ptr<PlasticityRuntime> plasticity;  // null when no projection is plastic
   int64_t current_step = 0;

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "silicortex/core/aligned_vector.hpp"
@@ -61,14 +62,64 @@ class SpikeMailboxes {
   // Thread u's publication that matches thread t's latest one (valid after t's wait_for_others).
   const uint32_t* received(unsigned t, unsigned u) const { return payload(box(u, published_[t].n)); }
 
+  // Progressive publication, for blocks of one step: a thread publishes its spikes group by group as it
+  // updates them, and the others take each group as soon as it is out. They deliver the first groups while
+  // the last ones are still crossing, instead of waiting for the whole step. The counter then counts groups:
+  // (block - 1) * groups + groups published in the block. Payload: [unused, count per group (or kOverflow),
+  // spikes of the groups in order].
+  void publish_group(unsigned t, unsigned g, unsigned groups, const uint32_t* spikes, uint32_t n) {
+    Count& me = published_[t];
+    const uint64_t block = me.n + 1;
+    Box& b = box(t, block);
+    uint32_t* w = payload(b);
+    if (g == 0) me.cursor = 1 + groups;
+    if (me.cursor + n <= kWords) {
+      w[1 + g] = n;
+      std::copy(spikes, spikes + n, w + me.cursor);
+      me.cursor += n;
+    } else {
+      w[1 + g] = kOverflow;  // the reader takes the owner's spike list
+    }
+    std::atomic_ref<uint64_t> mine(epoch_word(b));
+    if (g + 1 < groups) {
+      // A release store does not stall this thread while the line's other readers are invalidated. A reader
+      // that went to sleep meanwhile may miss this wake-up; the block's last group (below, seq_cst on both
+      // sides, as publish) wakes it, microseconds later.
+      mine.store((block - 1) * groups + g + 1, std::memory_order_release);
+      if (sleepers_.load(std::memory_order_relaxed) > 0) mine.notify_all();
+      return;
+    }
+    mine.store((block - 1) * groups + g + 1, std::memory_order_seq_cst);
+    if (sleepers_.load(std::memory_order_seq_cst) > 0) mine.notify_all();
+    me.n = block;
+  }
+
+  // Thread u's spikes of group g in the block thread t has just published whole: (spikes, count), or
+  // (nullptr, kOverflow) when they did not fit. Waits until u has published them.
+  std::pair<const uint32_t*, uint32_t> take_group(unsigned t, unsigned u, unsigned g, unsigned groups) {
+    const uint64_t block = published_[t].n;
+    Box& b = box(u, block);
+    std::atomic_ref<uint64_t> theirs(epoch_word(b));
+    published_[t].wait.wait_until_at_least(theirs, (block - 1) * groups + g + 1, sleepers_);
+    const uint32_t* p = payload(b);
+    if (p[1 + g] == kOverflow) return {nullptr, kOverflow};
+    size_t at = 1 + groups;
+    for (unsigned h = 0; h < g; ++h)
+      if (p[1 + h] != kOverflow) at += p[1 + h];
+    for (size_t line = 64; line < p[1 + g] * 4; line += 64)
+      __builtin_prefetch(reinterpret_cast<const char*>(p + at) + line);
+    return {p + at, p[1 + g]};
+  }
+
  private:
   static constexpr size_t kHeaderWords = 2;  // the 64-bit publication counter
   struct alignas(64) Box {
     AlignedVector<uint32_t> words;  // [counter lo, counter hi, payload...]; 64-byte aligned
   };
   struct alignas(64) Count {
-    uint64_t n = 0;  // publications so far, written by its own thread only
-    SpinWait wait;   // its own thread's
+    uint64_t n = 0;     // publications (whole blocks) so far, written by its own thread only
+    size_t cursor = 0;  // progressive publication: the next payload word of the block being published
+    SpinWait wait;      // its own thread's
   };
   Box& box(unsigned t, uint64_t epoch) { return boxes_[size_t(t) * 2 + (epoch & 1)]; }
   const Box& box(unsigned t, uint64_t epoch) const { return boxes_[size_t(t) * 2 + (epoch & 1)]; }
