@@ -131,15 +131,20 @@ TEST(Determinism, BlocksOfStepsGiveTheSameResultsAsSingleSteps) {
 namespace scx::sim {
 namespace {
 
+model::Network empty_network(double duration_ms, unsigned threads, uint64_t seed) {
+  model::Network net;
+  net.sim.duration_ms = duration_ms;
+  net.sim.threads = threads;
+  net.sim.seed = seed;
+  return net;
+}
+
 // Threads hand each other a block's spikes through mailboxes of 4,096 words; a block with more spikes (here
 // 20,000 neurons firing in the same step, about 10,000 per thread) falls back to reading the owner's spike
 // lists. Both ways must give the 1-thread spikes.
 TEST(Determinism, BlocksWithMoreSpikesThanAMailboxHolds) {
   auto run_pulse = [](unsigned threads) {
-    model::Network net;
-    net.sim.duration_ms = 60;
-    net.sim.threads = threads;
-    net.sim.seed = 5;
+    model::Network net = empty_network(60, threads, 5);
     const model::LifCurrExp p = cuba_neuron();
     net.add_population("pulse", 1, model::SpikeTimesSource{{{5.0, 30.0}}});
     net.add_population("exc", 20000, p).initial.push_back({"v", model::Uniform{-60, -55}});
@@ -164,10 +169,7 @@ TEST(Determinism, BlocksWithMoreSpikesThanAMailboxHolds) {
 // Three source groups fire together; the targets' synaptic current is compared exactly after every step.
 TEST(Determinism, ConvergingSpikesAreSummedInTheSameOrderForAnyThreadCount) {
   auto run_converging = [](unsigned threads) {
-    model::Network net;
-    net.sim.duration_ms = 3;
-    net.sim.threads = threads;
-    net.sim.seed = 9;
+    model::Network net = empty_network(3, threads, 9);
     net.add_population("pulse", 1, model::SpikeTimesSource{{{0.5}}});
     for (const char* src : {"a", "b", "c"}) {
       net.add_population(src, 1000, cuba_neuron());
