@@ -28,9 +28,6 @@ void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const Ru
   ThreadState& ts = thread_state[t];
   SpinBarrier* barrier = barrier_.get();
   const bool ranks = comm->size() > 1;
-  // Blocks of steps: no spike reaches anyone sooner than block_steps later, so a block's updates need no
-  // spike of the same block, and one barrier per block suffices. Delivery then walks the block step by step,
-  // the same order as with one step per block, so results do not depend on the block length either.
   if (progressive) {  // one-step blocks, each group's spikes handed over as soon as it is updated
     for (int64_t step = first; step < last; ++step) {
       update_phase(ts, step);  // ... which publishes each group
@@ -40,6 +37,9 @@ void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const Ru
     }
     return;
   }
+  // Blocks of steps: no spike reaches anyone sooner than block_steps later, so a block's updates need no
+  // spike of the same block, and one barrier per block suffices. Delivery then walks the block step by step,
+  // the same order as with one step per block, so results do not depend on the block length either.
   for (int64_t block = first; block < last; block += block_steps) {
     const int64_t block_end = std::min<int64_t>(block + block_steps, last);
     for (int64_t step = block; step < block_end; ++step) {
