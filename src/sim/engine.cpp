@@ -1,7 +1,7 @@
 // The step loop. Each thread owns a share of every group and the synapses onto it; one exchange of spikes per
 // block of steps (sim/spike_mailbox.hpp, which is also the barrier) separates "integrate and spike" from
-// "deliver spikes". With several ranks, thread 0 also exchanges the
-// step's spikes between ranks, behind a second barrier.
+// "deliver spikes", or, with one-step blocks, a hand-over per group as each is updated. With several ranks,
+// thread 0 also exchanges the step's spikes between ranks, behind a second barrier.
 #include "silicortex/sim/engine.hpp"
 
 #include <algorithm>
