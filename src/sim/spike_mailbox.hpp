@@ -38,9 +38,7 @@ class SpikeMailboxes {
   // Makes thread t's draft visible to the others.
   void publish(unsigned t) {
     const uint64_t epoch = ++published_[t].n;
-    std::atomic_ref<uint64_t> mine(epoch_word(box(t, epoch)));
-    mine.store(epoch, std::memory_order_seq_cst);
-    if (sleepers_.load(std::memory_order_seq_cst) > 0) mine.notify_all();
+    announce(box(t, epoch), epoch);
   }
 
   // Returns once every thread has published as often as t (after t's publish).
@@ -80,17 +78,16 @@ class SpikeMailboxes {
     } else {
       w[1 + g] = kOverflow;  // the reader takes the owner's spike list
     }
-    std::atomic_ref<uint64_t> mine(epoch_word(b));
     if (g + 1 < groups) {
       // A release store does not stall this thread while the line's other readers are invalidated. A reader
-      // that went to sleep meanwhile may miss this wake-up; the block's last group (below, seq_cst on both
-      // sides, as publish) wakes it, microseconds later.
+      // that went to sleep meanwhile may miss this wake-up; the block's last group (announce, seq_cst on both
+      // sides) wakes it, microseconds later.
+      std::atomic_ref<uint64_t> mine(epoch_word(b));
       mine.store((block - 1) * groups + g + 1, std::memory_order_release);
       if (sleepers_.load(std::memory_order_relaxed) > 0) mine.notify_all();
       return;
     }
-    mine.store((block - 1) * groups + g + 1, std::memory_order_seq_cst);
-    if (sleepers_.load(std::memory_order_seq_cst) > 0) mine.notify_all();
+    announce(b, (block - 1) * groups + g + 1);
     me.n = block;
   }
 
@@ -121,6 +118,13 @@ class SpikeMailboxes {
     size_t cursor = 0;  // progressive publication: the next payload word of the block being published
     SpinWait wait;      // its own thread's
   };
+  // Stores a box's counter and wakes sleepers. seq_cst on both sides (here and in SpinWait): either a waiter
+  // that is about to sleep sees the new value, or this sees the waiter and wakes it.
+  void announce(Box& b, uint64_t value) {
+    std::atomic_ref<uint64_t> word(epoch_word(b));
+    word.store(value, std::memory_order_seq_cst);
+    if (sleepers_.load(std::memory_order_seq_cst) > 0) word.notify_all();
+  }
   Box& box(unsigned t, uint64_t epoch) { return boxes_[size_t(t) * 2 + (epoch & 1)]; }
   const Box& box(unsigned t, uint64_t epoch) const { return boxes_[size_t(t) * 2 + (epoch & 1)]; }
   static uint64_t& epoch_word(Box& b) { return *reinterpret_cast<uint64_t*>(b.words.data()); }
