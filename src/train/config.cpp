@@ -63,6 +63,7 @@ LayerSpec read_layer(TableReader t, const NeuronSpec& defaults, const std::strin
     l.kernel = int(t.require("kernel").positive_count());
     l.stride = read_count(t, "stride", 1);
     if (auto f = t.get("padding")) l.padding = int(f->index());
+    l.groups = read_count(t, "groups", 1);
   }
   if (pool) l.kernel = int(t.require("size").positive_count());
   if (auto f = t.get("dropout")) {
@@ -198,6 +199,7 @@ std::string resume_fingerprint(const TrainConfig& c) {
                      l.padding, l.has_neuron, int(n.model), n.du, n.dv, n.vth, n.surrogate_beta,
                      n.detach_reset);
     if (l.dropout > 0) s += fmt::format("d{}", l.dropout);  // absent when 0: older checkpoints still match
+    if (l.groups > 1) s += fmt::format("g{}", l.groups);
   }
   return s;
 }

@@ -49,14 +49,15 @@ void scatter(const Block& b, const std::vector<float>& p, int i, double x, Accum
     case LayerKind::Conv: {
       const int k = b.spec.kernel, st = b.spec.stride, pad = b.spec.padding;
       const int c = i / (in.h * in.w), y = i / in.w % in.h, xx = i % in.w;
+      const int ic_g = in.c / b.spec.groups, oc_g = out.c / b.spec.groups, group = c / ic_g;
       for (int ky = 0; ky < k; ++ky) {
         const int ny = y + pad - ky;
         if (ny < 0 || ny % st || ny / st >= out.h) continue;
         for (int kx = 0; kx < k; ++kx) {
           const int nx = xx + pad - kx;
           if (nx < 0 || nx % st || nx / st >= out.w) continue;
-          for (int oc = 0; oc < out.c; ++oc) {
-            const size_t wi = ((size_t(oc) * in.c + size_t(c)) * k + size_t(ky)) * k + size_t(kx);
+          for (int oc = group * oc_g; oc < (group + 1) * oc_g; ++oc) {
+            const size_t wi = ((size_t(oc) * ic_g + size_t(c % ic_g)) * k + size_t(ky)) * k + size_t(kx);
             acc.add((oc * out.h + ny / st) * out.w + nx / st, x * p[b.w_off + wi]);
           }
         }

@@ -35,6 +35,10 @@ Shape layer_output_shape(const LayerSpec& l, Shape in) {
       if (l.kernel < 1) bad_layer(l, "kernel", fmt::format("{}; must be at least 1", l.kernel));
       if (l.stride < 1) bad_layer(l, "stride", fmt::format("{}; must be at least 1", l.stride));
       if (l.padding < 0) bad_layer(l, "padding", fmt::format("{}; must not be negative", l.padding));
+      if (l.groups < 1 || in.c % l.groups || l.out % l.groups)
+        bad_layer(l, "groups",
+                  fmt::format("{} groups do not divide both the {} input and the {} output channels", l.groups,
+                              in.c, l.out));
       if (in.h + 2 * l.padding < l.kernel || in.w + 2 * l.padding < l.kernel)
         bad_layer(l, "kernel",
                   fmt::format("{0}x{0} is larger than the padded {1} input", l.kernel, shape_str(in)));
@@ -110,7 +114,7 @@ SnnNetwork::SnnNetwork(const std::vector<LayerSpec>& layers, Shape input, int cl
     if (weighted) {
       b.w_off = param_count_;
       b.w_size =
-          l.kind == LayerKind::Conv ? size_t(l.out) * in.c * l.kernel * l.kernel : size_t(l.out) * in.size();
+          l.kind == LayerKind::Conv ? size_t(l.out) * conv_fan_in(l, in) : size_t(l.out) * in.size();
       param_count_ += b.w_size;
     }
     if (l.kind == LayerKind::Recurrent) {
@@ -146,7 +150,7 @@ std::vector<float> SnnNetwork::init_params(uint64_t seed, float gain) const {
   for (size_t i = 0; i < blocks_.size(); ++i) {
     const Block& b = blocks_[i];
     RandomStream rng(seed, stream_id(kInitStream, i));
-    const int fan_in = b.spec.kind == LayerKind::Conv ? b.in.c * b.spec.kernel * b.spec.kernel : b.in.size();
+    const int fan_in = b.spec.kind == LayerKind::Conv ? conv_fan_in(b.spec, b.in) : b.in.size();
     const float bound = gain / std::sqrt(float(fan_in));
     for (size_t k = 0; k < b.w_size; ++k) p[b.w_off + k] = float(rng.uniform(-bound, bound));
     const float r_bound = gain / std::sqrt(float(std::max(1, b.out.size())));

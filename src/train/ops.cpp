@@ -63,6 +63,21 @@ void for_each_pool(Shape in, Shape out, int k, F&& f) {
           for (int kx = 0; kx < k; ++kx)
             f((c * out.h + oy) * out.w + ox, (c * in.h + oy * k + ky) * in.w + ox * k + kx);
 }
+// A convolution's per-group GEMM operands: group k multiplies its oc x kk weight rows by its kk rows of the
+// column matrix (im2col orders rows by input channel, so a group's rows are contiguous).
+struct ConvGroups {
+  int groups, oc, kk, hw;
+  explicit ConvGroups(const Block& b)
+      : groups(b.spec.groups),
+        oc(b.out.c / b.spec.groups),
+        kk(conv_fan_in(b.spec, b.in)),
+        hw(b.out.h * b.out.w) {}
+  size_t col_size() const { return size_t(groups) * kk * hw; }
+  size_t w_at(int k) const { return size_t(k) * oc * kk; }
+  size_t col_at(int k) const { return size_t(k) * kk * hw; }
+  size_t out_at(int k) const { return size_t(k) * oc * hw; }
+};
+
 float pool_scale(const Block& b) {
   return b.spec.kind == LayerKind::AvgPool ? 1.0f / float(b.spec.kernel * b.spec.kernel) : 1.0f;
 }
@@ -77,12 +92,14 @@ void synapse_forward(const Block& b, const float* w, const float* in, int rows, 
       gemm(false, true, rows, no, ni, 1.0f, in, w, 0.0f, out);
       return;
     case LayerKind::Conv: {
-      const int kk = b.in.c * b.spec.kernel * b.spec.kernel, hw = b.out.h * b.out.w;
-      col.resize(static_cast<size_t>(kk) * hw);
+      const ConvGroups g(b);
+      col.resize(g.col_size());
       for (int r = 0; r < rows; ++r) {
         im2col(in + static_cast<size_t>(r) * ni, b.in, b.spec.kernel, b.spec.stride, b.spec.padding, b.out,
                col.data());
-        gemm(false, false, b.out.c, hw, kk, 1.0f, w, col.data(), 0.0f, out + static_cast<size_t>(r) * no);
+        for (int k = 0; k < g.groups; ++k)
+          gemm(false, false, g.oc, g.hw, g.kk, 1.0f, w + g.w_at(k), col.data() + g.col_at(k), 0.0f,
+               out + static_cast<size_t>(r) * no + g.out_at(k));
       }
       return;
     }
@@ -114,16 +131,20 @@ void synapse_backward(const Block& b, const float* w, const float* in, const flo
       if (g_in) gemm(false, false, rows, ni, no, 1.0f, g_out, w, 0.0f, g_in);
       return;
     case LayerKind::Conv: {
-      const int kk = b.in.c * b.spec.kernel * b.spec.kernel, hw = b.out.h * b.out.w;
-      col.resize(static_cast<size_t>(kk) * hw);
+      const ConvGroups cg(b);
+      col.resize(cg.col_size());
       if (g_in) std::fill(g_in, g_in + static_cast<size_t>(rows) * ni, 0.0f);
       for (int r = 0; r < rows; ++r) {
         const float* g = g_out + static_cast<size_t>(r) * no;
         im2col(in + static_cast<size_t>(r) * ni, b.in, b.spec.kernel, b.spec.stride, b.spec.padding, b.out,
                col.data());
-        gemm(false, true, b.out.c, kk, hw, 1.0f, g, col.data(), 1.0f, gw);
+        for (int k = 0; k < cg.groups; ++k)
+          gemm(false, true, cg.oc, cg.kk, cg.hw, 1.0f, g + cg.out_at(k), col.data() + cg.col_at(k), 1.0f,
+               gw + cg.w_at(k));
         if (!g_in) continue;
-        gemm(true, false, kk, hw, b.out.c, 1.0f, w, g, 0.0f, col.data());
+        for (int k = 0; k < cg.groups; ++k)
+          gemm(true, false, cg.kk, cg.hw, cg.oc, 1.0f, w + cg.w_at(k), g + cg.out_at(k), 0.0f,
+               col.data() + cg.col_at(k));
         col2im_add(col.data(), b.in, b.spec.kernel, b.spec.stride, b.spec.padding, b.out,
                    g_in + static_cast<size_t>(r) * ni);
       }

@@ -12,10 +12,15 @@
 
 namespace scx::train {
 
+// Inputs of one output channel of a convolution: its group's channels times the kernel.
+inline int conv_fan_in(const LayerSpec& l, Shape in) {
+  return in.c / l.groups * l.kernel * l.kernel;
+}
+
 struct Block {
   LayerSpec spec;
   Shape in, out;
-  size_t w_off = 0, w_size = 0;  // dense / recurrent: out x in; conv: out_c x (in_c k k)
+  size_t w_off = 0, w_size = 0;  // dense / recurrent: out x in; conv: out_c x (in_c / groups k k)
   size_t r_off = 0, r_size = 0;  // recurrent: out x out
   size_t b_off = 0, b_size = 0;  // bias per neuron, per channel for conv
   int bias_group = 1;            // features sharing one bias

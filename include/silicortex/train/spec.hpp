@@ -27,6 +27,9 @@ struct LayerSpec {
   LayerKind kind = LayerKind::Dense;
   int out = 0;                              // dense / recurrent: output neurons; conv: output channels
   int kernel = 3, stride = 1, padding = 0;  // conv; pools use kernel as size and stride
+  // Conv: input and output channels split into this many groups, each output channel seeing only its
+  // group's inputs (Eedn's way to keep a neuron's fan-in within one core's axons while the layer is wide).
+  int groups = 1;
   bool has_neuron = true;                   // pools and flatten default to false
   // Training only: each output is zeroed with this probability and the rest scaled by 1 / (1 - dropout), one
   // mask per sample for all its steps (lava-dl's neuron dropout). Evaluation and the chips see every output.

@@ -120,6 +120,14 @@ TEST(TrainGradients, ConvWithStrideAndPaddingIsExact) {
         {2, 5, 6}, 2, 2, 2, kLinEps, kLinRel, kLinAbs);
 }
 
+TEST(TrainGradients, GroupedConvIsExact) {
+  LayerSpec grouped = layer(LayerKind::Conv, 6, NeuronModel::None, 3, 1, 1);
+  grouped.groups = 3;
+  check({layer(LayerKind::Conv, 3, NeuronModel::None, 2, 1, 0), grouped,
+         layer(LayerKind::Flatten, 0, NeuronModel::None), layer(LayerKind::Dense, 2, NeuronModel::None)},
+        {3, 4, 5}, 2, 2, 2, kLinEps, kLinRel, kLinAbs);
+}
+
 TEST(TrainGradients, SumAndAveragePoolingAreExact) {
   for (LayerKind pool : {LayerKind::SumPool, LayerKind::AvgPool}) {
     LayerSpec p = layer(pool, 0, NeuronModel::None, 2);

@@ -20,18 +20,22 @@ TEST(TrainOps, ConvMatchesDirectConvolution) {
     int k, stride, pad;
     Shape in;
     int out_c;
+    int groups = 1;
   };
   for (const Case& c : {Case{3, 1, 1, {2, 5, 7}, 3}, Case{3, 2, 1, {1, 6, 5}, 2}, Case{5, 1, 2, {1, 8, 8}, 2},
-                        Case{2, 2, 0, {3, 4, 6}, 4}, Case{4, 3, 2, {2, 7, 5}, 1}}) {
+                        Case{2, 2, 0, {3, 4, 6}, 4}, Case{4, 3, 2, {2, 7, 5}, 1}, Case{3, 1, 1, {4, 5, 6}, 6, 2},
+                        Case{2, 2, 1, {6, 5, 4}, 3, 3}}) {
     Block b;
     b.spec.kind = LayerKind::Conv;
     b.spec.kernel = c.k;
     b.spec.stride = c.stride;
     b.spec.padding = c.pad;
+    b.spec.groups = c.groups;
     b.in = c.in;
     b.out = {c.out_c, (c.in.h + 2 * c.pad - c.k) / c.stride + 1, (c.in.w + 2 * c.pad - c.k) / c.stride + 1};
     const int rows = 2;
-    const auto w = random_vec(size_t(c.out_c) * c.in.c * c.k * c.k, 1);
+    const int ic_g = c.in.c / c.groups, oc_g = c.out_c / c.groups;
+    const auto w = random_vec(size_t(c.out_c) * ic_g * c.k * c.k, 1);
     const auto x = random_vec(size_t(rows) * c.in.size(), 2);
     std::vector<float> y(size_t(rows) * b.out.size()), col;
     ops::synapse_forward(b, w.data(), x.data(), rows, y.data(), col);
@@ -40,16 +44,17 @@ TEST(TrainOps, ConvMatchesDirectConvolution) {
         for (int oy = 0; oy < b.out.h; ++oy)
           for (int ox = 0; ox < b.out.w; ++ox) {
             double sum = 0;
-            for (int ci = 0; ci < c.in.c; ++ci)
+            for (int gi = 0; gi < ic_g; ++gi)  // the input channels of output o's group
               for (int ky = 0; ky < c.k; ++ky)
                 for (int kx = 0; kx < c.k; ++kx) {
+                  const int ci = o / oc_g * ic_g + gi;
                   const int iy = oy * c.stride - c.pad + ky, ix = ox * c.stride - c.pad + kx;
                   if (iy < 0 || iy >= c.in.h || ix < 0 || ix >= c.in.w) continue;
-                  sum += double(w[((o * c.in.c + ci) * c.k + ky) * c.k + kx]) *
+                  sum += double(w[((o * ic_g + gi) * c.k + ky) * c.k + kx]) *
                          x[size_t(r) * c.in.size() + (ci * c.in.h + iy) * c.in.w + ix];
                 }
             EXPECT_NEAR(y[size_t(r) * b.out.size() + (o * b.out.h + oy) * b.out.w + ox], sum, 1e-5)
-                << "k " << c.k << " stride " << c.stride << " pad " << c.pad;
+                << "k " << c.k << " stride " << c.stride << " pad " << c.pad << " groups " << c.groups;
           }
   }
 }

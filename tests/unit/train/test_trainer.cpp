@@ -194,6 +194,10 @@ TEST(Trainer, BadConfigurationNamesTheField) {
               testing::AllOf(testing::HasSubstr("layers[0].type"), testing::HasSubstr("flatten")));
   EXPECT_THAT(config_error("[[layers]]\ntype = \"conv\"\nout = 4\nkernel = 30\n"),
               testing::AllOf(testing::HasSubstr("bad.toml:1"), testing::HasSubstr("layers[0].kernel")));
+  EXPECT_THAT(config_error("[[layers]]\ntype = \"conv\"\nout = 4\nkernel = 3\ngroups = 2\n"),
+              testing::AllOf(testing::HasSubstr("layers[0].groups"), testing::HasSubstr("1 input")));
+  EXPECT_THAT(config_error("[[layers]]\ntype = \"conv\"\nout = 4\nkernel = 3\ngroups = 0\n"),
+              testing::HasSubstr("layers[0].groups"));
   EXPECT_THAT(config_error("[[layers]]\ntype = \"flatten\"\n[[layers]]\ntype = \"dense\"\nout = 7\n"),
               testing::AllOf(testing::HasSubstr("layers[1].out"), testing::HasSubstr("10 classes")));
   EXPECT_THAT(

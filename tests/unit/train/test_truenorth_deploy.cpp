@@ -123,6 +123,47 @@ size = 2
   expect_identical(c, p, dep, 20);
 }
 
+TEST(TrueNorthDeploy, GroupedConvolutionsAreExactAndKeepEachNeuronToItsGroup) {
+  auto c = train::parse_train_config(R"(
+[encoding]
+steps = 6
+[neuron]
+model = "lif"
+dv = 0.0
+vth = 0.75
+[quantization]
+kind = "truenorth"
+levels = 2
+[[layers]]
+type = "conv"
+out = 8
+kernel = 2
+stride = 2
+[[layers]]
+type = "conv"
+out = 4
+kernel = 2
+groups = 4
+[[layers]]
+type = "conv"
+out = 3
+kernel = 1
+[[layers]]
+type = "sumpool"
+size = 2
+)",
+                                     "grouped.toml");
+  c.input = {1, 6, 6};
+  c.classes = 3;
+  const auto p = grid_params(c, 9);
+  TrueNorthDeployment dep(c, p, truenorth());
+  // Each neuron of the grouped layer sees 2 of the 8 channels over 2x2 positions: at most 8 inputs, where
+  // the ungrouped layer would give it 32.
+  EXPECT_LE(dep.layers()[1].max_fan_in, 8);
+  EXPECT_GT(dep.layers()[1].max_fan_in, 4);
+  expect_identical(c, p, dep, 20);
+}
+
 TEST(TrueNorthDeploy, FanOutCopiesFillCoresAndStillComputeTheSame) {
   const auto c = tiny_config("model = \"lif\"\ndv = 0.0\nvth = 1.0", 4);
   const auto p = grid_params(c, 3);
