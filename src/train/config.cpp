@@ -170,6 +170,7 @@ TrainConfig parse_train_config(std::string_view text, const std::string& source_
         f->fail(fmt::format("{} levels; TrueNorth-class neurons have 2 or 4 signed levels (axon types)",
                             c.quant.levels));
     }
+    if (auto f = q.get("scale")) c.quant.mse_scale = choose(*f, {"max", "mse"}) == 1;
     q.finish();
   }
   root.finish();
@@ -201,6 +202,7 @@ std::string resume_fingerprint(const TrainConfig& c) {
     if (l.dropout > 0) s += fmt::format("d{}", l.dropout);  // absent when 0: older checkpoints still match
     if (l.groups > 1) s += fmt::format("g{}", l.groups);
   }
+  if (c.quant.mse_scale) s += " mse";
   return s;
 }
 

@@ -7,6 +7,8 @@
 //   TrueNorth-class: per output neuron j, w ~ k * a_j with k in {-L/2..L/2} (k = 0: no crossbar connection;
 //                    the L non-zero levels are the neuron's L axon-type weights, each input being given one
 //                    axon per type), a_j = max_i |w_ij| / (L/2). Error bound: |w - q| <= a_j / 2.
+//                    With mse_scale, a_j minimises sum_i (w_ij - q_ij)^2 instead (the largest weights may
+//                    be clipped to L/2 a_j). Error bound: max(a_j / 2, max_i |w_ij| - (L/2) a_j).
 // Biases stay in float here; the deployment maps them.
 #include <cstddef>
 #include <vector>
@@ -18,13 +20,13 @@ namespace scx::train {
 struct QuantReport {
   double max_abs_error = 0;  // over all quantised weights
   double rms_error = 0;
-  double max_bound = 0;  // the largest guaranteed bound (half a step) over the matrices
+  double max_bound = 0;  // the largest guaranteed error bound over the matrices
   size_t weights = 0;
 };
 
 // Quantise n weights in place; return the half-step bound that holds for each of them.
 double quantize_loihi(float* w, size_t n, int bits);
-double quantize_truenorth(float* w, size_t rows, size_t cols, int levels);
+double quantize_truenorth(float* w, size_t rows, size_t cols, int levels, bool mse_scale = false);
 
 // The parameters the forward pass uses: every weight matrix quantised per `q`, biases unchanged.
 std::vector<float> quantize_params(const SnnNetwork& net, const QuantSpec& q,

@@ -69,6 +69,9 @@ struct QuantSpec {
   int bits = 8;  // Loihi-class: signed mantissa bits with one shared power-of-two exponent per weight matrix
   int levels =
       4;  // TrueNorth-class: signed non-zero levels per neuron (one per axon type), plus "no synapse"
+  // TrueNorth-class step a_j: max |w| / (levels / 2) (no weight clipped), or the one of least squared error
+  // (exact for ternary weights, as in ternary weight networks; Lloyd iterations for 4 levels).
+  bool mse_scale = false;
 };
 
 struct DataSpec {

@@ -67,6 +67,43 @@ TEST(TrainQuantize, TrueNorthFewLevelsPerNeuron) {
   }
 }
 
+double squared_error(const std::vector<float>& a, const std::vector<float>& b, size_t from, size_t n) {
+  double e = 0;
+  for (size_t i = from; i < from + n; ++i) e += (double(a[i]) - b[i]) * (double(a[i]) - b[i]);
+  return e;
+}
+
+TEST(TrainQuantize, TrueNorthLeastSquaresStepBeatsTheMaxStep) {
+  for (int levels : {2, 4}) {
+    const int kmax = levels / 2;
+    const size_t rows = 8, cols = 50;
+    std::vector<float> w = random_weights(rows * cols, 30 + levels, 1.0);
+    for (size_t r = 0; r < rows; ++r) w[r * cols + r] = 4.0f;  // one outlier per neuron: max |w| is a poor step
+    std::vector<float> by_max = w, by_mse = w;
+    quantize_truenorth(by_max.data(), rows, cols, levels, false);
+    const double bound = quantize_truenorth(by_mse.data(), rows, cols, levels, true);
+    for (size_t r = 0; r < rows; ++r) {
+      const double e_mse = squared_error(by_mse, w, r * cols, cols);
+      EXPECT_LT(e_mse, squared_error(by_max, w, r * cols, cols)) << "levels " << levels << " row " << r;
+      std::set<float> values;
+      for (size_t c = 0; c < cols; ++c) {
+        values.insert(by_mse[r * cols + c]);
+        EXPECT_LE(std::fabs(by_mse[r * cols + c] - w[r * cols + c]), bound * (1 + 1e-6));
+      }
+      EXPECT_LE(values.size(), size_t(levels + 1));
+      // No other step does better: scan steps finely around the chosen one (exact optimum for ternary).
+      const double step = *values.rbegin() / kmax;
+      for (double f = 0.5; f <= 2.0; f += 0.01) {
+        std::vector<float> other(w.begin() + long(r * cols), w.begin() + long((r + 1) * cols));
+        for (float& x : other)
+          x = float(std::clamp(std::nearbyint(x / (step * f)), double(-kmax), double(kmax)) * step * f);
+        std::vector<float> ref(w.begin() + long(r * cols), w.begin() + long((r + 1) * cols));
+        EXPECT_GE(squared_error(other, ref, 0, cols), e_mse * (1 - 1e-5)) << "factor " << f;
+      }
+    }
+  }
+}
+
 TEST(TrainQuantize, ReportCoversEveryMatrixAndKeepsBiases) {
   LayerSpec a;
   a.kind = LayerKind::Recurrent;
