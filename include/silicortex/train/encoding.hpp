@@ -11,7 +11,8 @@ namespace scx::train {
 // spikes do not depend on its batch, its chunk or the thread that encodes it.
 //   rate:    Bernoulli per step with p = max_rate * intensity / 255;
 //   latency: one spike at step round((1 - x) (steps - 1)) for x = intensity / 255 > latency_threshold;
-//   direct:  (intensity >> (8 - bits)) / 2^bits at every step.
+//   direct:  (intensity >> (8 - bits)) / 2^bits at every step;
+//   regular: a spike at step t when floor(r t + 1/2) < floor(r (t + 1) + 1/2), r = max_rate * intensity / 255.
 void encode(const EncodingSpec& enc, uint64_t seed, uint32_t epoch_key, const uint8_t* images, size_t pixels,
             const size_t* ids, int batch, float* out);
 

@@ -41,7 +41,10 @@ struct LayerSpec {
 // Rate: Bernoulli spikes with probability max_rate * pixel / 255 per step. Latency: one spike, earlier for
 // brighter pixels. Direct: the pixel's top `bits` bits as a fraction, (pixel >> (8 - bits)) / 2^bits, at
 // every step (on a chip: a graded spike whose payload is pixel >> (8 - bits)).
-enum class EncodingKind { Rate, Latency, Direct };
+// Regular: the deterministic rate code of an integrate-and-fire encoder, round(max_rate * pixel / 255 * steps)
+// spikes spread evenly (a spike at step t when round(r t) < round(r (t + 1)), r = max_rate * pixel / 255):
+// binary like rate, without its sampling noise.
+enum class EncodingKind { Rate, Latency, Direct, Regular };
 struct EncodingSpec {
   EncodingKind kind = EncodingKind::Rate;
   int steps = 8;

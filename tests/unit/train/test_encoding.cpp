@@ -37,6 +37,26 @@ TEST(TrainEncoding, RateMatchesIntensity) {
   }
 }
 
+TEST(TrainEncoding, RegularSpreadsTheRoundedCountEvenly) {
+  const EncodingSpec enc{EncodingKind::Regular, 8, 1.0f, 0.1f};
+  const std::vector<uint8_t> image = {0, 128, 255, 96, 10};  // r = 0, ~0.5, 1, ~0.376, ~0.039
+  const size_t ids[2] = {0, 0};
+  std::vector<float> out(8 * 2 * 5);
+  encode(enc, 1, 0, image.data(), 5, ids, 2, out.data());
+  auto spikes_at = [&](int sample, int p) {
+    std::vector<int> ts;
+    for (int t = 0; t < 8; ++t)
+      if (out[(t * 2 + sample) * 5 + p] != 0) ts.push_back(t);
+    return ts;
+  };
+  EXPECT_TRUE(spikes_at(0, 0).empty());
+  EXPECT_EQ(spikes_at(0, 1), (std::vector<int>{0, 2, 4, 6}));  // r t + 1/2 crosses 1, 2, 3, 4
+  EXPECT_EQ(spikes_at(0, 2), (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(spikes_at(0, 3), (std::vector<int>{1, 3, 6}));     // round(0.376 * 8) = 3 spikes
+  EXPECT_TRUE(spikes_at(0, 4).empty());                         // 0.31 spikes round to none
+  for (int p = 0; p < 5; ++p) EXPECT_EQ(spikes_at(1, p), spikes_at(0, p)) << "no noise between copies";
+}
+
 TEST(TrainEncoding, LatencyIsTimeToFirstSpike) {
   const EncodingSpec enc{EncodingKind::Latency, 11, 1.0f, 0.1f};
   const std::vector<uint8_t> image = {255, 128, 20, 0};  // x = 1, ~0.5, below threshold, 0
