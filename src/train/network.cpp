@@ -69,6 +69,55 @@ inline float soft_spike(float x, float beta) {
   return 0.5f + x / (1.0f + beta * std::fabs(x));
 }
 
+// One step of f neurons (forward): u = u ku + a, v = v kv + u + bias, spike above vth, reset to 0. The
+// pointers do not alias, so the loop vectorises (the same operations per element as a scalar loop).
+template <bool kSoft>
+void neuron_step_as(float vth, float beta, int f, float ku, float kv, const float* __restrict a,
+                    const float* __restrict bias, float* __restrict u_state, float* __restrict v_state,
+                    float* __restrict vp, float* __restrict s) {
+  for (int j = 0; j < f; ++j) {
+    const float u = u_state[j] * ku + a[j];
+    u_state[j] = u;
+    const float v = v_state[j] * kv + u + bias[j];
+    vp[j] = v;
+    if constexpr (kSoft) {
+      const float spike = soft_spike(v - vth, beta);
+      s[j] = spike;
+      v_state[j] = v * (1.0f - spike);
+    } else {  // selects, not v (1 - s), so that the loop has no branch; equal, as v > vth > 0 when it fires
+      const bool fire = v > vth;
+      s[j] = fire ? 1.0f : 0.0f;
+      v_state[j] = fire ? 0.0f : v;
+    }
+  }
+}
+void neuron_step(const NeuronSpec& n, int f, float ku, float kv, const float* a, const float* bias,
+                 float* u_state, float* v_state, float* vp, float* s) {
+  if (n.soft_spikes)
+    neuron_step_as<true>(n.vth, n.surrogate_beta, f, ku, kv, a, bias, u_state, v_state, vp, s);
+  else
+    neuron_step_as<false>(n.vth, n.surrogate_beta, f, ku, kv, a, bias, u_state, v_state, vp, s);
+}
+
+// Its adjoint for one step of f neurons: g (dL/ds in, dL/da out), the carried dL/du and dL/dv, and dL/dbias
+// accumulated per neuron. ext (may be null) is an extra dL/dv.
+void neuron_step_back(const NeuronSpec& n, bool cuba, int f, const float* __restrict vp,
+                      const float* __restrict s, const float* __restrict ext, float* __restrict g,
+                      float* __restrict g_u, float* __restrict g_v, float* __restrict g_bias) {
+  const bool detach = n.detach_reset;
+  const float vth = n.vth, beta = n.surrogate_beta, kv = 1.0f - n.dv, ku = 1.0f - n.du;
+  for (int j = 0; j < f; ++j) {
+    const float gs = detach ? g[j] : g[j] - g_v[j] * vp[j];  // v after reset = vpre (1 - s)
+    float gvp = g_v[j] * (1.0f - s[j]) + gs * surrogate(vp[j] - vth, beta);
+    if (ext) gvp += ext[j];
+    g_bias[j] += gvp;
+    const float gu = cuba ? g_u[j] + gvp : gvp;
+    g[j] = gu;
+    g_v[j] = gvp * kv;
+    g_u[j] = gu * ku;
+  }
+}
+
 constexpr uint64_t kInitStream = 0x1417;
 constexpr uint64_t kDropoutStream = 0xD809;
 
@@ -170,6 +219,7 @@ void SnnNetwork::forward(const std::vector<float>& params, const float* x, int s
   ws.s.resize(nb);
   ws.keep.resize(nb);
   ws.dropped.resize(nb);
+  ws.cols.resize(nb);
   const int rows = steps * batch;
   for (size_t l = 0; l < nb; ++l) {
     const Block& b = blocks_[l];
@@ -182,7 +232,7 @@ void SnnNetwork::forward(const std::vector<float>& params, const float* x, int s
     if (dense && *dense && b.spec.kind == LayerKind::Dense)
       (*dense)(l, in, rows, ws.a[l].data());
     else
-      ops::synapse_forward(b, params.data() + b.w_off, in, rows, ws.a[l].data(), ws.col);
+      ops::synapse_forward(b, params.data() + b.w_off, in, rows, ws.a[l].data(), ws.cols[l]);
     ws.s[l].resize(per_step * steps);
     if (!b.spec.has_neuron || n.model == NeuronModel::None) {
       std::copy(ws.a[l].begin(), ws.a[l].end(), ws.s[l].begin());
@@ -205,19 +255,9 @@ void SnnNetwork::forward(const std::vector<float>& params, const float* x, int s
       float* vp = ws.vpre[l].data() + t * per_step;
       float* s = ws.s[l].data() + t * per_step;
       const float ku = cuba ? 1.0f - n.du : 0.0f, kv = 1.0f - n.dv;  // lif: u = a
-      for (size_t row = 0; row < per_step; row += f) {
-        float* u_state = ws.state_u.data() + row;
-        float* v_state = ws.state_v.data() + row;
-        for (int j = 0; j < f; ++j) {
-          const size_t i = row + j;
-          const float u = u_state[j] * ku + a[i];
-          u_state[j] = u;
-          const float v = v_state[j] * kv + u + ws.bias[j];
-          vp[i] = v;
-          s[i] = n.soft_spikes ? soft_spike(v - n.vth, n.surrogate_beta) : (v > n.vth ? 1.0f : 0.0f);
-          v_state[j] = v * (1.0f - s[i]);
-        }
-      }
+      for (size_t row = 0; row < per_step; row += f)
+        neuron_step(n, f, ku, kv, a + row, ws.bias.data(), ws.state_u.data() + row, ws.state_v.data() + row,
+                    vp + row, s + row);
     }
     if (dropout && b.spec.dropout > 0) drop_outputs(b, l, *dropout, ws);
   }
@@ -254,17 +294,9 @@ void SnnNetwork::backward(const std::vector<float>& params, const float* x, cons
         const float* s = ws.s[l].data() + t * per_step;
         float* gt = g + t * per_step;
         const float* et = ext ? ext + t * per_step : nullptr;
-        for (size_t i = 0; i < per_step; ++i) {
-          float gs = gt[i];
-          if (!n.detach_reset) gs -= ws.g_v[i] * vp[i];  // v after reset = vpre (1 - s)
-          float gvp = ws.g_v[i] * (1.0f - s[i]) + gs * surrogate(vp[i] - n.vth, n.surrogate_beta);
-          if (et) gvp += et[i];
-          ws.bias[i % f] += gvp;
-          const float gu = cuba ? ws.g_u[i] + gvp : gvp;
-          gt[i] = gu;
-          ws.g_v[i] = gvp * (1.0f - n.dv);
-          ws.g_u[i] = gu * (1.0f - n.du);
-        }
+        for (size_t row = 0; row < per_step; row += size_t(f))  // rows of f neurons: no i % f per element
+          neuron_step_back(n, cuba, f, vp + row, s + row, et ? et + row : nullptr, gt + row,
+                           ws.g_u.data() + row, ws.g_v.data() + row, ws.bias.data());
         if (b.spec.kind == LayerKind::Recurrent && t > 0) {
           const float* s_prev = ws.s[l].data() + (t - 1) * per_step;
           ops::gemm(true, false, f, f, batch, 1.0f, gt, s_prev, 1.0f, grad.data() + b.r_off);
@@ -278,7 +310,7 @@ void SnnNetwork::backward(const std::vector<float>& params, const float* x, cons
     const size_t n_in = size_t(rows) * b.in.size();
     if (l > 0) ws.g_in.resize(n_in);
     ops::synapse_backward(b, params.data() + b.w_off, in, g, rows, grad.data() + b.w_off,
-                          l > 0 ? ws.g_in.data() : nullptr, ws.col);
+                          l > 0 ? ws.g_in.data() : nullptr, ws.cols[l], ws.col);
     if (l > 0) std::swap(ws.g_out, ws.g_in);
   }
 }

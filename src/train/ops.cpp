@@ -65,14 +65,21 @@ void for_each_pool(Shape in, Shape out, int k, F&& f) {
 }
 // A convolution's per-group GEMM operands: group k multiplies its oc x kk weight rows by its kk rows of the
 // column matrix (im2col orders rows by input channel, so a group's rows are contiguous).
+// A 1x1 convolution of stride 1 without padding needs no im2col: the image [c][h][w] is its column matrix.
 struct ConvGroups {
   int groups, oc, kk, hw;
+  bool pointwise;
   explicit ConvGroups(const Block& b)
       : groups(b.spec.groups),
         oc(b.out.c / b.spec.groups),
         kk(conv_fan_in(b.spec, b.in)),
-        hw(b.out.h * b.out.w) {}
-  size_t col_size() const { return size_t(groups) * kk * hw; }
+        hw(b.out.h * b.out.w),
+        pointwise(b.spec.kernel == 1 && b.spec.stride == 1 && b.spec.padding == 0) {}
+  size_t col_size() const { return pointwise ? 0 : size_t(groups) * kk * hw; }
+  // Row r's column matrix: the image itself, or its im2col in cols (filled by the forward pass).
+  const float* columns(const float* img, const std::vector<float>& cols, int r) const {
+    return pointwise ? img : cols.data() + size_t(r) * col_size();
+  }
   size_t w_at(int k) const { return size_t(k) * oc * kk; }
   size_t col_at(int k) const { return size_t(k) * kk * hw; }
   size_t out_at(int k) const { return size_t(k) * oc * hw; }
@@ -84,7 +91,7 @@ float pool_scale(const Block& b) {
 }  // namespace
 
 void synapse_forward(const Block& b, const float* w, const float* in, int rows, float* out,
-                     std::vector<float>& col) {
+                     std::vector<float>& cols) {
   const int ni = b.in.size(), no = b.out.size();
   switch (b.spec.kind) {
     case LayerKind::Dense:
@@ -93,12 +100,15 @@ void synapse_forward(const Block& b, const float* w, const float* in, int rows, 
       return;
     case LayerKind::Conv: {
       const ConvGroups g(b);
-      col.resize(g.col_size());
+      cols.resize(g.col_size() * size_t(rows));
       for (int r = 0; r < rows; ++r) {
-        im2col(in + static_cast<size_t>(r) * ni, b.in, b.spec.kernel, b.spec.stride, b.spec.padding, b.out,
-               col.data());
+        const float* img = in + static_cast<size_t>(r) * ni;
+        if (!g.pointwise)
+          im2col(img, b.in, b.spec.kernel, b.spec.stride, b.spec.padding, b.out,
+                 cols.data() + size_t(r) * g.col_size());
+        const float* c = g.columns(img, cols, r);
         for (int k = 0; k < g.groups; ++k)
-          gemm(false, false, g.oc, g.hw, g.kk, 1.0f, w + g.w_at(k), col.data() + g.col_at(k), 0.0f,
+          gemm(false, false, g.oc, g.hw, g.kk, 1.0f, w + g.w_at(k), c + g.col_at(k), 0.0f,
                out + static_cast<size_t>(r) * no + g.out_at(k));
       }
       return;
@@ -122,7 +132,7 @@ void synapse_forward(const Block& b, const float* w, const float* in, int rows, 
 }
 
 void synapse_backward(const Block& b, const float* w, const float* in, const float* g_out, int rows,
-                      float* gw, float* g_in, std::vector<float>& col) {
+                      float* gw, float* g_in, const std::vector<float>& cols, std::vector<float>& col) {
   const int ni = b.in.size(), no = b.out.size();
   switch (b.spec.kind) {
     case LayerKind::Dense:
@@ -132,21 +142,23 @@ void synapse_backward(const Block& b, const float* w, const float* in, const flo
       return;
     case LayerKind::Conv: {
       const ConvGroups cg(b);
+      SCX_ASSERT(cols.size() == cg.col_size() * size_t(rows));
       col.resize(cg.col_size());
       if (g_in) std::fill(g_in, g_in + static_cast<size_t>(rows) * ni, 0.0f);
       for (int r = 0; r < rows; ++r) {
         const float* g = g_out + static_cast<size_t>(r) * no;
-        im2col(in + static_cast<size_t>(r) * ni, b.in, b.spec.kernel, b.spec.stride, b.spec.padding, b.out,
-               col.data());
+        const float* c = cg.columns(in + static_cast<size_t>(r) * ni, cols, r);
         for (int k = 0; k < cg.groups; ++k)
-          gemm(false, true, cg.oc, cg.kk, cg.hw, 1.0f, g + cg.out_at(k), col.data() + cg.col_at(k), 1.0f,
+          gemm(false, true, cg.oc, cg.kk, cg.hw, 1.0f, g + cg.out_at(k), c + cg.col_at(k), 1.0f,
                gw + cg.w_at(k));
         if (!g_in) continue;
+        float* g_cols = cg.pointwise ? g_in + static_cast<size_t>(r) * ni : col.data();  // g_in is zero
         for (int k = 0; k < cg.groups; ++k)
           gemm(true, false, cg.kk, cg.hw, cg.oc, 1.0f, w + cg.w_at(k), g + cg.out_at(k), 0.0f,
-               col.data() + cg.col_at(k));
-        col2im_add(col.data(), b.in, b.spec.kernel, b.spec.stride, b.spec.padding, b.out,
-                   g_in + static_cast<size_t>(r) * ni);
+               g_cols + cg.col_at(k));
+        if (!cg.pointwise)
+          col2im_add(col.data(), b.in, b.spec.kernel, b.spec.stride, b.spec.padding, b.out,
+                     g_in + static_cast<size_t>(r) * ni);
       }
       return;
     }

@@ -13,11 +13,13 @@ void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const fl
 void im2col(const float* img, Shape in, int k, int stride, int pad, Shape out, float* col);
 void col2im_add(const float* col, Shape in, int k, int stride, int pad, Shape out, float* img);
 
-// `rows` samples laid out [row][in.size()] in and [row][out.size()] out, over the same synapse block.
+// `rows` samples laid out [row][in.size()] in and [row][out.size()] out, over the same synapse block. A
+// convolution leaves every row's im2col columns in `cols` for the backward pass.
 void synapse_forward(const Block& b, const float* w, const float* in, int rows, float* out,
-                     std::vector<float>& col);
-// Adds dL/dW to gw; writes dL/din to g_in unless it is null.
+                     std::vector<float>& cols);
+// Adds dL/dW to gw; writes dL/din to g_in unless it is null. `cols`: what the forward pass of the same input
+// left there; `col`: scratch.
 void synapse_backward(const Block& b, const float* w, const float* in, const float* g_out, int rows,
-                      float* gw, float* g_in, std::vector<float>& col);
+                      float* gw, float* g_in, const std::vector<float>& cols, std::vector<float>& col);
 
 }  // namespace scx::train::ops

@@ -33,6 +33,7 @@ struct Workspace {
   // Per block with dropout in a training forward pass: the mask [sample][feature] (0 or 1 / (1 - p)) and the
   // output after it, which the next block reads; both empty otherwise.
   std::vector<std::vector<float>> keep, dropped;
+  std::vector<std::vector<float>> cols;  // per convolution: the im2col columns of every row, for backward
   std::vector<float> g_out, g_in, col, state_u, state_v, g_u, g_v, bias;
 };
 

@@ -120,10 +120,12 @@ TEST(TrainGradients, ConvWithStrideAndPaddingIsExact) {
         {2, 5, 6}, 2, 2, 2, kLinEps, kLinRel, kLinAbs);
 }
 
-TEST(TrainGradients, GroupedConvIsExact) {
+TEST(TrainGradients, GroupedAndPointwiseConvAreExact) {
   LayerSpec grouped = layer(LayerKind::Conv, 6, NeuronModel::None, 3, 1, 1);
   grouped.groups = 3;
-  check({layer(LayerKind::Conv, 3, NeuronModel::None, 2, 1, 0), grouped,
+  LayerSpec pointwise = layer(LayerKind::Conv, 4, NeuronModel::None, 1, 1, 0);  // no im2col
+  pointwise.groups = 2;
+  check({layer(LayerKind::Conv, 3, NeuronModel::None, 2, 1, 0), grouped, pointwise,
          layer(LayerKind::Flatten, 0, NeuronModel::None), layer(LayerKind::Dense, 2, NeuronModel::None)},
         {3, 4, 5}, 2, 2, 2, kLinEps, kLinRel, kLinAbs);
 }
