@@ -105,7 +105,8 @@ TrainConfig parse_train_config(std::string_view text, const std::string& source_
   }
   if (auto t = root.get("encoding")) {
     TableReader e = t->table();
-    if (auto f = e.get("kind")) c.encoding.kind = EncodingKind(choose(*f, {"rate", "latency", "direct", "regular"}));
+    if (auto f = e.get("kind"))
+      c.encoding.kind = EncodingKind(choose(*f, {"rate", "latency", "direct", "regular"}));
     c.encoding.steps = read_count(e, "steps", c.encoding.steps);
     c.encoding.max_rate = read_float(e, "max_rate", c.encoding.max_rate);
     c.encoding.latency_threshold = read_float(e, "latency_threshold", c.encoding.latency_threshold);

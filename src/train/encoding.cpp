@@ -40,7 +40,8 @@ void encode(const EncodingSpec& enc, uint64_t seed, uint32_t epoch_key, const ui
       for (size_t p = 0; p < pixels; ++p) {
         const double r = enc.max_rate * (img[p] / 255.0);
         for (int t = 0; t < enc.steps; ++t)
-          if (std::floor(r * t + 0.5) < std::floor(r * (t + 1) + 0.5)) out[t * per_step + b * pixels + p] = 1.0f;
+          if (std::floor(r * t + 0.5) < std::floor(r * (t + 1) + 0.5))
+            out[t * per_step + b * pixels + p] = 1.0f;
       }
       continue;
     }

@@ -37,8 +37,8 @@ Shape layer_output_shape(const LayerSpec& l, Shape in) {
       if (l.padding < 0) bad_layer(l, "padding", fmt::format("{}; must not be negative", l.padding));
       if (l.groups < 1 || in.c % l.groups || l.out % l.groups)
         bad_layer(l, "groups",
-                  fmt::format("{} groups do not divide both the {} input and the {} output channels", l.groups,
-                              in.c, l.out));
+                  fmt::format("{} groups do not divide both the {} input and the {} output channels",
+                              l.groups, in.c, l.out));
       if (in.h + 2 * l.padding < l.kernel || in.w + 2 * l.padding < l.kernel)
         bad_layer(l, "kernel",
                   fmt::format("{0}x{0} is larger than the padded {1} input", l.kernel, shape_str(in)));
@@ -162,8 +162,7 @@ SnnNetwork::SnnNetwork(const std::vector<LayerSpec>& layers, Shape input, int cl
         l.kind == LayerKind::Dense || l.kind == LayerKind::Conv || l.kind == LayerKind::Recurrent;
     if (weighted) {
       b.w_off = param_count_;
-      b.w_size =
-          l.kind == LayerKind::Conv ? size_t(l.out) * conv_fan_in(l, in) : size_t(l.out) * in.size();
+      b.w_size = l.kind == LayerKind::Conv ? size_t(l.out) * conv_fan_in(l, in) : size_t(l.out) * in.size();
       param_count_ += b.w_size;
     }
     if (l.kind == LayerKind::Recurrent) {

@@ -12,7 +12,7 @@ namespace scx::train {
 //   rate:    Bernoulli per step with p = max_rate * intensity / 255;
 //   latency: one spike at step round((1 - x) (steps - 1)) for x = intensity / 255 > latency_threshold;
 //   direct:  (intensity >> (8 - bits)) / 2^bits at every step;
-//   regular: a spike at step t when floor(r t + 1/2) < floor(r (t + 1) + 1/2), r = max_rate * intensity / 255.
+//   regular: a spike at step t when floor(r t + 1/2) < floor(r (t + 1) + 1/2), r = max_rate * x.
 void encode(const EncodingSpec& enc, uint64_t seed, uint32_t epoch_key, const uint8_t* images, size_t pixels,
             const size_t* ids, int batch, float* out);
 

@@ -27,10 +27,10 @@ struct LayerSpec {
   LayerKind kind = LayerKind::Dense;
   int out = 0;                              // dense / recurrent: output neurons; conv: output channels
   int kernel = 3, stride = 1, padding = 0;  // conv; pools use kernel as size and stride
+  bool has_neuron = true;                   // pools and flatten default to false
   // Conv: input and output channels split into this many groups, each output channel seeing only its
   // group's inputs (Eedn's way to keep a neuron's fan-in within one core's axons while the layer is wide).
   int groups = 1;
-  bool has_neuron = true;                   // pools and flatten default to false
   // Training only: each output is zeroed with this probability and the rest scaled by 1 / (1 - dropout), one
   // mask per sample for all its steps (lava-dl's neuron dropout). Evaluation and the chips see every output.
   float dropout = 0.0f;
@@ -41,9 +41,9 @@ struct LayerSpec {
 // Rate: Bernoulli spikes with probability max_rate * pixel / 255 per step. Latency: one spike, earlier for
 // brighter pixels. Direct: the pixel's top `bits` bits as a fraction, (pixel >> (8 - bits)) / 2^bits, at
 // every step (on a chip: a graded spike whose payload is pixel >> (8 - bits)).
-// Regular: the deterministic rate code of an integrate-and-fire encoder, round(max_rate * pixel / 255 * steps)
-// spikes spread evenly (a spike at step t when round(r t) < round(r (t + 1)), r = max_rate * pixel / 255):
-// binary like rate, without its sampling noise.
+// Regular: the deterministic rate code of an integrate-and-fire encoder, round(max_rate * pixel / 255 *
+// steps) spikes spread evenly (a spike at step t when round(r t) < round(r (t + 1)), r = max_rate * pixel /
+// 255): binary like rate, without its sampling noise.
 enum class EncodingKind { Rate, Latency, Direct, Regular };
 struct EncodingSpec {
   EncodingKind kind = EncodingKind::Rate;

@@ -52,8 +52,8 @@ TEST(TrainEncoding, RegularSpreadsTheRoundedCountEvenly) {
   EXPECT_TRUE(spikes_at(0, 0).empty());
   EXPECT_EQ(spikes_at(0, 1), (std::vector<int>{0, 2, 4, 6}));  // r t + 1/2 crosses 1, 2, 3, 4
   EXPECT_EQ(spikes_at(0, 2), (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7}));
-  EXPECT_EQ(spikes_at(0, 3), (std::vector<int>{1, 3, 6}));     // round(0.376 * 8) = 3 spikes
-  EXPECT_TRUE(spikes_at(0, 4).empty());                         // 0.31 spikes round to none
+  EXPECT_EQ(spikes_at(0, 3), (std::vector<int>{1, 3, 6}));  // round(0.376 * 8) = 3 spikes
+  EXPECT_TRUE(spikes_at(0, 4).empty());                     // 0.31 spikes round to none
   for (int p = 0; p < 5; ++p) EXPECT_EQ(spikes_at(1, p), spikes_at(0, p)) << "no noise between copies";
 }
 

@@ -22,10 +22,10 @@ TEST(TrainOps, ConvMatchesDirectConvolution) {
     int out_c;
     int groups = 1;
   };
-  for (const Case& c : {Case{3, 1, 1, {2, 5, 7}, 3}, Case{3, 2, 1, {1, 6, 5}, 2}, Case{5, 1, 2, {1, 8, 8}, 2},
-                        Case{2, 2, 0, {3, 4, 6}, 4}, Case{4, 3, 2, {2, 7, 5}, 1}, Case{3, 1, 1, {4, 5, 6}, 6, 2},
-                        Case{2, 2, 1, {6, 5, 4}, 3, 3}, Case{1, 1, 0, {4, 3, 5}, 6, 2},
-                        Case{1, 1, 0, {3, 4, 4}, 2}}) {
+  for (const Case& c :
+       {Case{3, 1, 1, {2, 5, 7}, 3}, Case{3, 2, 1, {1, 6, 5}, 2}, Case{5, 1, 2, {1, 8, 8}, 2},
+        Case{2, 2, 0, {3, 4, 6}, 4}, Case{4, 3, 2, {2, 7, 5}, 1}, Case{3, 1, 1, {4, 5, 6}, 6, 2},
+        Case{2, 2, 1, {6, 5, 4}, 3, 3}, Case{1, 1, 0, {4, 3, 5}, 6, 2}, Case{1, 1, 0, {3, 4, 4}, 2}}) {
     Block b;
     b.spec.kind = LayerKind::Conv;
     b.spec.kernel = c.k;

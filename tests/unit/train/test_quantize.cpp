@@ -78,7 +78,8 @@ TEST(TrainQuantize, TrueNorthLeastSquaresStepBeatsTheMaxStep) {
     const int kmax = levels / 2;
     const size_t rows = 8, cols = 50;
     std::vector<float> w = random_weights(rows * cols, 30 + levels, 1.0);
-    for (size_t r = 0; r < rows; ++r) w[r * cols + r] = 4.0f;  // one outlier per neuron: max |w| is a poor step
+    for (size_t r = 0; r < rows; ++r)
+      w[r * cols + r] = 4.0f;  // one outlier per neuron: max |w| is a poor step
     std::vector<float> by_max = w, by_mse = w;
     quantize_truenorth(by_max.data(), rows, cols, levels, false);
     const double bound = quantize_truenorth(by_mse.data(), rows, cols, levels, true);
