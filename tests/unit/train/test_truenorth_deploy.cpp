@@ -90,8 +90,9 @@ TEST(TrueNorthDeploy, IntegrateAndFireOnTheGridIsBitExact) {
   }
 }
 
-TEST(TrueNorthDeploy, PopulationReadOutThroughATrailingPoolIsExact) {
-  // A convolutional read-out whose 2x2 positions are summed by a trailing pool, as the shipped model does.
+// Integrate-and-fire on a 1x6x6 input, ternary weights, 3 classes: `layers` ([[layers]] tables) then a
+// trailing 2x2 sum pool, the population read-out of the shipped model.
+train::TrainConfig pooled_readout_config(const std::string& layers, const std::string& name) {
   auto c = train::parse_train_config(R"(
 [encoding]
 steps = 6
@@ -102,6 +103,15 @@ vth = 0.75
 [quantization]
 kind = "truenorth"
 levels = 2
+)" + layers + "[[layers]]\ntype = \"sumpool\"\nsize = 2\n",
+                                     name);
+  c.input = {1, 6, 6};
+  c.classes = 3;
+  return c;
+}
+
+TEST(TrueNorthDeploy, PopulationReadOutThroughATrailingPoolIsExact) {
+  const auto c = pooled_readout_config(R"(
 [[layers]]
 type = "conv"
 out = 4
@@ -111,29 +121,15 @@ stride = 2
 type = "conv"
 out = 3
 kernel = 2
-[[layers]]
-type = "sumpool"
-size = 2
 )",
-                                     "readout.toml");
-  c.input = {1, 6, 6};
-  c.classes = 3;
+                                       "readout.toml");
   const auto p = grid_params(c, 5);
   TrueNorthDeployment dep(c, p, truenorth());
   expect_identical(c, p, dep, 20);
 }
 
 TEST(TrueNorthDeploy, GroupedConvolutionsAreExactAndKeepEachNeuronToItsGroup) {
-  auto c = train::parse_train_config(R"(
-[encoding]
-steps = 6
-[neuron]
-model = "lif"
-dv = 0.0
-vth = 0.75
-[quantization]
-kind = "truenorth"
-levels = 2
+  const auto c = pooled_readout_config(R"(
 [[layers]]
 type = "conv"
 out = 8
@@ -148,13 +144,8 @@ groups = 4
 type = "conv"
 out = 3
 kernel = 1
-[[layers]]
-type = "sumpool"
-size = 2
 )",
-                                     "grouped.toml");
-  c.input = {1, 6, 6};
-  c.classes = 3;
+                                       "grouped.toml");
   const auto p = grid_params(c, 9);
   TrueNorthDeployment dep(c, p, truenorth());
   // Each neuron of the grouped layer sees 2 of the 8 channels over 2x2 positions: at most 8 inputs, where
