@@ -64,8 +64,8 @@ void for_each_pool(Shape in, Shape out, int k, F&& f) {
             f((c * out.h + oy) * out.w + ox, (c * in.h + oy * k + ky) * in.w + ox * k + kx);
 }
 // A convolution's per-group GEMM operands: group k multiplies its oc x kk weight rows by its kk rows of the
-// column matrix (im2col orders rows by input channel, so a group's rows are contiguous).
-// A 1x1 convolution of stride 1 without padding needs no im2col: the image [c][h][w] is its column matrix.
+// column matrix (im2col orders rows by input channel, so a group's rows are contiguous). A pointwise (1x1,
+// stride 1, unpadded) convolution needs no im2col: the image [c][h][w] is its own column matrix.
 struct ConvGroups {
   int groups, oc, kk, hw;
   bool pointwise;
