@@ -24,7 +24,7 @@ struct QuantReport {
   size_t weights = 0;
 };
 
-// Quantise n weights in place; return the half-step bound that holds for each of them.
+// Quantise the weights in place; return the error bound (above) that holds for each of them.
 double quantize_loihi(float* w, size_t n, int bits);
 double quantize_truenorth(float* w, size_t rows, size_t cols, int levels, bool mse_scale = false);
 
