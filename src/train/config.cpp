@@ -70,6 +70,12 @@ LayerSpec read_layer(TableReader t, const NeuronSpec& defaults, const std::strin
     l.dropout = float(f->number());
     if (!(l.dropout >= 0 && l.dropout < 1)) f->fail(fmt::format("{} is outside [0, 1)", l.dropout));
   }
+  if (auto f = t.get("levels")) {
+    l.levels = int(f->positive_count());
+    if (l.levels != 2 && l.levels != 4)
+      f->fail(
+          fmt::format("{} levels; TrueNorth-class neurons have 2 or 4 signed levels (axon types)", l.levels));
+  }
   bool neuron_given = false;
   read_neuron_fields(t, l.neuron, &neuron_given);
   if (pool && neuron_given) l.has_neuron = l.neuron.model != NeuronModel::None;
@@ -155,6 +161,10 @@ TrainConfig parse_train_config(std::string_view text, const std::string& source_
     if (auto f = r.get("shift")) c.train.shift = int(f->index());
     if (c.train.shift > 8) r.get("shift")->fail(fmt::format("{} pixels; at most 8", c.train.shift));
     if (auto f = r.get("flip")) c.train.flip = f->boolean();
+    if (auto f = r.get("ema_decay")) {
+      c.train.ema_decay = float(f->number());
+      if (!(c.train.ema_decay >= 0 && c.train.ema_decay < 1)) f->fail("must be in [0, 1)");
+    }
     r.finish();
   }
   if (auto t = root.get("quantization")) {
@@ -202,8 +212,10 @@ std::string resume_fingerprint(const TrainConfig& c) {
                      n.detach_reset);
     if (l.dropout > 0) s += fmt::format("d{}", l.dropout);  // absent when 0: older checkpoints still match
     if (l.groups > 1) s += fmt::format("g{}", l.groups);
+    if (l.levels > 0) s += fmt::format("l{}", l.levels);
   }
   if (c.quant.mse_scale) s += " mse";
+  if (c.train.ema_decay > 0) s += fmt::format(" ema={}", c.train.ema_decay);
   return s;
 }
 

@@ -109,9 +109,10 @@ std::vector<float> quantize_params(const SnnNetwork& net, const QuantSpec& q,
     for (auto [off, size] : {std::pair{b.w_off, b.w_size}, std::pair{b.r_off, b.r_size}}) {
       if (size == 0) continue;
       float* w = out.data() + off;
-      const double bound = q.kind == QuantKind::Loihi
-                               ? quantize_loihi(w, size, q.bits)
-                               : quantize_truenorth(w, rows, size / rows, q.levels, q.mse_scale);
+      const double bound =
+          q.kind == QuantKind::Loihi
+              ? quantize_loihi(w, size, q.bits)
+              : quantize_truenorth(w, rows, size / rows, layer_levels(b.spec, q), q.mse_scale);
       rep.max_bound = std::max(rep.max_bound, bound);
       for (size_t i = 0; i < size; ++i) {
         const double e = double(w[i]) - params[off + i];

@@ -69,6 +69,7 @@ Trainer::Trainer(TrainConfig cfg)
       net_(cfg_.layers, cfg_.input, cfg_.classes),
       params_(net_.init_params(cfg_.train.seed, cfg_.init_gain)),
       adam_(cfg_.adam, net_.param_count()) {
+  if (cfg_.train.ema_decay > 0) ema_ = params_;
   openblas_set_num_threads(1);  // parallelism is over chunks, and single-threaded GEMM is reproducible
   if ((cfg_.train.shift > 0 || cfg_.train.flip) && cfg_.input.flat())
     throw Error(fmt::format("{}: training.{}: the input ({} values) is not an image to move", cfg_.source,
@@ -78,7 +79,7 @@ Trainer::Trainer(TrainConfig cfg)
 Trainer::~Trainer() = default;
 
 std::vector<float> Trainer::effective_params(QuantReport* report) const {
-  return quantize_params(net_, cfg_.quant, params_, report);
+  return quantize_params(net_, cfg_.quant, ema_.empty() ? params_ : ema_, report);
 }
 
 void Trainer::run_chunks(size_t chunks, const std::function<void(size_t, Worker&)>& fn) {
@@ -98,7 +99,7 @@ void Trainer::run_chunks(size_t chunks, const std::function<void(size_t, Worker&
 
 std::vector<float> Trainer::gradient(const Dataset& d, const std::vector<size_t>& ids, uint32_t epoch_key,
                                      BatchStats* stats) {
-  const std::vector<float> p = effective_params();
+  const std::vector<float> p = quantize_params(net_, cfg_.quant, params_);
   const size_t chunks = (ids.size() + kChunk - 1) / kChunk;
   std::vector<std::vector<float>> grads(chunks);
   std::vector<BatchStats> chunk_stats(chunks);
@@ -126,6 +127,12 @@ BatchStats Trainer::train_batch(const Dataset& d, const std::vector<size_t>& ids
   BatchStats s;
   const std::vector<float> g = gradient(d, ids, epoch_key, &s);
   adam_.step(params_, g);
+  if (!ema_.empty()) {
+    // The usual warm-up (TensorFlow's ExponentialMovingAverage): early steps average over fewer of them.
+    const double t = double(adam_.steps());
+    const float decay = float(std::min(double(cfg_.train.ema_decay), (1 + t) / (10 + t)));
+    for (size_t i = 0; i < ema_.size(); ++i) ema_[i] = decay * ema_[i] + (1 - decay) * params_[i];
+  }
   return s;
 }
 
@@ -174,6 +181,7 @@ void Trainer::save_checkpoint(const std::filesystem::path& path) const {
   f.meta = (std::ostringstream() << meta).str();
   f.config = cfg_.text;
   f.arrays = {{"params", params_}, {"adam_m", adam_.m()}, {"adam_v", adam_.v()}};
+  if (!ema_.empty()) f.arrays.emplace_back("ema", ema_);
   write_train_file(path, f);
 }
 
@@ -188,6 +196,7 @@ void Trainer::load_checkpoint(const std::filesystem::path& path) {
   const std::vector<float>& p = f.array("params", path);
   if (p.size() != params_.size()) throw_error_at(path.string(), 0, 0, "params", "wrong parameter count");
   params_ = p;
+  if (!ema_.empty()) ema_ = f.array("ema", path);
   adam_.restore(uint64_t(meta["adam_steps"].value_or(int64_t{0})), f.array("adam_m", path),
                 f.array("adam_v", path));
   epochs_done_ = int(meta["epochs_done"].value_or(int64_t{0}));

@@ -7,6 +7,7 @@
 
 #include "silicortex/core/error.hpp"
 #include "silicortex/train/network.hpp"
+#include "silicortex/train/quantize.hpp"
 #include "train/linear_map.hpp"
 
 namespace scx::train {
@@ -34,6 +35,7 @@ struct Plan {
   const Block* block = nullptr;
   std::vector<TnNeuron> neurons;
   int sources = 0;
+  int kmax = 1;  // this layer's largest level: types 0..2 kmax - 1
   // Placement, core indices relative to the layer: per core, its neurons in slot order and its input axons
   // as keys source * types + type.
   std::vector<std::vector<int32_t>> core_neurons;
@@ -205,10 +207,6 @@ TrueNorthDeployment::TrueNorthDeployment(const TrainConfig& cfg, const std::vect
         fmt::format("{}: quantization.kind: the weights must be on the TrueNorth grid; train with "
                     "[quantization] kind = \"truenorth\"",
                     cfg.source));
-  const int kmax = cfg.quant.levels / 2, types = 2 * kmax;
-  if (types > profile.axon_types)
-    throw Error(fmt::format("{}: quantization.levels: {} levels need {} axon types; chip '{}' has {}",
-                            cfg.source, cfg.quant.levels, types, profile.name, profile.axon_types));
 
   // Layers of neurons, each with the pools and flatten before it folded into its synapse map.
   std::vector<Plan> plans;
@@ -229,14 +227,20 @@ TrueNorthDeployment::TrueNorthDeployment(const TrainConfig& cfg, const std::vect
               : fmt::format("TrueNorth-class neurons integrate and fire with a constant leak only; train "
                             "with model = \"lif\" and dv = 0 (this layer: {}, du = {}, dv = {})",
                             ns.model == NeuronModel::Lif ? "lif" : "cuba", ns.du, ns.dv));
+    const int levels = layer_levels(b.spec, cfg.quant);
+    if (levels > profile.axon_types)
+      fail_layer(b.spec.origin, "levels",
+                 fmt::format("{} levels need {} axon types; chip '{}' has {}", levels, levels, profile.name,
+                             profile.axon_types));
     Plan p;
     p.block = &b;
+    p.kmax = levels / 2;
     p.sources = chain.front()->in.size();
     TnDeployedLayer L;
     L.origin = b.spec.origin;
     L.neurons = b.out.size();
     const int depth = int(plans.size());
-    quantise_layer(b, params, detail::composite_map(chain, params), kmax, depth, steps_,
+    quantise_layer(b, params, detail::composite_map(chain, params), p.kmax, depth, steps_,
                    steps_ + int(net.blocks().size()), profile, p, L);
     chain.clear();
     plans.push_back(std::move(p));
@@ -272,7 +276,7 @@ TrueNorthDeployment::TrueNorthDeployment(const TrainConfig& cfg, const std::vect
       for (int j = 0; j < n; ++j)
         copies[size_t(j)] = std::max<int32_t>(1, int32_t(dests[size_t(l) + 1][size_t(j)].size()));
     dests[size_t(l)].assign(size_t(p.sources), {});
-    place_layer(copies, types, profile, p.block->spec.origin, p, dests[size_t(l)], layers_[size_t(l)]);
+    place_layer(copies, 2 * p.kmax, profile, p.block->spec.origin, p, dests[size_t(l)], layers_[size_t(l)]);
     layers_[size_t(l)].chip_neurons = 0;
     for (int j = 0; j < n; ++j) {
       layers_[size_t(l)].chip_neurons += copies[size_t(j)];
@@ -302,6 +306,7 @@ TrueNorthDeployment::TrueNorthDeployment(const TrainConfig& cfg, const std::vect
     const Plan& p = plans[size_t(l)];
     TnDeployedLayer& L = layers_[size_t(l)];
     const bool last = l + 1 == L_n;
+    const int kmax = p.kmax, types = 2 * kmax;
     std::vector<int32_t> axon_of(size_t(p.sources) * size_t(types), -1);
     for (int r = 0; r < L.cores; ++r) {
       const int32_t g = L.first_core + r;

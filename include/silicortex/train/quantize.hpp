@@ -28,6 +28,11 @@ struct QuantReport {
 double quantize_loihi(float* w, size_t n, int bits);
 double quantize_truenorth(float* w, size_t rows, size_t cols, int levels, bool mse_scale = false);
 
+// A layer's TrueNorth-class levels: its own, or the configuration's.
+inline int layer_levels(const LayerSpec& l, const QuantSpec& q) {
+  return l.levels > 0 ? l.levels : q.levels;
+}
+
 // The parameters the forward pass uses: every weight matrix quantised per `q`, biases unchanged.
 std::vector<float> quantize_params(const SnnNetwork& net, const QuantSpec& q,
                                    const std::vector<float>& params, QuantReport* report = nullptr);

@@ -34,6 +34,9 @@ struct LayerSpec {
   // Training only: each output is zeroed with this probability and the rest scaled by 1 / (1 - dropout), one
   // mask per sample for all its steps (lava-dl's neuron dropout). Evaluation and the chips see every output.
   float dropout = 0.0f;
+  // TrueNorth-class: this layer's signed weight levels (2 or 4), 0 for quantization.levels. A layer of few
+  // inputs can afford 4 (one axon per source and level used in a core), as Eedn's first layers do.
+  int levels = 0;
   NeuronSpec neuron;
   std::string origin;  // "file.toml: layers[2]" for error messages
 };
@@ -87,6 +90,9 @@ struct TrainSpec {
   uint64_t seed = 1;
   int shift = 0;      // augmentation: training inputs move by up to +-shift pixels each way (zero fill)
   bool flip = false;  // augmentation: half the training inputs are mirrored left to right
+  // Polyak averaging: evaluation and the written network use an exponential moving average of the weights
+  // with this decay per step (0: off). It smooths the epoch-to-epoch swing of few-level weights.
+  float ema_decay = 0.0f;
 };
 
 struct Shape {

@@ -62,6 +62,8 @@ class Trainer {
                          const std::function<void(size_t, const BatchStats&)>& progress = {});
   BatchStats evaluate(const Dataset& d);
 
+  // The weights evaluation and the written network use: the moving average when training.ema_decay is on,
+  // else the trained ones; quantised when QAT is on.
   std::vector<float> effective_params(QuantReport* report = nullptr) const;
 
   void save_checkpoint(const std::filesystem::path& path) const;
@@ -77,6 +79,7 @@ class Trainer {
   TrainConfig cfg_;
   SnnNetwork net_;
   std::vector<float> params_;
+  std::vector<float> ema_;  // the moving average of params_ (empty: off)
   Adam adam_;
   int epochs_done_ = 0;
   std::vector<std::unique_ptr<Worker>> workers_;

@@ -116,37 +116,62 @@ TEST(Trainer, QuantisationAwareTrainingUsesQuantisedWeights) {
   EXPECT_LE(rep.max_abs_error, rep.max_bound * (1 + 1e-6));
 }
 
-TEST(Trainer, ResumeFromCheckpointIsBitExact) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("scx_train_resume_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const Dataset d = toy_patterns(6, 8);
+TEST(Trainer, WeightAveragingEvaluatesTheMovingAverage) {
+  const Dataset d = toy_patterns(4, 7);
   TrainConfig c = toy_config();
-  c.encoding.kind = EncodingKind::Rate;
-  c.adam.lr_decay = 0.5f;  // the resumed epochs must continue the schedule, not restart it
-  Trainer straight(c);
-  for (int e = 0; e < 3; ++e) straight.train_epoch(d);
+  c.train.ema_decay = 0.5f;
+  Trainer t(c);
+  const std::vector<float> p0 = t.params();
+  t.train_batch(d, {0, 1, 2, 3}, 0);
+  const std::vector<float> p1 = t.params();
+  ASSERT_NE(p0, p1);
+  // Step 1 averages with the warm-up decay min(0.5, 2/11).
+  const float k = float(2.0 / 11.0);
+  const std::vector<float> avg = t.effective_params();
+  for (size_t i = 0; i < p0.size(); ++i) ASSERT_EQ(avg[i], k * p0[i] + (1 - k) * p1[i]) << i;
+  c.train.ema_decay = 0.0f;
+  Trainer plain(c);
+  plain.train_batch(d, {0, 1, 2, 3}, 0);
+  EXPECT_EQ(plain.params(), p1) << "the average must not change the training itself";
+  EXPECT_EQ(plain.effective_params(), p1);
+}
 
-  Trainer first(c);
-  first.train_epoch(d);
-  first.save_checkpoint(dir / "ckpt");
-  Trainer resumed(c);
-  resumed.load_checkpoint(dir / "ckpt");
-  EXPECT_EQ(resumed.epochs_done(), 1);
-  resumed.train_epoch(d);
-  resumed.train_epoch(d);
-  EXPECT_EQ(resumed.params(), straight.params());
+TEST(Trainer, ResumeFromCheckpointIsBitExact) {
+  for (const float ema : {0.0f, 0.9f}) {
+    SCOPED_TRACE(ema);
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("scx_train_resume_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const Dataset d = toy_patterns(6, 8);
+    TrainConfig c = toy_config();
+    c.encoding.kind = EncodingKind::Rate;
+    c.adam.lr_decay = 0.5f;  // the resumed epochs must continue the schedule, not restart it
+    c.train.ema_decay = ema;
+    Trainer straight(c);
+    for (int e = 0; e < 3; ++e) straight.train_epoch(d);
 
-  TrainConfig other = c;
-  other.train.seed = 12;
-  Trainer mismatch(other);
-  try {
-    mismatch.load_checkpoint(dir / "ckpt");
-    ADD_FAILURE() << "a checkpoint of another configuration was accepted";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("config"), std::string::npos) << e.what();
+    Trainer first(c);
+    first.train_epoch(d);
+    first.save_checkpoint(dir / "ckpt");
+    Trainer resumed(c);
+    resumed.load_checkpoint(dir / "ckpt");
+    EXPECT_EQ(resumed.epochs_done(), 1);
+    resumed.train_epoch(d);
+    resumed.train_epoch(d);
+    EXPECT_EQ(resumed.params(), straight.params());
+    EXPECT_EQ(resumed.effective_params(), straight.effective_params());
+
+    TrainConfig other = c;
+    other.train.seed = 12;
+    Trainer mismatch(other);
+    try {
+      mismatch.load_checkpoint(dir / "ckpt");
+      ADD_FAILURE() << "a checkpoint of another configuration was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("config"), std::string::npos) << e.what();
+    }
+    std::filesystem::remove_all(dir);
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Trainer, CorruptTrainFileIsRejected) {
@@ -208,6 +233,11 @@ TEST(Trainer, BadConfigurationNamesTheField) {
   EXPECT_THAT(
       config_error("[quantization]\nkind = \"truenorth\"\nlevels = 3\n[[layers]]\ntype = \"flatten\"\n"),
       testing::HasSubstr("quantization.levels"));
+  EXPECT_THAT(
+      config_error("[[layers]]\ntype = \"flatten\"\n[[layers]]\ntype = \"dense\"\nout = 10\nlevels = 3\n"),
+      testing::AllOf(testing::HasSubstr("bad.toml:6"), testing::HasSubstr("layers[1].levels")));
+  EXPECT_THAT(config_error("[training]\nema_decay = 1.0\n[[layers]]\ntype = \"flatten\"\n"),
+              testing::HasSubstr("training.ema_decay"));
   EXPECT_THAT(config_error("[encoding]\nsteps = 0\n[[layers]]\ntype = \"flatten\"\n"),
               testing::HasSubstr("encoding.steps"));
   EXPECT_THAT(config_error(

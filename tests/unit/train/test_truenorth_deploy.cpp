@@ -37,11 +37,11 @@ train::TrainConfig tiny_config(const std::string& neuron, int levels = 4, const 
 // grid: every float sum of the trainer is exact, and so is the chip's integer image of it.
 std::vector<float> grid_params(const train::TrainConfig& c, uint64_t seed) {
   const train::SnnNetwork net(c.layers, c.input, c.classes);
-  const int kmax = c.quant.levels / 2;
   std::vector<float> p(net.param_count(), 0.0f);
   RandomStream rng(seed, 7);
   for (const auto& b : net.blocks()) {
     if (b.w_size == 0) continue;
+    const int kmax = train::layer_levels(b.spec, c.quant) / 2;
     const size_t rows = size_t(b.spec.out), cols = b.w_size / rows;
     for (size_t r = 0; r < rows; ++r) {
       const float a = std::ldexp(1.0f, -int(2 + rng.below(2)));  // 1/4 or 1/8
@@ -126,6 +126,44 @@ kernel = 2
   const auto p = grid_params(c, 5);
   TrueNorthDeployment dep(c, p, truenorth());
   expect_identical(c, p, dep, 20);
+}
+
+TEST(TrueNorthDeploy, ALayerWithItsOwnLevelsIsExact) {
+  // Ternary network, 5-level first layer (4 axon types on its cores, 2 on the others).
+  const auto c = pooled_readout_config(R"(
+[[layers]]
+type = "conv"
+out = 4
+kernel = 2
+stride = 2
+levels = 4
+[[layers]]
+type = "conv"
+out = 3
+kernel = 2
+)",
+                                       "levels.toml");
+  ASSERT_EQ(c.layers[0].levels, 4);
+  const auto p = grid_params(c, 8);
+  const train::SnnNetwork net(c.layers, c.input, c.classes);
+  // The first layer really uses both a_j and 2 a_j: some rows hold weights of half their largest.
+  const train::Block& first = net.blocks()[0];
+  const size_t cols = first.w_size / size_t(first.spec.out);
+  int rows_with_both = 0;
+  for (size_t r = 0; r < size_t(first.spec.out); ++r) {
+    float top = 0;
+    bool half = false;
+    for (size_t i = 0; i < cols; ++i) top = std::max(top, std::fabs(p[first.w_off + r * cols + i]));
+    for (size_t i = 0; i < cols; ++i) half |= std::fabs(p[first.w_off + r * cols + i]) == top / 2;
+    rows_with_both += half;
+  }
+  EXPECT_GT(rows_with_both, 0);
+  TrueNorthDeployment dep(c, p, truenorth());
+  expect_identical(c, p, dep, 20);
+  // The same weights with a ternary first layer are off the grid: the deployment says so.
+  auto ternary = c;
+  ternary.layers[0].levels = 0;
+  EXPECT_THROW(TrueNorthDeployment(ternary, p, truenorth()), Error);
 }
 
 TEST(TrueNorthDeploy, GroupedConvolutionsAreExactAndKeepEachNeuronToItsGroup) {
