@@ -13,6 +13,8 @@
 #include "silicortex/hw/chip_profile.hpp"
 #include "silicortex/io/nir_model.hpp"
 #include "silicortex/io/recording.hpp"
+#include "silicortex/train/nir_export.hpp"
+#include "silicortex/train/trainer.hpp"
 
 namespace scx::cli {
 namespace {
@@ -173,9 +175,14 @@ void run_command(const NirArgs& a) {
 }
 
 void export_command(const NirArgs& a) {
-  const model::Network net = load_model(a.file);
   std::vector<std::string> warnings;
-  io::nir::Document doc = io::nir::from_network(net, warnings);
+  io::nir::Document doc;
+  if (std::filesystem::path(a.file).extension() == ".scxnet") {
+    const train::TrainedNetwork t = train::read_trained_network(a.file);
+    doc = train::trained_to_nir(t.config, t.params, warnings, a.dt_s);
+  } else {
+    doc = io::nir::from_network(load_model(a.file), warnings);
+  }
   io::nir::write_nir(a.out, doc);
   for (const auto& w : warnings) fmt::print(stderr, "warning: {}\n", w);
   fmt::print("wrote {} ({} nodes, {} edges)\n", a.out, doc.graph.nodes.size(), doc.graph.edges.size());
@@ -236,9 +243,13 @@ void register_nir(CLI::App& root) {
   add_semantics(comp, *args);
   comp->callback([args] { compile_command(*args); });
 
-  CLI::App* exp = nir->add_subcommand("export", "Write a network (TOML model or built-in) as a NIR file");
-  exp->add_option("model", args->file, "Model file (TOML) or built-in model name")->required();
+  CLI::App* exp = nir->add_subcommand(
+      "export", "Write a network (TOML model, built-in, or trained .scxnet) as a NIR file");
+  exp->add_option("model", args->file, "Model file (TOML), built-in model name, or trained network (.scxnet)")
+      ->required();
   exp->add_option("-o,--out", args->out, "NIR file to write")->required();
+  exp->add_option("--dt", args->dt_s, "Time step in seconds of a trained network's steps (.scxnet only)")
+      ->check(CLI::PositiveNumber);
   exp->callback([args] { export_command(*args); });
 }
 

@@ -7,17 +7,35 @@
 #include "commands.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/core/progress.hpp"
+#include "silicortex/io/nir_graph.hpp"
 #include "silicortex/train/config.hpp"
+#include "silicortex/train/nir_export.hpp"
 #include "silicortex/train/trainer.hpp"
 
 namespace scx::cli {
 namespace {
 
 struct TrainArgs {
-  std::string config, checkpoint, output;
+  std::string config, checkpoint, output, nir;
   int epochs = 0, threads = 0;
   bool resume = false, quiet = false;
 };
+
+// The trained network as NIR too. A network NIR cannot express does not fail the finished training: the
+// reason is printed instead.
+void write_nir_copy(const train::Trainer& trainer, const std::filesystem::path& path) {
+  std::vector<std::string> warnings;
+  try {
+    const io::nir::Document doc =
+        train::trained_to_nir(trainer.config(), trainer.effective_params(), warnings);
+    io::nir::write_nir(path, doc);
+  } catch (const Error& e) {
+    std::printf("NIR: not written: %s\n", e.what());
+    return;
+  }
+  for (const std::string& w : warnings) std::printf("NIR: warning: %s\n", w.c_str());
+  std::printf("wrote %s (NIR, dt = %g s per step)\n", path.c_str(), train::kNirExportDt);
+}
 
 void run_train(const TrainArgs& a) {
   train::TrainConfig cfg = train::read_train_config(a.config);
@@ -72,6 +90,8 @@ void run_train(const TrainArgs& a) {
   if (test && test_acc < 0) test_acc = trainer.evaluate(*test).accuracy();
   trainer.save_network(out, test_acc);
   std::printf("wrote %s (checkpoint %s)\n", out.c_str(), ckpt.c_str());
+  write_nir_copy(trainer, a.nir.empty() ? std::filesystem::path(out).replace_extension(".nir")
+                                        : std::filesystem::path(a.nir));
 }
 
 }  // namespace
@@ -98,6 +118,7 @@ void register_train(CLI::App& root) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--checkpoint", args->checkpoint, "Checkpoint file (default: <config name>.ckpt)");
   cmd->add_option("-o,--output", args->output, "Trained network file (default: <config name>.scxnet)");
+  cmd->add_option("--nir", args->nir, "The trained network as NIR too (default: the output with .nir)");
   cmd->add_option("--epochs", args->epochs, "Override training.epochs");
   cmd->add_option("--threads", args->threads, "Override training.threads (the result does not depend on it)");
   cmd->add_flag("--resume", args->resume, "Continue from the checkpoint");
