@@ -110,19 +110,14 @@ levels = 2
   return c;
 }
 
+// Two convolutions for pooled_readout_config; `first` adds fields to the first.
+std::string two_convs(const std::string& first = "") {
+  return "[[layers]]\ntype = \"conv\"\nout = 4\nkernel = 2\nstride = 2\n" + first +
+         "[[layers]]\ntype = \"conv\"\nout = 3\nkernel = 2\n";
+}
+
 TEST(TrueNorthDeploy, PopulationReadOutThroughATrailingPoolIsExact) {
-  const auto c = pooled_readout_config(R"(
-[[layers]]
-type = "conv"
-out = 4
-kernel = 2
-stride = 2
-[[layers]]
-type = "conv"
-out = 3
-kernel = 2
-)",
-                                       "readout.toml");
+  const auto c = pooled_readout_config(two_convs(), "readout.toml");
   const auto p = grid_params(c, 5);
   TrueNorthDeployment dep(c, p, truenorth());
   expect_identical(c, p, dep, 20);
@@ -130,19 +125,7 @@ kernel = 2
 
 TEST(TrueNorthDeploy, ALayerWithItsOwnLevelsIsExact) {
   // Ternary network, 5-level first layer (4 axon types on its cores, 2 on the others).
-  const auto c = pooled_readout_config(R"(
-[[layers]]
-type = "conv"
-out = 4
-kernel = 2
-stride = 2
-levels = 4
-[[layers]]
-type = "conv"
-out = 3
-kernel = 2
-)",
-                                       "levels.toml");
+  const auto c = pooled_readout_config(two_convs("levels = 4\n"), "levels.toml");
   ASSERT_EQ(c.layers[0].levels, 4);
   const auto p = grid_params(c, 8);
   const train::SnnNetwork net(c.layers, c.input, c.classes);
