@@ -48,6 +48,8 @@ class Trainer {
 
   const TrainConfig& config() const { return cfg_; }
   const SnnNetwork& network() const { return net_; }
+  // The trained (float) weights. With training.ema_decay on, evaluation and the written network use their
+  // moving average instead, which assigning these does not change.
   std::vector<float>& params() { return params_; }
   const std::vector<float>& params() const { return params_; }
   int epochs_done() const { return epochs_done_; }
