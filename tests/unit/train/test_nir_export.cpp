@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "silicortex/core/error.hpp"
 #include "silicortex/core/rng.hpp"
 #include "silicortex/io/nir_model.hpp"
@@ -131,9 +133,13 @@ void expect_same_as_trainer(const train::TrainConfig& c, const std::vector<float
 
   std::vector<std::string> warnings;
   const io::nir::Document doc = train::trained_to_nir(c, p, warnings);
-  const auto file = std::filesystem::path(::testing::TempDir()) / "exported.nir";
+  // One file per test and process: ctest runs the tests of this binary in parallel processes.
+  const auto file = std::filesystem::path(::testing::TempDir()) /
+                    (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
+                     std::to_string(::getpid()) + ".nir");
   io::nir::write_nir(file, doc);
   io::nir::Converted conv = io::nir::to_network(io::nir::read_nir(file), io::nir::Options{});
+  std::filesystem::remove(file);
   io::nir::SpikeTrain in;
   for (int t = 0; t < steps; ++t)
     for (int i = 0; i < c.input.size(); ++i)
