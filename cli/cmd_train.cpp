@@ -43,8 +43,12 @@ void run_train(const TrainArgs& a) {
   if (a.threads > 0) cfg.train.threads = a.threads;
   if (cfg.data.train_images.empty() || cfg.data.train_labels.empty())
     throw Error(fmt::format("{}: data.train_images, data.train_labels: both are required", a.config));
-  const train::Dataset data =
+  train::Dataset data =
       train::load_dataset(cfg.data.train_images, cfg.data.train_labels, cfg.data.train_limit);
+  if (cfg.data.validation >= data.count)
+    throw Error(fmt::format("{}: data.validation: {} held-out items leave none of the {} training items",
+                            a.config, cfg.data.validation, data.count));
+  const train::Dataset validation = train::split_off(data, cfg.data.validation);
   std::unique_ptr<train::Dataset> test;
   if (!cfg.data.test_images.empty())
     test = std::make_unique<train::Dataset>(
@@ -62,8 +66,10 @@ void run_train(const TrainArgs& a) {
     trainer.load_checkpoint(ckpt);
     std::printf("resumed from %s after epoch %d\n", ckpt.c_str(), trainer.epochs_done());
   }
-  std::printf("network: %zu parameters, %d steps per sample, %zu training samples\n",
-              trainer.network().param_count(), cfg.encoding.steps, data.count);
+  std::printf(
+      "network: %zu parameters, %d steps per sample, %zu training samples%s\n",
+      trainer.network().param_count(), cfg.encoding.steps, data.count,
+      validation.count ? fmt::format(" ({} more held out for validation)", validation.count).c_str() : "");
   double test_acc = -1;
   while (trainer.epochs_done() < cfg.train.epochs) {
     const int epoch = trainer.epochs_done() + 1;
@@ -74,6 +80,8 @@ void run_train(const TrainArgs& a) {
     bar.finish();
     std::string line = fmt::format("epoch {}/{}: loss {:.4f}, train accuracy {:.2f}%", epoch,
                                    cfg.train.epochs, s.loss(), 100 * s.accuracy());
+    if (validation.count > 0)
+      line += fmt::format(", validation accuracy {:.2f}%", 100 * trainer.evaluate(validation).accuracy());
     if (test) {
       test_acc = trainer.evaluate(*test).accuracy();
       line += fmt::format(", test accuracy {:.2f}%", 100 * test_acc);

@@ -107,6 +107,7 @@ TrainConfig parse_train_config(std::string_view text, const std::string& source_
       if (auto f = d.get(key)) *dst = resolve(*f, base_dir);
     if (auto f = d.get("train_limit")) c.data.train_limit = f->index();
     if (auto f = d.get("test_limit")) c.data.test_limit = f->index();
+    if (auto f = d.get("validation")) c.data.validation = f->index();
     d.finish();
   }
   if (auto t = root.get("encoding")) {
@@ -216,6 +217,7 @@ std::string resume_fingerprint(const TrainConfig& c) {
   }
   if (c.quant.mse_scale) s += " mse";
   if (c.train.ema_decay > 0) s += fmt::format(" ema={}", c.train.ema_decay);
+  if (c.data.validation > 0) s += fmt::format(" val={}", c.data.validation);
   return s;
 }
 

@@ -64,6 +64,21 @@ Dataset load_dataset(const std::string& images, const std::string& labels, size_
   return d;
 }
 
+Dataset split_off(Dataset& d, size_t n) {
+  SCX_ASSERT(n < d.count);
+  Dataset v;
+  v.shape = d.shape;
+  v.classes = d.classes;
+  v.count = n;
+  const size_t keep = d.count - n, pixels = size_t(d.shape.size());
+  v.images.assign(d.images.begin() + ptrdiff_t(keep * pixels), d.images.end());
+  v.labels.assign(d.labels.begin() + ptrdiff_t(keep), d.labels.end());
+  d.images.resize(keep * pixels);
+  d.labels.resize(keep);
+  d.count = keep;
+  return v;
+}
+
 Trainer::Trainer(TrainConfig cfg)
     : cfg_(std::move(cfg)),
       net_(cfg_.layers, cfg_.input, cfg_.classes),

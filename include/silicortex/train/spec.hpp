@@ -83,6 +83,9 @@ struct QuantSpec {
 struct DataSpec {
   std::string train_images, train_labels, test_images, test_labels;
   size_t train_limit = 0, test_limit = 0;  // use the first N items (0: all)
+  // The last N of the (limited) training items are held out: not trained on, evaluated after every epoch,
+  // so that settings and epochs can be chosen without looking at the test set.
+  size_t validation = 0;
 };
 
 struct TrainSpec {

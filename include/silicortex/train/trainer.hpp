@@ -25,6 +25,8 @@ struct Dataset {
 // IDX images (N x features, N x rows x cols or N x channels x rows x cols) and labels; the first `limit`
 // items (0: all).
 Dataset load_dataset(const std::string& images, const std::string& labels, size_t limit);
+// Moves the last n items of d into the returned set (a validation split); n must leave d at least one item.
+Dataset split_off(Dataset& d, size_t n);
 
 struct BatchStats {
   double loss_sum = 0;

@@ -84,11 +84,36 @@ TEST(TrainCli, TrainsCheckpointsAndResumesBitExactly) {
   EXPECT_THAT(rest.output, testing::Not(testing::HasSubstr("epoch 2/4")));
   EXPECT_EQ(read_all(dir / "a.ckpt"), read_all(dir / "b.ckpt"));
   EXPECT_EQ(read_all(dir / "a.scxnet"), read_all(dir / "b.scxnet"));
+  // The NIR copy beside the network (its contents: test_nir_export.cpp).
+  EXPECT_THAT(full.output, testing::HasSubstr("a.nir (NIR"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "a.nir"));
 
   const train::TrainedNetwork net = train::read_trained_network(dir / "a.scxnet");
   EXPECT_EQ(net.config.input.h, 6);
   EXPECT_EQ(net.config.classes, 2);
   EXPECT_EQ(net.config.layers.size(), 3u);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(TrainCli, AValidationSplitIsHeldOutAndReported) {
+  const auto dir = fresh_dir("train_cli_val");
+  write_halves(dir, "train", 48, 1);
+  write_halves(dir, "test", 20, 2);
+  std::string config = kConfig;
+  const std::string labels = "test_labels = \"test-labels\"\n";
+  config.replace(config.find(labels), labels.size(), labels + "validation = 16\n");
+  write_file(dir / "val.toml", config);
+  const CliResult r =
+      run_cli("train " + (dir / "val.toml").string() + " -q --epochs 1 -o " + (dir / "v.scxnet").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, testing::HasSubstr("32 training samples (16 more held out for validation)"));
+  EXPECT_THAT(r.output, testing::HasSubstr("validation accuracy"));
+
+  config.replace(config.find("validation = 16"), 15, "validation = 48");
+  write_file(dir / "val.toml", config);
+  const CliResult all = run_cli("train " + (dir / "val.toml").string() + " -q --epochs 1");
+  EXPECT_EQ(all.exit_code, 1);
+  EXPECT_THAT(all.output, testing::AllOf(testing::HasSubstr("data.validation"), testing::HasSubstr("48")));
   std::filesystem::remove_all(dir);
 }
 

@@ -136,6 +136,19 @@ TEST(Trainer, WeightAveragingEvaluatesTheMovingAverage) {
   EXPECT_EQ(plain.effective_params(), p1);
 }
 
+TEST(Trainer, SplitOffHoldsOutTheLastItems) {
+  Dataset d = toy_patterns(5, 3);  // 20 samples of 20 features
+  const Dataset all = d;
+  const Dataset v = split_off(d, 6);
+  EXPECT_EQ(d.count, 14u);
+  EXPECT_EQ(v.count, 6u);
+  EXPECT_EQ(d.images.size(), 14u * 20);
+  EXPECT_EQ(v.images, std::vector<uint8_t>(all.images.end() - 6 * 20, all.images.end()));
+  EXPECT_EQ(v.labels, std::vector<uint8_t>(all.labels.end() - 6, all.labels.end()));
+  EXPECT_EQ(d.labels, std::vector<uint8_t>(all.labels.begin(), all.labels.begin() + 14));
+  EXPECT_EQ(v.classes, all.classes);
+}
+
 TEST(Trainer, ResumeFromCheckpointIsBitExact) {
   for (const float ema : {0.0f, 0.9f}) {
     SCOPED_TRACE(ema);
