@@ -176,6 +176,7 @@ void run_stdp_images(const StdpOptions& o) {
   double theta_mean = 0;
   for (double t : rep.theta) theta_mean += t / rep.theta.size();
   std::printf("mean_theta_mv=%.3f correct=%zu tested=%zu\n", theta_mean, rep.correct, rep.tested);
+  std::printf("accuracy_weighted=%.4f (every neuron votes by its class shares)\n", rep.accuracy_weighted());
   std::printf("accuracy=%.4f\n", rep.accuracy());
   if (!o.out.empty()) write_fields_svg(o.out, rep, d.train, o.neurons);
 }

@@ -99,25 +99,49 @@ std::vector<double> StdpImageNetwork::thresholds() const {
   return engine_->thresholds("exc");
 }
 
-std::vector<int> assign_labels(const std::vector<uint32_t>& responses, const std::vector<int>& labels,
-                               uint32_t neurons, int classes) {
+std::vector<double> class_rates(const std::vector<uint32_t>& responses, const std::vector<int>& labels,
+                                uint32_t neurons, int classes) {
   SCX_ASSERT(responses.size() == labels.size() * neurons);
-  std::vector<double> sum(size_t(classes) * neurons, 0.0);
+  std::vector<double> mean(size_t(classes) * neurons, 0.0);
   std::vector<size_t> per_class(classes, 0);
   for (size_t img = 0; img < labels.size(); ++img) {
     ++per_class[labels[img]];
     for (uint32_t n = 0; n < neurons; ++n)
-      sum[size_t(labels[img]) * neurons + n] += responses[img * neurons + n];
+      mean[size_t(labels[img]) * neurons + n] += responses[img * neurons + n];
   }
+  for (int c = 0; c < classes; ++c)
+    for (uint32_t n = 0; n < neurons; ++n)
+      if (per_class[c]) mean[size_t(c) * neurons + n] /= double(per_class[c]);
+  return mean;
+}
+
+std::vector<int> assign_labels(const std::vector<uint32_t>& responses, const std::vector<int>& labels,
+                               uint32_t neurons, int classes) {
+  const std::vector<double> mean = class_rates(responses, labels, neurons, classes);
   std::vector<int> out(neurons, -1);
   for (uint32_t n = 0; n < neurons; ++n) {
     double best = 0;
-    for (int c = 0; c < classes; ++c) {
-      const double mean = per_class[c] ? sum[size_t(c) * neurons + n] / double(per_class[c]) : 0.0;
-      if (mean > best) best = mean, out[n] = c;
-    }
+    for (int c = 0; c < classes; ++c)
+      if (mean[size_t(c) * neurons + n] > best) best = mean[size_t(c) * neurons + n], out[n] = c;
   }
   return out;
+}
+
+int classify_weighted(std::span<const uint32_t> counts, const std::vector<double>& rates, int classes) {
+  const size_t neurons = counts.size();
+  std::vector<double> score(size_t(classes), 0.0);
+  for (size_t n = 0; n < neurons; ++n) {
+    if (counts[n] == 0) continue;
+    double total = 0;
+    for (int c = 0; c < classes; ++c) total += rates[size_t(c) * neurons + n];
+    if (total == 0) continue;
+    for (int c = 0; c < classes; ++c) score[size_t(c)] += counts[n] * rates[size_t(c) * neurons + n] / total;
+  }
+  int best = -1;
+  double best_score = 0;
+  for (int c = 0; c < classes; ++c)
+    if (score[size_t(c)] > best_score) best_score = score[size_t(c)], best = c;
+  return best;
 }
 
 int classify(std::span<const uint32_t> counts, const std::vector<int>& assignment, int classes) {
@@ -168,12 +192,14 @@ StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& tr
     report("label", ++rep.labelled, label_set.count());
   }
   rep.assignment = assign_labels(responses, label_set.labels, config.neurons, classes);
+  const std::vector<double> rates = class_rates(responses, label_set.labels, config.neurons, classes);
   rep.label_wall_s = seconds_since(t0);
 
   t0 = std::chrono::steady_clock::now();
   for (size_t i = 0; i < test.count(); ++i) {
     const auto counts = net.present(test.image(i), false);
     rep.correct += classify(counts, rep.assignment, classes) == test.labels[i];
+    rep.correct_weighted += classify_weighted(counts, rates, classes) == test.labels[i];
     report("test", ++rep.tested, test.count());
   }
   rep.test_wall_s = seconds_since(t0);

@@ -78,9 +78,19 @@ std::vector<int> assign_labels(const std::vector<uint32_t>& responses, const std
 // The class whose assigned neurons have the highest mean spike count; -1 if none fired.
 int classify(std::span<const uint32_t> counts, const std::vector<int>& assignment, int classes);
 
+// Mean response of each neuron to each class on the labelling images: [class][neuron].
+std::vector<double> class_rates(const std::vector<uint32_t>& responses, const std::vector<int>& labels,
+                                uint32_t neurons, int classes);
+// Every neuron votes for every class with its spikes times the share of its labelling response that class
+// drew (rates[c][n] / sum over classes): the graded form of the paper's vote, still labels from responses
+// only (no trained read-out). -1 if no neuron that fired has a response on record.
+int classify_weighted(std::span<const uint32_t> counts, const std::vector<double>& rates, int classes);
+
 struct StdpImageReport {
   size_t trained = 0, labelled = 0, tested = 0, correct = 0;
+  size_t correct_weighted = 0;  // by classify_weighted
   double accuracy() const { return tested ? double(correct) / double(tested) : 0.0; }
+  double accuracy_weighted() const { return tested ? double(correct_weighted) / double(tested) : 0.0; }
   double train_wall_s = 0, label_wall_s = 0, test_wall_s = 0;
   uint64_t presentations = 0;  // including repeats at a higher intensity
   std::vector<int> assignment;

@@ -24,6 +24,21 @@ TEST(StdpImages, LabelsAreTheClassOfHighestMeanResponse) {
   EXPECT_EQ(classify(std::vector<uint32_t>{0, 0, 9}, a, 3), -1);
 }
 
+TEST(StdpImages, WeightedVoteUsesEveryNeuronsClassShares) {
+  // 2 neurons, 4 images of classes 0, 0, 1, 1. Neuron 0: mean 3 on class 0, 1 on class 1 (shares 3/4, 1/4);
+  // neuron 1: 0 and 2 (shares 0, 1).
+  const std::vector<uint32_t> responses{3, 0, 3, 0, 1, 2, 1, 2};
+  const std::vector<int> labels{0, 0, 1, 1};
+  const auto rates = class_rates(responses, labels, 2, 2);
+  EXPECT_EQ(rates, (std::vector<double>{3, 0, 1, 2}));
+  // Counts 4 and 3: the paper's vote compares the class means 4 and 3 and says 0; weighted, class 0 gets
+  // 4 * 3/4 = 3 and class 1 gets 4 * 1/4 + 3 = 4.
+  const std::vector<uint32_t> counts{4, 3};
+  EXPECT_EQ(classify(counts, assign_labels(responses, labels, 2, 2), 2), 0);
+  EXPECT_EQ(classify_weighted(counts, rates, 2), 1);
+  EXPECT_EQ(classify_weighted(std::vector<uint32_t>{0, 0}, rates, 2), -1);
+}
+
 // The first n digits (pixels 0..16 scaled to [0, 1]) and the next m.
 std::pair<ImageSet, ImageSet> digits(size_t n, size_t m) {
   const io::TabularDataset t = io::load_sklearn_dataset("digits");
