@@ -103,8 +103,8 @@ TEST(TrainCli, AValidationSplitIsHeldOutAndReported) {
   const std::string labels = "test_labels = \"test-labels\"\n";
   config.replace(config.find(labels), labels.size(), labels + "validation = 16\n");
   write_file(dir / "val.toml", config);
-  const CliResult r =
-      run_cli("train " + (dir / "val.toml").string() + " -q --epochs 1 -o " + (dir / "v.scxnet").string());
+  const CliResult r = run_cli("train " + (dir / "val.toml").string() + " -q --epochs 1 -o " +
+                              (dir / "v.scxnet").string() + " --checkpoint " + (dir / "v.ckpt").string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, testing::HasSubstr("32 training samples (16 more held out for validation)"));
   EXPECT_THAT(r.output, testing::HasSubstr("validation accuracy"));
