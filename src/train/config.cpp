@@ -32,6 +32,14 @@ int read_count(TableReader& t, std::string_view key, int def) {
   return f ? int(f->positive_count()) : def;
 }
 
+// TrueNorth-class levels (2 or 4), in [quantization] or in one layer.
+int read_levels(const Field& f) {
+  const int levels = int(f.positive_count());
+  if (levels != 2 && levels != 4)
+    f.fail(fmt::format("{} levels; TrueNorth-class neurons have 2 or 4 signed levels (axon types)", levels));
+  return levels;
+}
+
 const std::vector<std::string> kNeuronModels = {"none", "lif", "cuba"};
 
 void read_neuron_fields(TableReader& t, NeuronSpec& n, bool* has_neuron) {
@@ -70,12 +78,7 @@ LayerSpec read_layer(TableReader t, const NeuronSpec& defaults, const std::strin
     l.dropout = float(f->number());
     if (!(l.dropout >= 0 && l.dropout < 1)) f->fail(fmt::format("{} is outside [0, 1)", l.dropout));
   }
-  if (auto f = t.get("levels")) {
-    l.levels = int(f->positive_count());
-    if (l.levels != 2 && l.levels != 4)
-      f->fail(
-          fmt::format("{} levels; TrueNorth-class neurons have 2 or 4 signed levels (axon types)", l.levels));
-  }
+  if (auto f = t.get("levels")) l.levels = read_levels(*f);
   bool neuron_given = false;
   read_neuron_fields(t, l.neuron, &neuron_given);
   if (pool && neuron_given) l.has_neuron = l.neuron.model != NeuronModel::None;
@@ -176,16 +179,15 @@ TrainConfig parse_train_config(std::string_view text, const std::string& source_
       if (c.quant.bits < 2 || c.quant.bits > 16)
         f->fail(fmt::format("{} bits; must be 2 to 16", c.quant.bits));
     }
-    if (auto f = q.get("levels")) {
-      c.quant.levels = int(f->positive_count());
-      if (c.quant.levels != 2 && c.quant.levels != 4)
-        f->fail(fmt::format("{} levels; TrueNorth-class neurons have 2 or 4 signed levels (axon types)",
-                            c.quant.levels));
-    }
+    if (auto f = q.get("levels")) c.quant.levels = read_levels(*f);
     if (auto f = q.get("scale")) c.quant.mse_scale = choose(*f, {"max", "mse"}) == 1;
     q.finish();
   }
   root.finish();
+  for (const LayerSpec& l : c.layers)
+    if (l.levels > 0 && c.quant.kind != QuantKind::TrueNorth)
+      throw Error(
+          fmt::format("{}.levels: a layer's own levels need [quantization] kind = \"truenorth\"", l.origin));
   return c;
 }
 

@@ -61,7 +61,11 @@ Node neuron_node(const Block& b, const std::string& base, const std::vector<doub
                  double dt) {
   const NeuronSpec& n = b.spec.neuron;
   const Shape s = b.out;
-  if (n.model == NeuronModel::None) return identity(base + "_li", s, dt);
+  if (n.model == NeuronModel::None) {
+    if (leak_bias)
+      fail_layer(b.spec, "neuron", "a bias after a pool has no NIR form for a non-spiking layer");
+    return identity(base + "_li", s, dt);
+  }
   const bool cuba = n.model == NeuronModel::Cuba && n.du < 1.0f;
   if (cuba && n.du == 0.0f) fail_layer(b.spec, "du", "du = 0 (a current that never decays) has no NIR node");
   if (cuba && n.dv == 0.0f)
@@ -158,8 +162,6 @@ io::nir::Document trained_to_nir(const TrainConfig& cfg, const std::vector<float
     g.nodes.push_back(std::move(syn));
     trailing_linear = !l.has_neuron;
     if (!l.has_neuron) continue;
-    if (leak_bias && l.neuron.model == NeuronModel::None)
-      fail_layer(l, "neuron", "a bias after a pool has no NIR form for a non-spiking layer");
     g.nodes.push_back(neuron_node(b, base, bias, leak_bias, dt));
     const std::string neuron = g.nodes.back().name;
     g.edges.emplace_back(prev, neuron);

@@ -117,7 +117,10 @@ std::vector<double> class_rates(const std::vector<uint32_t>& responses, const st
 
 std::vector<int> assign_labels(const std::vector<uint32_t>& responses, const std::vector<int>& labels,
                                uint32_t neurons, int classes) {
-  const std::vector<double> mean = class_rates(responses, labels, neurons, classes);
+  return best_classes(class_rates(responses, labels, neurons, classes), neurons, classes);
+}
+
+std::vector<int> best_classes(const std::vector<double>& mean, uint32_t neurons, int classes) {
   std::vector<int> out(neurons, -1);
   for (uint32_t n = 0; n < neurons; ++n) {
     double best = 0;
@@ -191,8 +194,8 @@ StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& tr
     responses.insert(responses.end(), counts.begin(), counts.end());
     report("label", ++rep.labelled, label_set.count());
   }
-  rep.assignment = assign_labels(responses, label_set.labels, config.neurons, classes);
   const std::vector<double> rates = class_rates(responses, label_set.labels, config.neurons, classes);
+  rep.assignment = best_classes(rates, config.neurons, classes);
   rep.label_wall_s = seconds_since(t0);
 
   t0 = std::chrono::steady_clock::now();

@@ -230,7 +230,7 @@ TrueNorthDeployment::TrueNorthDeployment(const TrainConfig& cfg, const std::vect
     const int levels = layer_levels(b.spec, cfg.quant);
     if (levels > profile.axon_types)
       fail_layer(b.spec.origin, "levels",
-                 fmt::format("{} levels need {} axon types; chip '{}' has {}", levels, levels, profile.name,
+                 fmt::format("{} levels need as many axon types; chip '{}' has {}", levels, profile.name,
                              profile.axon_types));
     Plan p;
     p.block = &b;

@@ -81,6 +81,8 @@ int classify(std::span<const uint32_t> counts, const std::vector<int>& assignmen
 // Mean response of each neuron to each class on the labelling images: [class][neuron].
 std::vector<double> class_rates(const std::vector<uint32_t>& responses, const std::vector<int>& labels,
                                 uint32_t neurons, int classes);
+// assign_labels from class_rates' result.
+std::vector<int> best_classes(const std::vector<double>& rates, uint32_t neurons, int classes);
 // Every neuron votes for every class with its spikes times the share of its labelling response that class
 // drew (rates[c][n] / sum over classes): the graded form of the paper's vote, still labels from responses
 // only (no trained read-out). -1 if no neuron that fired has a response on record.

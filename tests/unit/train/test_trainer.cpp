@@ -249,6 +249,9 @@ TEST(Trainer, BadConfigurationNamesTheField) {
   EXPECT_THAT(
       config_error("[[layers]]\ntype = \"flatten\"\n[[layers]]\ntype = \"dense\"\nout = 10\nlevels = 3\n"),
       testing::AllOf(testing::HasSubstr("bad.toml:6"), testing::HasSubstr("layers[1].levels")));
+  EXPECT_THAT(
+      config_error("[[layers]]\ntype = \"flatten\"\n[[layers]]\ntype = \"dense\"\nout = 10\nlevels = 4\n"),
+      testing::AllOf(testing::HasSubstr("layers[1].levels"), testing::HasSubstr("truenorth")));
   EXPECT_THAT(config_error("[training]\nema_decay = 1.0\n[[layers]]\ntype = \"flatten\"\n"),
               testing::HasSubstr("training.ema_decay"));
   EXPECT_THAT(config_error("[encoding]\nsteps = 0\n[[layers]]\ntype = \"flatten\"\n"),
