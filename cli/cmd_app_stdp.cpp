@@ -37,7 +37,9 @@ struct StdpOptions {
   unsigned epochs = 1, threads = 1;
   uint64_t seed = 1;
   double present_ms = 350, dt_ms = 0.5;
-  double weight_sum = 0, intensity = 0;         // 0 = the dataset's default
+  double weight_sum = 0, intensity = 0;  // 0 = the dataset's default
+  double nu_pre = 1e-4, nu_post = 1e-2;
+  double input_sum = 0;
   double theta_plus_mv = 0.05, inhibition = 0;  // 0 = the dataset's default
 };
 
@@ -140,6 +142,9 @@ void run_stdp_images(const StdpOptions& o) {
   // higher weight sum and intensity give their neurons a comparable drive.
   c.weight_sum =
       o.weight_sum > 0 ? o.weight_sum : (o.dataset == "digits" ? kDigitsWeightSum : 0.1 * c.inputs);
+  c.nu_pre = o.nu_pre;
+  c.nu_post = o.nu_post;
+  c.input_sum = o.input_sum;
   c.intensity = o.intensity > 0 ? o.intensity : (o.dataset == "digits" ? kDigitsIntensity : 2.0);
   c.max_intensity = std::max(c.max_intensity, c.intensity + 8);
   c.theta_plus_mv = o.theta_plus_mv;
@@ -147,10 +152,11 @@ void run_stdp_images(const StdpOptions& o) {
       o.inhibition > 0 ? o.inhibition : (o.dataset == "digits" ? kDigitsInhibition : kFmnistInhibition);
   std::printf(
       "task=stdp-images dataset=%s neurons=%u train=%zu label=%zu test=%zu epochs=%u present_ms=%g "
-      "dt_ms=%g threads=%u seed=%llu weight_sum=%g intensity=%g inhibition=%g theta_plus_mv=%g\n",
+      "dt_ms=%g threads=%u seed=%llu weight_sum=%g intensity=%g inhibition=%g theta_plus_mv=%g nu_pre=%g "
+      "nu_post=%g input_sum=%g\n",
       o.dataset.c_str(), o.neurons, d.train.count(), d.label.count(), d.test.count(), o.epochs, o.present_ms,
       o.dt_ms, o.threads, static_cast<unsigned long long>(o.seed), c.weight_sum, c.intensity, c.w_inh_exc,
-      c.theta_plus_mv);
+      c.theta_plus_mv, c.nu_pre, c.nu_post, c.input_sum);
   const size_t total = d.train.count() * o.epochs + d.label.count() + d.test.count();
   ProgressBar bar("stdp-images", total);
   size_t before = 0;  // images of finished phases
@@ -176,6 +182,8 @@ void run_stdp_images(const StdpOptions& o) {
   double theta_mean = 0;
   for (double t : rep.theta) theta_mean += t / rep.theta.size();
   std::printf("mean_theta_mv=%.3f correct=%zu tested=%zu\n", theta_mean, rep.correct, rep.tested);
+  std::printf("accuracy_prototype=%.4f (the weights as nearest-cosine prototypes, no spikes)\n",
+              rep.accuracy_prototype());
   std::printf("accuracy_weighted=%.4f (every neuron votes by its class shares)\n", rep.accuracy_weighted());
   std::printf("accuracy=%.4f\n", rep.accuracy());
   if (!o.out.empty()) write_fields_svg(o.out, rep, d.train, o.neurons);
@@ -202,6 +210,16 @@ void register_app_stdp(CommandGroups& groups) {
   cmd->add_option("--dt-ms", o->dt_ms, "Time step")->capture_default_str();
   cmd->add_option("--weight-sum", o->weight_sum,
                   "Input weights per neuron after normalisation (0 = default)");
+  cmd->add_option("--nu-post", o->nu_post, "STDP potentiation at post spikes (Diehl & Cook: 0.01)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--nu-pre", o->nu_pre, "STDP depression at pre spikes (Diehl & Cook: 0.0001)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--input-sum", o->input_sum,
+                  "Scale every image so its pixels (0..1) sum to this before the rates (0 = as given)")
+      ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
   cmd->add_option("--intensity", o->intensity,
                   "Initial input rate factor: pixel(0..1) * 255/8 Hz * this (0 = default)");
   cmd->add_option("--theta-plus-mv", o->theta_plus_mv,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <numeric>
 
 #include "silicortex/core/error.hpp"
@@ -74,9 +75,14 @@ std::vector<uint32_t> StdpImageNetwork::present(std::span<const float> image, bo
   sim::Engine& e = *engine_;
   if (learn) e.normalize_weights(kInputWeights, config_.weight_sum);
   e.set_learning(learn);
+  double scale = 1;
+  if (config_.input_sum > 0) {
+    const double sum = std::accumulate(image.begin(), image.end(), 0.0);
+    if (sum > 0) scale = config_.input_sum / sum;
+  }
   for (double intensity = config_.intensity;; intensity += 1) {
     for (size_t i = 0; i < image.size(); ++i)
-      rates_[i] = image[i] * config_.rate_per_intensity_hz * intensity;
+      rates_[i] = image[i] * scale * config_.rate_per_intensity_hz * intensity;
     e.set_rates("input", rates_);
     const sim::RunResult r = e.run();
     e.reset_state();
@@ -147,6 +153,29 @@ int classify_weighted(std::span<const uint32_t> counts, const std::vector<double
   return best;
 }
 
+std::vector<uint32_t> nearest_prototypes(const std::vector<double>& weights, const ImageSet& images) {
+  const size_t inputs = images.pixels_per_image();
+  SCX_ASSERT(inputs > 0 && weights.size() % inputs == 0);
+  const size_t neurons = weights.size() / inputs;
+  std::vector<double> inv_length(neurons, 0.0);
+  for (size_t n = 0; n < neurons; ++n) {
+    double sq = 0;
+    for (size_t i = 0; i < inputs; ++i) sq += weights[n * inputs + i] * weights[n * inputs + i];
+    inv_length[n] = sq > 0 ? 1 / std::sqrt(sq) : 0;
+  }
+  std::vector<uint32_t> out(images.count(), 0);
+  for (size_t img = 0; img < images.count(); ++img) {
+    const std::span<const float> x = images.image(img);
+    double best = -1;
+    for (size_t n = 0; n < neurons; ++n) {
+      double dot = 0;
+      for (size_t i = 0; i < inputs; ++i) dot += weights[n * inputs + i] * x[i];
+      if (dot * inv_length[n] > best) best = dot * inv_length[n], out[img] = static_cast<uint32_t>(n);
+    }
+  }
+  return out;
+}
+
 int classify(std::span<const uint32_t> counts, const std::vector<int>& assignment, int classes) {
   std::vector<double> sum(classes, 0.0);
   std::vector<size_t> members(classes, 0);
@@ -208,6 +237,15 @@ StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& tr
   rep.test_wall_s = seconds_since(t0);
   rep.presentations = net.presentations();
   rep.weights = net.weights();
+
+  // The weights as prototypes: one-hot responses through the same labelling and vote.
+  const std::vector<uint32_t> label_nearest = nearest_prototypes(rep.weights, label_set);
+  std::vector<uint32_t> one_hot(label_set.count() * config.neurons, 0);
+  for (size_t i = 0; i < label_set.count(); ++i) one_hot[i * config.neurons + label_nearest[i]] = 1;
+  const std::vector<int> prototype_class = assign_labels(one_hot, label_set.labels, config.neurons, classes);
+  const std::vector<uint32_t> test_nearest = nearest_prototypes(rep.weights, test);
+  for (size_t i = 0; i < test.count(); ++i)
+    rep.correct_prototype += prototype_class[test_nearest[i]] == test.labels[i];
   rep.theta = net.thresholds();
   return rep;
 }

@@ -39,7 +39,8 @@ struct StdpImageConfig {
   double rate_per_intensity_hz = 255.0 / 8;  // a pixel of 1.0 fires at this times the intensity
   double intensity = 2;                      // Diehl & Cook: pixel/4 Hz for 0..255 pixels
   double max_intensity = 16;                 // give up raising the intensity beyond this
-  uint32_t min_spikes = 5;                   // fewer excitatory spikes: present again, intensity + 1
+  double input_sum = 0;     // > 0: each image scaled so its pixels sum to this before the rates (0: as given)
+  uint32_t min_spikes = 5;  // fewer excitatory spikes: present again, intensity + 1
   double weight_sum = 78;   // per excitatory neuron, restored before every image (0.1 per MNIST pixel)
   double w_init_max = 0.3;  // initial input weights uniform in [0, w_init_max]
   double nu_pre = 1e-4, nu_post = 1e-2;  // STDP: depression at pre spikes, potentiation at post spikes
@@ -88,11 +89,19 @@ std::vector<int> best_classes(const std::vector<double>& rates, uint32_t neurons
 // only (no trained read-out). -1 if no neuron that fired has a response on record.
 int classify_weighted(std::span<const uint32_t> counts, const std::vector<double>& rates, int classes);
 
+// For each image, the neuron whose input weights point most nearly its way (largest cosine): the learned
+// weights read as prototypes, with no spikes. weights is [neuron][input].
+std::vector<uint32_t> nearest_prototypes(const std::vector<double>& weights, const ImageSet& images);
+
 struct StdpImageReport {
   size_t trained = 0, labelled = 0, tested = 0, correct = 0;
   size_t correct_weighted = 0;  // by classify_weighted
+  // The weights alone as a nearest-prototype classifier (nearest_prototypes, each prototype labelled by the
+  // labelling images nearest it): separates what learning found from the noise of reading it out by spikes.
+  size_t correct_prototype = 0;
   double accuracy() const { return tested ? double(correct) / double(tested) : 0.0; }
   double accuracy_weighted() const { return tested ? double(correct_weighted) / double(tested) : 0.0; }
+  double accuracy_prototype() const { return tested ? double(correct_prototype) / double(tested) : 0.0; }
   double train_wall_s = 0, label_wall_s = 0, test_wall_s = 0;
   uint64_t presentations = 0;  // including repeats at a higher intensity
   std::vector<int> assignment;

@@ -39,6 +39,16 @@ TEST(StdpImages, WeightedVoteUsesEveryNeuronsClassShares) {
   EXPECT_EQ(classify_weighted(std::vector<uint32_t>{0, 0}, rates, 2), -1);
 }
 
+TEST(StdpImages, NearestPrototypeIsTheLargestCosineNotTheLargestDot) {
+  // Two 2-pixel images; neuron 0 is long and points between them, neuron 1 short and along pixel 0.
+  const ImageSet images{1, 2, {1.0f, 0.0f, 0.2f, 1.0f}, {0, 1}};
+  const std::vector<double> weights{3, 3, 0.5, 0};
+  // Image 0 (1, 0): dots 3 and 0.5, cosines 0.71 and 1 -> neuron 1. Image 1: cosines 0.83 and 0.20 -> 0.
+  EXPECT_EQ(nearest_prototypes(weights, images), (std::vector<uint32_t>{1, 0}));
+  const std::vector<double> silent{0, 0, 1, 1};  // a neuron without weights is never nearest
+  EXPECT_EQ(nearest_prototypes(silent, images), (std::vector<uint32_t>{1, 1}));
+}
+
 // The first n digits (pixels 0..16 scaled to [0, 1]) and the next m.
 std::pair<ImageSet, ImageSet> digits(size_t n, size_t m) {
   const io::TabularDataset t = io::load_sklearn_dataset("digits");
@@ -72,6 +82,20 @@ TEST(StdpImages, SameSeedSameLearningForOneAndTwoThreads) {
   EXPECT_EQ(one.correct, two.correct);
   EXPECT_EQ(one.presentations, two.presentations);
   EXPECT_GT(*std::max_element(one.theta.begin(), one.theta.end()), 0.0);
+}
+
+TEST(StdpImages, InputSumMakesAnImageAndItsDimmerCopyTheSameInput) {
+  const auto [train, unused] = digits(1, 0);
+  std::vector<float> dim(train.pixels);
+  for (float& p : dim) p *= 0.5f;
+  auto counts = [&](const std::vector<float>& image, double input_sum) {
+    StdpImageConfig c = digits_config(24, 1);
+    c.input_sum = input_sum;
+    StdpImageNetwork net(c);  // same seed: same weights and the same Poisson draws for the same rates
+    return net.present(image, false);
+  };
+  EXPECT_EQ(counts(train.pixels, 20), counts(dim, 20));
+  EXPECT_NE(counts(train.pixels, 0), counts(dim, 0));
 }
 
 TEST(StdpImages, LearnsTheDigitsWellAboveChance) {
