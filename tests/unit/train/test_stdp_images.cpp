@@ -45,7 +45,7 @@ TEST(StdpImages, NearestPrototypeIsTheLargestCosineNotTheLargestDot) {
   const std::vector<double> weights{3, 3, 0.5, 0};
   // Image 0 (1, 0): dots 3 and 0.5, cosines 0.71 and 1 -> neuron 1. Image 1: cosines 0.83 and 0.20 -> 0.
   EXPECT_EQ(nearest_prototypes(weights, images), (std::vector<uint32_t>{1, 0}));
-  const std::vector<double> silent{0, 0, 1, 1};  // a neuron without weights is never nearest
+  const std::vector<double> silent{0, 0, 1, 1};  // a neuron without weights loses to any that has some
   EXPECT_EQ(nearest_prototypes(silent, images), (std::vector<uint32_t>{1, 1}));
 }
 
