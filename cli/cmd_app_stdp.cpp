@@ -44,7 +44,7 @@ struct StdpOptions {
   uint64_t seed = 1;
   double present_ms = 350, dt_ms = 0.5;
   double weight_sum = 0, intensity = 0;  // 0 = the dataset's default
-  double nu_pre = 1e-4, nu_post = 1e-2;
+  double nu_pre = 1e-4, nu_post = 1e-2, final_rate = 1;
   std::optional<double> input_sum;              // unset = the dataset's default
   double theta_plus_mv = 0.05, inhibition = 0;  // 0 = the dataset's default
 };
@@ -150,6 +150,7 @@ void run_stdp_images(const StdpOptions& o) {
       o.weight_sum > 0 ? o.weight_sum : (o.dataset == "digits" ? kDigitsWeightSum : 0.1 * c.inputs);
   c.nu_pre = o.nu_pre;
   c.nu_post = o.nu_post;
+  c.final_rate = o.final_rate;
   c.input_sum = o.input_sum ? *o.input_sum : (o.dataset == "digits" ? 0.0 : kFmnistInputSum);
   c.intensity = o.intensity > 0 ? o.intensity : (o.dataset == "digits" ? kDigitsIntensity : 2.0);
   c.max_intensity = std::max(c.max_intensity, c.intensity + 8);
@@ -159,10 +160,10 @@ void run_stdp_images(const StdpOptions& o) {
   std::printf(
       "task=stdp-images dataset=%s neurons=%u train=%zu label=%zu test=%zu epochs=%u present_ms=%g "
       "dt_ms=%g threads=%u seed=%llu weight_sum=%g intensity=%g inhibition=%g theta_plus_mv=%g nu_pre=%g "
-      "nu_post=%g input_sum=%g\n",
+      "nu_post=%g final_rate=%g input_sum=%g\n",
       o.dataset.c_str(), o.neurons, d.train.count(), d.label.count(), d.test.count(), o.epochs, o.present_ms,
       o.dt_ms, o.threads, static_cast<unsigned long long>(o.seed), c.weight_sum, c.intensity, c.w_inh_exc,
-      c.theta_plus_mv, c.nu_pre, c.nu_post, c.input_sum);
+      c.theta_plus_mv, c.nu_pre, c.nu_post, c.final_rate, c.input_sum);
   const size_t total = d.train.count() * o.epochs + d.label.count() + d.test.count();
   ProgressBar bar("stdp-images", total);
   size_t before = 0;  // images of finished phases
@@ -220,6 +221,11 @@ void register_app_stdp(CommandGroups& groups) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   cmd->add_option("--nu-pre", o->nu_pre, "STDP depression at pre spikes (Diehl & Cook: 0.0001)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--final-rate", o->final_rate,
+                  "STDP rates fall linearly to this fraction of --nu-post/--nu-pre over the training images "
+                  "(1 = constant, Diehl & Cook's)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   cmd->add_option("--input-sum", o->input_sum,

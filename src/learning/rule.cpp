@@ -82,6 +82,7 @@ void Rule::apply(const CompiledExpression::Target& dw, const CompiledExpression:
 }
 
 void Rule::on_pre(const VarValues& v, double& w, double& tag) const {
+  const double w0 = w;
   std::visit(Overloaded{[&](const model::PairStdp& r) {
                           w = clip(w - r.a_minus * (r.multiplicative ? (w - w_min_) * v[kY1] : v[kY1]));
                         },
@@ -93,9 +94,11 @@ void Rule::on_pre(const VarValues& v, double& w, double& tag) const {
                           apply(expr_.dw, expr_.dt, &CompiledExpression::Target::on_pre, v, w, tag);
                         }},
              spec_);
+  scale_change(w0, w);
 }
 
 void Rule::on_post(const VarValues& v, double& w, double& tag) const {
+  const double w0 = w;
   std::visit(Overloaded{[&](const model::PairStdp& r) {
                           w = clip(w + r.a_plus * (r.multiplicative ? (w_max_ - w) * v[kX1] : v[kX1]));
                         },
@@ -107,15 +110,18 @@ void Rule::on_post(const VarValues& v, double& w, double& tag) const {
                           apply(expr_.dw, expr_.dt, &CompiledExpression::Target::on_post, v, w, tag);
                         }},
              spec_);
+  scale_change(w0, w);
 }
 
 void Rule::every_step(const VarValues& v, double& w, double& tag) const {
+  const double w0 = w;
   if (std::holds_alternative<model::RewardStdp>(spec_)) {
     w = clip(w + tag * v[kR] * c_to_w_);
     tag *= c_decay_;
   } else if (std::holds_alternative<model::ExpressionRule>(spec_)) {
     apply(expr_.dw, expr_.dt, &CompiledExpression::Target::every_step, v, w, tag);
   }
+  scale_change(w0, w);
 }
 
 }  // namespace scx::learning

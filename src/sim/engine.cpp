@@ -385,6 +385,12 @@ void Engine::set_reward(double value) {
   if (impl_->plasticity) impl_->plasticity->set_reward(value, impl_->current_step);
 }
 
+void Engine::set_learning_rate(double scale) {
+  if (!std::isfinite(scale) || scale < 0)
+    throw Error("set_learning_rate: the scale must be finite and non-negative, got " + std::to_string(scale));
+  if (impl_->plasticity) impl_->plasticity->set_learning_rate(scale);
+}
+
 ProjectionWeights Engine::weights(const std::string& projection) const {
   if (!impl_->plasticity)
     throw Error("network '" + impl_->name +

@@ -41,6 +41,9 @@ class PlasticityRuntime {
              unsigned thread, int64_t step);
 
   void set_reward(double value, int64_t step) { reward_value_ = value, reward_step_ = step; }
+  void set_learning_rate(double scale) {
+    for (auto& pl : plastic_) pl.rule.set_rate(scale);
+  }
   // Forgets all spikes: traces to 0 (Engine::reset_state).
   void reset_traces();
   // Frozen: learn() changes nothing (traces are still kept).

@@ -93,6 +93,10 @@ std::vector<uint32_t> StdpImageNetwork::present(std::span<const float> image, bo
   }
 }
 
+void StdpImageNetwork::set_learning_rate(double scale) {
+  engine_->set_learning_rate(scale);
+}
+
 std::vector<double> StdpImageNetwork::weights() const {
   const sim::ProjectionWeights w = engine_->weights(kInputWeights);
   std::vector<double> out(size_t(config_.neurons) * config_.inputs, 0.0);
@@ -210,6 +214,8 @@ StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& tr
   const size_t train_total = train.count() * epochs;
   for (unsigned ep = 0; ep < epochs; ++ep)
     for (size_t i = 0; i < train.count(); ++i) {
+      if (config.final_rate != 1)
+        net.set_learning_rate(1 - (1 - config.final_rate) * double(rep.trained) / double(train_total));
       net.present(train.image(i), true);
       report("train", ++rep.trained, train_total);
     }

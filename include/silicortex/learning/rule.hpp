@@ -45,6 +45,9 @@ class Rule {
     return tau_r_steps_ > 0 ? value * std::exp(-double(steps_since) / tau_r_steps_) : value;
   }
 
+  // Scales every weight change (not the tag's): a learning-rate schedule without rebuilding the rule.
+  void set_rate(double rate) { rate_ = rate; }
+
   // v holds x0..t at this step (traces without this step's spikes); w and tag are updated in place.
   void on_pre(const VarValues& v, double& w, double& tag) const;
   void on_post(const VarValues& v, double& w, double& tag) const;
@@ -54,12 +57,17 @@ class Rule {
   void apply(const CompiledExpression::Target& dw, const CompiledExpression::Target& dt,
              ProductSum CompiledExpression::Target::*part, const VarValues& v, double& w, double& tag) const;
   double clip(double w) const { return w < w_min_ ? w_min_ : (w > w_max_ ? w_max_ : w); }
+  // After an update from w0 to w: w0 plus rate_ times the change.
+  void scale_change(double w0, double& w) const {
+    if (rate_ != 1) w = clip(w0 + rate_ * (w - w0));
+  }
 
   model::PlasticityRule spec_;
   CompiledExpression expr_;  // for ExpressionRule only
   TraceSet pre_, post_;
   double w_min_ = 0, w_max_ = 1;
   double tau_r_steps_ = 0;
+  double rate_ = 1;
   double c_decay_ = 1, c_to_w_ = 0;  // R-STDP: eligibility decay per step and the step integral factor
   bool uses_tag_ = false, every_step_ = false, pre_inert_without_y1_ = false;
   uint32_t pre_needs_ = 0, post_needs_ = 0, every_needs_ = 0;

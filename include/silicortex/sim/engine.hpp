@@ -45,6 +45,9 @@ class Engine {
   // from the next step on; each rule decays it with its own time constant from the step it was set. No effect
   // on a network without plastic projections.
   void set_reward(double value);
+  // Multiplies every plastic rule's weight changes from the next step on (1: as specified, 0: frozen
+  // weights with traces and tags still kept): a learning-rate schedule for a long-lived engine.
+  void set_learning_rate(double scale);
   // Current weights of a projection; needs a network with at least one plastic projection (throws otherwise).
   ProjectionWeights weights(const std::string& projection) const;
   // Scales each post neuron's incoming weights of a plastic projection to sum to target_sum (Diehl & Cook's

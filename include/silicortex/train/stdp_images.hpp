@@ -44,6 +44,8 @@ struct StdpImageConfig {
   double weight_sum = 78;   // per excitatory neuron, restored before every image (0.1 per MNIST pixel)
   double w_init_max = 0.3;  // initial input weights uniform in [0, w_init_max]
   double nu_pre = 1e-4, nu_post = 1e-2;  // STDP: depression at pre spikes, potentiation at post spikes
+  // Both rates fall linearly from nu to final_rate * nu over the training images (1: constant, the paper's).
+  double final_rate = 1;
   double theta_plus_mv = 0.05, tau_theta_ms = 1e7;
   double w_exc_inh = 10.4, w_inh_exc = 17.0;
   unsigned threads = 1;
@@ -60,6 +62,8 @@ class StdpImageNetwork {
   // With `learn`, STDP and the thresholds adapt; weights are normalised before the image.
   std::vector<uint32_t> present(std::span<const float> image, bool learn);
 
+  // Multiplies the STDP rates (sim::Engine::set_learning_rate) from the next presentation on.
+  void set_learning_rate(double scale);
   std::vector<double> weights() const;     // [neuron][input]
   std::vector<double> thresholds() const;  // theta (mV) per excitatory neuron
   const StdpImageConfig& config() const { return config_; }

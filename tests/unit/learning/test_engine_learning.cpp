@@ -205,6 +205,27 @@ TEST(EngineLearning, NormalisationScalesEachPostNeuronsInputToTheTarget) {
   for (const auto& other : per_threads) EXPECT_EQ(other.weight, w.weight);
 }
 
+TEST(EngineLearning, LearningRateScalesEveryWeightChange) {
+  // Additive triplet STDP without clipping: each change is independent of w, so half the rate gives half the
+  // total change, and rate 0 none.
+  model::TripletStdp r;
+  r.a2_plus = 0.1, r.a3_plus = 0.05, r.a2_minus = 0.12, r.a3_minus = 0.02, r.w_max = 10;
+  const model::Network net = forced_pair(r, {10, 50, 80, 120}, {20, 45, 90, 95});
+  auto change = [&](double rate) {
+    Engine engine(net);
+    engine.set_learning_rate(rate);
+    engine.run();
+    return engine.weights("pre->post").weight.at(0) - 0.5;
+  };
+  const double full = change(1);
+  ASSERT_NE(full, 0.0);
+  EXPECT_NEAR(change(0.5), full / 2, 1e-12);
+  EXPECT_EQ(change(0), 0.0);
+  Engine engine(net);
+  EXPECT_THROW(engine.set_learning_rate(-1), Error);
+  EXPECT_THROW(engine.set_learning_rate(std::nan("")), Error);
+}
+
 TEST(EngineLearning, WeightsNeedAKnownProjectionInAPlasticNetwork) {
   Engine engine(learning_network(1));
   EXPECT_THROW(engine.weights("nope"), Error);

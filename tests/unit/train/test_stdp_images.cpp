@@ -98,6 +98,20 @@ TEST(StdpImages, InputSumMakesAnImageAndItsDimmerCopyTheSameInput) {
   EXPECT_NE(counts(train.pixels, 0), counts(dim, 0));
 }
 
+TEST(StdpImages, FinalRateStartsAtTheFullRateAndThenSlowsLearning) {
+  const auto [train, test] = digits(3, 2);
+  auto weights = [&](size_t images, double final_rate) {
+    StdpImageConfig c = digits_config(8, 1);
+    c.final_rate = final_rate;
+    const ImageSet first{train.rows, train.cols,
+                         std::vector<float>(train.pixels.begin(), train.pixels.begin() + images * 64),
+                         std::vector<int>(train.labels.begin(), train.labels.begin() + images)};
+    return train_and_test(c, first, first, test, 1).weights;
+  };
+  EXPECT_EQ(weights(1, 0.0), weights(1, 1.0));  // the first image learns at the full rate
+  EXPECT_NE(weights(3, 0.0), weights(3, 1.0));
+}
+
 TEST(StdpImages, LearnsTheDigitsWellAboveChance) {
   // The dataset file is ordered by writer, not by class: the first 1000 to train, the next 300 to test.
   const auto [train, test] = digits(1000, 300);
