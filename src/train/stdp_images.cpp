@@ -57,6 +57,22 @@ model::Network make_network(const StdpImageConfig& c) {
   return net;
 }
 
+// [class][neuron]: the mean over each class's images of what add(image, row) adds into a row of neurons.
+template <class AddResponse>
+std::vector<double> mean_per_class(const std::vector<int>& labels, uint32_t neurons, int classes,
+                                   AddResponse add) {
+  std::vector<double> mean(size_t(classes) * neurons, 0.0);
+  std::vector<size_t> per_class(classes, 0);
+  for (size_t img = 0; img < labels.size(); ++img) {
+    ++per_class[labels[img]];
+    add(img, mean.data() + size_t(labels[img]) * neurons);
+  }
+  for (int c = 0; c < classes; ++c)
+    for (uint32_t n = 0; n < neurons; ++n)
+      if (per_class[c]) mean[size_t(c) * neurons + n] /= double(per_class[c]);
+  return mean;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -112,17 +128,9 @@ std::vector<double> StdpImageNetwork::thresholds() const {
 std::vector<double> class_rates(const std::vector<uint32_t>& responses, const std::vector<int>& labels,
                                 uint32_t neurons, int classes) {
   SCX_ASSERT(responses.size() == labels.size() * neurons);
-  std::vector<double> mean(size_t(classes) * neurons, 0.0);
-  std::vector<size_t> per_class(classes, 0);
-  for (size_t img = 0; img < labels.size(); ++img) {
-    ++per_class[labels[img]];
-    for (uint32_t n = 0; n < neurons; ++n)
-      mean[size_t(labels[img]) * neurons + n] += responses[img * neurons + n];
-  }
-  for (int c = 0; c < classes; ++c)
-    for (uint32_t n = 0; n < neurons; ++n)
-      if (per_class[c]) mean[size_t(c) * neurons + n] /= double(per_class[c]);
-  return mean;
+  return mean_per_class(labels, neurons, classes, [&](size_t img, double* row) {
+    for (uint32_t n = 0; n < neurons; ++n) row[n] += responses[img * neurons + n];
+  });
 }
 
 std::vector<int> assign_labels(const std::vector<uint32_t>& responses, const std::vector<int>& labels,
@@ -244,11 +252,13 @@ StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& tr
   rep.presentations = net.presentations();
   rep.weights = net.weights();
 
-  // The weights as prototypes: one-hot responses through the same labelling and vote.
+  // The weights as prototypes, labelled as the neurons are, by one-hot responses (added without building
+  // images x neurons of them: 384 MB for 60,000 labelling images and 1,600 neurons).
   const std::vector<uint32_t> label_nearest = nearest_prototypes(rep.weights, label_set);
-  std::vector<uint32_t> one_hot(label_set.count() * config.neurons, 0);
-  for (size_t i = 0; i < label_set.count(); ++i) one_hot[i * config.neurons + label_nearest[i]] = 1;
-  const std::vector<int> prototype_class = assign_labels(one_hot, label_set.labels, config.neurons, classes);
+  const std::vector<int> prototype_class =
+      best_classes(mean_per_class(label_set.labels, config.neurons, classes,
+                                  [&](size_t img, double* row) { row[label_nearest[img]] += 1; }),
+                   config.neurons, classes);
   const std::vector<uint32_t> test_nearest = nearest_prototypes(rep.weights, test);
   for (size_t i = 0; i < test.count(); ++i)
     rep.correct_prototype += prototype_class[test_nearest[i]] == test.labels[i];
