@@ -19,6 +19,7 @@
 #include "silicortex/io/idx.hpp"
 #include "silicortex/io/png.hpp"
 #include "silicortex/io/sklearn_data.hpp"
+#include "silicortex/io/stdp_state.hpp"
 #include "silicortex/io/svg.hpp"
 #include "silicortex/train/stdp_images.hpp"
 
@@ -38,11 +39,13 @@ constexpr double kFmnistInputSum = 150;
 
 struct StdpOptions {
   std::string dataset = "fmnist", data_dir = "/usr/share/datasets/fashion-mnist", out;
+  std::string save_state, load_state;
   uint32_t neurons = 100;
+  bool neurons_given = false;
   size_t train_images = 0, test_images = 0, label_images = 10000;  // 0 = all
   unsigned epochs = 1, threads = 1;
   uint64_t seed = 1;
-  double present_ms = 350, dt_ms = 0.5;
+  double present_ms = 350, eval_present_ms = 0, dt_ms = 0.5;
   double weight_sum = 0, intensity = 0;  // 0 = the dataset's default
   double nu_pre = 1e-4, nu_post = 1e-2, final_rate = 1;
   std::optional<double> input_sum;              // unset = the dataset's default
@@ -131,16 +134,36 @@ void write_fields_svg(const std::filesystem::path& path, const train::StdpImageR
   write_text_atomically(path, fig.str());
 }
 
+// A saved state to go on from, checked against the dataset and the --neurons asked for (before any data is
+// loaded, so a mismatch fails at once).
+std::optional<io::StdpState> load_state(const StdpOptions& o) {
+  if (o.load_state.empty()) return std::nullopt;
+  io::StdpState s = io::read_stdp_state_h5(o.load_state);
+  if (s.dataset != o.dataset)
+    throw_error_at(o.load_state, 0, 0, "dataset",
+                   fmt::format("the state was learned on '{}', this run uses '{}'", s.dataset, o.dataset));
+  if (o.neurons_given && s.neurons != o.neurons)
+    throw_error_at(o.load_state, 0, 0, "/weights",
+                   fmt::format("holds {} neurons, --neurons asks for {}", s.neurons, o.neurons));
+  return s;
+}
+
 void run_stdp_images(const StdpOptions& o) {
   if (o.dataset != "fmnist" && o.dataset != "digits")
     throw_error_at("", 0, 0, "--dataset", "expected fmnist or digits, got '" + o.dataset + "'");
   if (o.neurons == 0) throw_error_at("", 0, 0, "--neurons", "must be positive");
-  if (!o.out.empty()) check_writable(o.out);
+  for (const std::string* path : {&o.out, &o.save_state})
+    if (!path->empty()) check_writable(*path);
+  const std::optional<io::StdpState> start = load_state(o);
   const Data d = load_data(o);
   train::StdpImageConfig c;
   c.inputs = d.train.rows * d.train.cols;
-  c.neurons = o.neurons;
+  if (start && start->inputs != c.inputs)
+    throw_error_at(o.load_state, 0, 0, "/weights",
+                   fmt::format("holds {} inputs per neuron, the images have {}", start->inputs, c.inputs));
+  c.neurons = start ? start->neurons : o.neurons;
   c.present_ms = o.present_ms;
+  c.eval_present_ms = o.eval_present_ms;
   c.dt_ms = o.dt_ms;
   c.threads = o.threads;
   c.seed = o.seed;
@@ -157,13 +180,23 @@ void run_stdp_images(const StdpOptions& o) {
   c.theta_plus_mv = o.theta_plus_mv;
   c.w_inh_exc =
       o.inhibition > 0 ? o.inhibition : (o.dataset == "digits" ? kDigitsInhibition : kFmnistInhibition);
+  const uint32_t epochs_before = start ? start->epochs : 0;
   std::printf(
-      "task=stdp-images dataset=%s neurons=%u train=%zu label=%zu test=%zu epochs=%u present_ms=%g "
-      "dt_ms=%g threads=%u seed=%llu weight_sum=%g intensity=%g inhibition=%g theta_plus_mv=%g nu_pre=%g "
-      "nu_post=%g final_rate=%g input_sum=%g\n",
-      o.dataset.c_str(), o.neurons, d.train.count(), d.label.count(), d.test.count(), o.epochs, o.present_ms,
-      o.dt_ms, o.threads, static_cast<unsigned long long>(o.seed), c.weight_sum, c.intensity, c.w_inh_exc,
-      c.theta_plus_mv, c.nu_pre, c.nu_post, c.final_rate, c.input_sum);
+      "task=stdp-images dataset=%s neurons=%u train=%zu label=%zu test=%zu epochs=%u epochs_before=%u "
+      "present_ms=%g eval_present_ms=%g dt_ms=%g threads=%u seed=%llu weight_sum=%g intensity=%g "
+      "inhibition=%g theta_plus_mv=%g nu_pre=%g nu_post=%g final_rate=%g input_sum=%g\n",
+      o.dataset.c_str(), c.neurons, d.train.count(), d.label.count(), d.test.count(), o.epochs, epochs_before,
+      o.present_ms, c.eval_present_ms > 0 ? c.eval_present_ms : o.present_ms, o.dt_ms, o.threads,
+      static_cast<unsigned long long>(o.seed), c.weight_sum, c.intensity, c.w_inh_exc, c.theta_plus_mv,
+      c.nu_pre, c.nu_post, c.final_rate, c.input_sum);
+  train::StdpSchedule schedule;
+  schedule.epochs = o.epochs;
+  if (start) schedule.start_weights = start->weights, schedule.start_theta_mv = start->theta_mv;
+  if (!o.save_state.empty())
+    schedule.after_epoch = [&](unsigned epoch, const train::StdpImageNetwork& net) {
+      io::write_stdp_state_h5(o.save_state, {c.neurons, c.inputs, net.weights(), net.thresholds(), o.dataset,
+                                             epochs_before + epoch, o.seed});
+    };
   const size_t total = d.train.count() * o.epochs + d.label.count() + d.test.count();
   ProgressBar bar("stdp-images", total);
   size_t before = 0;  // images of finished phases
@@ -172,7 +205,7 @@ void run_stdp_images(const StdpOptions& o) {
   const bool log_lines = !::isatty(STDERR_FILENO);  // logs of background runs get a line per 1000 images
   const auto t0 = std::chrono::steady_clock::now();
   const train::StdpImageReport rep = train::train_and_test(
-      c, d.train, d.label, d.test, o.epochs, [&](const char* phase, size_t done, size_t n) {
+      c, d.train, d.label, d.test, schedule, [&](const char* phase, size_t done, size_t n) {
         bar.update(before + done, phase);
         if (log_lines && (done % 1000 == 0 || done == n)) {
           std::printf("progress %s %zu/%zu wall_s=%.0f cpu_s=%.0f\n", phase, done, n,
@@ -193,7 +226,7 @@ void run_stdp_images(const StdpOptions& o) {
               rep.accuracy_prototype());
   std::printf("accuracy_weighted=%.4f (every neuron votes by its class shares)\n", rep.accuracy_weighted());
   std::printf("accuracy=%.4f\n", rep.accuracy());
-  if (!o.out.empty()) write_fields_svg(o.out, rep, d.train, o.neurons);
+  if (!o.out.empty()) write_fields_svg(o.out, rep, d.train, c.neurons);
 }
 
 }  // namespace
@@ -205,7 +238,9 @@ void register_app_stdp(CommandGroups& groups) {
   cmd->add_option("--dataset", o->dataset,
                   "fmnist (Fashion-MNIST) or digits (scikit-learn 8x8, 20% held out)")
       ->capture_default_str();
-  cmd->add_option("--neurons", o->neurons, "Excitatory (and inhibitory) neurons")->capture_default_str();
+  cmd->add_option("--neurons", o->neurons,
+                  "Excitatory (and inhibitory) neurons (with --load-state: the file's)")
+      ->capture_default_str();
   cmd->add_option("--train-images", o->train_images, "Training images (0 = all)")->capture_default_str();
   cmd->add_option("--test-images", o->test_images, "Test images (0 = all)")->capture_default_str();
   cmd->add_option("--label-images", o->label_images, "Training images used to label neurons (0 = all)")
@@ -214,6 +249,14 @@ void register_app_stdp(CommandGroups& groups) {
   cmd->add_option("--threads", o->threads, "Simulation threads")->capture_default_str();
   cmd->add_option("--seed", o->seed, "Random seed (weights, Poisson input)")->capture_default_str();
   cmd->add_option("--present-ms", o->present_ms, "Presentation time per image")->capture_default_str();
+  cmd->add_option("--eval-present-ms", o->eval_present_ms,
+                  "Presentation time per image while labelling and testing (0 = --present-ms)")
+      ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
+  cmd->add_option("--save-state", o->save_state,
+                  "Write the learned weights and thresholds (HDF5) after every epoch, atomically");
+  cmd->add_option("--load-state", o->load_state,
+                  "Start from a state written by --save-state (--epochs 0: label and test only)");
   cmd->add_option("--dt-ms", o->dt_ms, "Time step")->capture_default_str();
   cmd->add_option("--weight-sum", o->weight_sum,
                   "Input weights per neuron after normalisation (0 = default)");
@@ -244,7 +287,10 @@ void register_app_stdp(CommandGroups& groups) {
       ->check(CLI::Range(0.0, 1000.0));
   cmd->add_option("--data-dir", o->data_dir, "Fashion-MNIST directory")->capture_default_str();
   cmd->add_option("--out", o->out, "Receptive fields as an SVG image grid");
-  cmd->callback([o] { run_stdp_images(*o); });
+  cmd->callback([o, cmd] {
+    o->neurons_given = cmd->count("--neurons") > 0;
+    run_stdp_images(*o);
+  });
 }
 
 }  // namespace scx::cli

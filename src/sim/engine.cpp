@@ -403,6 +403,18 @@ void Engine::normalize_weights(const std::string& projection, double target_sum)
   impl_->plasticity->normalize(projection, target_sum, impl_->thread_state);
 }
 
+void Engine::set_weights(const std::string& projection, const std::vector<double>& weights) {
+  if (!impl_->plasticity) throw Error("network '" + impl_->name + "': no projection is plastic");
+  impl_->plasticity->set_weights(projection, weights, impl_->thread_state);
+}
+
+void Engine::set_duration_ms(double duration_ms) {
+  if (!std::isfinite(duration_ms) || std::llround(duration_ms / impl_->dt_ms) < 1)
+    throw Error("set_duration_ms: the duration must be at least one step (" + std::to_string(impl_->dt_ms) +
+                " ms), got " + std::to_string(duration_ms));
+  impl_->duration_ms = duration_ms;
+}
+
 GroupSlot& Engine::Impl::group_named(const std::string& population) {
   for (auto& g : groups)
     if (g.name == population) return g;

@@ -1,6 +1,7 @@
 #include "sim/plasticity_runtime.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "silicortex/core/error.hpp"
@@ -269,35 +270,67 @@ void PlasticityRuntime::normalize(const std::string& projection, double target_s
   in_bounds_[projections_[p].plastic] = in_bounds;
 }
 
-ProjectionWeights PlasticityRuntime::weights(const std::string& projection,
-                                             const std::vector<ThreadState>& threads) const {
-  const size_t p = find(projection);
+std::vector<PlasticityRuntime::SynapseRef> PlasticityRuntime::sorted_synapses(
+    size_t p, const std::vector<ThreadState>& threads, ProjectionWeights* indices) const {
   const Projection& pr = projections_[p];
-  ProjectionWeights raw;
+  std::vector<SynapseRef> raw;
+  std::vector<uint32_t> pre, post;
   for (size_t t = 0; t < threads.size(); ++t) {
     const SynapseStore& syn = threads[t].synapses;
     for (uint32_t j = 0; j < neurons_total_; ++j)
       for (uint64_t k = syn.row_begin[j]; k < syn.row_begin[j + 1]; ++k) {
         if (syn.projection[k] != p) continue;
-        raw.pre.push_back(j - pr.pre_offset);
-        raw.post.push_back(syn.target[k].ring_index % neurons_total_ - pr.post_offset);
-        raw.weight.push_back(per_thread_[t].w[k]);
+        raw.push_back({static_cast<uint32_t>(t), k});
+        pre.push_back(j - pr.pre_offset);
+        post.push_back(syn.target[k].ring_index % neurons_total_ - pr.post_offset);
       }
   }
   // Synapses of one (pre, post) pair live in one thread's row in generation order: a stable sort is
   // partition-free.
-  std::vector<size_t> order(raw.pre.size());
+  std::vector<size_t> order(raw.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return raw.pre[a] != raw.pre[b] ? raw.pre[a] < raw.pre[b] : raw.post[a] < raw.post[b];
+    return pre[a] != pre[b] ? pre[a] < pre[b] : post[a] < post[b];
   });
-  ProjectionWeights out;
+  std::vector<SynapseRef> out;
+  out.reserve(raw.size());
   for (size_t i : order) {
-    out.pre.push_back(raw.pre[i]);
-    out.post.push_back(raw.post[i]);
-    out.weight.push_back(raw.weight[i]);
+    out.push_back(raw[i]);
+    if (indices) indices->pre.push_back(pre[i]), indices->post.push_back(post[i]);
   }
   return out;
+}
+
+ProjectionWeights PlasticityRuntime::weights(const std::string& projection,
+                                             const std::vector<ThreadState>& threads) const {
+  ProjectionWeights out;
+  for (const SynapseRef& s : sorted_synapses(find(projection), threads, &out))
+    out.weight.push_back(per_thread_[s.thread].w[s.csr]);
+  return out;
+}
+
+void PlasticityRuntime::set_weights(const std::string& projection, const std::vector<double>& weights,
+                                    std::vector<ThreadState>& threads) {
+  const size_t p = find(projection);
+  if (projections_[p].plastic < 0)
+    throw Error("projection '" + projection + "' is not plastic; only plastic weights can be set");
+  const std::vector<SynapseRef> order = sorted_synapses(p, threads, nullptr);
+  if (weights.size() != order.size())
+    throw Error("set_weights: projection '" + projection + "' has " + std::to_string(order.size()) +
+                " synapses, got " + std::to_string(weights.size()) + " weights");
+  for (size_t i = 0; i < weights.size(); ++i)
+    if (!std::isfinite(weights[i]))
+      throw Error("set_weights: projection '" + projection + "': weight " + std::to_string(i) +
+                  " is not finite");
+  const learning::Rule& rule = plastic_[projections_[p].plastic].rule;
+  bool in_bounds = true;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    const SynapseRef s = order[i];
+    per_thread_[s.thread].w[s.csr] = weights[i];
+    threads[s.thread].synapses.target[s.csr].weight = static_cast<float>(weights[i]);
+    in_bounds = in_bounds && rule.in_bounds(weights[i]);
+  }
+  in_bounds_[projections_[p].plastic] = in_bounds;
 }
 
 }  // namespace scx::sim

@@ -50,6 +50,9 @@ class PlasticityRuntime {
   void set_enabled(bool enabled) { enabled_ = enabled; }
   ProjectionWeights weights(const std::string& projection, const std::vector<ThreadState>& threads) const;
   void normalize(const std::string& projection, double target_sum, std::vector<ThreadState>& threads);
+  // Weights in the order weights() lists them.
+  void set_weights(const std::string& projection, const std::vector<double>& weights,
+                   std::vector<ThreadState>& threads);
 
  private:
   struct Plastic {
@@ -68,6 +71,14 @@ class PlasticityRuntime {
   };
 
   size_t find(const std::string& projection) const;  // throws for an unknown name
+  struct SynapseRef {
+    uint32_t thread;
+    uint64_t csr;
+  };
+  // The synapses of projection p sorted by (pre, post), the order of weights(); fills indices' pre and post
+  // when given.
+  std::vector<SynapseRef> sorted_synapses(size_t p, const std::vector<ThreadState>& threads,
+                                          ProjectionWeights* indices) const;
   // Global post neuron of a ring index (receptor * neurons_total + neuron), without a division.
   uint32_t post_of(uint32_t ring_index) const {
     return ring_index >= neurons_total_ ? ring_index - neurons_total_ : ring_index;

@@ -109,6 +109,24 @@ std::vector<uint32_t> StdpImageNetwork::present(std::span<const float> image, bo
   }
 }
 
+void StdpImageNetwork::set_state(const std::vector<double>& weights, const std::vector<double>& theta_mv) {
+  if (weights.size() != size_t(config_.neurons) * config_.inputs || theta_mv.size() != config_.neurons)
+    throw Error("stdp images: a saved state of " + std::to_string(theta_mv.size()) + " neurons and " +
+                std::to_string(weights.size()) + " weights does not fit a network of " +
+                std::to_string(config_.neurons) + " neurons x " + std::to_string(config_.inputs) + " inputs");
+  // weights() lists the all-to-all synapses by (pre, post); the state is [post][pre].
+  std::vector<double> by_pre(weights.size());
+  for (uint32_t n = 0; n < config_.neurons; ++n)
+    for (uint32_t i = 0; i < config_.inputs; ++i)
+      by_pre[size_t(i) * config_.neurons + n] = weights[size_t(n) * config_.inputs + i];
+  engine_->set_weights(kInputWeights, by_pre);
+  engine_->set_thresholds("exc", theta_mv);
+}
+
+void StdpImageNetwork::set_presentation_ms(double ms) {
+  engine_->set_duration_ms(ms);
+}
+
 void StdpImageNetwork::set_learning_rate(double scale) {
   engine_->set_learning_rate(scale);
 }
@@ -203,7 +221,7 @@ int classify(std::span<const uint32_t> counts, const std::vector<int>& assignmen
 }
 
 StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& train,
-                               const ImageSet& label_set, const ImageSet& test, unsigned epochs,
+                               const ImageSet& label_set, const ImageSet& test, const StdpSchedule& schedule,
                                const StdpProgress& progress) {
   for (const ImageSet* s : {&train, &label_set, &test})
     if (s->count() > 0 && s->pixels_per_image() != config.inputs)
@@ -217,17 +235,21 @@ StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& tr
   };
 
   StdpImageNetwork net(config);
+  if (!schedule.start_weights.empty()) net.set_state(schedule.start_weights, schedule.start_theta_mv);
   StdpImageReport rep;
   auto t0 = std::chrono::steady_clock::now();
-  const size_t train_total = train.count() * epochs;
-  for (unsigned ep = 0; ep < epochs; ++ep)
+  const size_t train_total = train.count() * schedule.epochs;
+  for (unsigned ep = 0; ep < schedule.epochs; ++ep) {
     for (size_t i = 0; i < train.count(); ++i) {
       if (config.final_rate != 1)
         net.set_learning_rate(1 - (1 - config.final_rate) * double(rep.trained) / double(train_total));
       net.present(train.image(i), true);
       report("train", ++rep.trained, train_total);
     }
+    if (schedule.after_epoch) schedule.after_epoch(ep + 1, net);
+  }
   rep.train_wall_s = seconds_since(t0);
+  if (config.eval_present_ms > 0) net.set_presentation_ms(config.eval_present_ms);
 
   t0 = std::chrono::steady_clock::now();
   std::vector<uint32_t> responses;

@@ -53,6 +53,9 @@ class Engine {
   // Scales each post neuron's incoming weights of a plastic projection to sum to target_sum (Diehl & Cook's
   // normalisation); neurons whose weights sum to 0 are left alone. Call between runs.
   void normalize_weights(const std::string& projection, double target_sum);
+  // Replaces a plastic projection's weights, given in the order weights() lists them (a saved state); throws
+  // for a wrong count or a value that is not finite.
+  void set_weights(const std::string& projection, const std::vector<double>& weights);
 
   // Control between runs, so one long-lived engine can present many inputs (docs/design/learning.md).
   // Per-neuron rates (Hz) of a Poisson source population, from the next step on.
@@ -61,6 +64,8 @@ class Engine {
   // drops spikes in flight and clears plasticity traces; weights, adaptive thresholds and the clock stay. A
   // cheap stand-in for letting the network rest between inputs.
   void reset_state();
+  // The length of each run() from the next one on (rounded to whole steps), e.g. a longer test presentation.
+  void set_duration_ms(double duration_ms);
   // Weight updates and adaptive-threshold dynamics on (the default) or frozen, e.g. for a test phase.
   void set_learning(bool enabled);
   // Adaptive thresholds theta (mV, one per neuron) of a population that has one (throws otherwise).

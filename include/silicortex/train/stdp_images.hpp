@@ -35,7 +35,8 @@ struct StdpImageConfig {
   uint32_t inputs = 784;
   uint32_t neurons = 100;
   double dt_ms = 0.5;
-  double present_ms = 350;  // one presentation; the 150 ms rest is replaced by Engine::reset_state
+  double present_ms = 350;     // one presentation; the 150 ms rest is replaced by Engine::reset_state
+  double eval_present_ms = 0;  // a presentation while labelling and testing (0: present_ms)
   double rate_per_intensity_hz = 255.0 / 8;  // a pixel of 1.0 fires at this times the intensity
   double intensity = 2;                      // Diehl & Cook: pixel/4 Hz for 0..255 pixels
   double max_intensity = 16;                 // give up raising the intensity beyond this
@@ -62,6 +63,10 @@ class StdpImageNetwork {
   // With `learn`, STDP and the thresholds adapt; weights are normalised before the image.
   std::vector<uint32_t> present(std::span<const float> image, bool learn);
 
+  // Starts from saved weights ([neuron][input]) and thresholds; throws for wrong sizes.
+  void set_state(const std::vector<double>& weights, const std::vector<double>& theta_mv);
+  // The length of every presentation from the next one on.
+  void set_presentation_ms(double ms);
   // Multiplies the STDP rates (sim::Engine::set_learning_rate) from the next presentation on.
   void set_learning_rate(double scale);
   std::vector<double> weights() const;     // [neuron][input]
@@ -112,13 +117,22 @@ struct StdpImageReport {
   std::vector<double> weights, theta;
 };
 
+// Where training starts and what happens after each epoch.
+struct StdpSchedule {
+  unsigned epochs = 1;
+  // Saved state to start from (StdpImageNetwork::set_state); empty: random weights, thresholds 0.
+  std::vector<double> start_weights, start_theta_mv;
+  // Called after every training epoch (1-based), e.g. to save the state.
+  std::function<void(unsigned, const StdpImageNetwork&)> after_epoch;
+};
+
 // Progress: (phase "train" / "label" / "test", images done, images in the phase).
 using StdpProgress = std::function<void(const char*, size_t, size_t)>;
 
-// Trains for `epochs` passes over `train`, labels neurons on `label_set` and classifies `test`, all with
-// pixels in the order given.
+// Trains for schedule.epochs passes over `train`, labels neurons on `label_set` and classifies `test`, all
+// with pixels in the order given.
 StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& train,
-                               const ImageSet& label_set, const ImageSet& test, unsigned epochs,
+                               const ImageSet& label_set, const ImageSet& test, const StdpSchedule& schedule,
                                const StdpProgress& progress = {});
 
 }  // namespace scx::train

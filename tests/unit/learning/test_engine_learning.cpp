@@ -205,6 +205,39 @@ TEST(EngineLearning, NormalisationScalesEachPostNeuronsInputToTheTarget) {
   for (const auto& other : per_threads) EXPECT_EQ(other.weight, w.weight);
 }
 
+TEST(EngineLearning, SetWeightsRestoresASavedStateForAnyThreadCount) {
+  Engine source(learning_network(1));
+  source.run();
+  const ProjectionWeights saved = source.weights("in->exc triplet");
+  uint64_t spikes_with_input = 0;
+  for (unsigned threads : {1u, 3u}) {
+    Engine engine(learning_network(threads));
+    engine.set_weights("in->exc triplet", saved.weight);
+    EXPECT_EQ(engine.weights("in->exc triplet").weight, saved.weight);
+    EXPECT_THROW(engine.set_weights("in->exc triplet", {1.0}), Error);
+    EXPECT_THROW(engine.set_weights("static", {}), Error);
+    std::vector<double> bad(saved.weight);
+    bad[3] = std::nan("");
+    EXPECT_THROW(engine.set_weights("in->exc triplet", bad), Error);
+    // Silencing the main input projection silences the layer: the set weights are the ones that drive.
+    engine.set_learning(false);
+    const uint64_t before = engine.run().spikes[1].total_spikes;
+    engine.set_weights("in->exc", std::vector<double>(engine.weights("in->exc").weight.size(), 0.0));
+    engine.set_weights("in->exc triplet", std::vector<double>(saved.weight.size(), 0.0));
+    engine.set_weights("in->exc lava",
+                       std::vector<double>(engine.weights("in->exc lava").weight.size(), 0.0));
+    const uint64_t silent = engine.run().spikes[1].total_spikes;
+    EXPECT_GT(before, 0u);
+    EXPECT_LT(silent, before / 4);
+    engine.set_duration_ms(40);
+    EXPECT_DOUBLE_EQ(engine.run().meta.duration_ms, 40.0);
+    if (threads == 1) spikes_with_input = before;
+    EXPECT_EQ(before, spikes_with_input);  // same seed, same spikes for 1 and 3 threads
+  }
+  Engine engine(learning_network(1));
+  EXPECT_THROW(engine.set_duration_ms(0.01), Error);
+}
+
 TEST(EngineLearning, LearningRateScalesEveryWeightChange) {
   // Additive triplet STDP without clipping: each change is independent of w, so half the rate gives half the
   // total change, and rate 0 none.

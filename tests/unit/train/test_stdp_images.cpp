@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "../cli/cli_runner.hpp"
+#include "silicortex/core/atomic_file.hpp"
+#include "silicortex/core/error.hpp"
 #include "silicortex/io/sklearn_data.hpp"
 #include "silicortex/train/stdp_images.hpp"
 
@@ -74,8 +76,8 @@ StdpImageConfig digits_config(uint32_t neurons, unsigned threads) {
 
 TEST(StdpImages, SameSeedSameLearningForOneAndTwoThreads) {
   const auto [train, test] = digits(40, 20);
-  const auto one = train_and_test(digits_config(24, 1), train, train, test, 1);
-  const auto two = train_and_test(digits_config(24, 2), train, train, test, 1);
+  const auto one = train_and_test(digits_config(24, 1), train, train, test, StdpSchedule{});
+  const auto two = train_and_test(digits_config(24, 2), train, train, test, StdpSchedule{});
   EXPECT_EQ(one.weights, two.weights);
   EXPECT_EQ(one.theta, two.theta);
   EXPECT_EQ(one.assignment, two.assignment);
@@ -106,7 +108,7 @@ TEST(StdpImages, FinalRateStartsAtTheFullRateAndThenSlowsLearning) {
     const ImageSet first{train.rows, train.cols,
                          std::vector<float>(train.pixels.begin(), train.pixels.begin() + images * 64),
                          std::vector<int>(train.labels.begin(), train.labels.begin() + images)};
-    return train_and_test(c, first, first, test, 1).weights;
+    return train_and_test(c, first, first, test, StdpSchedule{}).weights;
   };
   EXPECT_EQ(weights(1, 0.0), weights(1, 1.0));  // the first image learns at the full rate
   EXPECT_NE(weights(3, 0.0), weights(3, 1.0));
@@ -115,9 +117,45 @@ TEST(StdpImages, FinalRateStartsAtTheFullRateAndThenSlowsLearning) {
 TEST(StdpImages, LearnsTheDigitsWellAboveChance) {
   // The dataset file is ordered by writer, not by class: the first 1000 to train, the next 300 to test.
   const auto [train, test] = digits(1000, 300);
-  const auto rep = train_and_test(digits_config(64, 1), train, train, test, 1);
+  const auto rep = train_and_test(digits_config(64, 1), train, train, test, StdpSchedule{});
   EXPECT_EQ(rep.tested, 300u);
   EXPECT_GT(rep.accuracy(), 0.5);  // chance is 0.1; 64 neurons reach about 0.8
+}
+
+TEST(StdpImages, TrainingGoesOnFromASavedState) {
+  const auto [train, test] = digits(30, 10);
+  std::vector<std::vector<double>> weights, theta;
+  std::vector<unsigned> epochs;
+  StdpSchedule schedule;
+  schedule.epochs = 2;
+  schedule.after_epoch = [&](unsigned epoch, const StdpImageNetwork& net) {
+    epochs.push_back(epoch), weights.push_back(net.weights()), theta.push_back(net.thresholds());
+  };
+  const auto two = train_and_test(digits_config(12, 1), train, train, test, schedule);
+  ASSERT_EQ(epochs, (std::vector<unsigned>{1, 2}));
+  EXPECT_EQ(weights[1], two.weights);  // labelling and testing leave the weights alone
+  EXPECT_EQ(theta[1], two.theta);
+  EXPECT_NE(weights[0], weights[1]);
+
+  // Restored into a network of another thread count: the same weights; with no epochs, nothing learns.
+  StdpSchedule evaluate;
+  evaluate.epochs = 0;
+  evaluate.start_weights = weights[1], evaluate.start_theta_mv = theta[1];
+  const auto again = train_and_test(digits_config(12, 2), train, train, test, evaluate);
+  EXPECT_EQ(again.weights, weights[1]);
+  EXPECT_EQ(again.theta, theta[1]);
+  EXPECT_EQ(again.tested, 10u);
+  // Going on from epoch 1 learns from there rather than from random weights.
+  StdpSchedule resume;
+  resume.start_weights = weights[0], resume.start_theta_mv = theta[0];
+  const auto resumed = train_and_test(digits_config(12, 1), train, train, test, resume);
+  EXPECT_NE(resumed.weights, weights[0]);
+  EXPECT_GT(*std::min_element(resumed.theta.begin(), resumed.theta.end()),
+            *std::min_element(theta[0].begin(), theta[0].end()));
+
+  StdpImageNetwork net(digits_config(12, 1));
+  EXPECT_THROW(net.set_state(std::vector<double>(12 * 63, 0.1), theta[0]), Error);
+  EXPECT_THROW(net.set_state(weights[0], std::vector<double>(11, 0.0)), Error);
 }
 
 TEST(StdpImagesCli, HelpAndBadOptions) {
@@ -143,6 +181,34 @@ TEST(StdpImagesCli, DigitsRunWritesTheReceptiveFields) {
   EXPECT_THAT(r.output, HasSubstr("accuracy="));
   ASSERT_TRUE(std::filesystem::exists(dir / "fields.svg"));
   EXPECT_GT(std::filesystem::file_size(dir / "fields.svg"), 200u);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(StdpImagesCli, SavedStateIsLabelledAndTestedAgain) {
+  const auto dir = scx::test::fresh_dir("stdp_state");
+  const std::string state = (dir / "state.h5").string();
+  const std::string digits = "app stdp-images --dataset digits --train-images 40 --test-images 20 ";
+  const auto trained = scx::test::run_cli(digits + "--neurons 10 --epochs 2 --save-state " + state);
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  ASSERT_TRUE(std::filesystem::exists(state));
+  // The file's 10 neurons, not the default 100; a longer test presentation.
+  const auto tested = scx::test::run_cli(digits + "--epochs 0 --eval-present-ms 700 --load-state " + state);
+  ASSERT_EQ(tested.exit_code, 0) << tested.output;
+  EXPECT_THAT(tested.output, HasSubstr("neurons=10 "));
+  EXPECT_THAT(tested.output, HasSubstr("epochs_before=2 "));
+  EXPECT_THAT(tested.output, HasSubstr("eval_present_ms=700 "));
+
+  const auto wrong_size = scx::test::run_cli(digits + "--neurons 12 --epochs 0 --load-state " + state);
+  EXPECT_NE(wrong_size.exit_code, 0);
+  EXPECT_THAT(wrong_size.output, HasSubstr("holds 10 neurons, --neurons asks for 12"));
+  const auto wrong_data = scx::test::run_cli("app stdp-images --epochs 0 --load-state " + state);
+  EXPECT_NE(wrong_data.exit_code, 0);
+  EXPECT_THAT(wrong_data.output, HasSubstr("learned on 'digits'"));
+  const std::string text = (dir / "not-h5.txt").string();
+  scx::write_text_atomically(text, "weights\n");
+  const auto not_state = scx::test::run_cli(digits + "--epochs 0 --load-state " + text);
+  EXPECT_NE(not_state.exit_code, 0);
+  EXPECT_THAT(not_state.output, HasSubstr(text));
   std::filesystem::remove_all(dir);
 }
 
