@@ -96,7 +96,8 @@ std::vector<uint32_t> StdpImageNetwork::present(std::span<const float> image, bo
     const double sum = std::accumulate(image.begin(), image.end(), 0.0);
     if (sum > 0) scale = config_.input_sum / sum;
   }
-  for (double intensity = config_.intensity;; intensity += 1) {
+  const double first = !learn && config_.eval_intensity > 0 ? config_.eval_intensity : config_.intensity;
+  for (double intensity = first;; intensity += 1) {
     for (size_t i = 0; i < image.size(); ++i)
       rates_[i] = image[i] * scale * config_.rate_per_intensity_hz * intensity;
     e.set_rates("input", rates_);

@@ -39,6 +39,7 @@ struct StdpImageConfig {
   double eval_present_ms = 0;  // a presentation while labelling and testing (0: present_ms)
   double rate_per_intensity_hz = 255.0 / 8;  // a pixel of 1.0 fires at this times the intensity
   double intensity = 2;                      // Diehl & Cook: pixel/4 Hz for 0..255 pixels
+  double eval_intensity = 0;                 // the first intensity while labelling and testing (0: intensity)
   double max_intensity = 16;                 // give up raising the intensity beyond this
   double input_sum = 0;     // > 0: each image scaled so its pixels sum to this before the rates (0: as given)
   uint32_t min_spikes = 5;  // fewer excitatory spikes: present again, intensity + 1

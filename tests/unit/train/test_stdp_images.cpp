@@ -100,6 +100,19 @@ TEST(StdpImages, InputSumMakesAnImageAndItsDimmerCopyTheSameInput) {
   EXPECT_NE(counts(train.pixels, 0), counts(dim, 0));
 }
 
+TEST(StdpImages, EvalIntensityDrivesOnlyTheFrozenPresentations) {
+  const auto [train, unused] = digits(1, 0);
+  auto counts = [&](double intensity, double eval_intensity, bool learn) {
+    StdpImageConfig c = digits_config(24, 1);
+    c.intensity = intensity, c.eval_intensity = eval_intensity;
+    StdpImageNetwork net(c);
+    return net.present(train.pixels, learn);
+  };
+  EXPECT_EQ(counts(8, 14, false), counts(14, 0, false));
+  EXPECT_NE(counts(8, 14, false), counts(8, 0, false));
+  EXPECT_EQ(counts(8, 14, true), counts(8, 0, true));  // learning keeps --intensity
+}
+
 TEST(StdpImages, FinalRateStartsAtTheFullRateAndThenSlowsLearning) {
   const auto [train, test] = digits(3, 2);
   auto weights = [&](size_t images, double final_rate) {
