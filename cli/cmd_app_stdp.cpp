@@ -49,6 +49,7 @@ struct StdpOptions {
   uint32_t neurons = 100;
   bool neurons_given = false;
   size_t train_images = 0, test_images = 0, label_images = 10000;  // 0 = all
+  size_t validation = 0;  // > 0: the last this many training images replace the test set
   unsigned epochs = 1, threads = 1;
   uint64_t seed = 1;
   double present_ms = 350, eval_present_ms = 0, dt_ms = 0.5;
@@ -80,6 +81,21 @@ train::ImageSet from_idx(const io::IdxDataset& d) {
   return s;
 }
 
+// Tuning without the test set: the last o.validation training images are tested on, the ones before them
+// trained and labelled on.
+Data split_validation(const train::ImageSet& all_train, const StdpOptions& o) {
+  if (o.validation >= all_train.count())
+    throw_error_at("", 0, 0, "--validation",
+                   fmt::format("{} images leave none of the {} training images to train on", o.validation,
+                               all_train.count()));
+  const size_t kept = all_train.count() - o.validation;
+  Data d;
+  d.train = subset(all_train, 0, std::min(kept, o.train_images ? o.train_images : kept));
+  d.test = subset(all_train, kept, std::min(o.validation, o.test_images ? o.test_images : o.validation));
+  d.label = subset(d.train, 0, o.label_images);
+  return d;
+}
+
 Data load_data(const StdpOptions& o) {
   Data d;
   if (o.dataset == "fmnist") {
@@ -89,6 +105,7 @@ Data load_data(const StdpOptions& o) {
                      "Fashion-MNIST not found: install Debian's dataset-fashion-mnist or pass --data-dir");
     const auto all_train =
         from_idx(io::read_idx_pair(dir / "train-images-idx3-ubyte.gz", dir / "train-labels-idx1-ubyte.gz"));
+    if (o.validation > 0) return split_validation(all_train, o);
     d.train = subset(all_train, 0, o.train_images);
     d.test = subset(
         from_idx(io::read_idx_pair(dir / "t10k-images-idx3-ubyte.gz", dir / "t10k-labels-idx1-ubyte.gz")), 0,
@@ -107,6 +124,7 @@ Data load_data(const StdpOptions& o) {
       all.labels.push_back(t.y[i]);
     }
     const size_t n_train = t.samples - t.samples / 5;
+    if (o.validation > 0) return split_validation(subset(all, 0, n_train), o);
     d.train = subset(all, 0, std::min(n_train, o.train_images ? o.train_images : n_train));
     d.test = subset(all, n_train, o.test_images);
   }
@@ -191,12 +209,14 @@ void run_stdp_images(const StdpOptions& o) {
       o.inhibition > 0 ? o.inhibition : (o.dataset == "digits" ? kDigitsInhibition : kFmnistInhibition);
   const uint32_t epochs_before = start ? start->epochs : 0;
   std::printf(
-      "task=stdp-images dataset=%s neurons=%u train=%zu label=%zu test=%zu epochs=%u epochs_before=%u "
+      "task=stdp-images dataset=%s neurons=%u train=%zu label=%zu test=%zu validation=%s epochs=%u "
+      "epochs_before=%u "
       "present_ms=%g eval_present_ms=%g dt_ms=%g threads=%u seed=%llu weight_sum=%g intensity=%g "
       "eval_intensity=%g "
       "inhibition=%g theta_plus_mv=%g nu_pre=%g nu_post=%g final_rate=%g input_sum=%g\n",
-      o.dataset.c_str(), c.neurons, d.train.count(), d.label.count(), d.test.count(), o.epochs, epochs_before,
-      o.present_ms, c.eval_present_ms > 0 ? c.eval_present_ms : o.present_ms, o.dt_ms, o.threads,
+      o.dataset.c_str(), c.neurons, d.train.count(), d.label.count(), d.test.count(),
+      o.validation > 0 ? "yes" : "no", o.epochs, epochs_before, o.present_ms,
+      c.eval_present_ms > 0 ? c.eval_present_ms : o.present_ms, o.dt_ms, o.threads,
       static_cast<unsigned long long>(o.seed), c.weight_sum, c.intensity,
       c.eval_intensity > 0 ? c.eval_intensity : c.intensity, c.w_inh_exc, c.theta_plus_mv, c.nu_pre,
       c.nu_post, c.final_rate, c.input_sum);
@@ -255,6 +275,10 @@ void register_app_stdp(CommandGroups& groups) {
   cmd->add_option("--train-images", o->train_images, "Training images (0 = all)")->capture_default_str();
   cmd->add_option("--test-images", o->test_images, "Test images (0 = all)")->capture_default_str();
   cmd->add_option("--label-images", o->label_images, "Training images used to label neurons (0 = all)")
+      ->capture_default_str();
+  cmd->add_option("--validation", o->validation,
+                  "Test on the last N training images instead of the test set, and train and label only on "
+                  "those before them (0 = the test set)")
       ->capture_default_str();
   cmd->add_option("--epochs", o->epochs, "Passes over the training images")->capture_default_str();
   cmd->add_option("--threads", o->threads, "Simulation threads")->capture_default_str();

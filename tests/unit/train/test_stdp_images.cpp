@@ -197,6 +197,16 @@ TEST(StdpImagesCli, DigitsRunWritesTheReceptiveFields) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(StdpImagesCli, ValidationTestsOnTheLastTrainingImages) {
+  const auto r = scx::test::run_cli(
+      "app stdp-images --dataset digits --neurons 8 --validation 100 --train-images 30 --label-images 20");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("train=30 label=20 test=100 validation=yes"));
+  const auto all = scx::test::run_cli("app stdp-images --dataset digits --validation 1438");
+  EXPECT_NE(all.exit_code, 0);
+  EXPECT_THAT(all.output, HasSubstr("--validation: 1438 images leave none of the 1438 training images"));
+}
+
 TEST(StdpImagesCli, SavedStateIsLabelledAndTestedAgain) {
   const auto dir = scx::test::fresh_dir("stdp_state");
   const std::string state = (dir / "state.h5").string();
