@@ -11,6 +11,9 @@ namespace {
 
 constexpr const char* kFormatName = "silicortex-stdp-state";
 constexpr uint32_t kFormatVersion = 1;
+// Far above any network that fits this machine (6,400 neurons x 784 inputs is 5 M), low enough that a file
+// claiming more fails cleanly instead of exhausting memory.
+constexpr size_t kMaxWeights = size_t{1} << 28;
 
 }  // namespace
 
@@ -48,14 +51,14 @@ StdpState read_stdp_state_h5(const std::filesystem::path& path) {
   s.epochs = r.attr<uint32_t>(root, "epochs");
   s.seed = r.attr<uint64_t>(root, "seed");
   std::vector<hsize_t> dims;
-  s.weights = r.dataset<double>(root, "weights", 2, dims);
-  if (dims[0] == 0 || dims[1] == 0 || dims[0] > UINT32_MAX || dims[1] > UINT32_MAX)
-    r.fail("/weights", "expected [neurons][inputs], both positive");
+  s.weights = r.numbers(root, "weights", dims, kMaxWeights);
+  if (dims.size() != 2 || dims[0] == 0 || dims[1] == 0)
+    r.fail("/weights", "expected a 2-D dataset [neurons][inputs], both positive");
   s.neurons = static_cast<uint32_t>(dims[0]), s.inputs = static_cast<uint32_t>(dims[1]);
-  s.theta_mv = r.dataset<double>(root, "theta_mv", 1, dims);
-  if (dims[0] != s.neurons)
-    r.fail("/theta_mv", "has " + std::to_string(dims[0]) + " values for " + std::to_string(s.neurons) +
-                            " neurons in /weights");
+  s.theta_mv = r.numbers(root, "theta_mv", dims, kMaxWeights);
+  if (dims.size() != 1 || dims[0] != s.neurons)
+    r.fail("/theta_mv", "has " + std::to_string(s.theta_mv.size()) + " values for " +
+                            std::to_string(s.neurons) + " neurons in /weights");
   for (size_t i = 0; i < s.weights.size(); ++i)
     if (!std::isfinite(s.weights[i]) || s.weights[i] < 0)
       r.fail("/weights", "element " + std::to_string(i) + " is negative or not finite");

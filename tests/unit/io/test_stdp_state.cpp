@@ -84,6 +84,10 @@ bad(sys.argv[2] + '/theta.h5', f['weights'][:], [1.0, 2.0])
 bad(sys.argv[2] + '/negative.h5', -f['weights'][:], f['theta_mv'][:])
 bad(sys.argv[2] + '/nan.h5', f['weights'][:], [1.0, float('nan'), 0])
 bad(sys.argv[2] + '/flat.h5', f['weights'][:].ravel(), f['theta_mv'][:])
+with h5py.File(sys.argv[2] + '/huge.h5', 'w') as g:  # 2^29 weights claimed, none stored
+    for k, v in f.attrs.items(): g.attrs[k] = v
+    g.create_dataset('weights', shape=(1 << 15, 1 << 14), dtype='f8', chunks=(64, 64))
+    g['theta_mv'] = np.zeros(1 << 15)
 )");
   ASSERT_EQ(testing::shell("/usr/bin/python3 " + (dir / "check.py").string() + " " +
                            (dir / "state.h5").string() + " " + dir.path().string()),
@@ -91,7 +95,8 @@ bad(sys.argv[2] + '/flat.h5', f['weights'][:].ravel(), f['theta_mv'][:])
   expect_read_error(dir / "theta.h5", "/theta_mv: has 2 values for 3 neurons");
   expect_read_error(dir / "negative.h5", "/weights: element 0 is negative");
   expect_read_error(dir / "nan.h5", "/theta_mv: element 1 is not finite");
-  expect_read_error(dir / "flat.h5", "/weights");
+  expect_read_error(dir / "flat.h5", "/weights: expected a 2-D dataset");
+  expect_read_error(dir / "huge.h5", "/weights: dataset has 536870912 values, more than the");
 }
 
 }  // namespace
