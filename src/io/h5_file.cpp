@@ -350,6 +350,16 @@ H5Handle H5Reader::open_any(const H5Group& parent, const std::string& name, std:
   return ds;
 }
 
+uint32_t H5Reader::check_format(const std::string& format, uint32_t newest, const std::string& what) const {
+  const H5Group r = root();
+  if (attr_string(r, "format") != format) fail("/", "not a " + what);
+  const auto version = attr<uint32_t>(r, "format_version");
+  if (version > newest)
+    fail("/", "format_version " + std::to_string(version) + " is newer than this build reads (" +
+                  std::to_string(newest) + ")");
+  return version;
+}
+
 std::vector<double> H5Reader::numbers(const H5Group& parent, const std::string& name,
                                       std::vector<hsize_t>& dims, size_t max_values) const {
   const std::string object = parent.child(name);

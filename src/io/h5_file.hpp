@@ -112,6 +112,9 @@ class H5Reader : public H5File {
   H5Group group(const H5Group& parent, const std::string& name) const;  // throws when missing
 
   std::string attr_string(const H5Group& obj, const std::string& name) const;
+  // Checks the root's `format` attribute (else fails with "not a <what>") and that its `format_version` is
+  // at most `newest`; returns the version.
+  uint32_t check_format(const std::string& format, uint32_t newest, const std::string& what) const;
   std::vector<std::string> attr_strings(const H5Group& obj, const std::string& name) const;
   template <H5Number T>
   T attr(const H5Group& obj, const std::string& name) const {

@@ -168,11 +168,7 @@ void write_run_h5(const std::filesystem::path& path, const sim::RunResult& run) 
 sim::RunResult read_run_h5(const std::filesystem::path& path) {
   H5Reader r(path);
   const H5Group root = r.root();
-  if (r.attr_string(root, "format") != kFormatName) r.fail("/", "not a Silicortex run recording");
-  const auto version = r.attr<uint32_t>(root, "format_version");
-  if (version > kFormatVersion)
-    r.fail("/", "format_version " + std::to_string(version) + " is newer than this build reads (" +
-                    std::to_string(kFormatVersion) + ")");
+  r.check_format(kFormatName, kFormatVersion, "Silicortex run recording");
   sim::RunResult run;
   run.meta = read_meta(r, root);
   run.spikes = read_spikes(r, root);

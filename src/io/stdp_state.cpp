@@ -41,11 +41,7 @@ void write_stdp_state_h5(const std::filesystem::path& path, const StdpState& s) 
 StdpState read_stdp_state_h5(const std::filesystem::path& path) {
   H5Reader r(path);
   const H5Group root = r.root();
-  if (r.attr_string(root, "format") != kFormatName) r.fail("/", "not a Silicortex STDP state file");
-  const auto version = r.attr<uint32_t>(root, "format_version");
-  if (version > kFormatVersion)
-    r.fail("/", "format_version " + std::to_string(version) + " is newer than this build reads (" +
-                    std::to_string(kFormatVersion) + ")");
+  r.check_format(kFormatName, kFormatVersion, "Silicortex STDP state file");
   StdpState s;
   s.dataset = r.attr_string(root, "dataset");
   s.epochs = r.attr<uint32_t>(root, "epochs");

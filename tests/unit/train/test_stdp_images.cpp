@@ -171,17 +171,20 @@ TEST(StdpImages, TrainingGoesOnFromASavedState) {
   EXPECT_THROW(net.set_state(weights[0], std::vector<double>(11, 0.0)), Error);
 }
 
+// The command fails and says `what`.
+void expect_cli_error(const std::string& args, const std::string& what) {
+  const auto r = scx::test::run_cli(args);
+  EXPECT_NE(r.exit_code, 0) << args;
+  EXPECT_THAT(r.output, HasSubstr(what));
+}
+
 TEST(StdpImagesCli, HelpAndBadOptions) {
   const auto help = scx::test::run_cli("app stdp-images --help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_THAT(help.output, HasSubstr("--neurons"));
   EXPECT_THAT(help.output, HasSubstr("--dataset"));
-  const auto bad = scx::test::run_cli("app stdp-images --dataset mnist");
-  EXPECT_NE(bad.exit_code, 0);
-  EXPECT_THAT(bad.output, HasSubstr("--dataset: expected fmnist or digits"));
-  const auto unknown = scx::test::run_cli("app stdp-images --neurns 5");
-  EXPECT_NE(unknown.exit_code, 0);
-  EXPECT_THAT(unknown.output, HasSubstr("--neurns"));
+  expect_cli_error("app stdp-images --dataset mnist", "--dataset: expected fmnist or digits");
+  expect_cli_error("app stdp-images --neurns 5", "--neurns");
 }
 
 TEST(StdpImagesCli, DigitsRunWritesTheReceptiveFields) {
@@ -202,9 +205,8 @@ TEST(StdpImagesCli, ValidationTestsOnTheLastTrainingImages) {
       "app stdp-images --dataset digits --neurons 8 --validation 100 --train-images 30 --label-images 20");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("train=30 label=20 test=100 validation=yes"));
-  const auto all = scx::test::run_cli("app stdp-images --dataset digits --validation 1438");
-  EXPECT_NE(all.exit_code, 0);
-  EXPECT_THAT(all.output, HasSubstr("--validation: 1438 images leave none of the 1438 training images"));
+  expect_cli_error("app stdp-images --dataset digits --validation 1438",
+                   "--validation: 1438 images leave none of the 1438 training images");
 }
 
 TEST(StdpImagesCli, SavedStateIsLabelledAndTestedAgain) {
@@ -221,17 +223,12 @@ TEST(StdpImagesCli, SavedStateIsLabelledAndTestedAgain) {
   EXPECT_THAT(tested.output, HasSubstr("epochs_before=2 "));
   EXPECT_THAT(tested.output, HasSubstr("eval_present_ms=700 "));
 
-  const auto wrong_size = scx::test::run_cli(digits + "--neurons 12 --epochs 0 --load-state " + state);
-  EXPECT_NE(wrong_size.exit_code, 0);
-  EXPECT_THAT(wrong_size.output, HasSubstr("holds 10 neurons, --neurons asks for 12"));
-  const auto wrong_data = scx::test::run_cli("app stdp-images --epochs 0 --load-state " + state);
-  EXPECT_NE(wrong_data.exit_code, 0);
-  EXPECT_THAT(wrong_data.output, HasSubstr("learned on 'digits'"));
+  expect_cli_error(digits + "--neurons 12 --epochs 0 --load-state " + state,
+                   "holds 10 neurons, --neurons asks for 12");
+  expect_cli_error("app stdp-images --epochs 0 --load-state " + state, "learned on 'digits'");
   const std::string text = (dir / "not-h5.txt").string();
   scx::write_text_atomically(text, "weights\n");
-  const auto not_state = scx::test::run_cli(digits + "--epochs 0 --load-state " + text);
-  EXPECT_NE(not_state.exit_code, 0);
-  EXPECT_THAT(not_state.output, HasSubstr(text));
+  expect_cli_error(digits + "--epochs 0 --load-state " + text, text);
   std::filesystem::remove_all(dir);
 }
 
