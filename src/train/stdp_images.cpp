@@ -8,6 +8,7 @@
 #include "silicortex/core/error.hpp"
 #include "silicortex/model/network.hpp"
 #include "silicortex/sim/engine.hpp"
+#include "train/ops.hpp"
 
 namespace scx::train {
 namespace {
@@ -188,20 +189,26 @@ std::vector<uint32_t> nearest_prototypes(const std::vector<double>& weights, con
   const size_t inputs = images.pixels_per_image();
   SCX_ASSERT(inputs > 0 && weights.size() % inputs == 0);
   const size_t neurons = weights.size() / inputs;
-  std::vector<double> inv_length(neurons, 0.0);
+  // Unit-length prototypes in float: the cosines of a block of images are then one GEMM (a neuron without
+  // weights keeps a zero row and loses to any that has some).
+  std::vector<float> unit(weights.size(), 0.0f);
   for (size_t n = 0; n < neurons; ++n) {
     double sq = 0;
     for (size_t i = 0; i < inputs; ++i) sq += weights[n * inputs + i] * weights[n * inputs + i];
-    inv_length[n] = sq > 0 ? 1 / std::sqrt(sq) : 0;
+    const double inv = sq > 0 ? 1 / std::sqrt(sq) : 0;
+    for (size_t i = 0; i < inputs; ++i)
+      unit[n * inputs + i] = static_cast<float>(weights[n * inputs + i] * inv);
   }
+  constexpr size_t kBlock = 256;
+  std::vector<float> cosine(kBlock * neurons);
   std::vector<uint32_t> out(images.count(), 0);
-  for (size_t img = 0; img < images.count(); ++img) {
-    const std::span<const float> x = images.image(img);
-    double best = -1;
-    for (size_t n = 0; n < neurons; ++n) {
-      double dot = 0;
-      for (size_t i = 0; i < inputs; ++i) dot += weights[n * inputs + i] * x[i];
-      if (dot * inv_length[n] > best) best = dot * inv_length[n], out[img] = static_cast<uint32_t>(n);
+  for (size_t first = 0; first < images.count(); first += kBlock) {
+    const size_t rows = std::min(kBlock, images.count() - first);
+    ops::gemm(false, true, int(rows), int(neurons), int(inputs), 1.0f, images.image(first).data(),
+              unit.data(), 0.0f, cosine.data());
+    for (size_t r = 0; r < rows; ++r) {
+      const float* row = cosine.data() + r * neurons;
+      out[first + r] = static_cast<uint32_t>(std::max_element(row, row + neurons) - row);
     }
   }
   return out;
