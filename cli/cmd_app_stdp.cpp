@@ -248,6 +248,7 @@ void run_stdp_images(const StdpOptions& o) {
   std::printf("mean_theta_mv=%.3f correct=%zu tested=%zu\n", theta_mean, rep.correct, rep.tested);
   std::printf("accuracy_prototype=%.4f (the weights as nearest-cosine prototypes, no spikes)\n",
               rep.accuracy_prototype());
+  std::printf("accuracy_top=%.4f (the label of the neuron that fired most)\n", rep.accuracy_top());
   std::printf("accuracy_weighted=%.4f (every neuron votes by its class shares)\n", rep.accuracy_weighted());
   std::printf("accuracy=%.4f\n", rep.accuracy());
   if (!o.out.empty()) write_fields_svg(o.out, rep, d.train, c.neurons);

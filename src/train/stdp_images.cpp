@@ -214,6 +214,12 @@ std::vector<uint32_t> nearest_prototypes(const std::vector<double>& weights, con
   return out;
 }
 
+int classify_top(std::span<const uint32_t> counts, const std::vector<int>& assignment) {
+  SCX_ASSERT(counts.size() == assignment.size());
+  const auto top = std::max_element(counts.begin(), counts.end());
+  return top == counts.end() || *top == 0 ? -1 : assignment[size_t(top - counts.begin())];
+}
+
 int classify(std::span<const uint32_t> counts, const std::vector<int>& assignment, int classes) {
   std::vector<double> sum(classes, 0.0);
   std::vector<size_t> members(classes, 0);
@@ -276,6 +282,7 @@ StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& tr
     const auto counts = net.present(test.image(i), false);
     rep.correct += classify(counts, rep.assignment, classes) == test.labels[i];
     rep.correct_weighted += classify_weighted(counts, rates, classes) == test.labels[i];
+    rep.correct_top += classify_top(counts, rep.assignment) == test.labels[i];
     report("test", ++rep.tested, test.count());
   }
   rep.test_wall_s = seconds_since(t0);

@@ -99,6 +99,10 @@ std::vector<int> best_classes(const std::vector<double>& rates, uint32_t neurons
 // only (no trained read-out). -1 if no neuron that fired has a response on record.
 int classify_weighted(std::span<const uint32_t> counts, const std::vector<double>& rates, int classes);
 
+// The label of the neuron that fired most (the first of equals); -1 if none fired or it has no label. The
+// spiking counterpart of the prototype read-out: the winner of the competition names the class.
+int classify_top(std::span<const uint32_t> counts, const std::vector<int>& assignment);
+
 // For each image, the neuron whose input weights point most nearly its way (largest cosine): the learned
 // weights read as prototypes, with no spikes. weights is [neuron][input].
 std::vector<uint32_t> nearest_prototypes(const std::vector<double>& weights, const ImageSet& images);
@@ -106,11 +110,13 @@ std::vector<uint32_t> nearest_prototypes(const std::vector<double>& weights, con
 struct StdpImageReport {
   size_t trained = 0, labelled = 0, tested = 0, correct = 0;
   size_t correct_weighted = 0;  // by classify_weighted
+  size_t correct_top = 0;       // by classify_top
   // The weights alone as a nearest-prototype classifier (nearest_prototypes, each prototype labelled by the
   // labelling images nearest it): separates what learning found from the noise of reading it out by spikes.
   size_t correct_prototype = 0;
   double accuracy() const { return tested ? double(correct) / double(tested) : 0.0; }
   double accuracy_weighted() const { return tested ? double(correct_weighted) / double(tested) : 0.0; }
+  double accuracy_top() const { return tested ? double(correct_top) / double(tested) : 0.0; }
   double accuracy_prototype() const { return tested ? double(correct_prototype) / double(tested) : 0.0; }
   double train_wall_s = 0, label_wall_s = 0, test_wall_s = 0;
   uint64_t presentations = 0;  // including repeats at a higher intensity

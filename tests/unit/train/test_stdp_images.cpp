@@ -24,6 +24,11 @@ TEST(StdpImages, LabelsAreTheClassOfHighestMeanResponse) {
   const std::vector<uint32_t> counts{1, 5, 9};
   EXPECT_EQ(classify(counts, a, 3), 2);  // neuron 2 is unlabelled and does not vote
   EXPECT_EQ(classify(std::vector<uint32_t>{0, 0, 9}, a, 3), -1);
+  // The most active neuron names the class (the first of equals); no spikes or an unlabelled winner: -1.
+  EXPECT_EQ(classify_top(std::vector<uint32_t>{4, 6, 0}, a), 2);
+  EXPECT_EQ(classify_top(std::vector<uint32_t>{6, 6, 0}, a), 0);
+  EXPECT_EQ(classify_top(std::vector<uint32_t>{0, 0, 0}, a), -1);
+  EXPECT_EQ(classify_top(std::vector<uint32_t>{1, 0, 9}, a), -1);
 }
 
 TEST(StdpImages, WeightedVoteUsesEveryNeuronsClassShares) {
