@@ -171,6 +171,13 @@ void run_stdp_images(const StdpOptions& o) {
   if (o.dataset != "fmnist" && o.dataset != "digits")
     throw_error_at("", 0, 0, "--dataset", "expected fmnist or digits, got '" + o.dataset + "'");
   if (o.neurons == 0) throw_error_at("", 0, 0, "--neurons", "must be positive");
+  // Checked before any training, which a failure at the first test presentation would throw away.
+  if (!(o.dt_ms > 0)) throw_error_at("", 0, 0, "--dt-ms", "must be positive");
+  if (!(o.present_ms >= o.dt_ms))
+    throw_error_at("", 0, 0, "--present-ms", fmt::format("must be at least one step ({} ms)", o.dt_ms));
+  if (o.eval_present_ms > 0 && o.eval_present_ms < o.dt_ms)
+    throw_error_at("", 0, 0, "--eval-present-ms",
+                   fmt::format("must be 0 or at least one step ({} ms)", o.dt_ms));
   for (const std::string* path : {&o.out, &o.save_state})
     if (!path->empty()) check_writable(*path);
   const std::optional<io::StdpState> start = load_state(o);

@@ -190,6 +190,11 @@ TEST(StdpImagesCli, HelpAndBadOptions) {
   EXPECT_THAT(help.output, HasSubstr("--dataset"));
   expect_cli_error("app stdp-images --dataset mnist", "--dataset: expected fmnist or digits");
   expect_cli_error("app stdp-images --neurns 5", "--neurns");
+  // Bad presentation times fail before training, not after it.
+  expect_cli_error("app stdp-images --dataset digits --present-ms 0.1",
+                   "--present-ms: must be at least one step");
+  expect_cli_error("app stdp-images --dataset digits --eval-present-ms 0.2",
+                   "--eval-present-ms: must be 0 or at least one step (0.5 ms)");
 }
 
 TEST(StdpImagesCli, DigitsRunWritesTheReceptiveFields) {
