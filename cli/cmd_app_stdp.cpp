@@ -49,6 +49,7 @@ struct StdpOptions {
   double present_ms = 350, eval_present_ms = 0, dt_ms = 0.5;
   double weight_sum = 0, intensity = 0;  // 0 = the dataset's default
   double eval_intensity = 0;             // 0 = intensity
+  bool eval_equalize = false;
   double nu_pre = 1e-4, nu_post = 1e-2, final_rate = 1;
   std::optional<double> input_sum;              // unset = the dataset's default
   double theta_plus_mv = 0.05, inhibition = 0;  // 0 = the dataset's default
@@ -203,6 +204,7 @@ void run_stdp_images(const StdpOptions& o) {
   c.input_sum = o.input_sum ? *o.input_sum : (o.dataset == "digits" ? 0.0 : kFmnistInputSum);
   c.intensity = o.intensity > 0 ? o.intensity : (o.dataset == "digits" ? kDigitsIntensity : 2.0);
   c.eval_intensity = o.eval_intensity;
+  c.eval_equalize = o.eval_equalize;
   c.max_intensity = std::max({c.max_intensity, c.intensity + 8, c.eval_intensity + 8});
   c.theta_plus_mv = o.theta_plus_mv;
   c.w_inh_exc =
@@ -212,14 +214,14 @@ void run_stdp_images(const StdpOptions& o) {
       "task=stdp-images dataset=%s neurons=%u train=%zu label=%zu test=%zu validation=%s epochs=%u "
       "epochs_before=%u "
       "present_ms=%g eval_present_ms=%g dt_ms=%g threads=%u seed=%llu weight_sum=%g intensity=%g "
-      "eval_intensity=%g "
+      "eval_intensity=%g eval_equalize=%s "
       "inhibition=%g theta_plus_mv=%g nu_pre=%g nu_post=%g final_rate=%g input_sum=%g\n",
       o.dataset.c_str(), c.neurons, d.train.count(), d.label.count(), d.test.count(),
       o.validation > 0 ? "yes" : "no", o.epochs, epochs_before, o.present_ms,
       c.eval_present_ms > 0 ? c.eval_present_ms : o.present_ms, o.dt_ms, o.threads,
       static_cast<unsigned long long>(o.seed), c.weight_sum, c.intensity,
-      c.eval_intensity > 0 ? c.eval_intensity : c.intensity, c.w_inh_exc, c.theta_plus_mv, c.nu_pre,
-      c.nu_post, c.final_rate, c.input_sum);
+      c.eval_intensity > 0 ? c.eval_intensity : c.intensity, c.eval_equalize ? "yes" : "no", c.w_inh_exc,
+      c.theta_plus_mv, c.nu_pre, c.nu_post, c.final_rate, c.input_sum);
   train::StdpSchedule schedule;
   schedule.epochs = o.epochs;
   if (start) schedule.start_weights = start->weights, schedule.start_theta_mv = start->theta_mv;
@@ -317,6 +319,10 @@ void register_app_stdp(CommandGroups& groups) {
                   "Initial input rate factor while labelling and testing (0 = --intensity; 3 reads out "
                   "Fashion-MNIST networks of up to 400 neurons better)")
       ->check(CLI::Range(0.0, 1e3));
+  cmd->add_flag("--eval-equalize", o->eval_equalize,
+                "Before labelling, scale every neuron's input weights to the mean length and set every "
+                "threshold to the mean: the neuron whose weights point most nearly the image's way fires "
+                "first (the learned weights and thresholds themselves are saved and plotted as learned)");
   cmd->add_option("--theta-plus-mv", o->theta_plus_mv,
                   "Threshold increase per excitatory spike while learning (Diehl & Cook: 0.05)")
       ->check(CLI::Range(0.0, 100.0))

@@ -125,6 +125,21 @@ void StdpImageNetwork::set_state(const std::vector<double>& weights, const std::
   engine_->set_thresholds("exc", theta_mv);
 }
 
+void StdpImageNetwork::equalize_neurons() {
+  std::vector<double> w = weights(), theta = thresholds();
+  const size_t inputs = config_.inputs;
+  std::vector<double> length(config_.neurons);
+  for (uint32_t n = 0; n < config_.neurons; ++n)
+    length[n] = std::sqrt(std::inner_product(w.begin() + n * inputs, w.begin() + (n + 1) * inputs,
+                                             w.begin() + n * inputs, 0.0));
+  const double mean_length = std::accumulate(length.begin(), length.end(), 0.0) / config_.neurons;
+  for (uint32_t n = 0; n < config_.neurons; ++n)
+    if (length[n] > 0)
+      for (size_t i = 0; i < inputs; ++i) w[n * inputs + i] *= mean_length / length[n];
+  const double mean_theta = std::accumulate(theta.begin(), theta.end(), 0.0) / config_.neurons;
+  set_state(w, std::vector<double>(config_.neurons, mean_theta));
+}
+
 void StdpImageNetwork::set_presentation_ms(double ms) {
   engine_->set_duration_ms(ms);
 }
@@ -263,7 +278,10 @@ StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& tr
     if (schedule.after_epoch) schedule.after_epoch(ep + 1, net);
   }
   rep.train_wall_s = seconds_since(t0);
+  rep.weights = net.weights();  // as learned, whatever the read-out does to them
+  rep.theta = net.thresholds();
   if (config.eval_present_ms > 0) net.set_presentation_ms(config.eval_present_ms);
+  if (config.eval_equalize) net.equalize_neurons();
 
   t0 = std::chrono::steady_clock::now();
   std::vector<uint32_t> responses;
@@ -287,7 +305,6 @@ StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& tr
   }
   rep.test_wall_s = seconds_since(t0);
   rep.presentations = net.presentations();
-  rep.weights = net.weights();
 
   // The weights as prototypes, labelled as the neurons are, by one-hot responses (added without building
   // images x neurons of them: 384 MB for 60,000 labelling images and 1,600 neurons).
@@ -299,7 +316,6 @@ StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& tr
   const std::vector<uint32_t> test_nearest = nearest_prototypes(rep.weights, test);
   for (size_t i = 0; i < test.count(); ++i)
     rep.correct_prototype += prototype_class[test_nearest[i]] == test.labels[i];
-  rep.theta = net.thresholds();
   return rep;
 }
 

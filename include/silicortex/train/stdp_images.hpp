@@ -40,6 +40,7 @@ struct StdpImageConfig {
   double rate_per_intensity_hz = 255.0 / 8;  // a pixel of 1.0 fires at this times the intensity
   double intensity = 2;                      // Diehl & Cook: pixel/4 Hz for 0..255 pixels
   double eval_intensity = 0;                 // the first intensity while labelling and testing (0: intensity)
+  bool eval_equalize = false;                // StdpImageNetwork::equalize_neurons before labelling
   double max_intensity = 16;                 // give up raising the intensity beyond this
   double input_sum = 0;     // > 0: each image scaled so its pixels sum to this before the rates (0: as given)
   uint32_t min_spikes = 5;  // fewer excitatory spikes: present again, intensity + 1
@@ -66,6 +67,11 @@ class StdpImageNetwork {
 
   // Starts from saved weights ([neuron][input]) and thresholds; throws for wrong sizes.
   void set_state(const std::vector<double>& weights, const std::vector<double>& theta_mv);
+  // Readies a learned network for a read-out by neurons on equal terms: every neuron's input weights scaled
+  // to one length (the mean L2 norm) and every threshold set to the mean. The neuron driven hardest is then
+  // the one whose weights point most nearly the image's way (the cosine of nearest_prototypes), not the one
+  // whose threshold training happened to leave lowest; learning should stay off afterwards.
+  void equalize_neurons();
   // The length of every presentation from the next one on.
   void set_presentation_ms(double ms);
   // Multiplies the STDP rates (sim::Engine::set_learning_rate) from the next presentation on.

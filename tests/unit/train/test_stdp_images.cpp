@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
+#include <numeric>
 
 #include "../cli/cli_runner.hpp"
 #include "silicortex/core/atomic_file.hpp"
@@ -118,6 +120,42 @@ TEST(StdpImages, EvalIntensityDrivesOnlyTheFrozenPresentations) {
   EXPECT_EQ(counts(8, 14, true), counts(8, 0, true));  // learning keeps --intensity
 }
 
+TEST(StdpImages, EqualizedNeuronsLetTheBetterAlignedWeightsWin) {
+  // An image of 16 bright and 16 half-bright pixels. Neuron 0's weights are the image itself (cosine 1),
+  // neuron 1's the same sum on the 16 bright pixels only (cosine 0.89): with the larger dot product (4.8
+  // against 4) and the lower threshold, neuron 1 wins. Equalized, the dot products are 4.68 and 4.19.
+  std::vector<float> image(64, 0.0f);
+  std::vector<double> w(2 * 64, 0.0);
+  for (size_t i = 0; i < 32; ++i) image[i] = i < 16 ? 1.0f : 0.5f, w[i] = 0.2 * image[i];
+  for (size_t i = 0; i < 16; ++i) w[64 + i] = 0.3;
+  const std::vector<double> theta{8.0, 0.0};
+  auto counts = [&](bool equalize, uint64_t seed) {
+    StdpImageConfig c = digits_config(2, 1);
+    c.seed = seed;
+    StdpImageNetwork net(c);
+    net.set_state(w, theta);
+    if (equalize) net.equalize_neurons();
+    return net.present(image, false);
+  };
+  for (uint64_t seed : {1, 2, 3, 4, 5}) {  // whatever the Poisson draws
+    const auto as_learned = counts(false, seed), equalized = counts(true, seed);
+    EXPECT_GT(as_learned[1], as_learned[0]) << seed;
+    EXPECT_GT(equalized[0], equalized[1]) << seed;
+  }
+
+  StdpImageNetwork net(digits_config(2, 1));
+  net.set_state(w, theta);
+  net.equalize_neurons();
+  const std::vector<double> e = net.weights();
+  const double length0 = std::sqrt(std::inner_product(e.begin(), e.begin() + 64, e.begin(), 0.0));
+  const double length1 = std::sqrt(std::inner_product(e.begin() + 64, e.end(), e.begin() + 64, 0.0));
+  const double mean = (0.2 * std::sqrt(20.0) + 0.3 * 4) / 2;  // the lengths before: 0.894 and 1.2
+  EXPECT_NEAR(length0, mean, 1e-6);
+  EXPECT_NEAR(length1, mean, 1e-6);
+  EXPECT_NEAR(e[0] / e[20], w[0] / w[20], 1e-6);  // directions kept
+  EXPECT_EQ(net.thresholds(), (std::vector<double>{4.0, 4.0}));
+}
+
 TEST(StdpImages, FinalRateStartsAtTheFullRateAndThenSlowsLearning) {
   const auto [train, test] = digits(3, 2);
   auto weights = [&](size_t images, double final_rate) {
@@ -163,6 +201,12 @@ TEST(StdpImages, TrainingGoesOnFromASavedState) {
   EXPECT_EQ(again.weights, weights[1]);
   EXPECT_EQ(again.theta, theta[1]);
   EXPECT_EQ(again.tested, 10u);
+  // An equalized read-out still reports the weights and thresholds as learned.
+  StdpImageConfig equalize = digits_config(12, 1);
+  equalize.eval_equalize = true;
+  const auto equalized = train_and_test(equalize, train, train, test, evaluate);
+  EXPECT_EQ(equalized.weights, weights[1]);
+  EXPECT_EQ(equalized.theta, theta[1]);
   // Going on from epoch 1 learns from there rather than from random weights.
   StdpSchedule resume;
   resume.start_weights = weights[0], resume.start_theta_mv = theta[0];
@@ -226,12 +270,14 @@ TEST(StdpImagesCli, SavedStateIsLabelledAndTestedAgain) {
   const auto trained = scx::test::run_cli(digits + "--neurons 10 --epochs 2 --save-state " + state);
   ASSERT_EQ(trained.exit_code, 0) << trained.output;
   ASSERT_TRUE(std::filesystem::exists(state));
-  // The file's 10 neurons, not the default 100; a longer test presentation.
-  const auto tested = scx::test::run_cli(digits + "--epochs 0 --eval-present-ms 700 --load-state " + state);
+  // The file's 10 neurons, not the default 100; a longer test presentation, equalized neurons.
+  const auto tested =
+      scx::test::run_cli(digits + "--epochs 0 --eval-present-ms 700 --eval-equalize --load-state " + state);
   ASSERT_EQ(tested.exit_code, 0) << tested.output;
   EXPECT_THAT(tested.output, HasSubstr("neurons=10 "));
   EXPECT_THAT(tested.output, HasSubstr("epochs_before=2 "));
   EXPECT_THAT(tested.output, HasSubstr("eval_present_ms=700 "));
+  EXPECT_THAT(tested.output, HasSubstr("eval_equalize=yes "));
 
   expect_cli_error(digits + "--neurons 12 --epochs 0 --load-state " + state,
                    "holds 10 neurons, --neurons asks for 12");
