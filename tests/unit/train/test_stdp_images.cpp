@@ -254,6 +254,21 @@ TEST(StdpImagesCli, DigitsRunWritesTheReceptiveFields) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(StdpImagesCli, EqualizedReadOutIsTheDefaultForFashionMnistOnly) {
+  if (!std::filesystem::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
+    GTEST_SKIP() << "no Fashion-MNIST";
+  const std::string tiny = " --neurons 4 --train-images 3 --label-images 3 --test-images 3";
+  const auto fmnist = scx::test::run_cli("app stdp-images" + tiny);
+  ASSERT_EQ(fmnist.exit_code, 0) << fmnist.output;
+  EXPECT_THAT(fmnist.output, HasSubstr("eval_equalize=yes "));
+  const auto paper = scx::test::run_cli("app stdp-images --no-eval-equalize" + tiny);
+  ASSERT_EQ(paper.exit_code, 0) << paper.output;
+  EXPECT_THAT(paper.output, HasSubstr("eval_equalize=no "));
+  const auto digits = scx::test::run_cli("app stdp-images --dataset digits" + tiny);
+  ASSERT_EQ(digits.exit_code, 0) << digits.output;
+  EXPECT_THAT(digits.output, HasSubstr("eval_equalize=no "));
+}
+
 TEST(StdpImagesCli, ValidationTestsOnTheLastTrainingImages) {
   const auto r = scx::test::run_cli(
       "app stdp-images --dataset digits --neurons 8 --validation 100 --train-images 30 --label-images 20");
