@@ -120,6 +120,18 @@ TEST(StdpImages, EvalIntensityDrivesOnlyTheFrozenPresentations) {
   EXPECT_EQ(counts(8, 14, true), counts(8, 0, true));  // learning keeps --intensity
 }
 
+TEST(StdpImages, FrozenPresentationsLeaveWeightsAndThresholdsAlone) {
+  const auto [train, unused] = digits(5, 0);
+  StdpImageNetwork net(digits_config(12, 1));
+  net.present(train.image(0), true);  // some thresholds above 0
+  const auto w = net.weights(), theta = net.thresholds();
+  for (size_t i = 1; i < 5; ++i) net.present(train.image(i), false);
+  EXPECT_EQ(net.weights(), w);
+  EXPECT_EQ(net.thresholds(), theta);
+  net.present(train.image(1), true);
+  EXPECT_NE(net.weights(), w);
+}
+
 TEST(StdpImages, EqualizedNeuronsLetTheBetterAlignedWeightsWin) {
   // An image of 16 bright and 16 half-bright pixels. Neuron 0's weights are the image itself (cosine 1),
   // neuron 1's the same sum on the 16 bright pixels only (cosine 0.89): with the larger dot product (4.8
@@ -189,7 +201,7 @@ TEST(StdpImages, TrainingGoesOnFromASavedState) {
   };
   const auto two = train_and_test(digits_config(12, 1), train, train, test, schedule);
   ASSERT_EQ(epochs, (std::vector<unsigned>{1, 2}));
-  EXPECT_EQ(weights[1], two.weights);  // labelling and testing leave the weights alone
+  EXPECT_EQ(weights[1], two.weights);  // the report holds the weights as learned
   EXPECT_EQ(theta[1], two.theta);
   EXPECT_NE(weights[0], weights[1]);
 
