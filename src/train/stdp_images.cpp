@@ -74,6 +74,16 @@ std::vector<double> mean_per_class(const std::vector<int>& labels, uint32_t neur
   return mean;
 }
 
+// The L2 length of each row of a row-major matrix with `width` columns.
+std::vector<double> row_lengths(const std::vector<double>& rows, size_t width) {
+  std::vector<double> length(rows.size() / width);
+  for (size_t r = 0; r < length.size(); ++r) {
+    const auto row = rows.begin() + r * width;
+    length[r] = std::sqrt(std::inner_product(row, row + width, row, 0.0));
+  }
+  return length;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -128,10 +138,7 @@ void StdpImageNetwork::set_state(const std::vector<double>& weights, const std::
 void StdpImageNetwork::equalize_neurons() {
   std::vector<double> w = weights(), theta = thresholds();
   const size_t inputs = config_.inputs;
-  std::vector<double> length(config_.neurons);
-  for (uint32_t n = 0; n < config_.neurons; ++n)
-    length[n] = std::sqrt(std::inner_product(w.begin() + n * inputs, w.begin() + (n + 1) * inputs,
-                                             w.begin() + n * inputs, 0.0));
+  const std::vector<double> length = row_lengths(w, inputs);
   const double mean_length = std::accumulate(length.begin(), length.end(), 0.0) / config_.neurons;
   for (uint32_t n = 0; n < config_.neurons; ++n)
     if (length[n] > 0)
@@ -207,10 +214,9 @@ std::vector<uint32_t> nearest_prototypes(const std::vector<double>& weights, con
   // Unit-length prototypes in float: the cosines of a block of images are then one GEMM (a neuron without
   // weights keeps a zero row and loses to any that has some).
   std::vector<float> unit(weights.size(), 0.0f);
+  const std::vector<double> length = row_lengths(weights, inputs);
   for (size_t n = 0; n < neurons; ++n) {
-    double sq = 0;
-    for (size_t i = 0; i < inputs; ++i) sq += weights[n * inputs + i] * weights[n * inputs + i];
-    const double inv = sq > 0 ? 1 / std::sqrt(sq) : 0;
+    const double inv = length[n] > 0 ? 1 / length[n] : 0;
     for (size_t i = 0; i < inputs; ++i)
       unit[n * inputs + i] = static_cast<float>(weights[n * inputs + i] * inv);
   }
