@@ -205,6 +205,11 @@ void Engine::Impl::build_synapses(const model::Network& net) {
   }
   ring_slots = std::bit_ceil(max_delay + 1);
   uniform_delay = synapse_count > 0 && min_delay == max_delay ? max_delay : 0;
+  // One-step delays everywhere: each slot is emptied by the update right after its delivery, so one slot
+  // does, and targets that can keep their synaptic state in it (NeuronGroup::keep_input_in_state) do.
+  bool input_in_state = uniform_delay == 1;
+  for (uint32_t g : post_group) input_in_state = input_in_state && groups[g].group->can_keep_input_in_state();
+  if (input_in_state) ring_slots = 1;
   block_steps = has_plasticity(net) || comm->size() > 1 ? 1 : std::max(1u, min_delay);
   for (auto& ts : thread_state) {
     ts.spike_ring.assign(2 * block_steps, std::vector<SpikeList>(groups.size()));
@@ -213,6 +218,14 @@ void Engine::Impl::build_synapses(const model::Network& net) {
   for (auto& ts : thread_state)
     ts.ring.assign(
         static_cast<size_t>(ring_slots) * 2 * neurons_total + 2 * kPrefetchGuardBytes / sizeof(float), 0.0f);
+  if (!input_in_state) return;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    if (std::find(post_group.begin(), post_group.end(), g) == post_group.end()) continue;
+    for (unsigned t = 0; t < threads; ++t) {
+      float* slot = thread_state[t].ring_base() + groups[g].offset;
+      groups[g].instance(t).keep_input_in_state(slot, slot + neurons_total);
+    }
+  }
 }
 
 void Engine::Impl::build_probes(const model::Network& net) {

@@ -18,8 +18,9 @@ inline uint32_t align_up(uint32_t n) {
 
 // Input to one update of neurons [begin, end) (local indices). in_exc/in_inh hold the synaptic input that
 // arrives at this step (current in pA, conductance in nS, or voltage in mV depending on the model), indexed
-// by local neuron; the group consumes it and leaves zeros (the ring-buffer slot is reused). i_stim holds
-// injected current (pA), or is nullptr when no current step targets the group.
+// by local neuron; the group consumes it and leaves zeros (the ring-buffer slot is reused), unless it keeps
+// its synaptic state in them (NeuronGroup::keep_input_in_state). i_stim holds injected current (pA), or is
+// nullptr when no current step targets the group.
 struct StepInput {
   int64_t step = 0;
   float* in_exc = nullptr;
@@ -38,6 +39,15 @@ class NeuronGroup {
 
   // Advances neurons [begin, end) by one step and appends the local indices of those that spiked, ascending.
   virtual void update(const StepInput& in, uint32_t begin, uint32_t end, std::vector<uint32_t>& spikes) = 0;
+
+  // When every synapse has a one-step delay, a ring slot is filled by one step's delivery and emptied by the
+  // next update. A model whose synaptic variables take input by plain addition (a LIF's current or
+  // conductance) can then keep those variables in the slot itself: spikes add straight into the state, and
+  // the update reads one array per receptor instead of the state plus a slot it must clear.
+  // keep_input_in_state() moves the two arrays (padded_size() entries, local index) to `exc` and `inh`, where
+  // the engine delivers and passes them as in_exc / in_inh from then on.
+  virtual bool can_keep_input_in_state() const { return false; }
+  virtual void keep_input_in_state(float* /*exc*/, float* /*inh*/) {}
 
   // Per-neuron rates (size() values) for rate-coded sources; false for groups that have no rates.
   virtual bool set_rates_hz(const std::vector<double>& /*rates_hz*/) { return false; }

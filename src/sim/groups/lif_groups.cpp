@@ -21,7 +21,7 @@ class LifGroupBase : public NeuronGroup {
   // With an adaptive threshold the group holds "theta" (written by the engine's learning::AdaptiveThreshold);
   // without, there is no array and the kernel skips the add.
   LifGroupBase(uint32_t size, double e_l, const char* syn_exc, const char* syn_inh, bool adaptive)
-      : NeuronGroup(size), arrays_(padded_size()) {
+      : NeuronGroup(size), arrays_(padded_size()), syn_exc_name_(syn_exc), syn_inh_name_(syn_inh) {
     lif_.v = arrays_.add("v", static_cast<float>(e_l));
     lif_.syn_exc = arrays_.add(syn_exc, 0.0f);
     lif_.syn_inh = arrays_.add(syn_inh, 0.0f);
@@ -29,6 +29,12 @@ class LifGroupBase : public NeuronGroup {
     lif_.theta = adaptive ? arrays_.add("theta", 0.0f) : nullptr;
   }
   float* state(const std::string& variable) override { return arrays_.find(variable); }
+  bool can_keep_input_in_state() const override { return true; }  // input adds to the current / conductance
+  void keep_input_in_state(float* exc, float* inh) override {
+    lif_.syn_exc = arrays_.move_to(syn_exc_name_, exc);
+    lif_.syn_inh = arrays_.move_to(syn_inh_name_, inh);
+    lif_.input_in_state = true;
+  }
 
  protected:
   // Padding neurons beyond size() are simulated (whole vectors are cheaper) but their spikes are dropped.
@@ -37,6 +43,8 @@ class LifGroupBase : public NeuronGroup {
       if (spiked[k] < size_) spikes.push_back(spiked[k]);
   }
   SoaArrays arrays_;
+  const char* syn_exc_name_;
+  const char* syn_inh_name_;
   LifArrays lif_{};
 };
 

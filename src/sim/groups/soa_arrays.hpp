@@ -21,20 +21,37 @@ class SoaArrays {
     float* raw = arr.get() + kGuard;
     std::fill(arr.get(), arr.get() + padded_size_ + 2 * kGuard, 0.0f);
     std::fill(raw, raw + padded_size_, initial);
-    arrays_.emplace_back(std::move(name), std::move(arr));
+    arrays_.push_back({std::move(name), std::move(arr), raw});
     return raw;
   }
 
   float* find(const std::string& name) {
-    for (auto& [n, arr] : arrays_)
-      if (n == name) return arr.get() + kGuard;
+    for (auto& a : arrays_)
+      if (a.name == name) return a.at;
+    return nullptr;
+  }
+
+  // Moves an array's values to memory the caller owns (padded_size entries, aligned like ours), which holds
+  // the array from then on.
+  float* move_to(const std::string& name, float* elsewhere) {
+    for (auto& a : arrays_) {
+      if (a.name != name) continue;
+      std::copy(a.at, a.at + padded_size_, elsewhere);
+      a.own.reset();
+      return a.at = elsewhere;
+    }
     return nullptr;
   }
 
  private:
   static constexpr uint32_t kGuard = kPrefetchGuardBytes / sizeof(float);
+  struct Array {
+    std::string name;
+    hwy::AlignedFreeUniquePtr<float[]> own;  // null once moved elsewhere
+    float* at;
+  };
   uint32_t padded_size_;
-  std::vector<std::pair<std::string, hwy::AlignedFreeUniquePtr<float[]>>> arrays_;
+  std::vector<Array> arrays_;
 };
 
 }  // namespace scx::sim

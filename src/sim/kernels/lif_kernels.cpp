@@ -62,7 +62,15 @@ HWY_INLINE V take_input(D d, float* in, size_t i) {
   return x;
 }
 
-template <bool kStim, bool kTheta>
+// A synaptic variable with this step's input added: the input slot is the variable itself when the group
+// keeps its state there; otherwise it is taken from the slot.
+template <bool kInState>
+HWY_INLINE V synaptic(D d, const float* state, float* in, size_t i) {
+  if constexpr (kInState) return hn::Load(d, state + i);
+  return hn::Add(hn::Load(d, state + i), take_input(d, in, i));
+}
+
+template <bool kStim, bool kTheta, bool kInState>
 uint32_t LifCurrExpLoop(const LifCurrExpCoeffs& c, const LifArrays& s, const StepInput& in, uint32_t begin,
                         uint32_t end, uint32_t* spiked) {
   const D d;
@@ -75,8 +83,8 @@ uint32_t LifCurrExpLoop(const LifCurrExpCoeffs& c, const LifArrays& s, const Ste
   uint32_t n = 0;
   for (size_t i = begin; i < end; i += lanes) {
     const V v = hn::Load(d, p.v + i);
-    const V ie = hn::Add(hn::Load(d, p.syn_exc + i), take_input(d, p.in_exc, i));
-    const V ii = hn::Add(hn::Load(d, p.syn_inh + i), take_input(d, p.in_inh, i));
+    const V ie = synaptic<kInState>(d, p.syn_exc, p.in_exc, i);
+    const V ii = synaptic<kInState>(d, p.syn_inh, p.in_inh, i);
     const V drive = kStim ? hn::Add(i_e, hn::LoadU(d, p.i_stim + i)) : i_e;
     // v - (v - e_l)(1 - e^{-h/tau_m}) rather than e_l + (v - e_l) e^{-h/tau_m}: keeps the fixed point exact
     // in single precision when h << tau_m.
@@ -92,7 +100,7 @@ uint32_t LifCurrExpLoop(const LifCurrExpCoeffs& c, const LifArrays& s, const Ste
   return n;
 }
 
-template <bool kStim, bool kTheta>
+template <bool kStim, bool kTheta, bool kInState>
 uint32_t LifCondExpLoop(const LifCondExpCoeffs& c, const LifArrays& s, const StepInput& in, uint32_t begin,
                         uint32_t end, uint32_t* spiked) {
   const D d;
@@ -105,8 +113,8 @@ uint32_t LifCondExpLoop(const LifCondExpCoeffs& c, const LifArrays& s, const Ste
   uint32_t n = 0;
   for (size_t i = begin; i < end; i += lanes) {
     const V v = hn::Load(d, p.v + i);
-    const V ge = hn::Add(hn::Load(d, p.syn_exc + i), take_input(d, p.in_exc, i));
-    const V gi = hn::Add(hn::Load(d, p.syn_inh + i), take_input(d, p.in_inh, i));
+    const V ge = synaptic<kInState>(d, p.syn_exc, p.in_exc, i);
+    const V gi = synaptic<kInState>(d, p.syn_inh, p.in_inh, i);
     const V g_tot = hn::Add(g_l, hn::Add(ge, gi));
     // v relaxes towards v_inf with time constant c_m / g_tot over the step.
     V num = kStim ? hn::Add(gl_el_ie, hn::LoadU(d, p.i_stim + i)) : gl_el_ie;
@@ -124,22 +132,32 @@ uint32_t LifCondExpLoop(const LifCondExpCoeffs& c, const LifArrays& s, const Ste
   return n;
 }
 
+// Runs loop.operator()<kStim, kTheta, kInState>() for this group and step: each variant is compiled on its
+// own, so the inner loop carries no branches for injected current, adaptive threshold or kept input.
+template <class Loop>
+HWY_INLINE uint32_t dispatch(const LifArrays& s, const StepInput& in, const Loop& loop) {
+  auto with = [&]<bool kInState>() {
+    if (s.theta)
+      return in.i_stim ? loop.template operator()<true, true, kInState>()
+                       : loop.template operator()<false, true, kInState>();
+    return in.i_stim ? loop.template operator()<true, false, kInState>()
+                     : loop.template operator()<false, false, kInState>();
+  };
+  return s.input_in_state ? with.template operator()<true>() : with.template operator()<false>();
+}
+
 uint32_t LifCurrExpStep(const LifCurrExpCoeffs& c, const LifArrays& s, const StepInput& in, uint32_t begin,
                         uint32_t end, uint32_t* spiked) {
-  if (s.theta)
-    return in.i_stim ? LifCurrExpLoop<true, true>(c, s, in, begin, end, spiked)
-                     : LifCurrExpLoop<false, true>(c, s, in, begin, end, spiked);
-  return in.i_stim ? LifCurrExpLoop<true, false>(c, s, in, begin, end, spiked)
-                   : LifCurrExpLoop<false, false>(c, s, in, begin, end, spiked);
+  return dispatch(s, in, [&]<bool kStim, bool kTheta, bool kInState>() {
+    return LifCurrExpLoop<kStim, kTheta, kInState>(c, s, in, begin, end, spiked);
+  });
 }
 
 uint32_t LifCondExpStep(const LifCondExpCoeffs& c, const LifArrays& s, const StepInput& in, uint32_t begin,
                         uint32_t end, uint32_t* spiked) {
-  if (s.theta)
-    return in.i_stim ? LifCondExpLoop<true, true>(c, s, in, begin, end, spiked)
-                     : LifCondExpLoop<false, true>(c, s, in, begin, end, spiked);
-  return in.i_stim ? LifCondExpLoop<true, false>(c, s, in, begin, end, spiked)
-                   : LifCondExpLoop<false, false>(c, s, in, begin, end, spiked);
+  return dispatch(s, in, [&]<bool kStim, bool kTheta, bool kInState>() {
+    return LifCondExpLoop<kStim, kTheta, kInState>(c, s, in, begin, end, spiked);
+  });
 }
 
 }  // namespace HWY_NAMESPACE

@@ -15,6 +15,7 @@ struct LifArrays {
   float* ref_steps_left;
   const float*
       theta;  // added to the threshold (adaptive threshold, learning/adaptive_threshold.hpp); or null
+  bool input_in_state = false;  // syn_exc / syn_inh are the input slots (NeuronGroup::keep_input_in_state)
 };
 
 // Exact propagators for iaf_psc_exp (Rotter & Diesmann 1999), relative to e_l.
