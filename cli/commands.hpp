@@ -25,6 +25,7 @@ void register_nir(CLI::App& root);
 void register_chip(CLI::App& root, CommandGroups& groups);
 void register_compile(CLI::App& root);
 void register_app_cartpole(CommandGroups& groups);
+void register_events(CLI::App& root);  // cli/cmd_events.cpp
 
 }  // namespace scx::cli
 

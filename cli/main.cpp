@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   scx::cli::register_chip(root, groups);
   scx::cli::register_compile(root);
   scx::cli::register_app_cartpole(groups);
+  scx::cli::register_events(root);
 
   scx::install_interrupt_cleanup();
   try {

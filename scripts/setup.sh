@@ -4,7 +4,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libtomlplusplus-dev libhdf5-dev libcli11-dev libfmt-dev libhwy-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libopenmpi-dev openmpi-bin zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libopenmpi-dev openmpi-bin zlib1g-dev liblz4-dev libzstd-dev
   python3 python3-numpy python3-h5py python3-brian python3-sklearn
   dataset-fashion-mnist
   libopenblas-dev libopenblas-serial-dev

@@ -1,5 +1,7 @@
 #include "toml_neuron_params.hpp"
 
+#include "toml_events.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -140,6 +142,7 @@ constexpr ModelEntry kModels[] = {
     {"poisson_source", [](TableReader& t) { return read_fields(t, kPoisson); },
      [] { return defaults_of(kPoisson); }},
     {"spike_times", read_spike_times, [] { return std::vector<std::pair<std::string, double>>{}; }},
+    {"events", read_events_source, [] { return std::vector<std::pair<std::string, double>>{}; }},
     {"truenorth", [](TableReader& t) { return read_fields(t, kTrueNorth); },
      [] { return defaults_of(kTrueNorth); }},
     {"loihi_cuba_lif", [](TableReader& t) { return read_fields(t, kLoihiCubaLif); },

@@ -61,6 +61,7 @@ class TableReader {
   TableReader(const toml::table& table, const std::string& file, std::string name);
 
   const std::string& name() const { return name_; }
+  const std::string& file() const { return *file_; }  // the document's path, for files it names
   const toml::table& table() const { return *table_; }
   model::Origin origin() const;
   [[noreturn]] void fail(const std::string& message) const;  // located at the table itself

@@ -74,6 +74,7 @@ TEST(TomlDocs, EveryPlasticityParameterIsDocumentedWithItsDefault) {
 
 TEST(TomlDocs, EveryModelNameReadsAsThatModel) {
   for (const auto& model : toml_detail::model_names()) {
+    if (model == "events") continue;  // needs a recording, and reads as spike_times: test_toml_events.cpp
     const std::string params = model == "spike_times" ? "params.spike_times_ms = [1.0]\n" : "";
     const auto net = parse_network_toml(
         fmt::format("[[population]]\nname = \"p\"\nsize = 1\nmodel = \"{}\"\n{}", model, params), "m.toml");
@@ -87,7 +88,8 @@ TEST(TomlDocs, CompleteExamplesInTheDocsParse) {
   for (size_t pos = doc.find("```toml\n"); pos != std::string::npos; pos = doc.find("```toml\n", pos)) {
     pos += 8;
     const std::string block = doc.substr(pos, doc.find("```", pos) - pos);
-    if (block.find("[[population]]") == std::string::npos) continue;  // a fragment
+    if (block.find("[[population]]") == std::string::npos) continue;      // a fragment
+    if (block.find("model = \"events\"") != std::string::npos) continue;  // names a recording it lacks
     ++complete;
     EXPECT_NO_THROW(parse_network_toml(block, "docs/model-format.md"));
   }

@@ -1,0 +1,57 @@
+// `events info`: what an event-camera recording holds (AEDAT 2.0 / 4.0, N-MNIST, Prophesee DAT), and a
+// picture of it.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "cli_util.hpp"
+#include "commands.hpp"
+#include "silicortex/core/atomic_file.hpp"
+#include "silicortex/io/events.hpp"
+#include "silicortex/io/svg_events.hpp"
+
+namespace scx::cli {
+namespace {
+
+void print_info(const std::string& file, const io::EventRecording& rec) {
+  size_t on = 0;
+  for (const auto& e : rec.events) on += e.on;
+  std::printf("file      %s\n", file.c_str());
+  std::printf("format    %s%s\n", rec.format.c_str(),
+              rec.sensor.empty() ? "" : (" (" + rec.sensor + ")").c_str());
+  std::printf("sensor    %u x %u pixels\n", rec.width, rec.height);
+  std::printf("events    %s (ON %.1f %%)\n", thousands(rec.events.size()).c_str(),
+              rec.events.empty() ? 0.0 : 100.0 * double(on) / double(rec.events.size()));
+  if (rec.events.empty()) return;
+  const auto [first, last] = std::minmax_element(
+      rec.events.begin(), rec.events.end(), [](const auto& a, const auto& b) { return a.t_us < b.t_us; });
+  const double span_s = double(last->t_us - first->t_us) * 1e-6;
+  std::printf("time      %lld .. %lld us (%.3f s), %.0f events/s\n", static_cast<long long>(first->t_us),
+              static_cast<long long>(last->t_us), span_s,
+              span_s > 0 ? double(rec.events.size()) / span_s : 0.0);
+}
+
+}  // namespace
+
+void register_events(CLI::App& root) {
+  auto* events = root.add_subcommand("events",
+                                     "Event-camera recordings (AEDAT 2.0 and 4.0, N-MNIST .bin, "
+                                     "Prophesee .dat)");
+  events->require_subcommand(1);
+  auto* info = events->add_subcommand("info", "Format, sensor size, event count, time span and ON fraction");
+  static std::string file, svg_out;
+  info->add_option("file", file, "The recording")->required();
+  info->add_option("--svg", svg_out,
+                   "Also draw the recording (SVG): events per pixel, and ON and OFF rates over time");
+  info->callback([] {
+    const io::EventRecording rec = io::read_events(file);
+    print_info(file, rec);
+    if (!svg_out.empty()) {
+      write_text_atomically(svg_out, io::svg_events(rec, fmt::format("{} ({})", file, rec.format)));
+      std::printf("wrote %s\n", svg_out.c_str());
+    }
+  });
+}
+
+}  // namespace scx::cli

@@ -1,0 +1,155 @@
+// Event-camera files with a fixed record size: AEDAT 2.0, N-MNIST and Prophesee DAT; and the dispatch on the
+// first bytes. AEDAT 4.0 is in events_aedat4.cpp.
+#include "silicortex/io/events.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string_view>
+
+#include "io/events_detail.hpp"
+#include "io/gz_file.hpp"
+
+namespace scx::io {
+namespace {
+
+using detail::ByteView;
+
+bool starts_with(const std::vector<uint8_t>& bytes, std::string_view prefix) {
+  return bytes.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), bytes.begin());
+}
+
+// Header lines that begin with `mark` and end with '\n'; returns the offset of the first data byte.
+size_t skip_header_lines(const ByteView& f, uint8_t mark, std::vector<std::string>* lines) {
+  size_t at = 0;
+  while (at < f.size() && f.data()[at] == mark) {
+    const auto* end = static_cast<const uint8_t*>(std::memchr(f.data() + at, '\n', f.size() - at));
+    if (end == nullptr) f.fail(at, "a header line has no end");
+    const size_t next = size_t(end - f.data()) + 1;
+    if (lines) lines->emplace_back(reinterpret_cast<const char*>(f.data() + at), next - at);
+    at = next;
+  }
+  return at;
+}
+
+std::string trimmed(std::string s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return first == std::string::npos ? "" : s.substr(first, last - first + 1);
+}
+
+// jAER's format: big-endian {int32 address, int32 timestamp in µs}. Addresses are chip-specific; the DVS128's
+// (jAER's DVS128 extractor) are decoded: bit 0 = 0 for ON, x in bits 1-7 and y in bits 8-14, both counted
+// from the other side than images are (jAER mirrors x and puts y = 0 at the bottom); bit 15 or 31 marks
+// sync and special events, which are skipped.
+void read_aedat2(const ByteView& f, EventRecording& rec) {
+  rec.format = "AEDAT 2.0";
+  std::vector<std::string> lines;
+  const size_t data = skip_header_lines(f, '#', &lines);
+  std::string chip;
+  for (const auto& line : lines)
+    if (const auto k = line.find("AEChip:"); k != std::string::npos) chip = trimmed(line.substr(k + 7));
+  rec.sensor = chip.empty() ? "DVS128" : chip.substr(chip.rfind('.') + 1);
+  const size_t records = (f.size() - data) / 8;
+  if ((f.size() - data) % 8 != 0) f.fail(data + records * 8, "a truncated event (events are 8 bytes)");
+  if (rec.sensor != "DVS128") {
+    if (rec.sensor.rfind("Davis346", 0) == 0) rec.width = 346, rec.height = 260;
+    if (rec.sensor.rfind("Davis240", 0) == 0) rec.width = 240, rec.height = 180;
+    if (records > 0)
+      f.fail(data, fmt::format("events of chip '{}' are not decoded (only DVS128 addresses are)", chip));
+    return;
+  }
+  rec.width = rec.height = 128;
+  rec.events.reserve(records);
+  int64_t wraps = 0;
+  uint32_t last = 0;
+  for (size_t k = 0; k < records; ++k) {
+    const uint32_t address = f.be32(data + 8 * k, "address");
+    const uint32_t t = f.be32(data + 8 * k + 4, "timestamp");
+    if (k > 0 && t < last && last - t > (1u << 31)) ++wraps;  // the 32-bit counter wrapped
+    last = t;
+    if (address & 0x80008000u) continue;
+    rec.events.push_back({wraps * (int64_t{1} << 32) + t, uint16_t(127 - ((address >> 1) & 0x7F)),
+                          uint16_t(127 - ((address >> 8) & 0x7F)), (address & 1) == 0});
+  }
+}
+
+// N-MNIST / N-Caltech101 (ATIS): 5-byte records, x = byte 0, y = byte 1, polarity = bit 7 of byte 2, a 23-bit
+// timestamp (µs) in the rest. y = 240 marks a timestamp overflow, after which times are 2^13 µs later (as in
+// the dataset authors' Read_Ndataset.m and in Tonic).
+void read_nmnist(const ByteView& f, EventRecording& rec) {
+  rec.format = "N-MNIST";
+  rec.sensor = "ATIS";
+  const size_t records = f.size() / 5;
+  if (f.size() % 5 != 0) f.fail(records * 5, "a truncated event (events are 5 bytes)");
+  rec.events.reserve(records);
+  int64_t overflow = 0;
+  for (size_t k = 0; k < records; ++k) {
+    const uint8_t* r = f.data() + 5 * k;
+    if (r[1] == 240) {
+      overflow += int64_t{1} << 13;
+      continue;
+    }
+    const int64_t t = int64_t(r[2] & 0x7F) << 16 | int64_t(r[3]) << 8 | r[4];
+    rec.events.push_back({overflow + t, r[0], r[1], (r[2] & 0x80) != 0});
+  }
+  rec.width = rec.height = 34;  // the dataset's; larger events (N-Caltech101) widen it below
+}
+
+// Prophesee DAT: '%' header lines, then one byte of event type and one of event size (8), then little-endian
+// {uint32 t µs, uint32 x in bits 0-13, y in bits 14-27, polarity in bits 28-31}.
+void read_dat(const ByteView& f, EventRecording& rec) {
+  rec.format = "Prophesee DAT";
+  std::vector<std::string> lines;
+  size_t at = skip_header_lines(f, '%', &lines);
+  for (const auto& line : lines) {
+    const std::string l = trimmed(line.substr(1));
+    if (l.rfind("Width ", 0) == 0) rec.width = uint32_t(std::strtoul(l.c_str() + 6, nullptr, 10));
+    if (l.rfind("Height ", 0) == 0) rec.height = uint32_t(std::strtoul(l.c_str() + 7, nullptr, 10));
+  }
+  f.need(at, 2, "the event type and size bytes");
+  const uint8_t type = f.data()[at], size = f.data()[at + 1];
+  if (size != 8)
+    f.fail(at + 1, fmt::format("event size {} (only 8-byte events, type 0 or 12, are decoded)", size));
+  if (type != 0 && type != 12)
+    f.fail(at, fmt::format("event type {} (only 0 and 12, CD events, are decoded)", type));
+  at += 2;
+  const size_t records = (f.size() - at) / 8;
+  if ((f.size() - at) % 8 != 0) f.fail(at + records * 8, "a truncated event (events are 8 bytes)");
+  rec.events.reserve(records);
+  for (size_t k = 0; k < records; ++k) {
+    const auto t = f.le<uint32_t>(at + 8 * k, "timestamp");
+    const auto d = f.le<uint32_t>(at + 8 * k + 4, "address");
+    rec.events.push_back({t, uint16_t(d & 0x3FFF), uint16_t((d >> 14) & 0x3FFF), (d >> 28) != 0});
+  }
+}
+
+}  // namespace
+
+EventRecording read_events(const std::filesystem::path& file) {
+  const std::vector<uint8_t> bytes = read_maybe_gzipped(file);
+  const ByteView f(bytes.data(), bytes.size(), file, "");
+  EventRecording rec;
+  if (starts_with(bytes, "#!AER-DAT4.0")) {
+    detail::read_aedat4(f, 14, rec);
+  } else if (starts_with(bytes, "#!AER-DAT2.0")) {
+    read_aedat2(f, rec);
+  } else if (starts_with(bytes, "#!AER-DAT")) {
+    const std::string version(bytes.begin() + 9, bytes.begin() + std::min<size_t>(bytes.size(), 12));
+    f.fail(9, fmt::format("AEDAT version '{}' is not supported (2.0 and 4.0 are)", version));
+  } else if (starts_with(bytes, "%")) {
+    read_dat(f, rec);
+  } else if (file.extension() == ".bin") {
+    read_nmnist(f, rec);
+  } else {
+    f.fail(0, "not an event file this reader knows (AEDAT 2.0 or 4.0, Prophesee .dat, N-MNIST .bin)");
+  }
+  // Files that do not say their size get the events' extent.
+  for (const Event& e : rec.events) {
+    rec.width = std::max<uint32_t>(rec.width, e.x + 1u);
+    rec.height = std::max<uint32_t>(rec.height, e.y + 1u);
+  }
+  return rec;
+}
+
+}  // namespace scx::io

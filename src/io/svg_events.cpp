@@ -1,0 +1,71 @@
+#include "silicortex/io/svg_events.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "silicortex/io/png.hpp"
+#include "silicortex/io/svg.hpp"
+
+namespace scx::io {
+namespace {
+
+// Events per pixel, bright where many: scaled to the 99th percentile of the active pixels' counts, so that a
+// few hot pixels do not leave the rest black, with a square root for the long tail.
+std::string counts_png(const EventRecording& rec) {
+  const size_t w = std::max<uint32_t>(1, rec.width), h = std::max<uint32_t>(1, rec.height);
+  std::vector<uint32_t> count(w * h, 0);
+  for (const Event& e : rec.events)
+    if (e.x < w && e.y < h) ++count[size_t(e.y) * w + e.x];
+  std::vector<uint32_t> active;
+  for (uint32_t c : count)
+    if (c > 0) active.push_back(c);
+  double top = 1;
+  if (!active.empty()) {
+    const size_t k = active.size() * 99 / 100;
+    std::nth_element(active.begin(), active.begin() + long(k), active.end());
+    top = std::max<double>(1, active[k]);
+  }
+  std::vector<uint8_t> px(w * h);
+  for (size_t i = 0; i < px.size(); ++i)
+    px[i] = static_cast<uint8_t>(std::lround(255.0 * std::sqrt(std::min(1.0, double(count[i]) / top))));
+  return encode_png_gray(uint32_t(w), uint32_t(h), px);
+}
+
+}  // namespace
+
+std::string svg_events(const EventRecording& rec, const std::string& title) {
+  svg::Figure fig(980, 420);
+  fig.title(title);
+  // The sensor, scaled to fit 360 x 340 pixels.
+  const double w = std::max<uint32_t>(1, rec.width), h = std::max<uint32_t>(1, rec.height);
+  const double scale = std::min(360.0 / w, 340.0 / h);
+  fig.raw(fmt::format(R"(<image x="30" y="50" width="{}" height="{}" style="image-rendering:pixelated" )"
+                      R"(preserveAspectRatio="none" href="data:image/png;base64,{}"/>)",
+                      svg::num(w * scale), svg::num(h * scale), base64(counts_png(rec))));
+  fig.text(30, 50 + h * scale + 18,
+           fmt::format("{} x {} pixels, brighter = more events (square root, 99th percentile = white)",
+                       rec.width, rec.height));
+  if (rec.events.empty()) return fig.str();
+  // ON and OFF events per millisecond, in about 200 bins.
+  const int64_t t0 = rec.events.front().t_us, t1 = std::max(t0 + 1, rec.events.back().t_us + 1);
+  const int64_t bin_us = std::max<int64_t>(1, (t1 - t0 + 199) / 200);
+  const size_t bins = size_t((t1 - t0 + bin_us - 1) / bin_us);
+  std::vector<double> on(bins, 0), off(bins, 0), xs(bins);
+  for (const Event& e : rec.events) {
+    const size_t b = std::min(bins - 1, size_t(std::max<int64_t>(0, e.t_us - t0) / bin_us));
+    (e.on ? on : off)[b] += 1000.0 / double(bin_us);
+  }
+  for (size_t b = 0; b < bins; ++b) xs[b] = (double(b) + 0.5) * double(bin_us) * 1e-6;
+  const double top = std::max(
+      1.0, std::max(*std::max_element(on.begin(), on.end()), *std::max_element(off.begin(), off.end())));
+  const svg::Axes ax({470, 50, 420, 300}, 0, double(t1 - t0) * 1e-6, 0, top * 1.05);
+  ax.draw(fig, "time from the first event (s)", "events per ms");
+  ax.polyline(fig, xs, on, svg::colour(3));
+  ax.polyline(fig, xs, off, svg::colour(0));
+  ax.legend(fig, {{"ON", svg::colour(3)}, {"OFF", svg::colour(0)}});
+  return fig.str();
+}
+
+}  // namespace scx::io
