@@ -1,4 +1,4 @@
-// `events info`: what an event-camera recording holds (AEDAT 2.0 / 4.0, N-MNIST, Prophesee DAT), and a
+// `events info`: what an event-camera recording holds (AEDAT 2.0 / 3.1 / 4.0, N-MNIST, Prophesee DAT), and a
 // picture of it.
 #include <fmt/format.h>
 
@@ -36,7 +36,7 @@ void print_info(const std::string& file, const io::EventRecording& rec) {
 
 void register_events(CLI::App& root) {
   auto* events = root.add_subcommand("events",
-                                     "Event-camera recordings (AEDAT 2.0 and 4.0, N-MNIST .bin, "
+                                     "Event-camera recordings (AEDAT 2.0, 3.1 and 4.0, N-MNIST .bin, "
                                      "Prophesee .dat)");
   events->require_subcommand(1);
   auto* info = events->add_subcommand("info", "Format, sensor size, event count, time span and ON fraction");

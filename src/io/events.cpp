@@ -1,4 +1,4 @@
-// Event-camera files with a fixed record size: AEDAT 2.0, N-MNIST and Prophesee DAT; and the dispatch on the
+// Event-camera files of plain records: AEDAT 2.0 and 3.1, N-MNIST and Prophesee DAT; and the dispatch on the
 // first bytes. AEDAT 4.0 is in events_aedat4.cpp.
 #include "silicortex/io/events.hpp"
 
@@ -74,6 +74,43 @@ void read_aedat2(const ByteView& f, EventRecording& rec) {
   }
 }
 
+// cAER's format (the DVS128 Gesture dataset): '#' header lines up to "#!END-HEADER", then packets of a
+// little-endian 28-byte header {int16 type, int16 source, int32 event size, int32 timestamp offset, int32
+// timestamp overflow, int32 capacity, int32 number, int32 valid} and capacity x size bytes of events.
+// Polarity events (type 1) are {uint32: bit 0 valid, bit 1 polarity, y in bits 2-16, x in bits 17-31;
+// int32 timestamp}, the time overflow * 2^31 + timestamp; other packet types are skipped.
+void read_aedat3(const ByteView& f, EventRecording& rec) {
+  rec.format = "AEDAT 3.1";
+  std::vector<std::string> lines;
+  size_t at = skip_header_lines(f, '#', &lines);
+  for (const auto& line : lines)
+    if (line.rfind("#Source ", 0) == 0 && line.find(':') != std::string::npos)
+      rec.sensor = trimmed(line.substr(line.find(':') + 1));
+  if (rec.sensor == "DVS128") rec.width = rec.height = 128;
+  for (size_t n = 0; at < f.size(); ++n) {
+    const auto type = f.le<int16_t>(at, "a packet header");
+    const auto size = f.le<int32_t>(at + 4, "an event size");
+    const auto overflow = f.le<int32_t>(at + 12, "a timestamp overflow");
+    const auto capacity = f.le<int32_t>(at + 16, "an event capacity");
+    const auto number = f.le<int32_t>(at + 20, "an event count");
+    if (size <= 0 || capacity < 0 || number < 0 || number > capacity)
+      f.fail(at, fmt::format("packet {}: event size {}, capacity {}, count {}", n, size, capacity, number));
+    const ByteView events = f.sub(at + 28, size_t(capacity) * size_t(size), "a packet's events");
+    if (type == 1) {
+      if (size < 8)
+        f.fail(at + 4, fmt::format("packet {}: polarity events of {} bytes (8 expected)", n, size));
+      for (size_t k = 0; k < size_t(number); ++k) {
+        const auto data = events.le<uint32_t>(k * size_t(size), "an event");
+        const auto t = events.le<int32_t>(k * size_t(size) + 4, "a timestamp");
+        if ((data & 1) == 0) continue;  // invalidated
+        rec.events.push_back({int64_t(overflow) << 31 | int64_t(uint32_t(t) & 0x7FFFFFFF),
+                              uint16_t(data >> 17), uint16_t((data >> 2) & 0x7FFF), ((data >> 1) & 1) != 0});
+      }
+    }
+    at += 28 + events.size();
+  }
+}
+
 // N-MNIST / N-Caltech101 (ATIS): 5-byte records, x = byte 0, y = byte 1, polarity = bit 7 of byte 2, a 23-bit
 // timestamp (µs) in the rest. y = 240 marks a timestamp overflow, after which times are 2^13 µs later (as in
 // the dataset authors' Read_Ndataset.m and in Tonic).
@@ -134,15 +171,17 @@ EventRecording read_events(const std::filesystem::path& file) {
     detail::read_aedat4(f, 14, rec);
   } else if (starts_with(bytes, "#!AER-DAT2.0")) {
     read_aedat2(f, rec);
+  } else if (starts_with(bytes, "#!AER-DAT3.1")) {
+    read_aedat3(f, rec);
   } else if (starts_with(bytes, "#!AER-DAT")) {
     const std::string version(bytes.begin() + 9, bytes.begin() + std::min<size_t>(bytes.size(), 12));
-    f.fail(9, fmt::format("AEDAT version '{}' is not supported (2.0 and 4.0 are)", version));
+    f.fail(9, fmt::format("AEDAT version '{}' is not supported (2.0, 3.1 and 4.0 are)", version));
   } else if (starts_with(bytes, "%")) {
     read_dat(f, rec);
   } else if (file.extension() == ".bin") {
     read_nmnist(f, rec);
   } else {
-    f.fail(0, "not an event file this reader knows (AEDAT 2.0 or 4.0, Prophesee .dat, N-MNIST .bin)");
+    f.fail(0, "not an event file this reader knows (AEDAT 2.0, 3.1 or 4.0, Prophesee .dat, N-MNIST .bin)");
   }
   // Files that do not say their size get the events' extent.
   for (const Event& e : rec.events) {

@@ -1,6 +1,7 @@
 #pragma once
 // Event-camera recordings (DVS, DAVIS, ATIS, Prophesee) read into one form: polarity events in time order
-// with their sensor's size. Formats: AEDAT 2.0 (jAER, DVS128 addresses), AEDAT 4.0 (iniVation DV: LZ4, Zstd
+// with their sensor's size. Formats: AEDAT 2.0 (jAER, DVS128 addresses), AEDAT 3.1 (cAER, as in the DVS128
+// Gesture dataset), AEDAT 4.0 (iniVation DV: LZ4, Zstd
 // or uncompressed packets), N-MNIST / N-Caltech101 `.bin` (ATIS 40-bit records) and Prophesee `.dat` (EVT
 // 2D). Layouts: shared/reference/ecosystem.md section 2; conventions: docs/events.md.
 #include <cstdint>
@@ -17,7 +18,7 @@ struct Event {
 };
 
 struct EventRecording {
-  std::string format;              // "AEDAT 2.0", "AEDAT 4.0", "N-MNIST", "Prophesee DAT"
+  std::string format;              // "AEDAT 2.0", "AEDAT 3.1", "AEDAT 4.0", "N-MNIST", "Prophesee DAT"
   std::string sensor;              // the camera or chip the file names, when it names one
   uint32_t width = 0, height = 0;  // the sensor's size: from the file or the format; else the events' extent
   std::vector<Event> events;       // polarity events only (frames, IMU samples and triggers are skipped)

@@ -122,6 +122,46 @@ TEST(Events, Aedat2FieldsByHand) {
   EXPECT_EQ(rec.events[3].t_us, (1ll << 32) + 0x10);
 }
 
+// AEDAT 3.1 written by hand from the format's description (no recording was at hand): a polarity packet with
+// an invalidated event and a timestamp overflow, a packet of another type to skip, and packet capacity larger
+// than its count.
+TEST(Events, Aedat3PacketsByHand) {
+  TempDir dir;
+  const std::string header = "#!AER-DAT3.1\r\n#Format: RAW\r\n#Source 1: DVS128\r\n#!END-HEADER\r\n";
+  std::vector<uint8_t> bytes(header.begin(), header.end());
+  auto put = [&](uint32_t v, int n) {
+    for (int s = 0; s < 8 * n; s += 8) bytes.push_back(uint8_t(v >> s));
+  };
+  auto packet = [&](int type, int size, int overflow, int capacity, int number) {
+    put(uint32_t(type), 2), put(1, 2), put(uint32_t(size), 4), put(4, 4), put(uint32_t(overflow), 4);
+    put(uint32_t(capacity), 4), put(uint32_t(number), 4), put(uint32_t(number), 4);
+  };
+  packet(2, 4, 0, 1, 1);  // a "special" packet: skipped
+  put(0xDEADBEEF, 4);
+  packet(1, 8, 1, 3, 2);                                     // polarity: two events, room for three
+  put(100u << 17 | 20u << 2 | 1u << 1 | 1u, 4), put(50, 4);  // x 100, y 20, ON, valid
+  put(7u << 17 | 9u << 2 | 0u, 4), put(60, 4);               // invalid: skipped
+  put(0, 4), put(0, 4);                                      // the unused slot
+  packet(1, 8, 0, 1, 1);
+  put(127u << 17 | 127u << 2 | 0u << 1 | 1u, 4), put(70, 4);  // x 127, y 127, OFF
+  write_bytes(dir / "g.aedat", bytes);
+  const EventRecording rec = read_events(dir / "g.aedat");
+  EXPECT_EQ(rec.format, "AEDAT 3.1");
+  EXPECT_EQ(rec.sensor, "DVS128");
+  EXPECT_EQ(rec.width, 128u);
+  ASSERT_EQ(rec.events.size(), 2u);
+  EXPECT_EQ(rec.events[0].x, 100);
+  EXPECT_EQ(rec.events[0].y, 20);
+  EXPECT_TRUE(rec.events[0].on);
+  EXPECT_EQ(rec.events[0].t_us, (int64_t{1} << 31) + 50);
+  EXPECT_EQ(rec.events[1].x, 127);
+  EXPECT_FALSE(rec.events[1].on);
+  EXPECT_EQ(rec.events[1].t_us, 70);
+  bytes.resize(bytes.size() - 3);  // a packet cut short
+  write_bytes(dir / "cut.aedat", bytes);
+  EXPECT_THROW(read_events(dir / "cut.aedat"), Error);
+}
+
 TEST(Events, NmnistOverflowRecordsAdvanceTime) {
   TempDir dir;
   const std::vector<uint8_t> bytes = {3, 4,   0x80, 0, 10,  // x 3, y 4, ON, t 10
@@ -236,8 +276,8 @@ TEST(Events, DamagedFilesFailCleanly) {
   };
   const auto dvs = read_bytes(events_data("aedat2_dvs128/alex_walking_again.aedat"));
   EXPECT_NE(error_of({dvs.begin(), dvs.end() - 3}, "t.aedat").find("a truncated event"), std::string::npos);
-  const std::string v3 = "#!AER-DAT3.1\r\n";
-  EXPECT_NE(error_of({v3.begin(), v3.end()}, "v3.aedat").find("AEDAT version '3.1' is not supported"),
+  const std::string v1 = "#!AER-DAT1.0\r\n";
+  EXPECT_NE(error_of({v1.begin(), v1.end()}, "v1.aedat").find("AEDAT version '1.0' is not supported"),
             std::string::npos);
   EXPECT_NE(error_of({1, 2, 3}, "x.raw").find("x.raw: byte 0: not an event file"), std::string::npos);
   EXPECT_NE(error_of({1, 2, 3, 4, 5, 6}, "y.bin").find("byte 5: a truncated event"), std::string::npos);
