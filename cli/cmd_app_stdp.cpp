@@ -230,11 +230,14 @@ void run_stdp_images(const StdpOptions& o) {
       c.theta_plus_mv, c.nu_pre, c.nu_post, c.final_rate, c.input_sum);
   train::StdpSchedule schedule;
   schedule.epochs = o.epochs;
-  if (start) schedule.start_weights = start->weights, schedule.start_theta_mv = start->theta_mv;
+  if (start) {
+    schedule.start_weights = start->weights, schedule.start_theta_mv = start->theta_mv;
+    schedule.start_steps = start->steps;  // the same Poisson input as an uninterrupted run
+  }
   if (!o.save_state.empty())
     schedule.after_epoch = [&](unsigned epoch, const train::StdpImageNetwork& net) {
       io::write_stdp_state_h5(o.save_state, {c.neurons, c.inputs, net.weights(), net.thresholds(), o.dataset,
-                                             epochs_before + epoch, o.seed});
+                                             epochs_before + epoch, o.seed, net.steps()});
     };
   const size_t total = d.train.count() * o.epochs + d.label.count() + d.test.count();
   ProgressBar bar("stdp-images", total);

@@ -10,7 +10,7 @@ namespace scx::io {
 namespace {
 
 constexpr const char* kFormatName = "silicortex-stdp-state";
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;  // 2 added `steps`
 // Far above any network that fits this machine (6,400 neurons x 784 inputs is 5 M), low enough that a file
 // claiming more fails cleanly instead of exhausting memory.
 constexpr size_t kMaxWeights = size_t{1} << 28;
@@ -30,6 +30,7 @@ void write_stdp_state_h5(const std::filesystem::path& path, const StdpState& s) 
       w.attr(root, "dataset", s.dataset);
       w.attr(root, "epochs", s.epochs);
       w.attr(root, "seed", s.seed);
+      w.attr(root, "steps", s.steps);
       w.dataset<double>(root, "weights", s.weights, {s.neurons, s.inputs});
       w.dataset<double>(root, "theta_mv", s.theta_mv, {s.neurons});
     }
@@ -41,11 +42,12 @@ void write_stdp_state_h5(const std::filesystem::path& path, const StdpState& s) 
 StdpState read_stdp_state_h5(const std::filesystem::path& path) {
   H5Reader r(path);
   const H5Group root = r.root();
-  r.check_format(kFormatName, kFormatVersion, "Silicortex STDP state file");
+  const uint32_t version = r.check_format(kFormatName, kFormatVersion, "Silicortex STDP state file");
   StdpState s;
   s.dataset = r.attr_string(root, "dataset");
   s.epochs = r.attr<uint32_t>(root, "epochs");
   s.seed = r.attr<uint64_t>(root, "seed");
+  if (version >= 2) s.steps = r.attr<uint64_t>(root, "steps");
   std::vector<hsize_t> dims;
   s.weights = r.numbers(root, "weights", dims, kMaxWeights);
   if (dims.size() != 2 || dims[0] == 0 || dims[1] == 0)

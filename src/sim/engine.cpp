@@ -447,6 +447,22 @@ void Engine::reset_state() {
   if (im.plasticity) im.plasticity->reset_traces();
 }
 
+int64_t Engine::step() const {
+  return impl_->current_step;
+}
+
+void Engine::set_step(int64_t step) {
+  if (step < 0) throw Error("set_step: the step must be non-negative, got " + std::to_string(step));
+  reset_state();
+  Impl& im = *impl_;
+  im.current_step = step;
+  // Injected currents are refreshed where a stimulus starts or stops: the new clock needs its own refresh.
+  auto& changes = im.stimulus_change_steps;
+  if (const auto at = std::lower_bound(changes.begin(), changes.end(), step);
+      at == changes.end() || *at != step)
+    changes.insert(at, step);
+}
+
 void Engine::set_learning(bool enabled) {
   impl_->learning_enabled = enabled;
   if (impl_->plasticity) impl_->plasticity->set_enabled(enabled);

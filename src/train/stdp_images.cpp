@@ -121,6 +121,14 @@ std::vector<uint32_t> StdpImageNetwork::present(std::span<const float> image, bo
   }
 }
 
+uint64_t StdpImageNetwork::steps() const {
+  return uint64_t(engine_->step());
+}
+
+void StdpImageNetwork::set_steps(uint64_t steps) {
+  engine_->set_step(int64_t(steps));
+}
+
 void StdpImageNetwork::set_state(const std::vector<double>& weights, const std::vector<double>& theta_mv) {
   if (weights.size() != size_t(config_.neurons) * config_.inputs || theta_mv.size() != config_.neurons)
     throw Error("stdp images: a saved state of " + std::to_string(theta_mv.size()) + " neurons and " +
@@ -271,6 +279,7 @@ StdpImageReport train_and_test(const StdpImageConfig& config, const ImageSet& tr
 
   StdpImageNetwork net(config);
   if (!schedule.start_weights.empty()) net.set_state(schedule.start_weights, schedule.start_theta_mv);
+  if (schedule.start_steps > 0) net.set_steps(schedule.start_steps);
   StdpImageReport rep;
   auto t0 = std::chrono::steady_clock::now();
   const size_t train_total = train.count() * schedule.epochs;

@@ -17,6 +17,7 @@ struct StdpState {
   std::string dataset;
   uint32_t epochs = 0;  // training passes behind these weights
   uint64_t seed = 0;
+  uint64_t steps = 0;  // the simulation clock when saved (format_version 2; 0 in version 1 files)
 };
 
 void write_stdp_state_h5(const std::filesystem::path& path, const StdpState& state);

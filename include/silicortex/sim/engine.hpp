@@ -64,6 +64,12 @@ class Engine {
   // drops spikes in flight and clears plasticity traces; weights, adaptive thresholds and the clock stay. A
   // cheap stand-in for letting the network rest between inputs.
   void reset_state();
+  // The clock: steps simulated so far, where the next run() starts. Random streams (Poisson sources,
+  // stochastic models) are keyed by step, so an engine rebuilt from a saved state and set to the saved step
+  // continues the streams the saved one would have drawn. set_step() also does what reset_state() does:
+  // spikes in flight and traces were scheduled on the old clock.
+  int64_t step() const;
+  void set_step(int64_t step);
   // The length of each run() from the next one on (rounded to whole steps), e.g. a longer test presentation.
   void set_duration_ms(double duration_ms);
   // Weight updates and adaptive-threshold dynamics on (the default) or frozen, e.g. for a test phase.

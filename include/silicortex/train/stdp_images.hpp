@@ -80,6 +80,10 @@ class StdpImageNetwork {
   std::vector<double> thresholds() const;  // theta (mV) per excitatory neuron
   const StdpImageConfig& config() const { return config_; }
   uint64_t presentations() const { return presentations_; }
+  // The simulation clock (sim::Engine::step): saved with the weights, it lets a resumed run draw the same
+  // Poisson input as an uninterrupted one.
+  uint64_t steps() const;
+  void set_steps(uint64_t steps);
 
  private:
   StdpImageConfig config_;
@@ -135,6 +139,7 @@ struct StdpSchedule {
   unsigned epochs = 1;
   // Saved state to start from (StdpImageNetwork::set_state); empty: random weights, thresholds 0.
   std::vector<double> start_weights, start_theta_mv;
+  uint64_t start_steps = 0;  // the saved clock (StdpImageNetwork::steps); 0: from the start
   // Called after every training epoch (1-based), e.g. to save the state.
   std::function<void(unsigned, const StdpImageNetwork&)> after_epoch;
 };

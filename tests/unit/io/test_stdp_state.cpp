@@ -19,7 +19,7 @@ StdpState sample_state() {
   s.neurons = 3, s.inputs = 4;
   for (int i = 0; i < 12; ++i) s.weights.push_back(0.1 * i + 1e-13);
   s.theta_mv = {0.5, 12.25, 0};
-  s.dataset = "fmnist", s.epochs = 7, s.seed = 0xFEEDFACE12ULL;
+  s.dataset = "fmnist", s.epochs = 7, s.seed = 0xFEEDFACE12ULL, s.steps = 123456789012ULL;
   return s;
 }
 
@@ -46,6 +46,7 @@ TEST(StdpState, RoundTripIsExactAndLeavesNoTemporaryFile) {
   EXPECT_EQ(r.dataset, "fmnist");
   EXPECT_EQ(r.epochs, 7u);
   EXPECT_EQ(r.seed, s.seed);
+  EXPECT_EQ(r.steps, s.steps);
   EXPECT_THROW(write_stdp_state_h5(dir / "absent-dir" / "state.h5", s), Error);
 }
 
@@ -70,8 +71,8 @@ TEST(StdpState, H5pyReadsTheLayoutAndBadFilesAreRejected) {
   testing::write_file(dir / "check.py", R"(
 import sys, h5py, numpy as np
 f = h5py.File(sys.argv[1], 'r')
-assert f.attrs['format'] == 'silicortex-stdp-state' and f.attrs['format_version'] == 1
-assert f.attrs['dataset'] == 'fmnist' and f.attrs['epochs'] == 7
+assert f.attrs['format'] == 'silicortex-stdp-state' and f.attrs['format_version'] == 2
+assert f.attrs['dataset'] == 'fmnist' and f.attrs['epochs'] == 7 and f.attrs['steps'] == 123456789012
 w = f['weights']
 assert w.dtype == np.float64 and w.shape == (3, 4) and abs(w[2, 1] - (0.9 + 1e-13)) < 1e-15
 assert list(f['theta_mv'][:]) == [0.5, 12.25, 0]
@@ -84,6 +85,12 @@ bad(sys.argv[2] + '/theta.h5', f['weights'][:], [1.0, 2.0])
 bad(sys.argv[2] + '/negative.h5', -f['weights'][:], f['theta_mv'][:])
 bad(sys.argv[2] + '/nan.h5', f['weights'][:], [1.0, float('nan'), 0])
 bad(sys.argv[2] + '/flat.h5', f['weights'][:].ravel(), f['theta_mv'][:])
+with h5py.File(sys.argv[2] + '/version1.h5', 'w') as g:  # as written before `steps`
+    for k, v in f.attrs.items():
+        if k != 'steps': g.attrs[k] = v
+    g.attrs['format_version'] = np.uint32(1)
+    g['weights'] = f['weights'][:]
+    g['theta_mv'] = f['theta_mv'][:]
 with h5py.File(sys.argv[2] + '/huge.h5', 'w') as g:  # 2^29 weights claimed, none stored
     for k, v in f.attrs.items(): g.attrs[k] = v
     g.create_dataset('weights', shape=(1 << 15, 1 << 14), dtype='f8', chunks=(64, 64))
@@ -97,6 +104,9 @@ with h5py.File(sys.argv[2] + '/huge.h5', 'w') as g:  # 2^29 weights claimed, non
   expect_read_error(dir / "nan.h5", "/theta_mv: element 1 is not finite");
   expect_read_error(dir / "flat.h5", "/weights: expected a 2-D dataset");
   expect_read_error(dir / "huge.h5", "/weights: dataset has 536870912 values, more than the");
+  const StdpState v1 = read_stdp_state_h5(dir / "version1.h5");  // still read; its clock is unknown
+  EXPECT_EQ(v1.epochs, 7u);
+  EXPECT_EQ(v1.steps, 0u);
 }
 
 }  // namespace

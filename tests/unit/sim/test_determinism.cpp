@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "silicortex/core/error.hpp"
 #include "silicortex/sim/engine.hpp"
 
 namespace scx::sim {
@@ -81,6 +82,37 @@ TEST(Determinism, RunningInTwoHalvesEqualsOneRun) {
   joined.insert(joined.end(), second.spikes[1].times_ms.begin(), second.spikes[1].times_ms.end());
   EXPECT_EQ(joined, all.spikes[1].times_ms);
   EXPECT_DOUBLE_EQ(second.spikes[1].times_ms.front() >= 150.0, true);
+}
+
+// A rebuilt engine set to step s draws the random streams the first one drew from step s on (the resumption
+// of a saved state), and re-applies the current steps active at s.
+TEST(Determinism, SetStepContinuesTheRandomStreamsAndStimuli) {
+  model::Network net;
+  net.sim.duration_ms = 50;
+  net.sim.threads = 2;
+  net.sim.seed = 3;
+  net.add_population("drive", 200, model::PoissonSource{40.0, 0.0, 1e300});
+  net.add_population("n", 1, model::LifCurrExp{});           // rests at -70 mV, 40 MOhm
+  net.stimuli.push_back({"n", 200.0, 20.0, 1e300, {}, {}});  // from 20 ms on: towards -62 mV
+  net.record("drive");
+  net.record("n", "v");
+  Engine first(net);
+  first.run();
+  const RunResult second_half = first.run();  // 50-100 ms
+  Engine resumed(net);
+  EXPECT_EQ(resumed.step(), 0);
+  resumed.set_step(first.step() - 500);
+  EXPECT_EQ(resumed.step(), 500);
+  const RunResult again = resumed.run();
+  EXPECT_EQ(again.spikes[0].times_ms, second_half.spikes[0].times_ms);
+  EXPECT_EQ(again.spikes[0].neurons, second_half.spikes[0].neurons);
+  ASSERT_GT(again.spikes[0].total_spikes, 100u);
+  // The current switched on at 20 ms, before the new clock's start, drives the neuron from rest (-70 mV) at
+  // once: the stimulus is refreshed at the step set, not only where it starts.
+  const auto& v = again.traces[0].values;
+  ASSERT_EQ(v.size(), 500u);
+  EXPECT_GT(v.back(), -62.5f);
+  EXPECT_THROW(resumed.set_step(-1), Error);
 }
 
 }  // namespace
