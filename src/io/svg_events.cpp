@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "silicortex/core/error.hpp"
 #include "silicortex/io/png.hpp"
 #include "silicortex/io/svg.hpp"
 
 namespace scx::io {
 namespace {
+
+constexpr uint64_t kMaxPixels = uint64_t{16} << 20;
 
 // Events per pixel, bright where many: scaled to the 99th percentile of the active pixels' counts, so that a
 // few hot pixels do not leave the rest black, with a square root for the long tail.
@@ -36,6 +39,11 @@ std::string counts_png(const EventRecording& rec) {
 }  // namespace
 
 std::string svg_events(const EventRecording& rec, const std::string& title) {
+  // Real sensors have at most a few million pixels; a damaged file's stray coordinates must not make the
+  // picture allocate gigabytes.
+  if (uint64_t(rec.width) * rec.height > kMaxPixels)
+    throw Error(fmt::format("{} x {} pixels are too many to draw (at most {} million)", rec.width, rec.height,
+                            kMaxPixels >> 20));
   svg::Figure fig(980, 420);
   fig.title(title);
   // The sensor, scaled to fit 360 x 340 pixels.

@@ -14,6 +14,7 @@
 #include "io_test_util.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/io/events.hpp"
+#include "silicortex/io/svg_events.hpp"
 
 namespace scx::io {
 namespace {
@@ -160,6 +161,18 @@ TEST(Events, Aedat3PacketsByHand) {
   bytes.resize(bytes.size() - 3);  // a packet cut short
   write_bytes(dir / "cut.aedat", bytes);
   EXPECT_THROW(read_events(dir / "cut.aedat"), Error);
+}
+
+// A damaged file whose stray coordinates claim a huge sensor is refused by the picture, not drawn into
+// gigabytes.
+TEST(Events, PictureOfAnImplausiblyLargeSensorIsRefused) {
+  EventRecording rec;
+  rec.width = 30000, rec.height = 30000;
+  rec.events.push_back({0, 29999, 29999, true});
+  EXPECT_THROW(svg_events(rec, "huge"), Error);
+  rec.width = rec.height = 64;
+  rec.events[0].x = rec.events[0].y = 3;
+  EXPECT_NE(svg_events(rec, "small").find("<svg"), std::string::npos);
 }
 
 TEST(Events, NmnistOverflowRecordsAdvanceTime) {
