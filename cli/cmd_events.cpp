@@ -26,7 +26,7 @@ void print_info(const std::string& file, const io::EventRecording& rec) {
   if (rec.events.empty()) return;
   const auto [first, last] = std::minmax_element(
       rec.events.begin(), rec.events.end(), [](const auto& a, const auto& b) { return a.t_us < b.t_us; });
-  const double span_s = double(last->t_us - first->t_us) * 1e-6;
+  const double span_s = (double(last->t_us) - double(first->t_us)) * 1e-6;
   std::printf("time      %lld .. %lld us (%.3f s), %.0f events/s\n", static_cast<long long>(first->t_us),
               static_cast<long long>(last->t_us), span_s,
               span_s > 0 ? double(rec.events.size()) / span_s : 0.0);

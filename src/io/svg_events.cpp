@@ -57,18 +57,21 @@ std::string svg_events(const EventRecording& rec, const std::string& title) {
                        rec.width, rec.height));
   if (rec.events.empty()) return fig.str();
   // ON and OFF events per millisecond, in about 200 bins.
-  const int64_t t0 = rec.events.front().t_us, t1 = std::max(t0 + 1, rec.events.back().t_us + 1);
-  const int64_t bin_us = std::max<int64_t>(1, (t1 - t0 + 199) / 200);
-  const size_t bins = size_t((t1 - t0 + bin_us - 1) / bin_us);
+  // Times in double: a damaged file's timestamps may span more than int64 differences hold.
+  const auto [first, last] = std::minmax_element(
+      rec.events.begin(), rec.events.end(), [](const Event& a, const Event& b) { return a.t_us < b.t_us; });
+  const double t0 = double(first->t_us), span_us = std::max(1.0, double(last->t_us) - t0 + 1);
+  const double bin_us = std::max(1.0, std::ceil(span_us / 200));
+  const auto bins = size_t(std::ceil(span_us / bin_us));  // at most 200
   std::vector<double> on(bins, 0), off(bins, 0), xs(bins);
   for (const Event& e : rec.events) {
-    const size_t b = std::min(bins - 1, size_t(std::max<int64_t>(0, e.t_us - t0) / bin_us));
-    (e.on ? on : off)[b] += 1000.0 / double(bin_us);
+    const auto b = std::min(bins - 1, size_t((double(e.t_us) - t0) / bin_us));
+    (e.on ? on : off)[b] += 1000.0 / bin_us;
   }
-  for (size_t b = 0; b < bins; ++b) xs[b] = (double(b) + 0.5) * double(bin_us) * 1e-6;
+  for (size_t b = 0; b < bins; ++b) xs[b] = (double(b) + 0.5) * bin_us * 1e-6;
   const double top = std::max(
       1.0, std::max(*std::max_element(on.begin(), on.end()), *std::max_element(off.begin(), off.end())));
-  const svg::Axes ax({470, 50, 420, 300}, 0, double(t1 - t0) * 1e-6, 0, top * 1.05);
+  const svg::Axes ax({470, 50, 420, 300}, 0, span_us * 1e-6, 0, top * 1.05);
   ax.draw(fig, "time from the first event (s)", "events per ms");
   ax.polyline(fig, xs, on, svg::colour(3));
   ax.polyline(fig, xs, off, svg::colour(0));

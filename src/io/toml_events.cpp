@@ -50,9 +50,13 @@ model::NeuronParams read_events_source(TableReader& population) {
 
   model::SpikeTimesSource s;
   s.times_ms.resize(neurons);
-  const int64_t t0 = rec.events.empty() ? 0 : rec.events.front().t_us;
+  double t0 = 0;  // the first event's time (files need not be in order); in double, as damaged ones may not
+  if (!rec.events.empty())
+    t0 = double(std::min_element(rec.events.begin(), rec.events.end(), [](const Event& a, const Event& b) {
+                  return a.t_us < b.t_us;
+                })->t_us);
   for (const Event& e : rec.events) {
-    const double ms = double(e.t_us - t0) * 1e-3 - start_ms;
+    const double ms = (double(e.t_us) - t0) * 1e-3 - start_ms;
     if (ms < 0 || ms >= duration_ms || (polarity == "on" && !e.on) || (polarity == "off" && e.on)) continue;
     const uint64_t p = polarity == "both" && !e.on ? 1 : 0;
     s.times_ms[(p * height + e.y / downsample) * width + e.x / downsample].push_back(ms * time_scale);

@@ -164,8 +164,8 @@ TEST(Events, Aedat3PacketsByHand) {
 }
 
 // A damaged file whose stray coordinates claim a huge sensor is refused by the picture, not drawn into
-// gigabytes.
-TEST(Events, PictureOfAnImplausiblyLargeSensorIsRefused) {
+// gigabytes; stray timestamps still give a picture.
+TEST(Events, PictureOfDamagedRecordings) {
   EventRecording rec;
   rec.width = 30000, rec.height = 30000;
   rec.events.push_back({0, 29999, 29999, true});
@@ -173,6 +173,10 @@ TEST(Events, PictureOfAnImplausiblyLargeSensorIsRefused) {
   rec.width = rec.height = 64;
   rec.events[0].x = rec.events[0].y = 3;
   EXPECT_NE(svg_events(rec, "small").find("<svg"), std::string::npos);
+  // Timestamps at both ends of int64, out of order: still a picture of at most 200 time bins.
+  rec.events.push_back({INT64_MAX, 1, 1, false});
+  rec.events.push_back({INT64_MIN, 2, 2, true});
+  EXPECT_NE(svg_events(rec, "extreme times").find("<svg"), std::string::npos);
 }
 
 TEST(Events, NmnistOverflowRecordsAdvanceTime) {
