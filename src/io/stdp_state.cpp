@@ -48,6 +48,8 @@ StdpState read_stdp_state_h5(const std::filesystem::path& path) {
   s.epochs = r.attr<uint32_t>(root, "epochs");
   s.seed = r.attr<uint64_t>(root, "seed");
   if (version >= 2) s.steps = r.attr<uint64_t>(root, "steps");
+  if (s.steps > uint64_t{1} << 62)  // a damaged file: no run is that long, and the clock must not overflow
+    r.fail("/", "attribute steps = " + std::to_string(s.steps) + " is beyond 2^62");
   std::vector<hsize_t> dims;
   s.weights = r.numbers(root, "weights", dims, kMaxWeights);
   if (dims.size() != 2 || dims[0] == 0 || dims[1] == 0)

@@ -91,6 +91,11 @@ with h5py.File(sys.argv[2] + '/version1.h5', 'w') as g:  # as written before `st
     g.attrs['format_version'] = np.uint32(1)
     g['weights'] = f['weights'][:]
     g['theta_mv'] = f['theta_mv'][:]
+with h5py.File(sys.argv[2] + '/clock.h5', 'w') as g:  # a clock no run reaches
+    for k, v in f.attrs.items(): g.attrs[k] = v
+    g.attrs['steps'] = np.uint64(1 << 63)
+    g['weights'] = f['weights'][:]
+    g['theta_mv'] = f['theta_mv'][:]
 with h5py.File(sys.argv[2] + '/huge.h5', 'w') as g:  # 2^29 weights claimed, none stored
     for k, v in f.attrs.items(): g.attrs[k] = v
     g.create_dataset('weights', shape=(1 << 15, 1 << 14), dtype='f8', chunks=(64, 64))
@@ -104,6 +109,7 @@ with h5py.File(sys.argv[2] + '/huge.h5', 'w') as g:  # 2^29 weights claimed, non
   expect_read_error(dir / "nan.h5", "/theta_mv: element 1 is not finite");
   expect_read_error(dir / "flat.h5", "/weights: expected a 2-D dataset");
   expect_read_error(dir / "huge.h5", "/weights: dataset has 536870912 values, more than the");
+  expect_read_error(dir / "clock.h5", "steps = 9223372036854775808 is beyond 2^62");
   const StdpState v1 = read_stdp_state_h5(dir / "version1.h5");  // still read; its clock is unknown
   EXPECT_EQ(v1.epochs, 7u);
   EXPECT_EQ(v1.steps, 0u);
