@@ -6,6 +6,7 @@
 
 #include "compiler_test_util.hpp"
 #include "silicortex/hw/chip_program.hpp"
+#include "silicortex/io/toml_model.hpp"
 
 namespace scx::compiler {
 namespace {
@@ -57,6 +58,37 @@ TEST(CompileExact, FanOutThroughSplittersWithMixedWeightsAndDelays) {
   EXPECT_GT(count_splitters(c), 0);
   for (const auto& q : c.report.quantisation) EXPECT_EQ(q.max_error, 0.0) << q.projection;
   EXPECT_GT(expect_same_spikes(net, c), 200u);
+}
+
+// An event-camera recording (a real N-MNIST sample, pooled 2 x 2) replayed into chip-native neurons: the chip
+// sees the recording's spikes and answers exactly as the engine does.
+TEST(CompileExact, AnEventRecordingDrivesTheChipAsTheEngine) {
+  const std::string toml = R"(
+[simulation]
+dt_ms = 1.0
+duration_ms = 320.0
+[[population]]
+name = "retina"
+size = 578
+model = "events"
+params = { file = ")" SCX_SOURCE_DIR
+                           R"(/../shared/data/events/tonic_test_data/sample_nmnist.bin", downsample = 2 }
+[[population]]
+name = "layer"
+size = 100
+model = "truenorth"
+params = { threshold = 3, neg_threshold = 20, neg_saturate = 1 }
+[[projection]]
+pre = "retina"
+post = "layer"
+connector = { type = "fixed_indegree", n = 30 }
+weight = 1
+delay_ms = 1.0
+)";
+  model::Network net = io::parse_network_toml(toml, "events.toml");
+  record_all(net);
+  const auto c = compile_network(net, truenorth_profile());
+  EXPECT_GT(expect_same_spikes(net, c), 1000u);
 }
 
 TEST(CompileExact, FanInAbove256IsSplitOverCores) {
