@@ -38,10 +38,19 @@ std::string trimmed(std::string s) {
   return first == std::string::npos ? "" : s.substr(first, last - first + 1);
 }
 
-// jAER's format: big-endian {int32 address, int32 timestamp in µs}. Addresses are chip-specific; the DVS128's
-// (jAER's DVS128 extractor) are decoded: bit 0 = 0 for ON, x in bits 1-7 and y in bits 8-14, both counted
-// from the other side than images are (jAER mirrors x and puts y = 0 at the bottom); bit 15 or 31 marks
-// sync and special events, which are skipped.
+// The DAVIS chips jAER names, and their sensor sizes.
+struct DavisChip {
+  const char* prefix;
+  uint32_t width, height;
+};
+constexpr DavisChip kDavisChips[] = {
+    {"Davis346", 346, 260}, {"Davis240", 240, 180}, {"Davis640", 640, 480}, {"Davis128", 128, 128}};
+
+// jAER's format: big-endian {int32 address, int32 timestamp in µs}. Addresses are chip-specific, decoded as
+// jAER's extractors do, x and y counted from the other side than images are (jAER mirrors x and puts y = 0 at
+// the bottom). DVS128: bit 0 = 0 for ON, x in bits 1-7, y in bits 8-14; bit 15 or 31 marks sync and special
+// events. DAVIS (DavisChip.java): bit 31 set for frame (APS) and IMU samples, bits 10-11 = 01 for external
+// input events, all skipped; otherwise bit 11 = 1 for ON, x in bits 12-21, y in bits 22-30.
 void read_aedat2(const ByteView& f, EventRecording& rec) {
   rec.format = "AEDAT 2.0";
   std::vector<std::string> lines;
@@ -52,14 +61,15 @@ void read_aedat2(const ByteView& f, EventRecording& rec) {
   rec.sensor = chip.empty() ? "DVS128" : chip.substr(chip.rfind('.') + 1);
   const size_t records = (f.size() - data) / 8;
   if ((f.size() - data) % 8 != 0) f.fail(data + records * 8, "a truncated event (events are 8 bytes)");
-  if (rec.sensor != "DVS128") {
-    if (rec.sensor.rfind("Davis346", 0) == 0) rec.width = 346, rec.height = 260;
-    if (rec.sensor.rfind("Davis240", 0) == 0) rec.width = 240, rec.height = 180;
+  const bool dvs128 = rec.sensor == "DVS128";
+  for (const DavisChip& d : kDavisChips)
+    if (rec.sensor.rfind(d.prefix, 0) == 0) rec.width = d.width, rec.height = d.height;
+  if (!dvs128 && rec.width == 0) {
     if (records > 0)
-      f.fail(data, fmt::format("events of chip '{}' are not decoded (only DVS128 addresses are)", chip));
+      f.fail(data, fmt::format("events of chip '{}' are not decoded (DVS128 and DAVIS addresses are)", chip));
     return;
   }
-  rec.width = rec.height = 128;
+  if (dvs128) rec.width = rec.height = 128;
   rec.events.reserve(records);
   int64_t wraps = 0;
   uint32_t last = 0;
@@ -68,9 +78,20 @@ void read_aedat2(const ByteView& f, EventRecording& rec) {
     const uint32_t t = f.be32(data + 8 * k + 4, "timestamp");
     if (k > 0 && t < last && last - t > (1u << 31)) ++wraps;  // the 32-bit counter wrapped
     last = t;
-    if (address & 0x80008000u) continue;
-    rec.events.push_back({wraps * (int64_t{1} << 32) + t, uint16_t(127 - ((address >> 1) & 0x7F)),
-                          uint16_t(127 - ((address >> 8) & 0x7F)), (address & 1) == 0});
+    const int64_t time = wraps * (int64_t{1} << 32) + t;
+    if (dvs128) {
+      if (address & 0x80008000u) continue;
+      rec.events.push_back({time, uint16_t(127 - ((address >> 1) & 0x7F)),
+                            uint16_t(127 - ((address >> 8) & 0x7F)), (address & 1) == 0});
+      continue;
+    }
+    if ((address & 0x80000000u) || (address & 0xC00u) == 0x400u) continue;
+    const uint32_t x = (address >> 12) & 0x3FF, y = (address >> 22) & 0x1FF;
+    if (x >= rec.width || y >= rec.height)
+      f.fail(data + 8 * k, fmt::format("event at ({}, {}) outside the {} x {} {}", x, y, rec.width,
+                                       rec.height, rec.sensor));
+    rec.events.push_back(
+        {time, uint16_t(rec.width - 1 - x), uint16_t(rec.height - 1 - y), (address & 0x800) != 0});
   }
 }
 
