@@ -1,9 +1,9 @@
 #pragma once
 // Event-camera recordings (DVS, DAVIS, ATIS, Prophesee) read into one form: polarity events in time order
-// with their sensor's size. Formats: AEDAT 2.0 (jAER, DVS128 and DAVIS addresses), AEDAT 3.1 (cAER, as in the DVS128
-// Gesture dataset), AEDAT 4.0 (iniVation DV: LZ4, Zstd
-// or uncompressed packets), N-MNIST / N-Caltech101 `.bin` (ATIS 40-bit records) and Prophesee `.dat` (EVT
-// 2D). Layouts: shared/reference/ecosystem.md section 2; conventions: docs/events.md.
+// with their sensor's size. Formats: AEDAT 2.0 (jAER, DVS128 and DAVIS addresses), AEDAT 3.1 (cAER, as in
+// the DVS128 Gesture dataset), AEDAT 4.0 (iniVation DV: LZ4, Zstd or uncompressed packets), N-MNIST /
+// N-Caltech101 `.bin` (ATIS 40-bit records) and Prophesee `.dat` (EVT 2D). Layouts:
+// shared/reference/ecosystem.md section 2; conventions: docs/events.md.
 #include <cstdint>
 #include <filesystem>
 #include <string>

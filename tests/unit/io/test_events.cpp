@@ -95,63 +95,65 @@ TEST(Events, Aedat2HeaderOnlyNamesItsChip) {
   EXPECT_TRUE(rec.events.empty());
 }
 
+void expect_event(const Event& e, int64_t t_us, uint16_t x, uint16_t y, bool on) {
+  EXPECT_EQ(e.t_us, t_us);
+  EXPECT_EQ(e.x, x);
+  EXPECT_EQ(e.y, y);
+  EXPECT_EQ(e.on, on);
+}
+
+// An AEDAT 2.0 file from jAER's `chip` class, to which events are appended as (address, timestamp) words.
+struct Aedat2Writer {
+  std::vector<uint8_t> bytes;
+  explicit Aedat2Writer(const std::string& chip) {
+    const std::string header = "#!AER-DAT2.0\r\n# AEChip: " + chip + "\r\n";
+    bytes.assign(header.begin(), header.end());
+  }
+  void event(uint32_t address, uint32_t timestamp) {
+    for (uint32_t v : {address, timestamp})
+      for (int s = 24; s >= 0; s -= 8) bytes.push_back(uint8_t(v >> s));
+  }
+};
+
 // Every field of a hand-written DVS128 file: x and y counted from the other side (jAER), ON = bit 0 clear,
 // sync events skipped, a wrapped 32-bit timestamp continued.
 TEST(Events, Aedat2FieldsByHand) {
   TempDir dir;
-  std::string header = "#!AER-DAT2.0\r\n# AEChip: ch.unizh.ini.jaer.chip.retina.DVS128\r\n";
-  std::vector<uint8_t> bytes(header.begin(), header.end());
-  auto put = [&](uint32_t v) {
-    for (int s = 24; s >= 0; s -= 8) bytes.push_back(uint8_t(v >> s));
-  };
-  put(0u << 8 | 5u << 1 | 0u), put(100);     // raw x 5, y 0, ON
-  put(127u << 8 | 0u << 1 | 1u), put(200);   // raw x 0, y 127, OFF
-  put(0x8000u), put(300);                    // sync event: skipped
-  put(3u << 8 | 3u << 1), put(0xFFFFFFF0u);  // near the end of the counter
-  put(4u << 8 | 4u << 1), put(0x10);         // ... which wrapped
-  write_bytes(dir / "a.aedat", bytes);
+  Aedat2Writer w("ch.unizh.ini.jaer.chip.retina.DVS128");
+  w.event(0u << 8 | 5u << 1 | 0u, 100);     // raw x 5, y 0, ON
+  w.event(127u << 8 | 0u << 1 | 1u, 200);   // raw x 0, y 127, OFF
+  w.event(0x8000u, 300);                    // sync event: skipped
+  w.event(3u << 8 | 3u << 1, 0xFFFFFFF0u);  // near the end of the counter
+  w.event(4u << 8 | 4u << 1, 0x10);         // ... which wrapped
+  write_bytes(dir / "a.aedat", w.bytes);
   const EventRecording rec = read_events(dir / "a.aedat");
   ASSERT_EQ(rec.events.size(), 4u);
-  EXPECT_EQ(rec.events[0].x, 122);
-  EXPECT_EQ(rec.events[0].y, 127);
-  EXPECT_TRUE(rec.events[0].on);
-  EXPECT_EQ(rec.events[1].x, 127);
-  EXPECT_EQ(rec.events[1].y, 0);
-  EXPECT_FALSE(rec.events[1].on);
-  EXPECT_EQ(rec.events[1].t_us, 200);
-  EXPECT_EQ(rec.events[2].t_us, 0xFFFFFFF0ll);
-  EXPECT_EQ(rec.events[3].t_us, (1ll << 32) + 0x10);
+  expect_event(rec.events[0], 100, 122, 127, true);
+  expect_event(rec.events[1], 200, 127, 0, false);
+  expect_event(rec.events[2], 0xFFFFFFF0ll, 124, 124, true);
+  expect_event(rec.events[3], (1ll << 32) + 0x10, 123, 123, true);
 }
 
 // DAVIS addresses in AEDAT 2.0, by hand from jAER's DavisChip.java: frame, IMU and external-input words are
 // skipped; x and y are counted from the other side than images are, as for the DVS128.
 TEST(Events, Aedat2DavisFieldsByHand) {
   TempDir dir;
-  std::string header = "#!AER-DAT2.0\r\n# AEChip: eu.seebetter.ini.chips.davis.Davis346blue\r\n";
-  std::vector<uint8_t> bytes(header.begin(), header.end());
-  auto put = [&](uint32_t v) {
-    for (int s = 24; s >= 0; s -= 8) bytes.push_back(uint8_t(v >> s));
-  };
-  put(20u << 22 | 10u << 12 | 1u << 11), put(5);  // raw (10, 20), ON
-  put(0x80000000u | 123u), put(6);                // a frame (APS) sample
-  put(0x80000C00u), put(7);                       // an IMU sample
-  put(1u << 10), put(8);                          // an external input event
-  put(259u << 22 | 345u << 12), put(9);           // raw (345, 259), OFF
-  write_bytes(dir / "d.aedat", bytes);
+  Aedat2Writer w("eu.seebetter.ini.chips.davis.Davis346blue");
+  w.event(20u << 22 | 10u << 12 | 1u << 11, 5);  // raw (10, 20), ON
+  w.event(0x80000000u | 123u, 6);                // a frame (APS) sample
+  w.event(0x80000C00u, 7);                       // an IMU sample
+  w.event(1u << 10, 8);                          // an external input event
+  w.event(259u << 22 | 345u << 12, 9);           // raw (345, 259), OFF
+  write_bytes(dir / "d.aedat", w.bytes);
   const EventRecording rec = read_events(dir / "d.aedat");
   EXPECT_EQ(rec.sensor, "Davis346blue");
   EXPECT_EQ(rec.width, 346u);
   EXPECT_EQ(rec.height, 260u);
   ASSERT_EQ(rec.events.size(), 2u);
-  EXPECT_EQ(rec.events[0].x, 335);
-  EXPECT_EQ(rec.events[0].y, 239);
-  EXPECT_TRUE(rec.events[0].on);
-  EXPECT_EQ(rec.events[0].t_us, 5);
-  EXPECT_EQ(rec.events[1].x, 0);
-  EXPECT_EQ(rec.events[1].y, 0);
-  EXPECT_FALSE(rec.events[1].on);
-  put(100u << 22 | 400u << 12), put(10);  // x 400 on a 346-pixel-wide sensor
-  write_bytes(dir / "bad.aedat", bytes);
+  expect_event(rec.events[0], 5, 335, 239, true);
+  expect_event(rec.events[1], 9, 0, 0, false);
+  w.event(100u << 22 | 400u << 12, 10);  // x 400 on a 346-pixel-wide sensor
+  write_bytes(dir / "bad.aedat", w.bytes);
   try {
     read_events(dir / "bad.aedat");
     FAIL() << "an event outside the sensor was read";
@@ -190,13 +192,8 @@ TEST(Events, Aedat3PacketsByHand) {
   EXPECT_EQ(rec.sensor, "DVS128");
   EXPECT_EQ(rec.width, 128u);
   ASSERT_EQ(rec.events.size(), 2u);
-  EXPECT_EQ(rec.events[0].x, 100);
-  EXPECT_EQ(rec.events[0].y, 20);
-  EXPECT_TRUE(rec.events[0].on);
-  EXPECT_EQ(rec.events[0].t_us, (int64_t{1} << 31) + 50);
-  EXPECT_EQ(rec.events[1].x, 127);
-  EXPECT_FALSE(rec.events[1].on);
-  EXPECT_EQ(rec.events[1].t_us, 70);
+  expect_event(rec.events[0], (int64_t{1} << 31) + 50, 100, 20, true);
+  expect_event(rec.events[1], 70, 127, 127, false);
   bytes.resize(bytes.size() - 3);  // a packet cut short
   write_bytes(dir / "cut.aedat", bytes);
   EXPECT_THROW(read_events(dir / "cut.aedat"), Error);
@@ -337,10 +334,9 @@ TEST(Events, DamagedFilesFailCleanly) {
             std::string::npos);
   EXPECT_NE(error_of({1, 2, 3}, "x.raw").find("x.raw: byte 0: not an event file"), std::string::npos);
   EXPECT_NE(error_of({1, 2, 3, 4, 5, 6}, "y.bin").find("byte 5: a truncated event"), std::string::npos);
-  std::string cochlea = "#!AER-DAT2.0\r\n# AEChip: ch.unizh.ini.jaer.chip.cochlea.CochleaAMS1c\r\n";
-  std::vector<uint8_t> cochlea_bytes(cochlea.begin(), cochlea.end());
-  cochlea_bytes.resize(cochlea_bytes.size() + 8, 0);
-  EXPECT_NE(error_of(cochlea_bytes, "c.aedat")
+  Aedat2Writer cochlea("ch.unizh.ini.jaer.chip.cochlea.CochleaAMS1c");
+  cochlea.event(0, 0);
+  EXPECT_NE(error_of(cochlea.bytes, "c.aedat")
                 .find("'ch.unizh.ini.jaer.chip.cochlea.CochleaAMS1c' are not decoded"),
             std::string::npos);
 
