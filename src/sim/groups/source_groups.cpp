@@ -1,6 +1,7 @@
 // Spike sources: Poisson trains and explicit spike times. They take no input.
 #include <algorithm>
 #include <cmath>
+#include <compare>
 
 #include "silicortex/core/rng.hpp"
 #include "sim/groups/groups.hpp"
@@ -55,36 +56,44 @@ class PoissonGroup final : public NeuronGroup {
   int64_t start_step_, stop_step_;
 };
 
+// One schedule of (step, neuron) in that order, walked by a cursor: a step costs the spikes due then, not a
+// look at every neuron (an event-camera recording has a neuron per pixel, most of them silent at any step).
 class SpikeTimesGroup final : public NeuronGroup {
  public:
-  SpikeTimesGroup(uint32_t size, const model::SpikeTimesSource& p, double h) : NeuronGroup(size) {
-    // Spike times become steps; a neuron emits at most one spike per step.
-    steps_.resize(p.times_ms.size());
-    for (size_t k = 0; k < p.times_ms.size(); ++k) {
-      for (double t : p.times_ms[k]) steps_[k].push_back(static_cast<int64_t>(std::llround(t / h)));
-      std::sort(steps_[k].begin(), steps_[k].end());
-      steps_[k].erase(std::unique(steps_[k].begin(), steps_[k].end()), steps_[k].end());
-    }
-    cursor_.assign(size, 0);
+  SpikeTimesGroup(uint32_t size, const model::SpikeTimesSource& p, double h)
+      : NeuronGroup(size), shared_(p.times_ms.size() == 1) {
+    for (size_t k = 0; k < p.times_ms.size(); ++k)
+      for (double t : p.times_ms[k])
+        schedule_.push_back({static_cast<int64_t>(std::llround(t / h)), static_cast<uint32_t>(k)});
+    std::sort(schedule_.begin(), schedule_.end());
+    // A neuron emits at most one spike per step.
+    schedule_.erase(std::unique(schedule_.begin(), schedule_.end()), schedule_.end());
   }
   float* state(const std::string&) override { return nullptr; }
 
   void update(const StepInput& in, uint32_t begin, uint32_t end, std::vector<uint32_t>& spikes) override {
-    const bool shared = steps_.size() == 1;
-    for (uint32_t i = begin; i < std::min(end, size_); ++i) {
-      const auto& list = steps_[shared ? 0 : i];
-      size_t& c = cursor_[i];
-      while (c < list.size() && list[c] < in.step) ++c;
-      if (c < list.size() && list[c] == in.step) {
+    if (cursor_ > 0 && schedule_[cursor_ - 1].step >= in.step)  // the clock went back (Engine::set_step)
+      cursor_ =
+          size_t(std::lower_bound(schedule_.begin(), schedule_.end(), Due{in.step, 0}) - schedule_.begin());
+    while (cursor_ < schedule_.size() && schedule_[cursor_].step < in.step) ++cursor_;
+    for (; cursor_ < schedule_.size() && schedule_[cursor_].step == in.step; ++cursor_) {
+      if (shared_) {  // one list for every neuron
+        for (uint32_t i = begin; i < std::min(end, size_); ++i) spikes.push_back(i);
+      } else if (const uint32_t i = schedule_[cursor_].neuron; i >= begin && i < end && i < size_) {
         spikes.push_back(i);
-        ++c;
       }
     }
   }
 
  private:
-  std::vector<std::vector<int64_t>> steps_;
-  std::vector<size_t> cursor_;
+  struct Due {
+    int64_t step;
+    uint32_t neuron;
+    auto operator<=>(const Due&) const = default;
+  };
+  bool shared_;
+  std::vector<Due> schedule_;
+  size_t cursor_ = 0;
 };
 
 }  // namespace

@@ -58,6 +58,32 @@ TEST(Delivery, SpikeTimesSourceEmitsAtTheGivenSteps) {
   EXPECT_EQ(s.neurons, neurons);
 }
 
+// A list shared by every neuron, on several threads; and a clock set back (Engine::set_step) replays the
+// times.
+TEST(Delivery, SpikeTimesSharedListAndAClockSetBack) {
+  model::Network net;
+  net.sim.dt_ms = 0.5;
+  net.sim.duration_ms = 10;
+  net.sim.threads = 3;
+  net.add_population("all", 40, model::SpikeTimesSource{{{2.0, 6.0}}});
+  net.add_population("one", 40, model::SpikeTimesSource{std::vector<std::vector<double>>(40)});
+  std::get<model::SpikeTimesSource>(net.populations[1].params).times_ms[37] = {4.0};
+  net.record("all");
+  net.record("one");
+  Engine engine(net);
+  const RunResult first = engine.run();
+  EXPECT_EQ(first.spikes[0].total_spikes, 80u);  // 40 neurons at 2 and at 6 ms
+  EXPECT_EQ(first.spikes[0].neurons.front(), 0u);
+  EXPECT_EQ(first.spikes[0].neurons[39], 39u);
+  EXPECT_EQ(first.spikes[1].neurons, std::vector<uint32_t>{37});
+  EXPECT_EQ(first.spikes[1].times_ms, std::vector<double>{4.0});
+  engine.set_step(0);
+  const RunResult again = engine.run();
+  EXPECT_EQ(again.spikes[0].times_ms, first.spikes[0].times_ms);
+  EXPECT_EQ(again.spikes[0].neurons, first.spikes[0].neurons);
+  EXPECT_EQ(again.spikes[1].times_ms, first.spikes[1].times_ms);
+}
+
 TEST(Delivery, PoissonSourceFiresAtItsRate) {
   model::Network net;
   net.sim.dt_ms = 0.1;
