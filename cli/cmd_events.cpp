@@ -2,7 +2,6 @@
 // picture of it.
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cstdio>
 
 #include "cli_util.hpp"
@@ -24,11 +23,10 @@ void print_info(const std::string& file, const io::EventRecording& rec) {
   std::printf("events    %s (ON %.1f %%)\n", thousands(rec.events.size()).c_str(),
               rec.events.empty() ? 0.0 : 100.0 * double(on) / double(rec.events.size()));
   if (rec.events.empty()) return;
-  const auto [first, last] = std::minmax_element(
-      rec.events.begin(), rec.events.end(), [](const auto& a, const auto& b) { return a.t_us < b.t_us; });
-  const double span_s = (double(last->t_us) - double(first->t_us)) * 1e-6;
-  std::printf("time      %lld .. %lld us (%.3f s), %.0f events/s\n", static_cast<long long>(first->t_us),
-              static_cast<long long>(last->t_us), span_s,
+  const io::TimeSpan span = io::time_span(rec);
+  const double span_s = (double(span.last_us) - double(span.first_us)) * 1e-6;
+  std::printf("time      %lld .. %lld us (%.3f s), %.0f events/s\n", static_cast<long long>(span.first_us),
+              static_cast<long long>(span.last_us), span_s,
               span_s > 0 ? double(rec.events.size()) / span_s : 0.0);
 }
 
@@ -45,6 +43,7 @@ void register_events(CLI::App& root) {
   info->add_option("--svg", svg_out,
                    "Also draw the recording (SVG): events per pixel, and ON and OFF rates over time");
   info->callback([] {
+    if (!svg_out.empty()) check_writable(svg_out);  // before reading what may be a large recording
     const io::EventRecording rec = io::read_events(file);
     print_info(file, rec);
     if (!svg_out.empty()) {

@@ -184,6 +184,13 @@ void read_dat(const ByteView& f, EventRecording& rec) {
 
 }  // namespace
 
+TimeSpan time_span(const EventRecording& rec) {
+  if (rec.events.empty()) return {};
+  const auto [first, last] = std::minmax_element(
+      rec.events.begin(), rec.events.end(), [](const Event& a, const Event& b) { return a.t_us < b.t_us; });
+  return {first->t_us, last->t_us};
+}
+
 EventRecording read_events(const std::filesystem::path& file) {
   const std::vector<uint8_t> bytes = read_maybe_gzipped(file);
   const ByteView f(bytes.data(), bytes.size(), file, "");

@@ -58,9 +58,8 @@ std::string svg_events(const EventRecording& rec, const std::string& title) {
   if (rec.events.empty()) return fig.str();
   // ON and OFF events per millisecond, in about 200 bins.
   // Times in double: a damaged file's timestamps may span more than int64 differences hold.
-  const auto [first, last] = std::minmax_element(
-      rec.events.begin(), rec.events.end(), [](const Event& a, const Event& b) { return a.t_us < b.t_us; });
-  const double t0 = double(first->t_us), span_us = std::max(1.0, double(last->t_us) - t0 + 1);
+  const TimeSpan span = time_span(rec);
+  const double t0 = double(span.first_us), span_us = std::max(1.0, double(span.last_us) - t0 + 1);
   const double bin_us = std::max(1.0, std::ceil(span_us / 200));
   const auto bins = size_t(std::ceil(span_us / bin_us));  // at most 200
   std::vector<double> on(bins, 0), off(bins, 0), xs(bins);

@@ -50,11 +50,8 @@ model::NeuronParams read_events_source(TableReader& population) {
 
   model::SpikeTimesSource s;
   s.times_ms.resize(neurons);
-  double t0 = 0;  // the first event's time (files need not be in order); in double, as damaged ones may not
-  if (!rec.events.empty())
-    t0 = double(std::min_element(rec.events.begin(), rec.events.end(), [](const Event& a, const Event& b) {
-                  return a.t_us < b.t_us;
-                })->t_us);
+  // Time 0 is the first event; in double, as a damaged file's times may span more than int64 holds.
+  const double t0 = double(time_span(rec).first_us);
   for (const Event& e : rec.events) {
     const double ms = (double(e.t_us) - t0) * 1e-3 - start_ms;
     if (ms < 0 || ms >= duration_ms || (polarity == "on" && !e.on) || (polarity == "off" && e.on)) continue;

@@ -29,4 +29,10 @@ struct EventRecording {
 // input.
 EventRecording read_events(const std::filesystem::path& file);
 
+// The earliest and latest event times (files need not be in time order); {0, 0} without events.
+struct TimeSpan {
+  int64_t first_us = 0, last_us = 0;
+};
+TimeSpan time_span(const EventRecording& rec);
+
 }  // namespace scx::io

@@ -215,6 +215,25 @@ TEST(Events, PictureOfDamagedRecordings) {
   EXPECT_NE(svg_events(rec, "extreme times").find("<svg"), std::string::npos);
 }
 
+// The CLI: a summary and a picture; an unwritable picture path fails before the recording is read.
+TEST(Events, InfoCommandSummarizesAndDraws) {
+  TempDir dir;
+  const std::string cli =
+      std::string(SCX_CLI_PATH) + " events info " + events_data("tonic_test_data/sample_nmnist.bin");
+  const auto svg = dir / "n.svg";
+  ASSERT_EQ(testing::shell(cli + " --svg " + svg.string() + " > " + (dir / "out.txt").string()), 0);
+  std::ifstream out(dir / "out.txt");
+  const std::string text{std::istreambuf_iterator<char>(out), {}};
+  EXPECT_NE(text.find("events    4,325 (ON 49.6 %)"), std::string::npos) << text;
+  EXPECT_TRUE(std::filesystem::exists(svg));
+  const std::string missing = (dir / "no-such-dir" / "n.svg").string();
+  EXPECT_NE(testing::shell(cli + " --svg " + missing + " > " + (dir / "err.txt").string() + " 2>&1"), 0);
+  std::ifstream err(dir / "err.txt");
+  const std::string message{std::istreambuf_iterator<char>(err), {}};
+  EXPECT_NE(message.find("no-such-dir"), std::string::npos) << message;
+  EXPECT_EQ(message.find("events "), std::string::npos) << message;  // nothing was read and printed first
+}
+
 TEST(Events, NmnistOverflowRecordsAdvanceTime) {
   TempDir dir;
   const std::vector<uint8_t> bytes = {3, 4,   0x80, 0, 10,  // x 3, y 4, ON, t 10

@@ -3,11 +3,14 @@
 
 #include <algorithm>
 
+#include "same_spikes.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/sim/engine.hpp"
 
 namespace scx::sim {
 namespace {
+
+using testing::expect_same_spikes;
 
 // A CUBA-like balanced network with Poisson drive, random delays and state probes: exercises every phase.
 // The CUBA benchmark's neuron: its resting potential sits above threshold, so activity sustains itself.
@@ -57,8 +60,8 @@ TEST(Determinism, BitIdenticalAcrossThreadCounts) {
   for (unsigned threads : {2u, 3u}) {
     const RunResult many = run(threads, 42);
     for (size_t p = 0; p < one.spikes.size(); ++p) {
-      EXPECT_EQ(one.spikes[p].times_ms, many.spikes[p].times_ms) << threads << " threads, pop " << p;
-      EXPECT_EQ(one.spikes[p].neurons, many.spikes[p].neurons) << threads << " threads, pop " << p;
+      expect_same_spikes(many.spikes[p], one.spikes[p],
+                         std::to_string(threads) + " threads, pop " + std::to_string(p));
       EXPECT_EQ(one.spikes[p].total_spikes, many.spikes[p].total_spikes);
     }
     EXPECT_EQ(one.traces[0].values, many.traces[0].values) << threads << " threads";
@@ -104,8 +107,7 @@ TEST(Determinism, SetStepContinuesTheRandomStreamsAndStimuli) {
   resumed.set_step(first.step() - 500);
   EXPECT_EQ(resumed.step(), 500);
   const RunResult again = resumed.run();
-  EXPECT_EQ(again.spikes[0].times_ms, second_half.spikes[0].times_ms);
-  EXPECT_EQ(again.spikes[0].neurons, second_half.spikes[0].neurons);
+  expect_same_spikes(again.spikes[0], second_half.spikes[0], "Poisson drive after set_step");
   ASSERT_GT(again.spikes[0].total_spikes, 100u);
   // The current switched on at 20 ms, before the new clock's start, drives the neuron from rest (-70 mV) at
   // once: the stimulus is refreshed at the step set, not only where it starts.
@@ -151,8 +153,7 @@ TEST(Determinism, BlocksOfStepsGiveTheSameResultsAsSingleSteps) {
   ASSERT_GT(reference.spikes[0].total_spikes, 500u);
   for (unsigned threads : {1u, 2u, 3u}) {
     const RunResult r = blocked(threads, false);
-    EXPECT_EQ(r.spikes[0].times_ms, reference.spikes[0].times_ms) << threads << " threads";
-    EXPECT_EQ(r.spikes[0].neurons, reference.spikes[0].neurons) << threads << " threads";
+    expect_same_spikes(r.spikes[0], reference.spikes[0], std::to_string(threads) + " threads");
     EXPECT_EQ(r.traces[0].values, reference.traces[0].values) << threads << " threads";
   }
 }
@@ -190,8 +191,7 @@ TEST(Determinism, BlocksWithMoreSpikesThanAMailboxHolds) {
   ASSERT_GT(one.spikes[1].total_spikes, 20000u);  // the pulses make nearly every neuron fire at once
   for (unsigned threads : {2u, 3u}) {
     const RunResult many = run_pulse(threads);
-    EXPECT_EQ(many.spikes[1].times_ms, one.spikes[1].times_ms) << threads << " threads";
-    EXPECT_EQ(many.spikes[1].neurons, one.spikes[1].neurons) << threads << " threads";
+    expect_same_spikes(many.spikes[1], one.spikes[1], std::to_string(threads) + " threads");
     EXPECT_EQ(many.meta.synaptic_events, one.meta.synaptic_events) << threads << " threads";
   }
 }

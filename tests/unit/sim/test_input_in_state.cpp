@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "same_spikes.hpp"
 #include "silicortex/sim/engine.hpp"
 
 namespace scx::sim {
@@ -48,8 +49,7 @@ void expect_same_as_ring(const Neuron& neuron, double weight, const char* syn_ex
   ASSERT_GT(ring.spikes[1].total_spikes, 10u);
   for (unsigned threads : {1u, 2u, 3u}) {
     const RunResult in_state = run(threads, false);
-    EXPECT_EQ(in_state.spikes[1].times_ms, ring.spikes[1].times_ms) << threads << " threads";
-    EXPECT_EQ(in_state.spikes[1].neurons, ring.spikes[1].neurons) << threads << " threads";
+    testing::expect_same_spikes(in_state.spikes[1], ring.spikes[1], std::to_string(threads) + " threads");
     ASSERT_EQ(in_state.traces.size(), 3u);
     for (size_t k = 0; k < 3; ++k)
       EXPECT_EQ(in_state.traces[k].values, ring.traces[k].values)
