@@ -1,0 +1,34 @@
+"""Silicortex in Python: describe or load a spiking network, run it on the reference engine, compile it onto an
+emulated neuromorphic chip, and read event-camera recordings. See docs/python.md.
+
+    import silicortex as sc
+    net = sc.builtin_model("cuba")
+    result = sc.run(net, duration_ms=200, seed=3)
+    result.spikes["exc"].times_ms      # numpy array
+"""
+from ._core import *  # noqa: F401,F403
+from ._core import Engine, Error, __version__  # noqa: F401
+
+
+def run(network, duration_ms=None, seed=None, threads=None, progress=None):
+    """Builds an Engine for a copy of `network` with the given overrides and runs it once."""
+    net = network.copy()
+    if duration_ms is not None:
+        net.sim.duration_ms = float(duration_ms)
+    if seed is not None:
+        net.sim.seed = int(seed)
+    if threads is not None:
+        net.sim.threads = int(threads)
+    return Engine(net).run(progress)
+
+
+def load_model(path_or_name):
+    """A network from a TOML file, or a built-in model by name (coba, cuba, showcase), as `silicortex run`."""
+    import os
+
+    if not os.path.exists(path_or_name):
+        try:
+            return builtin_model(path_or_name)  # noqa: F405
+        except Error:
+            pass
+    return read_model(path_or_name)  # noqa: F405

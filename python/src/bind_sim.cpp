@@ -1,0 +1,183 @@
+// The reference engine and its results in Python. Runs release the GIL; spike times, neurons and traces come
+// back as read-only numpy views of the result (no copy), kept alive by it.
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "silicortex/core/error.hpp"
+#include "silicortex/io/recording.hpp"
+#include "silicortex/sim/engine.hpp"
+
+namespace scx::py_bind {
+namespace {
+
+using sim::PopulationSpikes;
+using sim::RunMetadata;
+using sim::RunResult;
+using sim::StateTrace;
+
+void bind_results(py::module_& m) {
+  py::class_<RunMetadata>(m, "RunMetadata")
+      .def_readonly("model_name", &RunMetadata::model_name)
+      .def_readonly("version", &RunMetadata::version)
+      .def_readonly("seed", &RunMetadata::seed)
+      .def_readonly("dt_ms", &RunMetadata::dt_ms)
+      .def_readonly("duration_ms", &RunMetadata::duration_ms)
+      .def_readonly("threads", &RunMetadata::threads)
+      .def_readonly("wall_s", &RunMetadata::wall_s)
+      .def_readonly("loop_wall_s", &RunMetadata::loop_wall_s)
+      .def_readonly("build_wall_s", &RunMetadata::build_wall_s)
+      .def_readonly("neurons", &RunMetadata::neurons)
+      .def_readonly("synapses", &RunMetadata::synapses)
+      .def_readonly("spikes", &RunMetadata::spikes)
+      .def_readonly("synaptic_events", &RunMetadata::synaptic_events)
+      .def_property_readonly("synaptic_events_per_s", [](const RunMetadata& r) {
+        return r.loop_wall_s > 0 ? double(r.synaptic_events) / r.loop_wall_s : 0.0;
+      });
+
+  py::class_<PopulationSpikes>(m, "PopulationSpikes", "Spikes of one population, sorted by time, then neuron")
+      .def_readonly("population", &PopulationSpikes::population)
+      .def_readonly("size", &PopulationSpikes::size)
+      .def_readonly("total_spikes", &PopulationSpikes::total_spikes, "All spikes, recorded or not")
+      .def_readonly("recorded", &PopulationSpikes::recorded, "Whether a spike probe recorded the times")
+      .def_property_readonly(
+          "times_ms",
+          [](py::object self) { return view(self.cast<const PopulationSpikes&>().times_ms, self); })
+      .def_property_readonly(
+          "neurons", [](py::object self) { return view(self.cast<const PopulationSpikes&>().neurons, self); })
+      .def(
+          "counts", [](const PopulationSpikes& p) { return owned(p.counts()); }, "Recorded spikes per neuron")
+      .def("__len__", [](const PopulationSpikes& p) { return p.times_ms.size(); })
+      .def("__repr__", [](const PopulationSpikes& p) {
+        return "<PopulationSpikes '" + p.population + "': " + std::to_string(p.total_spikes) +
+               " spikes from " + std::to_string(p.size) + " neurons>";
+      });
+
+  py::class_<StateTrace>(m, "StateTrace", "A sampled state variable: values[sample, neuron]")
+      .def_readonly("population", &StateTrace::population)
+      .def_readonly("variable", &StateTrace::variable)
+      .def_readonly("interval_ms", &StateTrace::interval_ms)
+      .def_property_readonly(
+          "neurons", [](py::object self) { return view(self.cast<const StateTrace&>().neurons, self); })
+      .def_property_readonly(
+          "times_ms", [](py::object self) { return view(self.cast<const StateTrace&>().times_ms, self); })
+      .def_property_readonly("values", [](py::object self) {
+        const auto& t = self.cast<const StateTrace&>();
+        const size_t cols = t.neurons.size(), rows = cols ? t.values.size() / cols : 0;
+        return view(t.values, self).reshape({rows, cols});
+      });
+
+  py::class_<RunResult>(m, "RunResult", "What a run recorded: spikes per population, traces and metadata")
+      .def_readonly("meta", &RunResult::meta)
+      .def_property_readonly(
+          "spikes",
+          [](py::object self) {
+            py::dict out;
+            for (auto& p : self.cast<RunResult&>().spikes)
+              out[py::str(p.population)] = py::cast(&p, py::return_value_policy::reference_internal, self);
+            return out;
+          },
+          "{population name: PopulationSpikes}")
+      .def_property_readonly("traces",
+                             [](py::object self) {
+                               py::list out;
+                               for (auto& t : self.cast<RunResult&>().traces)
+                                 out.append(py::cast(&t, py::return_value_policy::reference_internal, self));
+                               return out;
+                             })
+      .def(
+          "mean_rate_hz",
+          [](const RunResult& r, const std::string& population) {
+            for (size_t i = 0; i < r.spikes.size(); ++i)
+              if (r.spikes[i].population == population) return r.mean_rate_hz(i);
+            throw Error("no population '" + population + "' in this run");
+          },
+          py::arg("population"))
+      .def(
+          "save", [](const RunResult& r, const std::string& path) { io::write_run_h5(path, r); },
+          py::arg("path"), "Writes the HDF5 recording (docs/recording-format.md) atomically")
+      .def("__repr__", [](const RunResult& r) {
+        return "<RunResult '" + r.meta.model_name + "': " + std::to_string(r.meta.spikes) + " spikes in " +
+               std::to_string(r.meta.duration_ms) + " ms>";
+      });
+
+  m.def(
+      "read_run", [](const std::string& path) { return io::read_run_h5(path); }, py::arg("path"),
+      "A recording written by `silicortex run --out` or RunResult.save()");
+}
+
+void bind_engine(py::module_& m) {
+  py::class_<sim::Engine>(
+      m, "Engine", "The reference engine: builds the network once, then runs it from its current state")
+      .def(py::init([](const model::Network& net) {
+             py::gil_scoped_release unlocked;
+             return sim::Engine(net);
+           }),
+           py::arg("network"))
+      .def_property_readonly("neuron_count", &sim::Engine::neuron_count)
+      .def_property_readonly("synapse_count", &sim::Engine::synapse_count)
+      .def_property_readonly("build_wall_s", &sim::Engine::build_wall_s)
+      .def(
+          "run",
+          [](sim::Engine& e, const std::function<void(uint64_t, uint64_t)>& progress) {
+            // An exception in the callback (Ctrl-C included) is kept as Python's pending error and raised
+            // once the run returns: it must not unwind through the engine's threads.
+            sim::RunOptions opt;
+            bool failed = false;
+            if (progress)
+              opt.progress = [&progress, &failed](uint64_t done, uint64_t total) {
+                py::gil_scoped_acquire locked;
+                if (failed) return;
+                try {
+                  progress(done, total);
+                } catch (py::error_already_set& err) {
+                  failed = true;
+                  err.restore();
+                }
+              };
+            RunResult r;
+            {
+              py::gil_scoped_release unlocked;
+              r = e.run(opt);
+            }
+            if (failed) throw py::error_already_set();
+            return r;
+          },
+          py::arg("progress") = nullptr,
+          "Runs for sim.duration_ms; progress(done_steps, total_steps) is called every few hundred steps")
+      .def_property(
+          "step", &sim::Engine::step, &sim::Engine::set_step,
+          "Steps simulated so far; setting it also resets the state (random streams are keyed by step)")
+      .def("reset_state", &sim::Engine::reset_state,
+           "Back to the state after building; weights and clock stay")
+      .def("set_duration_ms", &sim::Engine::set_duration_ms, py::arg("duration_ms"))
+      .def("set_rates", &sim::Engine::set_rates, py::arg("population"), py::arg("rates_hz"),
+           "Per-neuron rates of a Poisson source population, from the next step on")
+      .def("set_reward", &sim::Engine::set_reward, py::arg("value"))
+      .def("set_learning", &sim::Engine::set_learning, py::arg("enabled"))
+      .def("set_learning_rate", &sim::Engine::set_learning_rate, py::arg("scale"))
+      .def(
+          "weights",
+          [](const sim::Engine& e, const std::string& projection) {
+            sim::ProjectionWeights w = e.weights(projection);
+            return py::dict(py::arg("pre") = owned(std::move(w.pre)),
+                            py::arg("post") = owned(std::move(w.post)),
+                            py::arg("weight") = owned(std::move(w.weight)));
+          },
+          py::arg("projection"), "A plastic projection's synapses: {'pre', 'post', 'weight'} arrays")
+      .def("set_weights", &sim::Engine::set_weights, py::arg("projection"), py::arg("weights"))
+      .def("normalize_weights", &sim::Engine::normalize_weights, py::arg("projection"), py::arg("target_sum"))
+      .def(
+          "thresholds", [](const sim::Engine& e, const std::string& p) { return owned(e.thresholds(p)); },
+          py::arg("population"))
+      .def("set_thresholds", &sim::Engine::set_thresholds, py::arg("population"), py::arg("theta_mv"));
+}
+
+}  // namespace
+
+void bind_sim(py::module_& m) {
+  bind_results(m);
+  bind_engine(m);
+}
+
+}  // namespace scx::py_bind

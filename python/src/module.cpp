@@ -1,0 +1,23 @@
+// The `silicortex._core` extension module. scx::Error (bad input, named file:line and field) becomes
+// silicortex.Error, a ValueError: the one translator the bindings need.
+#include "bindings.hpp"
+#include "silicortex/core/error.hpp"
+#include "silicortex/version.hpp"
+
+PYBIND11_MODULE(_core, m) {
+  namespace py = pybind11;
+  m.doc() = "Silicortex: spiking networks, neuromorphic chip emulation and event-camera input";
+  static py::exception<scx::Error> error(m, "Error", PyExc_ValueError);
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const scx::Error& e) {
+      error(e.what());
+    }
+  });
+  m.attr("__version__") = scx::kVersion;
+  scx::py_bind::bind_model(m);
+  scx::py_bind::bind_sim(m);
+  scx::py_bind::bind_chip(m);
+  scx::py_bind::bind_io(m);
+}
