@@ -7,7 +7,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libopenmpi-dev openmpi-bin zlib1g-dev liblz4-dev libzstd-dev
   python3 python3-dev pybind11-dev python3-numpy python3-h5py python3-brian python3-sklearn
   dataset-fashion-mnist
-  libopenblas-dev libopenblas-serial-dev
+  libopenblas0-pthread
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

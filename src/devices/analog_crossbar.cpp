@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include <cblas.h>
-
 #include "silicortex/core/error.hpp"
 #include "silicortex/core/rng.hpp"
+#include "train/ops.hpp"
 
 namespace scx::devices {
 namespace {
@@ -119,14 +118,13 @@ void AnalogCrossbar::mvm(const float* x, int n, float* y) {
     for (int r = 0; r < n; ++r) ir_drop_product(xq_.data() + size_t(r) * inputs_, y + size_t(r) * outputs_);
   } else {
     // The same call as the trainer's dense product (train/ops.cpp), so ideal devices reproduce it exactly.
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, outputs_, inputs_, 1.0f, xq_.data(), inputs_,
-                w_eff_.data(), inputs_, 0.0f, y, outputs_);
+    train::ops::gemm(false, true, n, outputs_, inputs_, 1.0f, xq_.data(), w_eff_.data(), 0.0f, y);
   }
   if (!noise_var_.empty()) {
     for (float& v : xq_) v *= v;
     var_.resize(size_t(n) * outputs_);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, outputs_, inputs_, 1.0f, xq_.data(), inputs_,
-                noise_var_.data(), inputs_, 0.0f, var_.data(), outputs_);
+    train::ops::gemm(false, true, n, outputs_, inputs_, 1.0f, xq_.data(), noise_var_.data(), 0.0f,
+                     var_.data());
     RandomStream rng(seed_, stream_id(kReadStream, id_), uint32_t(mvms_));
     for (size_t k = 0; k < var_.size(); ++k) y[k] += float(std::sqrt(double(var_[k])) * rng.normal());
   }

@@ -4,12 +4,12 @@
 #include <memory>
 #include <numeric>
 
-#include <cblas.h>
 #include <fmt/format.h>
 
 #include "silicortex/core/error.hpp"
 #include "silicortex/train/encoding.hpp"
 #include "silicortex/train/loss.hpp"
+#include "train/ops.hpp"
 
 namespace scx::devices {
 namespace {
@@ -26,7 +26,7 @@ EvalResult evaluate_network(const train::TrainedNetwork& net, const train::Datas
   if (data.shape.size() != cfg.input.size())
     throw Error(fmt::format("dataset: samples have {} values but {} expects {}", data.shape.size(),
                             cfg.source, cfg.input.size()));
-  openblas_set_num_threads(1);  // the trainer's setting: the same GEMM kernel, so the same digital sums
+  train::ops::prepare_gemm();  // the trainer's GEMM, so the same digital sums
 
   std::vector<std::unique_ptr<AnalogCrossbar>> bars(snn.blocks().size());
   train::SnnNetwork::DenseProduct product;

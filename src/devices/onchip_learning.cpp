@@ -4,10 +4,9 @@
 #include <memory>
 #include <numeric>
 
-#include <cblas.h>
-
 #include "silicortex/core/error.hpp"
 #include "silicortex/core/rng.hpp"
+#include "train/ops.hpp"
 
 namespace scx::devices {
 namespace {
@@ -33,8 +32,7 @@ struct Layer {
   int inputs, outputs;
   void product(const float* x, int n, float* y) {
     if (bar) return bar->mvm(x, n, y);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, outputs, inputs, 1.0f, x, inputs, w.data(),
-                inputs, 0.0f, y, outputs);
+    train::ops::gemm(false, true, n, outputs, inputs, 1.0f, x, w.data(), 0.0f, y);
   }
 };
 
@@ -46,7 +44,7 @@ LearningResult train_delta_rule(const train::Dataset& train_set, const train::Da
     throw Error("delta rule: the training and test images differ in size");
   if (o.epochs < 1 || o.batch < 1 || !(o.lr > 0) || !(o.w_max > 0))
     throw Error("delta rule: epochs, batch, lr and w_max must be positive");
-  openblas_set_num_threads(1);
+  train::ops::prepare_gemm();
   const int classes = std::max(train_set.classes, test_set.classes);
   Layer layer{nullptr, {}, train_set.shape.size() + 1, classes};
   if (analog) {
@@ -74,8 +72,8 @@ LearningResult train_delta_rule(const train::Dataset& train_set, const train::Da
           float& e = y[size_t(r) * classes + c];
           e = (c == train_set.labels[order[begin + r]] ? 1.0f : 0.0f) - e;
         }
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, classes, layer.inputs, n, float(o.lr / n),
-                  y.data(), classes, x.data(), layer.inputs, 0.0f, dw.data(), layer.inputs);
+      train::ops::gemm(true, false, classes, layer.inputs, n, float(o.lr / n), y.data(), x.data(), 0.0f,
+                       dw.data());
       if (layer.bar)
         result.pulses += layer.bar->apply_update(dw.data());
       else

@@ -1,6 +1,5 @@
 #include "silicortex/train/image_app.hpp"
 
-#include <cblas.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 #include "silicortex/io/svg.hpp"
 #include "silicortex/train/encoding.hpp"
 #include "silicortex/train/loss.hpp"
+#include "train/ops.hpp"
 
 namespace scx::train {
 namespace {
@@ -70,7 +70,7 @@ ImageAppResult run_app(const TrainedNetwork& net, const Deployment& dep, const D
     throw Error(fmt::format("images: {} pixels per image, but the network takes {}", data.shape.size(),
                             cfg.input.size()));
   threads = std::max(1, std::min<int>(threads, int(std::max<size_t>(1, data.count))));
-  openblas_set_num_threads(1);  // the float reference runs inside each worker; BLAS threads would only spin
+  ops::prepare_gemm();  // before the workers, whose float reference multiplies matrices
   std::vector<WorkerResult> parts(static_cast<size_t>(threads));
   std::atomic<size_t> done{0};
   const auto t0 = std::chrono::steady_clock::now();

@@ -1,17 +1,64 @@
 #include "train/ops.hpp"
 
-#include <algorithm>
+#include <dlfcn.h>
+#include <fmt/format.h>
 
-#include <cblas.h>
+#include <algorithm>
+#include <cstdlib>
+#include <optional>
+#include <string>
 
 #include "silicortex/core/error.hpp"
 
 namespace scx::train::ops {
+namespace {
+
+// CBLAS's constants (cblas.h); the library is loaded at run time, so its header is not needed.
+constexpr int kRowMajor = 101, kNoTrans = 111, kTrans = 112;
+using Sgemm = void (*)(int, int, int, int, int, int, float, const float*, int, const float*, int, float,
+                       float*, int);
+
+// Debian's single-threaded OpenBLAS (linked here until 2026-12-07) sometimes computed wrong products when two
+// threads called it at once: the image app's float reference disagreed with itself in 6 of 2,800 runs under
+// load, against 0 of 2,800 with the threaded build. That build locks its buffers with a mutex, but when it is
+// linked it starts a worker thread at load time that spins for about 0.15 s beside the engine's threads (it
+// halved 2-thread COBA/CUBA runs). Loaded on first use with OPENBLAS_NUM_THREADS=1, it starts none, and
+// commands that never multiply matrices never load it.
+Sgemm load_sgemm() {
+  const char* before = std::getenv("OPENBLAS_NUM_THREADS");
+  const std::optional<std::string> saved = before ? std::optional<std::string>(before) : std::nullopt;
+  setenv("OPENBLAS_NUM_THREADS", "1", 1);
+  void* lib = dlopen(SCX_OPENBLAS_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+  if (saved)
+    setenv("OPENBLAS_NUM_THREADS", saved->c_str(), 1);
+  else
+    unsetenv("OPENBLAS_NUM_THREADS");
+  if (!lib)
+    throw Error(fmt::format("cannot load OpenBLAS ({}): {}; scripts/setup.sh installs libopenblas0-pthread",
+                            SCX_OPENBLAS_LIBRARY, dlerror()));
+  // Already loaded by someone else (a Python process, say) it may have more threads: one per call here.
+  if (auto set_threads = reinterpret_cast<void (*)(int)>(dlsym(lib, "openblas_set_num_threads")))
+    set_threads(1);
+  auto sgemm = reinterpret_cast<Sgemm>(dlsym(lib, "cblas_sgemm"));
+  if (!sgemm) throw Error(fmt::format("{} has no cblas_sgemm", SCX_OPENBLAS_LIBRARY));
+  return sgemm;
+}
+
+Sgemm sgemm_function() {
+  static const Sgemm sgemm = load_sgemm();  // thread-safe, and retried if it threw
+  return sgemm;
+}
+
+}  // namespace
+
+void prepare_gemm() {
+  (void)sgemm_function();
+}
 
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, const float* b,
           float beta, float* c) {
-  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, m, n,
-              k, alpha, a, trans_a ? m : k, b, trans_b ? k : n, beta, c, n);
+  sgemm_function()(kRowMajor, trans_a ? kTrans : kNoTrans, trans_b ? kTrans : kNoTrans, m, n, k, alpha, a,
+                   trans_a ? m : k, b, trans_b ? k : n, beta, c, n);
 }
 
 namespace {

@@ -1,13 +1,17 @@
 #pragma once
-// The synapse operations of the trainer: matrix products through OpenBLAS (cblas_sgemm), convolution as
-// im2col + GEMM, and non-overlapping pooling. Row-major throughout.
+// The synapse operations of the trainer: matrix products through OpenBLAS (cblas_sgemm, loaded at run time),
+// convolution as im2col + GEMM, and non-overlapping pooling. Row-major throughout.
 #include "silicortex/train/network.hpp"
 
 namespace scx::train::ops {
 
-// C[m x n] = alpha * op(A) * op(B) + beta * C, row-major, leading dimensions implied by the shapes.
+// C[m x n] = alpha * op(A) * op(B) + beta * C, row-major, leading dimensions implied by the shapes. OpenBLAS,
+// single-threaded per call and safe to call from several threads at once.
 void gemm(bool trans_a, bool trans_b, int m, int n, int k, float alpha, const float* a, const float* b,
           float beta, float* c);
+// Loads OpenBLAS now (gemm() would on its first call): call it before starting threads that use gemm, since
+// loading sets an environment variable for a moment.
+void prepare_gemm();
 
 // One image [c][h][w] to columns [(c kh kw)][(oh ow)], and the adjoint (accumulating into the image).
 void im2col(const float* img, Shape in, int k, int stride, int pad, Shape out, float* col);

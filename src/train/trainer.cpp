@@ -4,7 +4,6 @@
 #include <numeric>
 #include <thread>
 
-#include <cblas.h>
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
@@ -15,6 +14,7 @@
 #include "silicortex/train/encoding.hpp"
 #include "silicortex/train/loss.hpp"
 #include "silicortex/train/train_file.hpp"
+#include "train/ops.hpp"
 
 namespace scx::train {
 
@@ -85,7 +85,7 @@ Trainer::Trainer(TrainConfig cfg)
       params_(net_.init_params(cfg_.train.seed, cfg_.init_gain)),
       adam_(cfg_.adam, net_.param_count()) {
   if (cfg_.train.ema_decay > 0) ema_ = params_;
-  openblas_set_num_threads(1);  // parallelism is over chunks, and single-threaded GEMM is reproducible
+  ops::prepare_gemm();  // before any worker thread: parallelism is over chunks, one BLAS thread per call
   if ((cfg_.train.shift > 0 || cfg_.train.flip) && cfg_.input.flat())
     throw Error(fmt::format("{}: training.{}: the input ({} values) is not an image to move", cfg_.source,
                             cfg_.train.shift > 0 ? "shift" : "flip", cfg_.input.size()));
