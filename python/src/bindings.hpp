@@ -14,6 +14,7 @@ void bind_model(py::module_& m);
 void bind_sim(py::module_& m);
 void bind_chip(py::module_& m);
 void bind_io(py::module_& m);
+void bind_cogmem(py::module_& m);
 
 // A read-only 1-D numpy array over v; `owner` (the Python object that holds v) lives as long as the array.
 template <class T>

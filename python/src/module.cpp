@@ -6,7 +6,7 @@
 
 PYBIND11_MODULE(_core, m) {
   namespace py = pybind11;
-  m.doc() = "Silicortex: spiking networks, neuromorphic chip emulation and event-camera input";
+  m.doc() = "Silicortex: spiking networks, neuromorphic chip emulation, cognitive memory and event-camera input";
   static py::exception<scx::Error> error(m, "Error", PyExc_ValueError);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
@@ -20,4 +20,5 @@ PYBIND11_MODULE(_core, m) {
   scx::py_bind::bind_sim(m);
   scx::py_bind::bind_chip(m);
   scx::py_bind::bind_io(m);
+  scx::py_bind::bind_cogmem(m);
 }
