@@ -294,6 +294,9 @@ void bind_network(py::module_& m) {
           py::arg("stop_ms") = std::numeric_limits<double>::infinity(),
           py::arg("neurons") = std::vector<uint32_t>{},
           "A current step into a population (or some of its neurons) for [start_ms, stop_ms)")
+      .def(
+          "clear_probes", [](Network& n) { n.probes.clear(); },
+          "Records nothing (spike counts and rates are kept regardless)")
       .def_property_readonly("populations", &population_list, "[{'name', 'size', 'model'}, ...]")
       .def_property_readonly("projections", &projection_list)
       .def_property_readonly("neuron_count", &Network::neuron_count)

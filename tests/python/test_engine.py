@@ -167,6 +167,15 @@ class EngineControl(unittest.TestCase):
         with self.assertRaises(ValueError):
             times[0] = 1.0
 
+    def test_without_probes_rates_are_still_counted(self):
+        net = sc.builtin_model("cuba")
+        net.clear_probes()
+        r = sc.run(net, duration_ms=50)
+        exc = r.spikes["exc"]
+        self.assertFalse(exc.recorded)
+        self.assertEqual(len(exc.times_ms), 0)
+        self.assertGreater(exc.total_spikes, 100)
+
     def test_saved_recording_reads_back(self):
         r = sc.run(sc.builtin_model("cuba"), duration_ms=20)
         with tempfile.TemporaryDirectory() as d:
