@@ -13,115 +13,54 @@
 #include "silicortex/core/error.hpp"
 #include "silicortex/io/toml_model.hpp"
 #include "silicortex/model/network.hpp"
+#include "silicortex/model/param_fields.hpp"
 
 namespace scx::py_bind {
 namespace {
 
 using namespace scx::model;
 
-template <class T>
-using Fields = std::vector<std::pair<const char*, double T::*>>;
-
 // A parameter struct of doubles as a Python class: keyword construction (an unknown keyword is a TypeError
 // that lists the known ones), attributes and a repr that can be pasted back.
 template <class T>
-void bind_params(py::module_& m, const char* name, const char* doc, Fields<T> fields) {
+void bind_params(py::module_& m, const char* name, const char* doc) {
   py::class_<T> c(m, name, doc);
-  for (const auto& [field, ptr] : fields) c.def_readwrite(field, ptr);
-  c.def(py::init([name, fields](const py::kwargs& kw) {
+  for (const auto& f : param_fields<T>) c.def_readwrite(f.name, f.member);
+  c.def(py::init([name](const py::kwargs& kw) {
     T t;
     for (const auto& [key, value] : kw) {
       const std::string k = py::str(key);
-      const auto it = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return k == f.first; });
-      if (it == fields.end()) {
+      const auto it = std::find_if(param_fields<T>.begin(), param_fields<T>.end(),
+                                   [&](const auto& f) { return k == f.name; });
+      if (it == param_fields<T>.end()) {
         std::string known;
-        for (const auto& f : fields) known += std::string(known.empty() ? "" : ", ") + f.first;
+        for (const auto& f : param_fields<T>) known += std::string(known.empty() ? "" : ", ") + f.name;
         throw py::type_error(std::string(name) + "() has no parameter '" + k + "'; it takes " + known);
       }
-      t.*(it->second) = py::cast<double>(value);
+      t.*(it->member) = py::cast<double>(value);
     }
     return t;
   }));
-  c.def("__repr__", [name, fields](const T& t) {
+  c.def("__repr__", [name](const T& t) {
     std::string s = std::string(name) + "(";
-    for (size_t i = 0; i < fields.size(); ++i)
-      s += (i ? ", " : "") + std::string(fields[i].first) + "=" +
-           py::repr(py::float_(t.*(fields[i].second))).cast<std::string>();
+    for (size_t i = 0; i < param_fields<T>.size(); ++i)
+      s += (i ? ", " : "") + std::string(param_fields<T>[i].name) + "=" +
+           py::repr(py::float_(t.*(param_fields<T>[i].member))).cast<std::string>();
     return s + ")";
   });
 }
 
 void bind_neuron_models(py::module_& m) {
   bind_params<LifCurrExp>(m, "LifCurrExp",
-                          "LIF with exponential current synapses, exact integration (NEST iaf_psc_exp)",
-                          {{"c_m_pf", &LifCurrExp::c_m_pf},
-                           {"tau_m_ms", &LifCurrExp::tau_m_ms},
-                           {"tau_syn_exc_ms", &LifCurrExp::tau_syn_exc_ms},
-                           {"tau_syn_inh_ms", &LifCurrExp::tau_syn_inh_ms},
-                           {"t_ref_ms", &LifCurrExp::t_ref_ms},
-                           {"e_l_mv", &LifCurrExp::e_l_mv},
-                           {"v_reset_mv", &LifCurrExp::v_reset_mv},
-                           {"v_th_mv", &LifCurrExp::v_th_mv},
-                           {"i_e_pa", &LifCurrExp::i_e_pa}});
-  bind_params<LifCondExp>(m, "LifCondExp", "LIF with exponential conductances (NEST iaf_cond_exp)",
-                          {{"c_m_pf", &LifCondExp::c_m_pf},
-                           {"g_l_ns", &LifCondExp::g_l_ns},
-                           {"tau_syn_exc_ms", &LifCondExp::tau_syn_exc_ms},
-                           {"tau_syn_inh_ms", &LifCondExp::tau_syn_inh_ms},
-                           {"t_ref_ms", &LifCondExp::t_ref_ms},
-                           {"e_l_mv", &LifCondExp::e_l_mv},
-                           {"e_exc_mv", &LifCondExp::e_exc_mv},
-                           {"e_inh_mv", &LifCondExp::e_inh_mv},
-                           {"v_reset_mv", &LifCondExp::v_reset_mv},
-                           {"v_th_mv", &LifCondExp::v_th_mv},
-                           {"i_e_pa", &LifCondExp::i_e_pa}});
-  bind_params<Izhikevich>(m, "Izhikevich", "Izhikevich 2003, forward Euler as NEST's izhikevich",
-                          {{"a", &Izhikevich::a},
-                           {"b", &Izhikevich::b},
-                           {"c_mv", &Izhikevich::c_mv},
-                           {"d", &Izhikevich::d},
-                           {"v_th_mv", &Izhikevich::v_th_mv},
-                           {"i_e", &Izhikevich::i_e},
-                           {"u_init", &Izhikevich::u_init}});
-  bind_params<AdEx>(m, "AdEx", "Adaptive exponential integrate-and-fire (Brette & Gerstner 2005)",
-                    {{"c_m_pf", &AdEx::c_m_pf},
-                     {"g_l_ns", &AdEx::g_l_ns},
-                     {"e_l_mv", &AdEx::e_l_mv},
-                     {"v_t_mv", &AdEx::v_t_mv},
-                     {"delta_t_mv", &AdEx::delta_t_mv},
-                     {"v_peak_mv", &AdEx::v_peak_mv},
-                     {"v_reset_mv", &AdEx::v_reset_mv},
-                     {"tau_w_ms", &AdEx::tau_w_ms},
-                     {"a_ns", &AdEx::a_ns},
-                     {"b_pa", &AdEx::b_pa},
-                     {"tau_syn_exc_ms", &AdEx::tau_syn_exc_ms},
-                     {"tau_syn_inh_ms", &AdEx::tau_syn_inh_ms},
-                     {"t_ref_ms", &AdEx::t_ref_ms},
-                     {"i_e_pa", &AdEx::i_e_pa}});
+                          "LIF with exponential current synapses, exact integration (NEST iaf_psc_exp)");
+  bind_params<LifCondExp>(m, "LifCondExp", "LIF with exponential conductances (NEST iaf_cond_exp)");
+  bind_params<Izhikevich>(m, "Izhikevich", "Izhikevich 2003, forward Euler as NEST's izhikevich");
+  bind_params<AdEx>(m, "AdEx", "Adaptive exponential integrate-and-fire (Brette & Gerstner 2005)");
   bind_params<PoissonSource>(m, "PoissonSource",
-                             "Independent Poisson spike trains at rate_hz in [start_ms, stop_ms)",
-                             {{"rate_hz", &PoissonSource::rate_hz},
-                              {"start_ms", &PoissonSource::start_ms},
-                              {"stop_ms", &PoissonSource::stop_ms}});
-  bind_params<TrueNorthNeuron>(m, "TrueNorthNeuron", "The chip-native TrueNorth neuron (Cassidy et al. 2013)",
-                               {{"leak", &TrueNorthNeuron::leak},
-                                {"leak_reversal", &TrueNorthNeuron::leak_reversal},
-                                {"stochastic_leak", &TrueNorthNeuron::stochastic_leak},
-                                {"stochastic_synapses", &TrueNorthNeuron::stochastic_synapses},
-                                {"threshold", &TrueNorthNeuron::threshold},
-                                {"neg_threshold", &TrueNorthNeuron::neg_threshold},
-                                {"threshold_mask_bits", &TrueNorthNeuron::threshold_mask_bits},
-                                {"neg_saturate", &TrueNorthNeuron::neg_saturate},
-                                {"reset_mode", &TrueNorthNeuron::reset_mode},
-                                {"reset_value", &TrueNorthNeuron::reset_value},
-                                {"potential_bits", &TrueNorthNeuron::potential_bits},
-                                {"tick_ms", &TrueNorthNeuron::tick_ms}});
-  bind_params<LoihiCubaLif>(m, "LoihiCubaLif", "Loihi's CUBA LIF in Lava's bit-accurate fixed point",
-                            {{"du", &LoihiCubaLif::du},
-                             {"dv", &LoihiCubaLif::dv},
-                             {"vth", &LoihiCubaLif::vth},
-                             {"bias_mant", &LoihiCubaLif::bias_mant},
-                             {"bias_exp", &LoihiCubaLif::bias_exp}});
+                             "Independent Poisson spike trains at rate_hz in [start_ms, stop_ms)");
+  bind_params<TrueNorthNeuron>(m, "TrueNorthNeuron",
+                               "The chip-native TrueNorth neuron (Cassidy et al. 2013)");
+  bind_params<LoihiCubaLif>(m, "LoihiCubaLif", "Loihi's CUBA LIF in Lava's bit-accurate fixed point");
   py::class_<SpikeTimesSource>(m, "SpikeTimesSource",
                                "Explicit spike times (ms): one list per neuron, or one list for every neuron")
       .def(py::init([](std::vector<std::vector<double>> times_ms) {
