@@ -148,6 +148,7 @@ class EngineControl(unittest.TestCase):
     def test_progress_is_called_and_its_exception_raised(self):
         net = sc.builtin_model("cuba")
         net.sim.duration_ms = 100
+        net.sim.threads = 2  # the callback takes the GIL from inside the engine's run
         calls = []
         sc.Engine(net).run(lambda done, total: calls.append((done, total)))
         self.assertTrue(calls)
