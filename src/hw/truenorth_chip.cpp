@@ -287,13 +287,20 @@ void TrueNorthChip::account_traffic(Scratch& s) {
 // a whole group of cores are loaded at once, a group ahead of the kernels that need them (measured on the
 // full chip: 1.2-1.25x the ticks per second of prefetching each core's rows 8 cores ahead).
 void TrueNorthChip::load_rows(int32_t from, int32_t to, uint64_t tick) const {
-  uint64_t sum = 0;
+  // First the rows' indices, then the loads in a loop without data-dependent branches: a mispredicted exit
+  // of a bit loop no longer holds back the misses behind it (2 threads: faster in 12 of 16 alternating runs,
+  // +5-7 % in the medians).
+  uint32_t rows[kRowGroup * kAxons];
+  size_t n = 0;
   for (int32_t core = from; core < to; ++core) {
     const uint64_t* slot = &ring_[(size_t(core) * kDelaySlots + (tick % kDelaySlots)) * 4];
     for (int w = 0; w < 4; ++w)
       for (uint64_t bits = slot[w]; bits; bits &= bits - 1)
-        sum += crossbar_[(size_t(core) * kAxons + size_t(w * 64 + __builtin_ctzll(bits))) * 4];
+        rows[n++] = uint32_t(size_t(core) * kAxons +
+                             size_t(w * 64 + __builtin_ctzll(bits)));  // < 2^30: 2^22 cores at most
   }
+  uint64_t sum = 0;
+  for (size_t i = 0; i < n; ++i) sum += crossbar_[size_t(rows[i]) * 4];
   asm volatile("" : : "r"(sum));  // the loads are wanted for their cache lines, not their value
 }
 
