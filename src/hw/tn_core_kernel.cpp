@@ -115,13 +115,12 @@ uint64_t TnCoreKernel(const TnCoreView& view, const uint64_t* active, uint64_t* 
     if (HWY_UNLIKELY(!hn::AllFalse(d, hn::Or(out, out2))))
       saturations += hn::CountTrue(d, out) + hn::CountTrue(d, out2);
     hn::StoreU(v, d, view.v + k);
+    // Without a branch: at 20 Hz about one vector in four has a crossing, so a test per vector mispredicts.
     const auto cross = hn::Or(hn::Not(hn::Lt(v, threshold)), hn::Lt(v, neg_bound));
-    if (!hn::AllFalse(d, cross)) {
-      uint64_t lanes = 0;
-      hn::StoreMaskBits(d, cross, reinterpret_cast<uint8_t*>(&lanes));
-      lanes &= (n >= 64) ? ~uint64_t{0} : ((uint64_t{1} << n) - 1);
-      crossed[k >> 6] |= lanes << (k & 63);
-    }
+    uint64_t lanes = 0;
+    hn::StoreMaskBits(d, cross, reinterpret_cast<uint8_t*>(&lanes));
+    lanes &= (n >= 64) ? ~uint64_t{0} : ((uint64_t{1} << n) - 1);
+    crossed[k >> 6] |= lanes << (k & 63);
   }
   return saturations;
 }
