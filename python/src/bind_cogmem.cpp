@@ -14,6 +14,24 @@ using cogmem::Classifier;
 using cogmem::Norm;
 using Bytes = py::array_t<uint8_t, py::array::c_style | py::array::forcecast>;
 
+// Vectors are bytes. Other arrays (a list, int64, float) are taken when every value is an integer in 0..255;
+// otherwise an error, never a silent wrap-around or truncation.
+Bytes to_bytes(const py::handle& obj, const char* what) {
+  py::array a = py::array::ensure(obj);
+  if (!a) throw py::type_error(std::string(what) + ": expected an array of bytes");
+  if (!a.dtype().is(py::dtype::of<uint8_t>()) && a.size() > 0) {
+    const py::module_ np = py::module_::import("numpy");
+    const bool whole = np.attr("array_equal")(a, np.attr("round")(a)).cast<bool>();
+    const double lo = a.attr("min")().cast<double>(), hi = a.attr("max")().cast<double>();
+    if (!whole || lo < 0 || hi > 255)
+      throw Error(std::string(what) + ": values must be integers 0..255 (uint8), got " +
+                  py::str(a.dtype()).cast<std::string>() + " values in [" +
+                  py::repr(py::float_(lo)).cast<std::string>() + ", " +
+                  py::repr(py::float_(hi)).cast<std::string>() + "]");
+  }
+  return Bytes::ensure(a);
+}
+
 std::span<const uint8_t> as_vector(const Bytes& v) {
   if (v.ndim() != 1)
     throw Error("cognitive memory: a vector must be one-dimensional, got " + std::to_string(v.ndim()) +
@@ -64,15 +82,16 @@ void bind_cogmem(py::module_& m) {
       .def_property_readonly("full", &cogmem::Engine::full)
       .def(
           "learn",
-          [](cogmem::Engine& e, const Bytes& v, uint32_t category) {
-            const auto o = e.learn(as_vector(v), category);
+          [](cogmem::Engine& e, const py::object& vector, uint32_t category) {
+            const auto o = e.learn(as_vector(to_bytes(vector, "vector")), category);
             return py::dict(py::arg("committed") = o.committed, py::arg("shrunk") = o.shrunk,
                             py::arg("degenerated") = o.degenerated);
           },
           py::arg("vector"), py::arg("category"), "One RCE learning step (category 0 is a counter-example)")
       .def(
           "learn_many",
-          [](cogmem::Engine& e, const Bytes& rows, const std::vector<uint32_t>& categories) {
+          [](cogmem::Engine& e, const py::object& vectors, const std::vector<uint32_t>& categories) {
+            const Bytes rows = to_bytes(vectors, "vectors");
             if (rows.ndim() != 2 || size_t(rows.shape(0)) != categories.size())
               throw Error("learn_many: vectors must be [n, length] with one category per row");
             size_t committed = 0;
@@ -84,15 +103,16 @@ void bind_cogmem(py::module_& m) {
           "Learns the rows in order; returns how many committed a neuron")
       .def(
           "recognize",
-          [](const cogmem::Engine& e, const Bytes& v, size_t k) {
-            return recognition_dict(e.recognize(as_vector(v), k));
+          [](const cogmem::Engine& e, const py::object& vector, size_t k) {
+            return recognition_dict(e.recognize(as_vector(to_bytes(vector, "vector")), k));
           },
           py::arg("vector"), py::arg("k") = 1,
           "{'status': identified|uncertain|unknown, 'firing', 'responses': [(distance, category, neuron_id, "
           "degenerated), ...]}")
       .def(
           "classify",
-          [](const cogmem::Engine& e, const Bytes& rows) {
+          [](const cogmem::Engine& e, const py::object& vectors) {
+            const Bytes rows = to_bytes(vectors, "vectors");
             if (rows.ndim() != 2) throw Error("classify: vectors must be a [n, length] array");
             const size_t n = size_t(rows.shape(0));
             std::vector<cogmem::Recognition> out(n);

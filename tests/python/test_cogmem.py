@@ -78,6 +78,11 @@ class CognitiveMemory(unittest.TestCase):
         self.assertEqual(back.recognize(q, k=3), cm.recognize(q, k=3))
         with self.assertRaisesRegex(sc.Error, "256"):
             cm.learn(np.zeros(300, np.uint8), 1)  # a chip neuron holds 256 bytes
+        with self.assertRaisesRegex(sc.Error, "0..255"):
+            cm.learn(np.array([0.5, 1.0]), 1)  # not silently truncated to bytes
+        with self.assertRaisesRegex(sc.Error, "0..255"):
+            cm.classify(np.full((2, 4), 300))
+        self.assertEqual(cm.recognize([int(v) for v in q], k=3), cm.recognize(q, k=3))  # a list of ints is fine
         with self.assertRaisesRegex(sc.Error, "classifier"):
             cm.classifier = "svm"
         with self.assertRaises(sc.Error):
