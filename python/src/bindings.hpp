@@ -15,6 +15,7 @@ void bind_sim(py::module_& m);
 void bind_chip(py::module_& m);
 void bind_io(py::module_& m);
 void bind_cogmem(py::module_& m);
+void bind_nir(py::module_& m);
 
 // A read-only 1-D numpy array over v; `owner` (the Python object that holds v) lives as long as the array.
 template <class T>

@@ -21,4 +21,5 @@ PYBIND11_MODULE(_core, m) {
   scx::py_bind::bind_chip(m);
   scx::py_bind::bind_io(m);
   scx::py_bind::bind_cogmem(m);
+  scx::py_bind::bind_nir(m);
 }
