@@ -6,7 +6,8 @@
 
 PYBIND11_MODULE(_core, m) {
   namespace py = pybind11;
-  m.doc() = "Silicortex: spiking networks, neuromorphic chip emulation, cognitive memory and event-camera input";
+  m.doc() =
+      "Silicortex: spiking networks, neuromorphic chip emulation, cognitive memory and event-camera input";
   static py::exception<scx::Error> error(m, "Error", PyExc_ValueError);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
