@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -184,21 +185,24 @@ void bind_network(py::module_& m) {
       .def_readwrite("sim", &Network::sim, "Time step, duration, seed and threads")
       .def(
           "add_population",
-          [](Network& n, std::string name, uint32_t size, const py::object& params, const py::dict& initial) {
+          [](Network& n, std::string name, uint32_t size, const py::object& params, const py::dict& initial,
+             const std::optional<AdaptiveThreshold>& adaptive_threshold) {
             const Params p =
                 one_of<Params, LifCurrExp, LifCondExp, Izhikevich, AdEx, PoissonSource, SpikeTimesSource,
                        TrueNorthNeuron, LoihiCubaLif>(params, "params", "a neuron model or source");
             Population& pop = n.add_population(std::move(name), size, p);
             for (const auto& [var, value] : initial)
               pop.initial.push_back({py::str(var), to_value_spec(value, "initial")});
+            pop.adaptive_threshold = adaptive_threshold;
           },
           py::arg("name"), py::arg("size"), py::arg("params"), py::arg("initial") = py::dict(),
+          py::arg("adaptive_threshold") = py::none(),
           "Adds a population; `initial` maps state variables to values, e.g. {'v': sc.Uniform(-60, -50)}")
       .def(
           "connect",
           [](Network& n, std::string pre, std::string post, const py::object& connector,
              const py::object& weight, const py::object& delay_ms, const std::string& receptor,
-             const std::string& name) {
+             const std::string& name, const py::object& plasticity) {
             const Connector c = one_of<Connector, AllToAll, OneToOne, FixedProbability, FixedInDegree,
                                        FixedOutDegree, FromList>(
                 connector, "connector",
@@ -206,9 +210,13 @@ void bind_network(py::module_& m) {
             Projection& p = n.connect(std::move(pre), std::move(post), c, to_value_spec(weight, "weight"),
                                       to_value_spec(delay_ms, "delay_ms"), to_receptor(receptor));
             if (!name.empty()) p.name = name;
+            if (!plasticity.is_none())
+              p.plasticity = one_of<PlasticityRule, PairStdp, TripletStdp, RewardStdp, ExpressionRule>(
+                  plasticity, "plasticity", "PairStdp, TripletStdp, RewardStdp or ExpressionRule");
           },
           py::arg("pre"), py::arg("post"), py::arg("connector"), py::arg("weight") = 1.0,
           py::arg("delay_ms") = 0.1, py::arg("receptor") = "excitatory", py::arg("name") = "",
+          py::arg("plasticity") = py::none(),
           "Adds a projection. Weights are in the post model's units (pA, nS or mV); delays are rounded to "
           "steps")
       .def(

@@ -10,6 +10,7 @@ namespace scx::py_bind {
 
 namespace py = pybind11;
 
+void bind_plasticity(py::module_& m);  // before bind_model, whose Network takes its classes
 void bind_model(py::module_& m);
 void bind_sim(py::module_& m);
 void bind_chip(py::module_& m);

@@ -17,6 +17,7 @@ PYBIND11_MODULE(_core, m) {
     }
   });
   m.attr("__version__") = scx::kVersion;
+  scx::py_bind::bind_plasticity(m);
   scx::py_bind::bind_model(m);
   scx::py_bind::bind_sim(m);
   scx::py_bind::bind_chip(m);

@@ -105,6 +105,67 @@ variable = "spikes"
         self.assertEqual(net.neuron_count, 60)
 
 
+class PlasticityAsInToml(unittest.TestCase):
+    TOML = """
+[network]
+name = "stdp"
+[simulation]
+duration_ms = 500
+seed = 3
+[[population]]
+name = "in"
+size = 40
+model = "poisson_source"
+params = { rate_hz = 50 }
+[[population]]
+name = "out"
+size = 5
+model = "lif_curr_exp"
+adaptive_threshold = { theta_plus_mv = 0.5, tau_theta_ms = 200 }
+[[projection]]
+pre = "in"
+post = "out"
+connector = { type = "all_to_all" }
+weight = { dist = "uniform", low = 100, high = 300 }
+[projection.plasticity]
+rule = "pair_stdp"
+a_plus = 5
+a_minus = 6
+w_max = 400
+pairing = "nearest"
+"""
+
+    def test_same_learned_weights_and_thresholds(self):
+        net = sc.Network("stdp")
+        net.sim.duration_ms, net.sim.seed = 500, 3
+        net.add_population("in", 40, sc.PoissonSource(rate_hz=50))
+        net.add_population("out", 5, sc.LifCurrExp(),
+                           adaptive_threshold=sc.AdaptiveThreshold(theta_plus_mv=0.5, tau_theta_ms=200))
+        rule = sc.PairStdp(a_plus=5, a_minus=6, w_max=400, pairing="nearest")
+        net.connect("in", "out", sc.AllToAll(), weight=sc.Uniform(100, 300), plasticity=rule)
+        self.assertTrue(net.projections[0]["plastic"])
+        engines = [sc.Engine(net), sc.Engine(sc.parse_model(self.TOML, "stdp.toml"))]
+        before = engines[0].weights("in->out")["weight"].copy()
+        for e in engines:
+            e.run()
+        a, b = (e.weights("in->out") for e in engines)
+        np.testing.assert_array_equal(a["weight"], b["weight"])
+        self.assertGreater(np.abs(a["weight"] - before).max(), 1.0)  # it learned
+        np.testing.assert_array_equal(engines[0].thresholds("out"), engines[1].thresholds("out"))
+        self.assertGreater(engines[0].thresholds("out").max(), 0)
+
+    def test_rules_check_their_fields(self):
+        with self.assertRaisesRegex(TypeError, "aplus"):
+            sc.PairStdp(aplus=1)
+        with self.assertRaisesRegex(sc.Error, "pairing"):
+            sc.TripletStdp(pairing="closest")
+        net = sc.Network()
+        net.add_population("a", 3, sc.LifCurrExp())
+        net.connect("a", "a", sc.AllToAll(), plasticity=sc.ExpressionRule(text="dw = x9*y0"))
+        with self.assertRaisesRegex(sc.Error, "x9"):
+            sc.Engine(net)
+
+
 class AnalyticSolutions(unittest.TestCase):
     def test_lif_membrane_under_a_current_step(self):
         # V(t) = E_L + R I (1 - exp(-t / tau_m)) below threshold, R = tau_m / C_m.
