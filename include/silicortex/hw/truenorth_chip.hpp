@@ -105,11 +105,15 @@ class TrueNorthChip {
   MeshGeometry mesh_;
   TrueNorthNeurons neurons_;
   std::vector<int32_t> v_init_;  // [core][neuron], for reset_state
-  HugeVector<TnRoute> routes_;   // [core][neuron]
-  // Packets each neuron sent during the current run(); hops, chip crossings and link traffic follow from
-  // them and the fixed routes at the end of the run, which costs one counter per spike instead of up to
-  // four link-counter updates.
-  HugeVector<uint32_t> sent_;        // [core][neuron]
+  // A neuron's route and the packets it sent during the current run(): hops, chip crossings and link traffic
+  // follow from them at the end of the run (one counter per spike instead of up to four link counters). Both
+  // in one 16-byte slot, so a spike reads and counts in one cache line.
+  struct RouteSlot {
+    TnRoute route;
+    uint32_t sent = 0;
+    uint32_t unused = 0;
+  };
+  HugeVector<RouteSlot> routes_;     // [core][neuron]
   std::vector<uint32_t> core_sent_;  // [core]: the run_serial_ of the last run it sent in (see note_sender)
   uint32_t run_serial_ = 0;          // run() calls so far
   HugeVector<uint64_t> crossbar_;    // [core][axon][4]
