@@ -80,7 +80,9 @@ py::dict energy_dict(const hw::EnergyReport& e) {
 void bind_chip(py::module_& m) {
   py::class_<Compiled>(m, "CompiledNetwork", "A network compiled onto an emulated chip")
       .def_property_readonly("chip", [](const Compiled& c) { return c.profile().name; })
-      .def_property_readonly("cores_used", [](const Compiled& c) { return c.report().cores.size(); })
+      .def_property_readonly(
+          "cores_used", [](const Compiled& c) { return c.report().cores.size(); },
+          "Cores the compiler placed (0 for a program loaded from a file, which carries no report)")
       .def_property_readonly(
           "ticks", [](const Compiled& c) { return c.io().ticks; },
           "Ticks the network's duration takes (what run() does by default)")
