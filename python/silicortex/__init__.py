@@ -10,8 +10,29 @@ from ._core import *  # noqa: F401,F403
 from ._core import Engine, Error, __version__  # noqa: F401
 
 
+def progress_bar(label="simulating", stream=None):
+    """A progress callback for Engine.run that draws a one-line bar on a terminal (stderr by default)."""
+    import sys
+
+    stream = stream or sys.stderr
+
+    def show(done, total):
+        if not stream.isatty() or total <= 0:
+            return
+        width = 40
+        filled = int(width * done / total)
+        end = "\n" if done >= total else ""
+        stream.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {100 * done / total:5.1f}%{end}")
+        stream.flush()
+
+    return show
+
+
 def run(network, duration_ms=None, seed=None, threads=None, progress=None):
-    """Builds an Engine for a copy of `network` with the given overrides and runs it once."""
+    """Builds an Engine for a copy of `network` with the given overrides and runs it once. `progress`: a
+    callback (done_steps, total_steps), or True for a bar on the terminal."""
+    if progress is True:
+        progress = progress_bar()
     net = network.copy()
     if duration_ms is not None:
         net.sim.duration_ms = float(duration_ms)

@@ -1,4 +1,5 @@
 """The Python module against the engine it wraps: the CLI's recordings, the TOML format, analytic solutions."""
+import io
 import math
 import os
 import subprocess
@@ -220,6 +221,19 @@ class EngineControl(unittest.TestCase):
 
         with self.assertRaises(KeyboardInterrupt):
             sc.Engine(net).run(stop)
+
+    def test_progress_bar_draws_on_a_terminal_only(self):
+        class Tty(io.StringIO):
+            def isatty(self):
+                return True
+
+        tty, pipe = Tty(), io.StringIO()
+        net = sc.builtin_model("cuba")
+        sc.run(net, duration_ms=50, progress=sc.progress_bar(stream=tty))
+        sc.run(net, duration_ms=50, progress=sc.progress_bar(stream=pipe))
+        self.assertTrue(tty.getvalue().endswith("100.0%\n"))
+        self.assertEqual(pipe.getvalue(), "")
+        sc.run(net, duration_ms=10, progress=True)  # stderr, whatever it is
 
     def test_arrays_are_read_only_views_that_outlive_the_python_result(self):
         r = sc.run(sc.builtin_model("cuba"), duration_ms=20)
