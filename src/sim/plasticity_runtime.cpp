@@ -238,6 +238,11 @@ size_t PlasticityRuntime::find(const std::string& projection) const {
   size_t p = 0;
   while (p < projections_.size() && projections_[p].name != projection) ++p;
   if (p == projections_.size()) throw Error("no projection named '" + projection + "'");
+  // Two projections between the same populations share the default name "pre->post": refuse to guess.
+  for (size_t q = p + 1; q < projections_.size(); ++q)
+    if (projections_[q].name == projection)
+      throw Error("projection name '" + projection +
+                  "' is ambiguous: several projections have it (give them names of their own)");
   return p;
 }
 

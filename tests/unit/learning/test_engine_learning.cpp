@@ -1,6 +1,7 @@
 // Plasticity inside the reference engine: the weights it learns match a direct evaluation of the rule on the
 // spikes it produced, zero reward leaves reward-modulated weights alone, and learning is identical for 1, 2
 // and 3 threads.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -86,6 +87,24 @@ TEST(EngineLearning, RewardStdpMatchesTheRuleWithRewardSetBetweenRuns) {
   const double w = engine.weights("pre->post").weight[0];
   EXPECT_GT(std::abs(w - 0.5), 1e-4);
   EXPECT_DOUBLE_EQ(w, direct.w);
+}
+
+// Two projections between the same populations share the default name: asking for it by name is an error,
+// not the first one's weights.
+TEST(EngineLearning, AnAmbiguousProjectionNameIsAnError) {
+  model::Network net = forced_pair(model::PairStdp{}, {10}, {20});
+  net.connect("pre", "post", model::OneToOne{}, model::Constant{0.2});  // static, also "pre->post"
+  Engine engine(net);
+  (void)engine.run();
+  EXPECT_THAT([&] { (void)engine.weights("pre->post"); },
+              testing::ThrowsMessage<Error>(testing::HasSubstr("'pre->post' is ambiguous")));
+  net.projections.back().name = "pre->post static";
+  Engine named(net);
+  (void)named.run();
+  EXPECT_EQ(named.weights("pre->post").weight.size(), 1u);
+  const ProjectionWeights fixed = named.weights("pre->post static");
+  ASSERT_EQ(fixed.weight.size(), 1u);
+  EXPECT_FLOAT_EQ(float(fixed.weight[0]), 0.2f);  // stored in single precision
 }
 
 TEST(EngineLearning, SinglePairInTheEngineFollowsTheWindow) {
