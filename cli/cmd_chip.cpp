@@ -72,6 +72,9 @@ void run_and_report(hw::TrueNorthChip& chip, uint64_t ticks, int threads, const 
   std::fputs(hw::format_energy_report(energy, chip.profile()).c_str(), stdout);
   std::fputs(hw::format_traffic_report(chip.traffic(), chip.mesh(), double(c.ticks), 3).c_str(), stdout);
   if (!links_csv.empty()) write_text_atomically(links_csv, hw::format_traffic_csv(chip.traffic()));
+  // What a random miss costs on this host right now: the chip's rows and routes are random misses, so this
+  // says whether a slow figure is the host's minute or the emulator.
+  if (const double ns = memory_latency_ns(); ns > 0) std::printf("memory_latency_ns=%.0f\n", ns);
   std::printf("ticks_per_s=%.1f\n", double(ticks) / run_s);
 }
 

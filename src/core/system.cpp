@@ -1,12 +1,16 @@
 #include "silicortex/core/system.hpp"
 
 #include <sched.h>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <numeric>
+#include <random>
 #include <thread>
+#include <vector>
 
 namespace scx {
 
@@ -57,6 +61,26 @@ double core_to_core_round_trip_ns(int rounds) {
   stop.store(true);
   echo.join();
   return std::chrono::duration<double, std::nano>(t1 - t0).count() / done;
+}
+
+double memory_latency_ns(size_t bytes, int hops) {
+  constexpr size_t kLine = 64 / sizeof(uint32_t);  // one index per cache line, the rest of the line unused
+  const size_t lines = bytes / 64;
+  if (lines < 2 || hops < 1) return -1;
+  // One random cycle through every line (Sattolo's shuffle), so the chase never settles into a short loop.
+  std::vector<uint32_t> order(lines);
+  std::iota(order.begin(), order.end(), 0u);
+  std::mt19937_64 rng(1);
+  for (size_t i = lines - 1; i > 0; --i)
+    std::swap(order[i], order[std::uniform_int_distribution<size_t>(0, i - 1)(rng)]);
+  std::vector<uint32_t> next(lines * kLine);
+  for (size_t i = 0; i < lines; ++i) next[size_t(order[i]) * kLine] = order[(i + 1) % lines];
+  uint32_t at = order[0];
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < hops; ++i) at = next[size_t(at) * kLine];
+  const auto t1 = std::chrono::steady_clock::now();
+  asm volatile("" : : "r"(at));
+  return std::chrono::duration<double, std::nano>(t1 - t0).count() / hops;
 }
 
 }  // namespace scx

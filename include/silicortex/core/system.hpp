@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 namespace scx {
@@ -11,4 +12,9 @@ double process_cpu_s();
 // step loop pays it at every barrier, so benchmarks print it beside their figures. Negative where this
 // process may use only one CPU (or rounds < 1). Spends at most about 50 ms.
 double core_to_core_round_trip_ns(int rounds = 20000);
+// Mean latency of a dependent random read in a buffer of `bytes` (a pointer chase over its cache lines), in
+// nanoseconds: with a buffer far beyond the caches, what a random miss costs at the moment. On a shared host
+// it swings with the other tenants' memory traffic, and the chip emulator's random crossbar rows and routes
+// pay it, so `bench truenorth` prints it beside its figure. Spends about 50-100 ms.
+double memory_latency_ns(size_t bytes = size_t{64} << 20, int hops = 200000);
 }  // namespace scx

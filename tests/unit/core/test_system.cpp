@@ -34,3 +34,21 @@ TEST(System, ProcessCpuTimeAdvancesWithWork) {
 }
 
 }  // namespace scx
+
+namespace scx {
+namespace {
+
+// A chase through 64 MiB misses every cache; one through 16 KiB stays in L1. Each takes a few nanoseconds
+// at least per hop and far less than a millisecond; the large buffer is several times slower.
+TEST(System, MemoryLatencyTellsCacheFromDram) {
+  const double small = memory_latency_ns(16 << 10, 100000),
+               large = memory_latency_ns(size_t{64} << 20, 100000);
+  EXPECT_GT(small, 0.1);
+  EXPECT_GT(large, 3 * small) << "small " << small << " ns, large " << large << " ns";
+  EXPECT_LT(large, 1e6);
+  EXPECT_EQ(memory_latency_ns(64, 10), -1);  // one line: nothing to chase
+  EXPECT_EQ(memory_latency_ns(1 << 20, 0), -1);
+}
+
+}  // namespace
+}  // namespace scx
