@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <memory>
+#include <string>
 
 #include "cli_util.hpp"
 #include "commands.hpp"
@@ -12,6 +14,10 @@
 
 namespace scx::cli {
 namespace {
+
+struct InfoArgs {
+  std::string file, svg_out;
+};
 
 void print_info(const std::string& file, const io::EventRecording& rec) {
   size_t on = 0;
@@ -38,17 +44,18 @@ void register_events(CLI::App& root) {
                                      "Prophesee .dat)");
   events->require_subcommand(1);
   auto* info = events->add_subcommand("info", "Format, sensor size, event count, time span and ON fraction");
-  static std::string file, svg_out;
-  info->add_option("file", file, "The recording")->required();
-  info->add_option("--svg", svg_out,
+  auto args = std::make_shared<InfoArgs>();
+  info->add_option("file", args->file, "The recording")->required();
+  info->add_option("--svg", args->svg_out,
                    "Also draw the recording (SVG): events per pixel, and ON and OFF rates over time");
-  info->callback([] {
-    if (!svg_out.empty()) check_writable(svg_out);  // before reading what may be a large recording
-    const io::EventRecording rec = io::read_events(file);
-    print_info(file, rec);
-    if (!svg_out.empty()) {
-      write_text_atomically(svg_out, io::svg_events(rec, fmt::format("{} ({})", file, rec.format)));
-      std::printf("wrote %s\n", svg_out.c_str());
+  info->callback([args] {
+    const InfoArgs& a = *args;
+    if (!a.svg_out.empty()) check_writable(a.svg_out);  // before reading what may be a large recording
+    const io::EventRecording rec = io::read_events(a.file);
+    print_info(a.file, rec);
+    if (!a.svg_out.empty()) {
+      write_text_atomically(a.svg_out, io::svg_events(rec, fmt::format("{} ({})", a.file, rec.format)));
+      std::printf("wrote %s\n", a.svg_out.c_str());
     }
   });
 }

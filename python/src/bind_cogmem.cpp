@@ -65,14 +65,12 @@ void bind_cogmem(py::module_& m) {
           "classifier",
           [](const cogmem::Engine& e) { return e.classifier() == Classifier::kKnn ? "knn" : "rbf"; },
           [](cogmem::Engine& e, const std::string& c) {
-            if (c != "rbf" && c != "knn") throw Error("classifier: '" + c + "' is not 'rbf' or 'knn'");
-            e.set_classifier(c == "knn" ? Classifier::kKnn : Classifier::kRbf);
+            e.set_classifier(choice(c, "classifier", "rbf", "knn") ? Classifier::kKnn : Classifier::kRbf);
           })
       .def_property(
           "norm", [](const cogmem::Engine& e) { return e.norm() == Norm::kLsup ? "lsup" : "l1"; },
           [](cogmem::Engine& e, const std::string& n) {
-            if (n != "l1" && n != "lsup") throw Error("norm: '" + n + "' is not 'l1' or 'lsup'");
-            e.set_norm(n == "lsup" ? Norm::kLsup : Norm::kL1);
+            e.set_norm(choice(n, "norm", "l1", "lsup") ? Norm::kLsup : Norm::kL1);
           })
       .def_property("context", &cogmem::Engine::context, &cogmem::Engine::set_context)
       .def_property("minif", &cogmem::Engine::minif, &cogmem::Engine::set_minif)

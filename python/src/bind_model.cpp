@@ -21,27 +21,13 @@ namespace {
 
 using namespace scx::model;
 
-// A parameter struct of doubles as a Python class: keyword construction (an unknown keyword is a TypeError
-// that lists the known ones), attributes and a repr that can be pasted back.
+// A parameter struct of doubles as a Python class: attributes from its field table, keyword construction
+// and a repr that can be pasted back.
 template <class T>
 void bind_params(py::module_& m, const char* name, const char* doc) {
   py::class_<T> c(m, name, doc);
   for (const auto& f : param_fields<T>) c.def_readwrite(f.name, f.member);
-  c.def(py::init([name](const py::kwargs& kw) {
-    T t;
-    for (const auto& [key, value] : kw) {
-      const std::string k = py::str(key);
-      const auto it = std::find_if(param_fields<T>.begin(), param_fields<T>.end(),
-                                   [&](const auto& f) { return k == f.name; });
-      if (it == param_fields<T>.end()) {
-        std::string known;
-        for (const auto& f : param_fields<T>) known += std::string(known.empty() ? "" : ", ") + f.name;
-        throw py::type_error(std::string(name) + "() has no parameter '" + k + "'; it takes " + known);
-      }
-      t.*(it->member) = py::cast<double>(value);
-    }
-    return t;
-  }));
+  keyword_init(c, name);
   c.def("__repr__", [name](const T& t) {
     std::string s = std::string(name) + "(";
     for (size_t i = 0; i < param_fields<T>.size(); ++i)
@@ -137,9 +123,7 @@ Target one_of(const py::handle& v, const char* what, const char* expected) {
 }
 
 Receptor to_receptor(const std::string& r) {
-  if (r == "excitatory" || r == "exc") return Receptor::Excitatory;
-  if (r == "inhibitory" || r == "inh") return Receptor::Inhibitory;
-  throw Error("receptor: '" + r + "' is not 'excitatory' or 'inhibitory'");
+  return choice(r, "receptor", "excitatory", "inhibitory") ? Receptor::Inhibitory : Receptor::Excitatory;
 }
 
 py::list population_list(const Network& n) {

@@ -16,11 +16,10 @@ namespace nir = io::nir;
 nir::Options options_from(double dt_s, const std::string& reset, const std::string& spikes) {
   nir::Options o;
   o.dt_s = dt_s;
-  if (reset != "to_value" && reset != "subtract")
-    throw Error("reset: '" + reset + "' is not 'to_value' or 'subtract'");
-  o.reset = reset == "subtract" ? model::NirNeuron::Reset::Subtract : model::NirNeuron::Reset::ToValue;
-  if (spikes != "unit" && spikes != "dirac") throw Error("spikes: '" + spikes + "' is not 'unit' or 'dirac'");
-  o.spikes = spikes == "dirac" ? nir::Options::Spikes::Dirac : nir::Options::Spikes::Unit;
+  o.reset = choice(reset, "reset", "to_value", "subtract") ? model::NirNeuron::Reset::Subtract
+                                                           : model::NirNeuron::Reset::ToValue;
+  o.spikes =
+      choice(spikes, "spikes", "unit", "dirac") ? nir::Options::Spikes::Dirac : nir::Options::Spikes::Unit;
   return o;
 }
 

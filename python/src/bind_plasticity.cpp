@@ -12,31 +12,13 @@ namespace {
 
 using namespace scx::model;
 
-// Keyword construction through the class's own attributes, so a wrong name or type fails as it would on
-// assignment: an unknown keyword is a TypeError naming it.
-template <class T>
-void keyword_init(py::class_<T>& c, const char* name) {
-  c.def(py::init([name](const py::kwargs& kw) {
-    py::object obj = py::cast(T{});
-    for (const auto& [key, value] : kw) {
-      if (!py::hasattr(obj, key))
-        throw py::type_error(std::string(name) + "() has no parameter '" + py::str(key).cast<std::string>() +
-                             "'");
-      py::setattr(obj, key, value);
-    }
-    return obj.cast<T>();
-  }));
-}
-
 // `pairing` as the file format writes it.
 template <class T>
 void pairing_property(py::class_<T>& c) {
   c.def_property(
       "pairing", [](const T& r) { return r.pairing == Pairing::Nearest ? "nearest" : "all_to_all"; },
       [](T& r, const std::string& p) {
-        if (p != "all_to_all" && p != "nearest")
-          throw Error("pairing: '" + p + "' is not 'all_to_all' or 'nearest'");
-        r.pairing = p == "nearest" ? Pairing::Nearest : Pairing::AllToAll;
+        r.pairing = choice(p, "pairing", "all_to_all", "nearest") ? Pairing::Nearest : Pairing::AllToAll;
       });
 }
 

@@ -4,6 +4,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <string>
 #include <vector>
 
 namespace scx::py_bind {
@@ -17,6 +18,37 @@ void bind_chip(py::module_& m);
 void bind_io(py::module_& m);
 void bind_cogmem(py::module_& m);
 void bind_nir(py::module_& m);
+
+// Which of two spellings `value` is (0 or 1), as the file formats write them; otherwise scx::Error naming
+// the field, e.g. "norm: 'l2' is not 'l1' or 'lsup'".
+int choice(const std::string& value, const char* field, const char* first, const char* second);
+
+// Keyword construction through the class's own attributes (def_readwrite or def_property), so a keyword
+// converts as an assignment would; an unknown keyword is a TypeError that lists the known ones.
+template <class T>
+void keyword_init(py::class_<T>& c, const char* name) {
+  c.def(py::init([name](const py::kwargs& kw) {
+    py::object obj = py::cast(T{});
+    for (const auto& [key, value] : kw) {
+      if (!py::hasattr(obj, key)) {
+        std::string known;
+        for (const auto& [attr, member] : py::cast<py::dict>(py::type::of(obj).attr("__dict__")))
+          if (py::isinstance(member, py::module_::import("builtins").attr("property")))
+            known += (known.empty() ? "" : ", ") + py::cast<std::string>(attr);
+        throw py::type_error(std::string(name) + "() has no parameter '" + py::cast<std::string>(key) +
+                             "'; it takes " + known);
+      }
+      try {
+        py::setattr(obj, key, value);
+      } catch (py::error_already_set& e) {
+        if (!e.matches(PyExc_TypeError)) throw;
+        throw py::type_error(std::string(name) + "(): " + py::cast<std::string>(key) + " cannot be " +
+                             py::cast<std::string>(py::repr(value)));
+      }
+    }
+    return py::cast<T>(obj);
+  }));
+}
 
 // A read-only 1-D numpy array over v; `owner` (the Python object that holds v) lives as long as the array.
 template <class T>

@@ -4,6 +4,16 @@
 #include "silicortex/core/error.hpp"
 #include "silicortex/version.hpp"
 
+namespace scx::py_bind {
+
+int choice(const std::string& value, const char* field, const char* first, const char* second) {
+  if (value == first) return 0;
+  if (value == second) return 1;
+  throw Error(std::string(field) + ": '" + value + "' is not '" + first + "' or '" + second + "'");
+}
+
+}  // namespace scx::py_bind
+
 PYBIND11_MODULE(_core, m) {
   namespace py = pybind11;
   m.doc() =

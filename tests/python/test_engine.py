@@ -278,6 +278,8 @@ class Errors(unittest.TestCase):
     def test_unknown_parameter_and_wrong_types(self):
         with self.assertRaisesRegex(TypeError, "no parameter 'tau'.*tau_m_ms"):
             sc.LifCurrExp(tau=3)
+        with self.assertRaisesRegex(TypeError, "tau_m_ms cannot be 'x'"):
+            sc.LifCurrExp(tau_m_ms="x")
         net = sc.Network()
         with self.assertRaisesRegex(TypeError, "params"):
             net.add_population("a", 2, "lif")
