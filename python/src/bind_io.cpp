@@ -43,12 +43,9 @@ void bind_io(py::module_& m) {
       .def_readonly("sensor", &EventColumns::sensor)
       .def_readonly("width", &EventColumns::width)
       .def_readonly("height", &EventColumns::height)
-      .def_property_readonly(
-          "t_us", [](py::object self) { return view(self.cast<const EventColumns&>().t_us, self); })
-      .def_property_readonly("x",
-                             [](py::object self) { return view(self.cast<const EventColumns&>().x, self); })
-      .def_property_readonly("y",
-                             [](py::object self) { return view(self.cast<const EventColumns&>().y, self); })
+      .def_property_readonly("t_us", view_of(&EventColumns::t_us))
+      .def_property_readonly("x", view_of(&EventColumns::x))
+      .def_property_readonly("y", view_of(&EventColumns::y))
       .def_property_readonly("on",
                              [](py::object self) {
                                return view(self.cast<const EventColumns&>().on, self).attr("view")("bool");

@@ -40,11 +40,8 @@ void bind_results(py::module_& m) {
       .def_readonly("size", &PopulationSpikes::size)
       .def_readonly("total_spikes", &PopulationSpikes::total_spikes, "All spikes, recorded or not")
       .def_readonly("recorded", &PopulationSpikes::recorded, "Whether a spike probe recorded the times")
-      .def_property_readonly(
-          "times_ms",
-          [](py::object self) { return view(self.cast<const PopulationSpikes&>().times_ms, self); })
-      .def_property_readonly(
-          "neurons", [](py::object self) { return view(self.cast<const PopulationSpikes&>().neurons, self); })
+      .def_property_readonly("times_ms", view_of(&PopulationSpikes::times_ms))
+      .def_property_readonly("neurons", view_of(&PopulationSpikes::neurons))
       .def(
           "counts", [](const PopulationSpikes& p) { return owned(p.counts()); }, "Recorded spikes per neuron")
       .def("__len__", [](const PopulationSpikes& p) { return p.times_ms.size(); })
@@ -57,10 +54,8 @@ void bind_results(py::module_& m) {
       .def_readonly("population", &StateTrace::population)
       .def_readonly("variable", &StateTrace::variable)
       .def_readonly("interval_ms", &StateTrace::interval_ms)
-      .def_property_readonly(
-          "neurons", [](py::object self) { return view(self.cast<const StateTrace&>().neurons, self); })
-      .def_property_readonly(
-          "times_ms", [](py::object self) { return view(self.cast<const StateTrace&>().times_ms, self); })
+      .def_property_readonly("neurons", view_of(&StateTrace::neurons))
+      .def_property_readonly("times_ms", view_of(&StateTrace::times_ms))
       .def_property_readonly("values", [](py::object self) {
         const auto& t = self.cast<const StateTrace&>();
         const size_t cols = t.neurons.size(), rows = cols ? t.values.size() / cols : 0;

@@ -58,6 +58,12 @@ py::array_t<T> view(const std::vector<T>& v, py::handle owner) {
   return a;
 }
 
+// A property getter for a vector member of C: its read-only view, kept alive by the object.
+template <class C, class T>
+auto view_of(std::vector<T> C::*member) {
+  return [member](py::object self) { return view(py::cast<const C&>(self).*member, self); };
+}
+
 // A numpy array that owns a moved-in vector (no copy).
 template <class T>
 py::array_t<T> owned(std::vector<T>&& v) {
