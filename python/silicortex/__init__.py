@@ -7,7 +7,7 @@ emulated neuromorphic chip, and read event-camera recordings. See docs/python.md
     result.spikes["exc"].times_ms      # numpy array
 """
 from ._core import *  # noqa: F401,F403
-from ._core import Engine, Error, __version__  # noqa: F401
+from ._core import Engine, Error, Trainer, __version__  # noqa: F401
 
 
 def progress_bar(label="simulating", stream=None):
@@ -53,3 +53,29 @@ def load_model(path_or_name):
         except Error:
             pass
     return read_model(path_or_name)  # noqa: F405
+
+
+def _fit(trainer, train, epochs=None, validation=None, test=None, checkpoint=None, progress=False):
+    """Trains until `epochs` epochs are done (default: the configuration's), as `silicortex train` does:
+    after each epoch it evaluates `validation` and `test` (Datasets, optional) and writes `checkpoint` (a
+    path, optional). `progress`: a callback (samples_done, stats), or True for a bar on the terminal.
+    Returns one dict per epoch run: epoch, loss, accuracy and validation_accuracy / test_accuracy."""
+    if progress is True:
+        bar = progress_bar("training")
+        progress = lambda done, stats: bar(done, len(train))  # noqa: E731
+    history = []
+    target = trainer.config.epochs if epochs is None else int(epochs)
+    while trainer.epochs_done < target:
+        stats = trainer.train_epoch(train, progress or None)
+        row = {"epoch": trainer.epochs_done, "loss": stats.loss, "accuracy": stats.accuracy}
+        if validation is not None:
+            row["validation_accuracy"] = trainer.evaluate(validation).accuracy
+        if test is not None:
+            row["test_accuracy"] = trainer.evaluate(test).accuracy
+        if checkpoint is not None:
+            trainer.save_checkpoint(checkpoint)
+        history.append(row)
+    return history
+
+
+Trainer.fit = _fit

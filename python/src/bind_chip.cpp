@@ -58,6 +58,8 @@ Compiled load_program(const std::string& path) {
   return c;
 }
 
+}  // namespace
+
 py::dict counters_dict(const hw::EventCounters& c) {
   return py::dict(py::arg("synaptic_events") = c.synaptic_events,
                   py::arg("neuron_updates") = c.neuron_updates, py::arg("spikes_sent") = c.spikes_sent,
@@ -74,8 +76,6 @@ py::dict energy_dict(const hw::EnergyReport& e) {
                   py::arg("synaptic_ops_per_s_per_w") = e.synaptic_ops_per_s_per_w,
                   py::arg("conventional_j") = e.conventional_j, py::arg("mean_rate_hz") = e.mean_rate_hz);
 }
-
-}  // namespace
 
 void bind_chip(py::module_& m) {
   py::class_<Compiled>(m, "CompiledNetwork", "A network compiled onto an emulated chip")

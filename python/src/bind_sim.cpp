@@ -114,31 +114,20 @@ void bind_engine(py::module_& m) {
       .def_property_readonly("build_wall_s", &sim::Engine::build_wall_s)
       .def(
           "run",
-          [](sim::Engine& e, const std::function<void(uint64_t, uint64_t)>& progress) {
-            // An exception in the callback (Ctrl-C included) is kept as Python's pending error and raised
-            // once the run returns: it must not unwind through the engine's threads.
+          [](sim::Engine& e, const py::object& progress) {
+            GuardedCallback call(progress);
             sim::RunOptions opt;
-            bool failed = false;
-            if (progress)
-              opt.progress = [&progress, &failed](uint64_t done, uint64_t total) {
-                py::gil_scoped_acquire locked;
-                if (failed) return;
-                try {
-                  progress(done, total);
-                } catch (py::error_already_set& err) {
-                  failed = true;
-                  err.restore();
-                }
-              };
+            if (!progress.is_none())
+              opt.progress = [&call](uint64_t done, uint64_t total) { call(done, total); };
             RunResult r;
             {
               py::gil_scoped_release unlocked;
               r = e.run(opt);
             }
-            if (failed) throw py::error_already_set();
+            call.rethrow_if_failed();
             return r;
           },
-          py::arg("progress") = nullptr,
+          py::arg("progress") = py::none(),
           "Runs for sim.duration_ms; progress(done_steps, total_steps) is called every few hundred steps")
       .def_property(
           "step", &sim::Engine::step, &sim::Engine::set_step,

@@ -5,7 +5,10 @@
 #include <pybind11/pybind11.h>
 
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "silicortex/hw/energy_meter.hpp"
 
 namespace scx::py_bind {
 
@@ -18,10 +21,43 @@ void bind_chip(py::module_& m);
 void bind_io(py::module_& m);
 void bind_cogmem(py::module_& m);
 void bind_nir(py::module_& m);
+void bind_train(py::module_& m);
 
 // Which of two spellings `value` is (0 or 1), as the file formats write them; otherwise scx::Error naming
 // the field, e.g. "norm: 'l2' is not 'l1' or 'lsup'".
 int choice(const std::string& value, const char* field, const char* first, const char* second);
+
+// A library callback that calls a Python function (or nothing, for None) with the GIL held, from whichever
+// thread the library calls it. An exception in the function (Ctrl-C included) is kept as Python's pending
+// error and later calls are skipped; rethrow_if_failed() raises it once the library call has returned, so it
+// never unwinds through the library's threads.
+class GuardedCallback {
+ public:
+  explicit GuardedCallback(py::object fn) : fn_(std::move(fn)) {}
+  template <class... Args>
+  void operator()(const Args&... args) {
+    if (fn_.is_none()) return;
+    py::gil_scoped_acquire locked;
+    if (failed_) return;
+    try {
+      fn_(args...);
+    } catch (py::error_already_set& e) {
+      failed_ = true;
+      e.restore();
+    }
+  }
+  void rethrow_if_failed() const {
+    if (failed_) throw py::error_already_set();
+  }
+
+ private:
+  py::object fn_;
+  bool failed_ = false;
+};
+
+// Event counters and the energy model's figures as dicts (bind_chip.cpp).
+py::dict counters_dict(const hw::EventCounters& c);
+py::dict energy_dict(const hw::EnergyReport& e);
 
 // Keyword construction through the class's own attributes (def_readwrite or def_property), so a keyword
 // converts as an assignment would; an unknown keyword is a TypeError that lists the known ones.

@@ -34,4 +34,5 @@ PYBIND11_MODULE(_core, m) {
   scx::py_bind::bind_io(m);
   scx::py_bind::bind_cogmem(m);
   scx::py_bind::bind_nir(m);
+  scx::py_bind::bind_train(m);
 }
