@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "silicortex/core/atomic_file.hpp"
+#include "silicortex/core/data_dir.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/core/progress.hpp"
 #include "silicortex/devices/chip_memory.hpp"
@@ -27,8 +28,6 @@ struct ImageArgs {
   bool train = false, quiet = false;
 };
 
-const std::filesystem::path kRepo = std::filesystem::path(SCX_CHIPS_DIR).parent_path();
-const std::filesystem::path kTrainedDir = kRepo / "models/trained";
 const std::string kTestImages = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
 const std::string kTestLabels = "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz";
 
@@ -94,14 +93,14 @@ void run_truenorth(const ImageArgs& a, const hw::ChipProfile& profile, const std
 }
 
 void run_image(const ImageArgs& a) {
-  const auto profile = hw::read_chip_profile(hw::find_chip_profile(a.chip, SCX_CHIPS_DIR));
+  const auto profile = hw::read_chip_profile(hw::find_chip_profile(a.chip, data_dir() / "chips"));
   const bool truenorth = profile.neuron_kind == hw::NeuronKind::kTrueNorth;
   const std::string stem = truenorth ? "fmnist_truenorth" : "fmnist_loihi";
   std::filesystem::path model =
-      a.model.empty() ? kTrainedDir / (stem + ".scxnet") : std::filesystem::path(a.model);
+      a.model.empty() ? data_dir() / "models/trained" / (stem + ".scxnet") : std::filesystem::path(a.model);
   if (!a.svg.empty()) check_writable(a.svg);
   if (a.train) {
-    const auto config = kRepo / "configs/train" / (stem + ".toml");
+    const auto config = data_dir() / "configs/train" / (stem + ".toml");
     model = stem + ".scxnet";
     std::printf("training %s from scratch (writes %s)\n", config.c_str(), model.c_str());
     train_network(config.string(), model.string(), a.quiet);

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "silicortex/core/atomic_file.hpp"
+#include "silicortex/core/data_dir.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/core/system.hpp"
 #include "silicortex/hw/chip_profile.hpp"
@@ -81,7 +82,7 @@ void run_and_report(hw::TrueNorthChip& chip, uint64_t ticks, int threads, const 
 void bench_truenorth(const BenchOptions& o) {
   if (o.threads < 1) throw Error(fmt::format("--threads {}: must be at least 1", o.threads));
   const auto profile =
-      shrink_profile(hw::read_chip_profile(hw::find_chip_profile(o.chip, SCX_CHIPS_DIR)), o.cores);
+      shrink_profile(hw::read_chip_profile(hw::find_chip_profile(o.chip, data_dir() / "chips")), o.cores);
   const auto t0 = std::chrono::steady_clock::now();
   hw::TrueNorthChip chip(profile, o.seed);
   hw::fill_random_chip(chip, {o.rate_hz, o.density, 0, o.seed});
@@ -105,7 +106,7 @@ void chip_run(const std::string& program, uint64_t ticks, int threads, const std
 }
 
 void chip_info(const std::string& name) {
-  const auto path = hw::find_chip_profile(name, SCX_CHIPS_DIR);
+  const auto path = hw::find_chip_profile(name, data_dir() / "chips");
   const auto p = hw::read_chip_profile(path);
   std::printf("%s (%s): %s\n", p.name.c_str(), path.string().c_str(), p.description.c_str());
   std::printf("board %lldx%lld chips of %lldx%lld cores = %lld cores\n", static_cast<long long>(p.chips_x),

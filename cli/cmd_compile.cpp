@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "silicortex/compiler/compiler.hpp"
 #include "silicortex/core/atomic_file.hpp"
+#include "silicortex/core/data_dir.hpp"
 #include "silicortex/hw/chip_profile.hpp"
 
 namespace scx::cli {
@@ -34,7 +35,7 @@ void print_compile_summary(const std::string& network, const compiler::CompileRe
 void compile_command(const CompileArgs& a) {
   check_writable(a.out);  // fail now, not after compiling
   const model::Network net = load_model(a.model);
-  const auto profile = hw::read_chip_profile(hw::find_chip_profile(a.chip, SCX_CHIPS_DIR));
+  const auto profile = hw::read_chip_profile(hw::find_chip_profile(a.chip, data_dir() / "chips"));
   if (profile.neuron_kind == hw::NeuronKind::kLoihiCuba) {
     const auto compiled = compiler::compile_loihi(net, profile);
     compiler::save_compiled(compiled, a.out);

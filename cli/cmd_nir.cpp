@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "silicortex/compiler/nir_lowering.hpp"
 #include "silicortex/core/atomic_file.hpp"
+#include "silicortex/core/data_dir.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/hw/chip_profile.hpp"
 #include "silicortex/io/nir_model.hpp"
@@ -104,7 +105,7 @@ void print_comparison(const io::nir::Converted& conv, const sim::RunResult& ref,
 }
 
 void compile_command(const NirArgs& a) {
-  const auto profile = hw::read_chip_profile(hw::find_chip_profile(a.chip, SCX_CHIPS_DIR));
+  const auto profile = hw::read_chip_profile(hw::find_chip_profile(a.chip, data_dir() / "chips"));
   if (!a.out.empty()) check_writable(a.out);
   if ((a.run || a.compare) && a.input.empty()) throw Error("--run: needs --input spikes.csv|.h5");
   const io::nir::Document doc = io::nir::read_nir(a.file);

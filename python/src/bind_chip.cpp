@@ -7,6 +7,7 @@
 
 #include "bindings.hpp"
 #include "silicortex/compiler/compiler.hpp"
+#include "silicortex/core/data_dir.hpp"
 #include "silicortex/hw/chip_program.hpp"
 #include "silicortex/hw/energy_meter.hpp"
 
@@ -39,7 +40,7 @@ struct Compiled {
 };
 
 Compiled compile_onto(const model::Network& net, const std::string& chip) {
-  const hw::ChipProfile profile = hw::read_chip_profile(hw::find_chip_profile(chip, SCX_CHIPS_DIR));
+  const hw::ChipProfile profile = hw::read_chip_profile(hw::find_chip_profile(chip, data_dir() / "chips"));
   Compiled c;
   if (profile.neuron_kind == hw::NeuronKind::kLoihiCuba)
     c.loihi = compiler::compile_loihi(net, profile);

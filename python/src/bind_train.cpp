@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "bindings.hpp"
+#include "silicortex/core/data_dir.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/hw/chip_profile.hpp"
 #include "silicortex/hw/energy_meter.hpp"
@@ -321,7 +322,8 @@ void bind_deployment(py::module_& m) {
          const py::object& progress) {
         if (threads < 1) throw Error("threads: must be at least 1");
         check_fits(data, net.config, "classify_on_chip");
-        const hw::ChipProfile profile = hw::read_chip_profile(hw::find_chip_profile(chip, SCX_CHIPS_DIR));
+        const hw::ChipProfile profile =
+            hw::read_chip_profile(hw::find_chip_profile(chip, data_dir() / "chips"));
         GuardedCallback call(progress);
         auto run = [&](const auto& dep) {
           train::ImageAppResult r;
