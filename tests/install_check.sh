@@ -10,6 +10,7 @@ cd "$prefix"
 # A marker in the installed copy: the program must read that one.
 sed -i 's/^name = "truenorth"$/name = "installed-truenorth"/' share/silicortex/chips/truenorth.toml
 bin/silicortex chip info truenorth | head -1 | grep -q "^installed-truenorth ($prefix/share/silicortex/chips/truenorth.toml)"
+(cd / && PATH="$prefix/bin:$PATH" silicortex chip info truenorth | head -1 | grep -q "^installed-truenorth")
 bin/silicortex --help >/dev/null
 test -f share/silicortex/models/trained/fmnist_loihi.scxnet
 test -f share/silicortex/configs/train/fmnist_loihi.toml

@@ -3,18 +3,24 @@
 #include <dlfcn.h>
 
 #include <cstdlib>
+#include <string_view>
 #include <system_error>
 
 namespace scx {
 namespace {
 
-// The file this code was loaded from: the executable, or the Python module's shared library.
+// The file this code was loaded from: the Python module's shared library, or the executable. (For the
+// executable dladdr gives argv[0], which may be a bare name found on $PATH, hence /proc/self/exe.)
 std::filesystem::path loaded_from() {
   Dl_info info{};
-  if (dladdr(reinterpret_cast<const void*>(&loaded_from), &info) == 0 || !info.dli_fname) return {};
   std::error_code ec;
-  const auto path = std::filesystem::canonical(info.dli_fname, ec);
-  return ec ? std::filesystem::path() : path;
+  if (dladdr(reinterpret_cast<const void*>(&loaded_from), &info) != 0 && info.dli_fname &&
+      std::string_view(info.dli_fname).find(".so") != std::string_view::npos) {
+    const auto path = std::filesystem::canonical(info.dli_fname, ec);
+    if (!ec) return path;
+  }
+  const auto exe = std::filesystem::canonical("/proc/self/exe", ec);
+  return ec ? std::filesystem::path() : exe;
 }
 
 bool inside(const std::filesystem::path& file, const std::filesystem::path& dir) {
