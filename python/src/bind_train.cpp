@@ -249,17 +249,28 @@ void bind_trainer(py::module_& m) {
           "train_epoch",
           [](train::Trainer& t, const Dataset& d, const py::object& progress) {
             check_fits(d, t.config(), "train_epoch");
+            // The trainer calls progress between batches, from this thread with no worker running, so an
+            // exception in it (Ctrl-C included) can stop the epoch there.
+            struct Stop {};
             GuardedCallback call(progress);
             train::BatchStats s;
-            {
+            try {
               py::gil_scoped_release unlocked;
-              s = t.train_epoch(d, [&](size_t done, const train::BatchStats& st) { call(done, st); });
+              s = t.train_epoch(d, [&](size_t done, const train::BatchStats& st) {
+                call(done, st);
+                if (call.failed()) throw Stop{};
+              });
+            } catch (const Stop&) {
             }
             call.rethrow_if_failed();
             return s;
           },
           py::arg("data"), py::arg("progress") = py::none(),
-          "One epoch in the seeded shuffle order; progress(samples_done, stats) after each batch")
+          "One epoch in the seeded shuffle order; progress(samples_done, stats) after each batch. An "
+          "exception "
+          "in progress (Ctrl-C included) stops the epoch after that batch and is raised: the batches done "
+          "stay "
+          "trained, epochs_done does not count the epoch")
       .def(
           "evaluate",
           [](train::Trainer& t, const Dataset& d) {

@@ -46,6 +46,7 @@ class GuardedCallback {
       e.restore();
     }
   }
+  bool failed() const { return failed_; }
   void rethrow_if_failed() const {
     if (failed_) throw py::error_already_set();
   }

@@ -142,7 +142,7 @@ class Training(unittest.TestCase):
         with self.assertRaisesRegex(sc.Error, "params: expected"):
             trainer.params = np.zeros(3, np.float32)
 
-    def test_a_progress_callback_error_surfaces_after_the_epoch(self):
+    def test_a_progress_callback_error_stops_the_epoch(self):
         data = sc.Dataset(self.images, self.labels)
         trainer = sc.Trainer(sc.read_train_config(self.config_path), data)
         calls = []
@@ -151,9 +151,13 @@ class Training(unittest.TestCase):
             calls.append(done)
             raise KeyboardInterrupt
 
+        before = trainer.params
         with self.assertRaises(KeyboardInterrupt):
             trainer.train_epoch(data, progress=stop)
-        self.assertEqual(calls, [8])  # later batches run, but call nothing
+        self.assertEqual(calls, [8])  # stopped after the first batch of 8
+        self.assertEqual(trainer.epochs_done, 0)
+        self.assertFalse(np.array_equal(before, trainer.params))  # that batch was trained
+        trainer.train_epoch(data)  # and training goes on
         self.assertEqual(trainer.epochs_done, 1)
 
 
