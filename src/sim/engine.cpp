@@ -116,11 +116,18 @@ void Engine::Impl::deliver_progressive(ThreadState& ts, int64_t step) {
   for (unsigned g = 0; g < ng; ++g) {
     const uint32_t offset = groups[g].offset;
     for (unsigned u = 0; u < thread_state.size(); ++u) {
-      const auto& list = thread_state[u].spikes_at(step)[g];  // the owner's own list
-      std::pair<const uint32_t*, uint32_t> in{list.data(), uint32_t(list.size())};
-      if (u != ts.index) {
+      // The owner's own list: read for another thread's spikes only when they overflowed its mailbox, as
+      // the owner rewrites it every step (reading it would pull the line across).
+      auto list_of = [&](unsigned owner) {
+        const auto& list = thread_state[owner].spikes_at(step)[g];
+        return std::pair<const uint32_t*, uint32_t>{list.data(), uint32_t(list.size())};
+      };
+      std::pair<const uint32_t*, uint32_t> in;
+      if (u == ts.index) {
+        in = list_of(u);
+      } else {
         in = mailboxes_->take_group(ts.index, u, g, ng);
-        if (in.second == SpikeMailboxes::kOverflow) in = {list.data(), uint32_t(list.size())};
+        if (in.second == SpikeMailboxes::kOverflow) in = list_of(u);
         size_t budget = kPrefetchLines;
         prefetch_rows(ts, g, in.first, in.second, budget);
       }
@@ -130,32 +137,44 @@ void Engine::Impl::deliver_progressive(ThreadState& ts, int64_t step) {
 }
 
 // One pre neuron's synapses into the ring: a spike adds each weight, a graded value (kGraded) adds weight x
-// value. Templates, so the spike path carries no multiply and the common one-delay case reads no delays.
+// value. Templates, so the spike path carries no multiply, the common one-delay case reads no delays, and
+// each synapse layout (synapse_store.hpp) gets its own loop.
 template <bool kGraded>
 void Engine::Impl::deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre, float value) {
-  if (uniform_delay)
-    deliver_row_as<kGraded, true>(ts, step, global_pre, value);
-  else
-    deliver_row_as<kGraded, false>(ts, step, global_pre, value);
+  const SynapseStore& syn = ts.synapses;
+  if (syn.packed()) {
+    const PackedTargets t{syn.code.data(), syn.weight_of_id.data(), syn.index_bits,
+                          (1u << syn.index_bits) - 1};
+    if (uniform_delay)
+      deliver_row_as<kGraded, true>(ts, step, global_pre, value, t);
+    else
+      deliver_row_as<kGraded, false>(ts, step, global_pre, value, t);
+  } else {
+    const WideTargets t{syn.target.data()};
+    if (uniform_delay)
+      deliver_row_as<kGraded, true>(ts, step, global_pre, value, t);
+    else
+      deliver_row_as<kGraded, false>(ts, step, global_pre, value, t);
+  }
 }
 
-template <bool kGraded, bool kUniformDelay>
-void Engine::Impl::deliver_row_as(ThreadState& ts, int64_t step, uint32_t global_pre, float value) {
+template <bool kGraded, bool kUniformDelay, class Targets>
+void Engine::Impl::deliver_row_as(ThreadState& ts, int64_t step, uint32_t global_pre, float value,
+                                  const Targets& target) {
   const SynapseStore& syn = ts.synapses;
   const uint64_t b = syn.row_begin[global_pre], e = syn.row_begin[global_pre + 1];
-  const SynapseTarget* target = syn.target.data();
   const size_t slot_stride = 2 * static_cast<size_t>(neurons_total);
   const uint32_t mask = ring_slots - 1;
   float* ring_base = ts.ring_base();
   if constexpr (kUniformDelay) {
     float* slot = ring_base + ((step + uniform_delay) & mask) * slot_stride;
     for (uint64_t k = b; k < e; ++k)
-      slot[target[k].ring_index] += kGraded ? target[k].weight * value : target[k].weight;
+      slot[target.index(k)] += kGraded ? target.weight(k) * value : target.weight(k);
   } else {
     const uint16_t* delay = syn.delay_steps.data();
     for (uint64_t k = b; k < e; ++k)
-      ring_base[((step + delay[k]) & mask) * slot_stride + target[k].ring_index] +=
-          kGraded ? target[k].weight * value : target[k].weight;
+      ring_base[((step + delay[k]) & mask) * slot_stride + target.index(k)] +=
+          kGraded ? target.weight(k) * value : target.weight(k);
   }
   ts.events += e - b;
 }
@@ -169,8 +188,7 @@ void Engine::Impl::prefetch_rows(const ThreadState& ts, size_t g, const uint32_t
   const uint32_t offset = groups[g].offset;
   for (uint32_t k = 0; k < n && budget > 0; ++k) {
     const uint64_t b = syn.row_begin[offset + spikes[k]], e = syn.row_begin[offset + spikes[k] + 1];
-    const char* first = reinterpret_cast<const char*>(syn.target.data() + b);
-    const char* last = reinterpret_cast<const char*>(syn.target.data() + e);
+    const char *first = syn.synapse_bytes(b), *last = syn.synapse_bytes(e);
     for (const char* line = first; line < last && budget > 0; line += 64, --budget)
       __builtin_prefetch(line, 0, 2);
     if (!uniform_delay && b < e) __builtin_prefetch(syn.delay_steps.data() + b, 0, 2);

@@ -203,6 +203,8 @@ void Engine::Impl::build_synapses(const model::Network& net) {
     }
     l = SynapseList{};  // release generation memory as we go
   }
+  if (!keep_projection)  // plasticity reads and writes each synapse's own weight
+    for (auto& ts : thread_state) ts.synapses.pack(2 * neurons_total);
   ring_slots = std::bit_ceil(max_delay + 1);
   uniform_delay = synapse_count > 0 && min_delay == max_delay ? max_delay : 0;
   // One-step delays everywhere: each slot is emptied by the update right after its delivery, so one slot
