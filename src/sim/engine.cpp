@@ -125,6 +125,13 @@ void Engine::Impl::deliver_progressive(ThreadState& ts, int64_t step) {
       std::pair<const uint32_t*, uint32_t> in;
       if (u == ts.index) {
         in = list_of(u);
+        // The later threads' spikes of this group that are out already: their rows load while this
+        // thread delivers its own, instead of after.
+        for (unsigned v = u + 1; v < thread_state.size(); ++v) {
+          const auto [spikes, n] = mailboxes_->peek_group(ts.index, v, g, ng);
+          size_t budget = kPrefetchLines;
+          if (n != SpikeMailboxes::kOverflow) prefetch_rows(ts, g, spikes, n, budget);
+        }
       } else {
         in = mailboxes_->take_group(ts.index, u, g, ng);
         if (in.second == SpikeMailboxes::kOverflow) in = list_of(u);

@@ -91,6 +91,14 @@ class SpikeMailboxes {
     me.n = block;
   }
 
+  // take_group without the wait: (nullptr, 0) while u has not published group g yet.
+  std::pair<const uint32_t*, uint32_t> peek_group(unsigned t, unsigned u, unsigned g, unsigned groups) {
+    const uint64_t block = published_[t].n;
+    std::atomic_ref<uint64_t> theirs(epoch_word(box(u, block)));
+    if (theirs.load(std::memory_order_acquire) < (block - 1) * groups + g + 1) return {nullptr, 0};
+    return take_group(t, u, g, groups);
+  }
+
   // Thread u's spikes of group g in the block thread t has just published whole: (spikes, count), or
   // (nullptr, kOverflow) when they did not fit. Waits until u has published them.
   std::pair<const uint32_t*, uint32_t> take_group(unsigned t, unsigned u, unsigned g, unsigned groups) {
