@@ -207,6 +207,8 @@ void Engine::Impl::build_synapses(const model::Network& net) {
     for (auto& ts : thread_state) ts.synapses.pack(2 * neurons_total);
   ring_slots = std::bit_ceil(max_delay + 1);
   uniform_delay = synapse_count > 0 && min_delay == max_delay ? max_delay : 0;
+  if (uniform_delay)  // delivery reads no per-synapse delay then
+    for (auto& ts : thread_state) ts.synapses.delay_steps = {};
   // One-step delays everywhere: each slot is emptied by the update right after its delivery, so one slot
   // does, and targets that can keep their synaptic state in it (NeuronGroup::keep_input_in_state) do.
   bool input_in_state = uniform_delay == 1;
