@@ -1,7 +1,9 @@
 #include "cli_util.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -71,6 +73,17 @@ std::string thousands(uint64_t n) {
 }  // namespace scx::cli
 
 namespace scx::cli {
+
+void print_figure(const std::string& name, std::vector<double> values) {
+  if (values.empty()) return;
+  if (values.size() > 1) {
+    fmt::print("{}_runs={:.6g}\n", name, fmt::join(values, ","));
+    std::sort(values.begin(), values.end());
+    const size_t n = values.size();
+    fmt::print("{}_median={:.6g}\n", name, n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2);
+  }
+  fmt::print("{}={:.6g}\n", name, *std::max_element(values.begin(), values.end()));
+}
 
 void warn_if_threads_starved(const sim::RunMetadata& m) {
   if (m.threads < 2 || m.loop_wall_s < 0.2 || m.loop_cpu_s <= 0) return;

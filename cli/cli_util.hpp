@@ -2,6 +2,7 @@
 // Small helpers shared by CLI commands.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "silicortex/model/network.hpp"
 #include "silicortex/sim/run_result.hpp"
@@ -23,5 +24,9 @@ std::string thousands(uint64_t n);
 // A multi-threaded run needs its threads on CPUs at the same moment every step; on a busy machine it can be
 // far slower than one thread. Warns on stderr when the loop got clearly less CPU than it had threads.
 void warn_if_threads_starved(const sim::RunMetadata& m);
+
+// A benchmark figure measured `values.size()` times (--repeats): with several, "<name>_runs=a,b,..." and
+// "<name>_median=", then, always last, "<name>=" with the best (the least disturbed run on a shared host).
+void print_figure(const std::string& name, std::vector<double> values);
 
 }  // namespace scx::cli

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "cli_util.hpp"
 #include "commands.hpp"
 #include "silicortex/core/atomic_file.hpp"
 #include "silicortex/core/data_dir.hpp"
@@ -29,6 +30,7 @@ struct BenchOptions {
   uint64_t seed = 1;
   std::string links_csv;
   std::string save;
+  int repeats = 1;
 };
 
 // A smaller single-chip run uses a cores_x-wide rectangle when it divides evenly, else one row.
@@ -50,19 +52,26 @@ hw::ChipProfile shrink_profile(hw::ChipProfile p, int cores) {
   return p;
 }
 
-// Runs `chip` and prints counters, energy, traffic and, last, ticks_per_s.
+// Runs `chip` for `ticks`, `repeats` times in a row (the counters add up), and prints counters, energy,
+// traffic and, last, ticks_per_s.
 void run_and_report(hw::TrueNorthChip& chip, uint64_t ticks, int threads, const std::string& links_csv,
-                    uint64_t inferences = 0) {
+                    uint64_t inferences = 0, int repeats = 1) {
   if (threads < 1) throw Error(fmt::format("--threads {}: must be at least 1", threads));
-  const auto t1 = std::chrono::steady_clock::now();
-  const double cpu0 = process_cpu_s();
-  chip.run(ticks, threads);
-  const double cpu_s = process_cpu_s() - cpu0;
-  const double run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  std::vector<double> ticks_per_s;
+  double cpu_s = 0, run_s = 0;
+  for (int i = 0; i < repeats; ++i) {
+    const auto t1 = std::chrono::steady_clock::now();
+    const double cpu0 = process_cpu_s();
+    chip.run(ticks, threads);
+    cpu_s = process_cpu_s() - cpu0;
+    run_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+    ticks_per_s.push_back(double(ticks) / run_s);
+  }
   const auto& c = chip.counters();
   const auto energy = hw::compute_energy(chip.profile(), c, chip.neurons(), inferences);
-  std::printf("%llu ticks on %d threads in %.3f s wall, %.3f s CPU (%.1f ticks per CPU-second)\n",
-              static_cast<unsigned long long>(ticks), threads, run_s, cpu_s, double(ticks) / cpu_s);
+  std::printf("%llu ticks on %d threads in %.3f s wall, %.3f s CPU (%.1f ticks per CPU-second)%s\n",
+              static_cast<unsigned long long>(ticks), threads, run_s, cpu_s, double(ticks) / cpu_s,
+              repeats > 1 ? fmt::format(", the last of {} runs; counters over all", repeats).c_str() : "");
   std::printf(
       "measured mean rate %.2f Hz; spikes %llu, synaptic events %llu (%.3g per tick), hops %llu, chip "
       "crossings %llu, saturations %llu\n",
@@ -76,7 +85,7 @@ void run_and_report(hw::TrueNorthChip& chip, uint64_t ticks, int threads, const 
   // What a random miss costs on this host right now: the chip's rows and routes are random misses, so this
   // says whether a slow figure is the host's minute or the emulator.
   if (const double ns = memory_latency_ns(); ns > 0) std::printf("memory_latency_ns=%.0f\n", ns);
-  std::printf("ticks_per_s=%.1f\n", double(ticks) / run_s);
+  print_figure("ticks_per_s", ticks_per_s);
 }
 
 void bench_truenorth(const BenchOptions& o) {
@@ -94,7 +103,7 @@ void bench_truenorth(const BenchOptions& o) {
       static_cast<unsigned long long>(chip.neurons()), o.density, o.rate_hz,
       static_cast<unsigned long long>(o.seed), setup_s);
   if (!o.save.empty()) hw::save_chip_program(chip, o.save);
-  run_and_report(chip, o.ticks, o.threads, o.links_csv);
+  run_and_report(chip, o.ticks, o.threads, o.links_csv, 0, o.repeats);
 }
 
 void chip_run(const std::string& program, uint64_t ticks, int threads, const std::string& links_csv,
@@ -132,6 +141,12 @@ void register_chip(CLI::App& root, CommandGroups& groups) {
   bench->add_option("--seed", opts->seed, "Random seed")->capture_default_str();
   bench->add_option("--links-csv", opts->links_csv, "Write per-link traffic as CSV");
   bench->add_option("--save", opts->save, "Also write the configured chip as a chip program (.scxp)");
+  bench
+      ->add_option(
+          "--repeats", opts->repeats,
+          "Run --ticks this many times in a row; prints every figure, their median, and the best last")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   bench->callback([opts] { bench_truenorth(*opts); });
 
   auto* chip = root.add_subcommand("chip", "Chip profiles");

@@ -2,7 +2,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
+#include <sstream>
 
 #include "cli_runner.hpp"
 
@@ -106,6 +108,30 @@ TEST(CliBench, LastLineIsTheFigure) {
   EXPECT_EQ(last.find('\n'), last.size() - 1) << "events_per_s is the last line";
   EXPECT_GT(std::stod(last.substr(13)), 0.0);
   EXPECT_THAT(r.output, HasSubstr("rate_hz[exc]="));
+}
+
+TEST(CliBench, RepeatsReplayTheRunAndReportTheBestLast) {
+  const auto one = run_cli("bench cuba --duration 100ms");
+  const auto r = run_cli("bench cuba --duration 100ms --repeats 3");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  auto value = [&](const std::string& key) {
+    const size_t at = r.output.find("\n" + key + "=");
+    EXPECT_NE(at, std::string::npos) << key;
+    return r.output.substr(at + key.size() + 2, r.output.find('\n', at + 1) - at - key.size() - 2);
+  };
+  std::vector<double> runs;
+  std::stringstream list(value("events_per_s_runs"));
+  for (std::string x; std::getline(list, x, ',');) runs.push_back(std::stod(x));
+  ASSERT_EQ(runs.size(), 3u);
+  std::sort(runs.begin(), runs.end());
+  EXPECT_NEAR(std::stod(value("events_per_s_median")), runs[1], 1e-5 * runs[1]);
+  const auto last = r.output.substr(r.output.rfind("events_per_s="));
+  EXPECT_NEAR(std::stod(last.substr(13)), runs[2], 1e-5 * runs[2]);
+  // The same spikes as a single run: each repeat replays it from the start.
+  EXPECT_EQ(value("spikes"), one.output.substr(one.output.find("spikes=") + 7,
+                                               one.output.find('\n', one.output.find("spikes=")) -
+                                                   one.output.find("spikes=") - 7));
+  EXPECT_NE(run_cli("bench cuba --repeats 0").exit_code, 0);
 }
 
 }  // namespace

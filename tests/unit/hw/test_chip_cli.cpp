@@ -34,6 +34,14 @@ TEST(ChipCli, BenchPrintsTicksPerSecondLastAndSavesAProgram) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(ChipCli, BenchRepeatsPrintEveryFigureAndTheBestLast) {
+  const auto r = run_cli("bench truenorth --cores 16 --ticks 20 --repeats 2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("ticks_per_s_runs="), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("ticks_per_s_median="), std::string::npos) << r.output;
+  EXPECT_EQ(last_line(r.output).rfind("ticks_per_s=", 0), 0u) << r.output;
+}
+
 TEST(ChipCli, BadInputIsOneErrorLine) {
   const auto dir = fresh_dir("chip_cli_bad");
   write_file(dir / "half.scxp", "SCXPROG");
