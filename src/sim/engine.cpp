@@ -149,20 +149,18 @@ void Engine::Impl::deliver_progressive(ThreadState& ts, int64_t step) {
 template <bool kGraded>
 void Engine::Impl::deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre, float value) {
   const SynapseStore& syn = ts.synapses;
-  if (syn.packed()) {
-    const PackedTargets t{syn.code.data(), syn.weight_of_id.data(), syn.index_bits,
-                          (1u << syn.index_bits) - 1};
+  auto with = [&](const auto& targets) {
     if (uniform_delay)
-      deliver_row_as<kGraded, true>(ts, step, global_pre, value, t);
+      deliver_row_as<kGraded, true>(ts, step, global_pre, value, targets);
     else
-      deliver_row_as<kGraded, false>(ts, step, global_pre, value, t);
-  } else {
-    const WideTargets t{syn.target.data()};
-    if (uniform_delay)
-      deliver_row_as<kGraded, true>(ts, step, global_pre, value, t);
-    else
-      deliver_row_as<kGraded, false>(ts, step, global_pre, value, t);
-  }
+      deliver_row_as<kGraded, false>(ts, step, global_pre, value, targets);
+  };
+  if (!syn.code16.empty())
+    with(packed_targets(syn.code16, syn));
+  else if (!syn.code32.empty())
+    with(packed_targets(syn.code32, syn));
+  else
+    with(WideTargets{syn.target.data()});
 }
 
 template <bool kGraded, bool kUniformDelay, class Targets>

@@ -13,24 +13,26 @@ struct SynapseTarget {
 
 struct SynapseStore {
   std::vector<uint64_t> row_begin;  // size = neurons_total + 1
-  // Each synapse's target and weight: 8 bytes in `target`, or, when the ring's index space and the distinct
-  // weights fit, 2 bytes in `code`: (weight id << index_bits) | ring index, the weight read from a table of
-  // at most a few dozen. Rows are touched at random, a few per step, so their size decides whether they come
-  // from L2 or from memory: the Brette et al. networks' 320 k synapses take 640 KB packed against 2.5 MB.
+  // Each synapse's target and weight: 8 bytes in `target`, or, when the ring's index space and the number of
+  // distinct weights fit, 2 or 4 bytes in `code16` / `code32`: (weight id << index_bits) | ring index, the
+  // weight read from a table (exact). Rows are touched at random, a few per step, so their size decides
+  // whether they come from L2 or from memory: the Brette et al. networks' 320 k synapses take 640 KB packed
+  // against 2.5 MB.
   std::vector<SynapseTarget> target;
-  std::vector<uint16_t> code;
+  std::vector<uint16_t> code16;
+  std::vector<uint32_t> code32;
   std::vector<float> weight_of_id;
   uint32_t index_bits = 0;
   std::vector<uint16_t> delay_steps;
   std::vector<uint16_t> projection;  // per synapse; filled only when some projection is plastic
 
-  bool packed() const { return !code.empty(); }
+  // The address of synapse k's entry, in whichever layout.
   const char* synapse_bytes(uint64_t k) const {
-    return packed() ? reinterpret_cast<const char*>(code.data() + k)
-                    : reinterpret_cast<const char*>(target.data() + k);
+    if (!code16.empty()) return reinterpret_cast<const char*>(code16.data() + k);
+    if (!code32.empty()) return reinterpret_cast<const char*>(code32.data() + k);
+    return reinterpret_cast<const char*>(target.data() + k);
   }
-  // Replaces `target` by `code` when `ring_entries` and the distinct weights fit 16 bits (bit-exact: the
-  // table holds each weight as it was).
+  // Replaces `target` by the smallest code that holds `ring_entries` indices and the distinct weights.
   void pack(uint32_t ring_entries);
 };
 
@@ -40,12 +42,17 @@ struct WideTargets {
   uint32_t index(uint64_t k) const { return t[k].ring_index; }
   float weight(uint64_t k) const { return t[k].weight; }
 };
+template <class Code>
 struct PackedTargets {
-  const uint16_t* code;
+  const Code* code;
   const float* weight_of_id;
   uint32_t index_bits, index_mask;
   uint32_t index(uint64_t k) const { return code[k] & index_mask; }
   float weight(uint64_t k) const { return weight_of_id[code[k] >> index_bits]; }
 };
+template <class Code>
+PackedTargets<Code> packed_targets(const std::vector<Code>& code, const SynapseStore& s) {
+  return {code.data(), s.weight_of_id.data(), s.index_bits, uint32_t((uint64_t{1} << s.index_bits) - 1)};
+}
 
 }  // namespace scx::sim

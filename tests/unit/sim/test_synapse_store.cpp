@@ -1,5 +1,5 @@
-// The packed synapse layout: every synapse decodes to its target and exact weight, and stores that do not
-// fit 16 bits keep the wide layout.
+// The packed synapse layouts: every synapse decodes to its target and exact weight in the smallest code
+// that holds them (16 or 32 bits), and stores that fit neither keep the wide layout.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -23,36 +23,52 @@ uint32_t bits_of(float w) {
   return b;
 }
 
-TEST(SynapseStore, PackedSynapsesDecodeToTheirTargetsAndExactWeights) {
+template <class Code>
+void expect_decodes(const SynapseStore& s, const std::vector<Code>& code,
+                    const std::vector<SynapseTarget>& wide) {
+  ASSERT_EQ(code.size(), wide.size());
+  EXPECT_TRUE(s.target.empty());
+  const auto t = packed_targets(code, s);
+  for (size_t k = 0; k < wide.size(); ++k) {
+    EXPECT_EQ(t.index(k), wide[k].ring_index) << k;
+    EXPECT_EQ(bits_of(t.weight(k)), bits_of(wide[k].weight)) << k;  // -0 stays -0
+  }
+  EXPECT_EQ(s.synapse_bytes(3) - s.synapse_bytes(1), long(2 * sizeof(Code)));
+}
+
+TEST(SynapseStore, SixteenBitCodesWhenIndexAndWeightsFit) {
   SynapseStore s = store_of(8000, 6, 5000);  // 13 index bits leave room for 8 weights: these 6, -0, 0
   s.target.push_back({7999, -0.0f});
   s.target.push_back({0, 0.0f});
   const std::vector<SynapseTarget> wide = s.target;
   s.pack(8000);
-  ASSERT_TRUE(s.packed());
-  EXPECT_TRUE(s.target.empty());
+  EXPECT_TRUE(s.code32.empty());
   EXPECT_EQ(s.index_bits, 13u);
-  const PackedTargets t{s.code.data(), s.weight_of_id.data(), s.index_bits, (1u << s.index_bits) - 1};
-  for (size_t k = 0; k < wide.size(); ++k) {
-    EXPECT_EQ(t.index(k), wide[k].ring_index) << k;
-    EXPECT_EQ(bits_of(t.weight(k)), bits_of(wide[k].weight)) << k;  // -0 stays -0
-  }
-  EXPECT_EQ(s.synapse_bytes(3) - s.synapse_bytes(1), 4);
+  expect_decodes(s, s.code16, wide);
 }
 
-TEST(SynapseStore, StoresThatDoNotFitStayWide) {
+TEST(SynapseStore, ThirtyTwoBitCodesForLargerNetworksOrMoreWeights) {
+  SynapseStore large = store_of(80000, 2, 3000);  // 17 index bits
+  const std::vector<SynapseTarget> wide = large.target;
+  large.pack(80000);
+  EXPECT_TRUE(large.code16.empty());
+  expect_decodes(large, large.code32, wide);
   SynapseStore many = store_of(8000, 9, 100);  // 9 weights need 4 bits beside 13
+  const std::vector<SynapseTarget> many_wide = many.target;
   many.pack(8000);
-  EXPECT_FALSE(many.packed());
-  EXPECT_EQ(many.target.size(), 100u);
-  SynapseStore large = store_of(1u << 16, 1, 100);  // the index alone needs 16 bits
-  large.pack(1u << 16);
-  EXPECT_FALSE(large.packed());
+  expect_decodes(many, many.code32, many_wide);
   SynapseStore nan = store_of(100, 1, 3);
   nan.target[1].weight = std::nanf("");
   nan.pack(100);
-  ASSERT_TRUE(nan.packed());
-  EXPECT_TRUE(std::isnan(nan.weight_of_id[nan.code[1] >> nan.index_bits]));
+  ASSERT_EQ(nan.code16.size(), 3u);
+  EXPECT_TRUE(std::isnan(nan.weight_of_id[nan.code16[1] >> nan.index_bits]));
+}
+
+TEST(SynapseStore, StoresThatFitNoCodeStayWide) {
+  SynapseStore s = store_of(1u << 20, 5000, 5000);  // 20 index bits and 13 weight bits: 33
+  s.pack(1u << 20);
+  EXPECT_TRUE(s.code16.empty() && s.code32.empty());
+  EXPECT_EQ(s.target.size(), 5000u);
 }
 
 }  // namespace
