@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "silicortex/core/error.hpp"
+#include "silicortex/core/flush_denormals.hpp"
 #include "silicortex/core/system.hpp"
 #include "silicortex/version.hpp"
 #include "sim/engine_impl.hpp"
@@ -25,6 +26,7 @@ constexpr size_t kMaxProgressiveGroups = 8;
 }  // namespace
 
 void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const RunOptions& options) {
+  const FlushDenormals flush;
   ThreadState& ts = thread_state[t];
   SpinBarrier* barrier = barrier_.get();
   const bool ranks = comm->size() > 1;

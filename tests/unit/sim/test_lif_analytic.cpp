@@ -1,6 +1,8 @@
 // Single neurons against closed-form solutions of their equations.
 #include <gtest/gtest.h>
 
+#include <xmmintrin.h>
+
 #include <cmath>
 
 #include "silicortex/sim/engine.hpp"
@@ -171,6 +173,32 @@ TEST(CurrentStep, DrivesOnlyTheChosenNeuronsDuringTheWindow) {
     EXPECT_FLOAT_EQ(tr.values[k * 3 + 0], -70.0f);
     EXPECT_FLOAT_EQ(tr.values[k * 3 + 2], -70.0f);
   }
+}
+
+}  // namespace
+}  // namespace scx::sim
+
+namespace scx::sim {
+namespace {
+
+// A conductance that decays with no input reaches 0 instead of sticking at the smallest denormal (which
+// times a decay factor near 1 rounds back to itself, and made every operation on it a slow microcode
+// assist); the caller's floating-point mode is left as it was.
+TEST(LifCondExp, DecayedConductanceFlushesToZero) {
+  model::Network net;
+  net.sim.dt_ms = 0.1;
+  net.sim.duration_ms = 1000;  // 10 nS down by e^-200: far below the smallest float
+  auto& pop = net.add_population("n", 1, coba_neuron());
+  pop.initial.push_back({"g_exc", model::Constant{10.0}});
+  net.record("n", "g_exc").interval_ms = 100;
+  constexpr unsigned kModeBits = 0xFFC0;  // rounding, masks, FTZ and DAZ; not the sticky exception flags
+  const unsigned mode_before = _mm_getcsr() & kModeBits;
+  Engine engine(net);
+  const RunResult r = engine.run();
+  EXPECT_EQ(_mm_getcsr() & kModeBits, mode_before);
+  const auto& g = r.traces[0].values;
+  EXPECT_GT(g.front(), 0.0f);             // 10 nS e^-20 after 100 ms
+  EXPECT_EQ(g.back(), 0.0f) << g.back();  // not 1.4e-45
 }
 
 }  // namespace
