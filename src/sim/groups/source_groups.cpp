@@ -5,6 +5,7 @@
 
 #include "silicortex/core/rng.hpp"
 #include "sim/groups/groups.hpp"
+#include "sim/kernels/poisson_kernel.hpp"
 
 namespace scx::sim {
 namespace {
@@ -27,32 +28,30 @@ class PoissonGroup final : public NeuronGroup {
       threshold_[i] = static_cast<uint32_t>(std::min(4294967295.0, std::floor(p_spike * 4294967296.0)));
       any_ |= threshold_[i] != 0;
     }
+    uniform_ =
+        std::all_of(threshold_.begin(), threshold_.end(), [&](uint32_t t) { return t == threshold_[0]; });
     return true;
   }
 
-  // One Philox block per (step, group of 4 neurons): a pure function of (seed, population, step, neuron).
+  // One Philox block per (step, group of 4 neurons): a pure function of (seed, population, step, neuron),
+  // computed for a vector of blocks at a time (kernels/poisson_kernel.hpp).
   void update(const StepInput& in, uint32_t begin, uint32_t end, std::vector<uint32_t>& spikes) override {
     if (in.step < start_step_ || in.step >= stop_step_ || !any_) return;
-    const std::array<uint32_t, 2> key{static_cast<uint32_t>(seed_), static_cast<uint32_t>(seed_ >> 32)};
     end = std::min(end, size_);
-    for (uint32_t i = begin; i < end; i += 4) {
-      uint32_t any = 0;  // silent neurons (rate 0, e.g. black pixels) need no draw
-      for (uint32_t k = 0; k < 4 && i + k < end; ++k) any |= threshold_[i + k];
-      if (any == 0) continue;
-      const PhiloxBlock r =
-          philox4x32({i, static_cast<uint32_t>(in.step), static_cast<uint32_t>(stream_),
-                      static_cast<uint32_t>(in.step >> 32) ^ static_cast<uint32_t>(stream_ >> 32)},
-                     key);
-      for (uint32_t k = 0; k < 4 && i + k < end; ++k)
-        if (r[k] < threshold_[i + k]) spikes.push_back(i + k);
-    }
+    if (begin >= end) return;
+    const uint32_t n = poisson_step(
+        threshold_.data(), begin, end,
+        {static_cast<uint32_t>(in.step), static_cast<uint32_t>(stream_),
+         static_cast<uint32_t>(in.step >> 32) ^ static_cast<uint32_t>(stream_ >> 32)},
+        {static_cast<uint32_t>(seed_), static_cast<uint32_t>(seed_ >> 32)}, uniform_, in.scratch);
+    spikes.insert(spikes.end(), in.scratch, in.scratch + n);
   }
 
  private:
   uint64_t seed_, stream_;
   double dt_ms_;
-  std::vector<uint32_t> threshold_;  // per neuron: spike when the 32-bit draw is below it
-  bool any_ = false;
+  std::vector<uint32_t> threshold_;     // per neuron: spike when the 32-bit draw is below it
+  bool any_ = false, uniform_ = false;  // uniform_: one threshold for all neurons
   int64_t start_step_, stop_step_;
 };
 
