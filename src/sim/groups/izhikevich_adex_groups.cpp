@@ -4,6 +4,7 @@
 
 #include "sim/groups/groups.hpp"
 #include "sim/groups/soa_arrays.hpp"
+#include "sim/kernels/adex_kernel.hpp"
 
 namespace scx::sim {
 namespace {
@@ -48,64 +49,43 @@ class IzhikevichGroup final : public NeuronGroup {
 
 class AdExGroup final : public NeuronGroup {
  public:
-  AdExGroup(uint32_t size, const model::AdEx& p, double h)
-      : NeuronGroup(size), p_(p), arrays_(padded_size()) {
-    substeps_ = std::max(1, static_cast<int>(std::ceil(h / 0.01 - 1e-9)));
-    hs_ = h / substeps_;
-    decay_exc_ = std::exp(-hs_ / p.tau_syn_exc_ms);
-    decay_inh_ = std::exp(-hs_ / p.tau_syn_inh_ms);
-    ref_steps_ = refractory_updates(p.t_ref_ms, h);
-    v_ = arrays_.add("v", static_cast<float>(p.e_l_mv));
-    w_ = arrays_.add("w", 0.0f);
-    ie_ = arrays_.add("i_exc", 0.0f);
-    ii_ = arrays_.add("i_inh", 0.0f);
-    ref_ = arrays_.add("ref_steps_left", 0.0f);
+  AdExGroup(uint32_t size, const model::AdEx& p, double h) : NeuronGroup(size), arrays_(padded_size()) {
+    c_.substeps = std::max(1, static_cast<int>(std::ceil(h / 0.01 - 1e-9)));
+    c_.h_sub = h / c_.substeps;
+    c_.decay_exc = std::exp(-c_.h_sub / p.tau_syn_exc_ms);
+    c_.decay_inh = std::exp(-c_.h_sub / p.tau_syn_inh_ms);
+    c_.ref_steps = refractory_updates(p.t_ref_ms, h);
+    c_.g_l = p.g_l_ns;
+    c_.e_l = p.e_l_mv;
+    c_.v_t = p.v_t_mv;
+    c_.delta_t = p.delta_t_mv;
+    c_.v_peak = p.v_peak_mv;
+    c_.v_reset = p.v_reset_mv;
+    c_.inv_c_m = 1.0 / p.c_m_pf;
+    c_.inv_tau_w = 1.0 / p.tau_w_ms;
+    c_.a = p.a_ns;
+    c_.b = p.b_pa;
+    c_.i_e = p.i_e_pa;
+    s_.v = arrays_.add("v", static_cast<float>(p.e_l_mv));
+    s_.w = arrays_.add("w", 0.0f);
+    s_.i_exc = arrays_.add("i_exc", 0.0f);
+    s_.i_inh = arrays_.add("i_inh", 0.0f);
+    s_.ref_steps_left = arrays_.add("ref_steps_left", 0.0f);
   }
   float* state(const std::string& variable) override { return arrays_.find(variable); }
 
+  // Forward Euler over sub-steps of at most 0.01 ms (the exponential term is stiff near threshold), in
+  // double precision, a vector of neurons at a time (kernels/adex_kernel.hpp).
   void update(const StepInput& in, uint32_t begin, uint32_t end, std::vector<uint32_t>& spikes) override {
-    const auto& p = p_;
-    for (uint32_t i = begin; i < std::min(end, size_); ++i) {
-      double v = v_[i], w = w_[i], ie = ie_[i] + in.in_exc[i], ii = ii_[i] + in.in_inh[i];
-      in.in_exc[i] = in.in_inh[i] = 0.0f;
-      const double drive = p.i_e_pa + (in.i_stim ? in.i_stim[i] : 0.0);
-      bool spiked = false;
-      for (int k = 0; k < substeps_; ++k) {
-        const bool refractory = ref_[i] > 0;
-        const double exp_arg =
-            std::min((v - p.v_t_mv) / p.delta_t_mv, 20.0);  // bounded: v is reset at v_peak
-        const double dv = refractory ? 0.0
-                                     : (-p.g_l_ns * (v - p.e_l_mv) +
-                                        p.g_l_ns * p.delta_t_mv * std::exp(exp_arg) - w + ie + ii + drive) /
-                                           p.c_m_pf;
-        const double dw = (p.a_ns * (v - p.e_l_mv) - w) / p.tau_w_ms;
-        v += hs_ * dv;
-        w += hs_ * dw;
-        ie *= decay_exc_;
-        ii *= decay_inh_;
-        if (!refractory && v >= p.v_peak_mv && !spiked) {
-          v = p.v_reset_mv;
-          w += p.b_pa;
-          spiked = true;
-          ref_[i] = ref_steps_ + 1;  // decremented below for this step
-        }
-      }
-      if (ref_[i] > 0) ref_[i] -= 1;
-      if (spiked) spikes.push_back(i);
-      v_[i] = static_cast<float>(v);
-      w_[i] = static_cast<float>(w);
-      ie_[i] = static_cast<float>(ie);
-      ii_[i] = static_cast<float>(ii);
-    }
+    const uint32_t n = adex_step(c_, s_, in, begin, end, in.scratch);
+    for (uint32_t k = 0; k < n; ++k)
+      if (in.scratch[k] < size_) spikes.push_back(in.scratch[k]);  // padding neurons run but do not spike
   }
 
  private:
-  model::AdEx p_;
-  int substeps_;
-  double hs_, decay_exc_, decay_inh_;
-  float ref_steps_;
+  AdExCoeffs c_{};
   SoaArrays arrays_;
-  float *v_, *w_, *ie_, *ii_, *ref_;
+  AdExArrays s_{};
 };
 
 }  // namespace
