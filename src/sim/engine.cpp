@@ -140,29 +140,47 @@ void Engine::Impl::deliver_progressive(ThreadState& ts, int64_t step) {
         size_t budget = kPrefetchLines;
         prefetch_rows(ts, g, in.first, in.second, budget);
       }
-      for (uint32_t k = 0; k < in.second; ++k) deliver_row<false>(ts, step, offset + in.first[k]);
+      deliver_spikes(ts, step, offset, in.first, in.second);
     }
   }
 }
 
+// Calls fn with the reader of this store's synapse layout (synapse_store.hpp), so that each layout gets its
+// own delivery loop.
+template <class Fn>
+void with_targets(const SynapseStore& syn, const Fn& fn) {
+  if (!syn.code16.empty())
+    fn(packed_targets(syn.code16, syn));
+  else if (!syn.code32.empty())
+    fn(packed_targets(syn.code32, syn));
+  else
+    fn(WideTargets{syn.target.data()});
+}
+
 // One pre neuron's synapses into the ring: a spike adds each weight, a graded value (kGraded) adds weight x
-// value. Templates, so the spike path carries no multiply, the common one-delay case reads no delays, and
-// each synapse layout (synapse_store.hpp) gets its own loop.
+// value. Templates, so the spike path carries no multiply and the common one-delay case reads no delays.
 template <bool kGraded>
 void Engine::Impl::deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre, float value) {
-  const SynapseStore& syn = ts.synapses;
-  auto with = [&](const auto& targets) {
+  with_targets(ts.synapses, [&](const auto& targets) {
     if (uniform_delay)
       deliver_row_as<kGraded, true>(ts, step, global_pre, value, targets);
     else
       deliver_row_as<kGraded, false>(ts, step, global_pre, value, targets);
-  };
-  if (!syn.code16.empty())
-    with(packed_targets(syn.code16, syn));
-  else if (!syn.code32.empty())
-    with(packed_targets(syn.code32, syn));
-  else
-    with(WideTargets{syn.target.data()});
+  });
+}
+
+// A list of spikes (global pre index = offset + entry): the layout and delay mode chosen once for the list.
+void Engine::Impl::deliver_spikes(ThreadState& ts, int64_t step, uint32_t offset, const uint32_t* spikes,
+                                  uint32_t n) {
+  if (n == 0) return;
+  with_targets(ts.synapses, [&](const auto& targets) {
+    if (uniform_delay)
+      for (uint32_t k = 0; k < n; ++k)
+        deliver_row_as<false, true>(ts, step, offset + spikes[k], 1.0f, targets);
+    else
+      for (uint32_t k = 0; k < n; ++k)
+        deliver_row_as<false, false>(ts, step, offset + spikes[k], 1.0f, targets);
+  });
 }
 
 template <bool kGraded, bool kUniformDelay, class Targets>
@@ -267,8 +285,8 @@ void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step, int64_t block, i
     if (comm->size() > 1) {
       const auto& rs = rank_spikes;
       for (size_t r = 0; r + 1 < rs.rank_begin.size(); ++r)
-        for (size_t k = rs.group_begin[r][g]; k < rs.group_begin[r][g + 1]; ++k)
-          deliver_row<false>(ts, step, rs.all[k]);
+        deliver_spikes(ts, step, 0, rs.all.data() + rs.group_begin[r][g],
+                       uint32_t(rs.group_begin[r][g + 1] - rs.group_begin[r][g]));
       continue;
     }
     const uint32_t offset = groups[g].offset;
@@ -284,7 +302,7 @@ void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step, int64_t block, i
     }
     for (size_t u = 0; u < thread_state.size(); ++u) {
       const auto [spikes, n] = ts.inbox[(u * steps + s) * ng + g];
-      for (uint32_t k = 0; k < n; ++k) deliver_row<false>(ts, step, offset + spikes[k]);
+      deliver_spikes(ts, step, offset, spikes, n);
     }
   }
 }

@@ -134,6 +134,7 @@ struct Engine::Impl {
   void exchange_spikes(int64_t step);
   template <bool kGraded>
   void deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre, float value = 1.0f);
+  void deliver_spikes(ThreadState& ts, int64_t step, uint32_t offset, const uint32_t* spikes, uint32_t n);
   template <bool kGraded, bool kUniformDelay, class Targets>
   void deliver_row_as(ThreadState& ts, int64_t step, uint32_t global_pre, float value, const Targets& target);
   // Asks for the synapse rows of these spikes (local indices in group g) ahead of their delivery.
