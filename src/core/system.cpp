@@ -1,6 +1,7 @@
 #include "silicortex/core/system.hpp"
 
 #include <sched.h>
+#include <unistd.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -13,6 +14,11 @@
 #include <vector>
 
 namespace scx {
+
+uint64_t l2_cache_bytes() {
+  const long bytes = sysconf(_SC_LEVEL2_CACHE_SIZE);
+  return bytes > 0 ? uint64_t(bytes) : uint64_t{1} << 20;
+}
 
 uint64_t available_memory_bytes() {
   std::FILE* f = std::fopen("/proc/meminfo", "r");

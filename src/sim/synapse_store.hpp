@@ -1,6 +1,7 @@
 #pragma once
 // Synapses in CSR form by global pre-synaptic neuron. Each thread owns the synapses onto its own neurons, so
 // delivery writes only to ring-buffer entries that thread reads.
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct SynapseStore {
     if (!code16.empty()) return reinterpret_cast<const char*>(code16.data() + k);
     if (!code32.empty()) return reinterpret_cast<const char*>(code32.data() + k);
     return reinterpret_cast<const char*>(target.data() + k);
+  }
+  size_t synapse_bytes_total() const {
+    return code16.size() * sizeof(uint16_t) + code32.size() * sizeof(uint32_t) +
+           target.size() * sizeof(SynapseTarget);
   }
   // Replaces `target` by the smallest code that holds `ring_entries` indices and the distinct weights.
   void pack(uint32_t ring_entries);

@@ -5,6 +5,8 @@
 namespace scx {
 // Memory the kernel says is available for new allocations (MemAvailable), in bytes; 0 if unknown.
 uint64_t available_memory_bytes();
+// This core's L2 cache, in bytes (1 MiB where the system does not say).
+uint64_t l2_cache_bytes();
 // CPU time used so far by every thread of this process, in seconds.
 double process_cpu_s();
 // Mean time for two threads to hand a cache line to each other and back, in nanoseconds. On a VM this swings
