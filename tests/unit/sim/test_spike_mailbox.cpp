@@ -89,7 +89,7 @@ TEST(SpikeMailboxes, PeekSeesAGroupOnlyOncePublished) {
   const uint32_t exc[] = {3, 9}, inh[] = {1};
   for (uint64_t b = 1; b <= 3; ++b) {
     boxes.publish_group(0, 0, 2, exc, 2);
-    boxes.publish_group(0, 1, 2, inh, 1);  // thread 0 has published block b whole
+    boxes.publish_group(0, 1, 2, inh, 1);                         // thread 0 has published block b whole
     EXPECT_EQ(boxes.peek_group(0, 1, 0, 2).first, nullptr) << b;  // thread 1 has not
     boxes.publish_group(1, 0, 2, inh, 1);
     const auto [p, n] = boxes.peek_group(0, 1, 0, 2);
