@@ -35,4 +35,5 @@ PYBIND11_MODULE(_core, m) {
   scx::py_bind::bind_cogmem(m);
   scx::py_bind::bind_nir(m);
   scx::py_bind::bind_train(m);
+  scx::py_bind::bind_learning(m);
 }
