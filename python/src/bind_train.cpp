@@ -36,43 +36,49 @@ train::Shape shape_from(const std::vector<int>& dims) {
   return {dims[0], dims[1], dims[2]};
 }
 
+// An integer array's values as bytes, each checked to lie in 0..255. A uint8 array is copied as it is; others
+// are read as int64 (without converting a large uint8 image set to eight times its size first).
+std::vector<uint8_t> bytes_of(const py::array& a, const char* what) {
+  if (a.dtype().kind() != 'u' && a.dtype().kind() != 'i')
+    throw Error(std::string("Dataset: ") + what + " must be integer arrays (values 0..255), not " +
+                py::cast<std::string>(py::str(a.dtype())));
+  if (a.dtype().is(py::dtype::of<uint8_t>())) {
+    const auto u8 = py::array_t<uint8_t, py::array::c_style | py::array::forcecast>::ensure(a);
+    return {u8.data(), u8.data() + u8.size()};
+  }
+  const auto wide = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(a);
+  std::vector<uint8_t> out(size_t(wide.size()));
+  for (size_t i = 0; i < out.size(); ++i) {
+    const int64_t v = wide.data()[i];
+    if (v < 0 || v > 255)
+      throw Error(std::string("Dataset: ") + what + "[" + std::to_string(i) + "] = " + std::to_string(v) +
+                  " is outside 0..255");
+    out[i] = uint8_t(v);
+  }
+  return out;
+}
+
 // A dataset from numpy: images [N, features], [N, rows, cols] or [N, channels, rows, cols] of 0..255 and one
 // label per image, as the IDX files hold them.
 Dataset dataset_from(const py::object& images_in, const py::object& labels_in) {
   const py::object asarray = py::module_::import("numpy").attr("asarray");
   const auto images = asarray(images_in).cast<py::array>(), labels = asarray(labels_in).cast<py::array>();
-  for (const py::array* a : {&images, &labels})
-    if (a->dtype().kind() != 'u' && a->dtype().kind() != 'i')
-      throw Error("Dataset: images and labels must be integer arrays (values 0..255), not " +
-                  py::cast<std::string>(py::str(a->dtype())));
-  const auto img = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(images);
-  const auto lab = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(labels);
   Dataset d;
-  if (img.ndim() == 4)
-    d.shape = {int(img.shape(1)), int(img.shape(2)), int(img.shape(3))};
-  else if (img.ndim() == 3)
-    d.shape = {1, int(img.shape(1)), int(img.shape(2))};
-  else if (img.ndim() == 2)
-    d.shape = {int(img.shape(1)), 1, 1};
+  if (images.ndim() == 4)
+    d.shape = {int(images.shape(1)), int(images.shape(2)), int(images.shape(3))};
+  else if (images.ndim() == 3)
+    d.shape = {1, int(images.shape(1)), int(images.shape(2))};
+  else if (images.ndim() == 2)
+    d.shape = {int(images.shape(1)), 1, 1};
   else
     throw Error("Dataset: images must be [N, features], [N, rows, cols] or [N, channels, rows, cols]");
-  if (lab.ndim() != 1 || lab.shape(0) != img.shape(0))
-    throw Error("Dataset: labels must be one-dimensional, one per image (" + std::to_string(img.shape(0)) +
+  if (labels.ndim() != 1 || labels.shape(0) != images.shape(0))
+    throw Error("Dataset: labels must be one-dimensional, one per image (" + std::to_string(images.shape(0)) +
                 " images)");
-  if (img.shape(0) == 0 || d.shape.size() == 0) throw Error("Dataset: no images");
-  auto bytes = [](const int64_t* p, size_t n, const char* what) {
-    std::vector<uint8_t> out(n);
-    for (size_t i = 0; i < n; ++i) {
-      if (p[i] < 0 || p[i] > 255)
-        throw Error(std::string("Dataset: ") + what + "[" + std::to_string(i) +
-                    "] = " + std::to_string(p[i]) + " is outside 0..255");
-      out[i] = uint8_t(p[i]);
-    }
-    return out;
-  };
-  d.count = size_t(img.shape(0));
-  d.images = bytes(img.data(), size_t(img.size()), "images (flattened)");
-  d.labels = bytes(lab.data(), size_t(lab.size()), "labels");
+  if (images.shape(0) == 0 || d.shape.size() == 0) throw Error("Dataset: no images");
+  d.count = size_t(images.shape(0));
+  d.images = bytes_of(images, "images (flattened)");
+  d.labels = bytes_of(labels, "labels");
   for (uint8_t y : d.labels) d.classes = std::max(d.classes, int(y) + 1);
   return d;
 }
