@@ -15,10 +15,10 @@ struct SynapseTarget {
 struct SynapseStore {
   std::vector<uint64_t> row_begin;  // size = neurons_total + 1
   // Each synapse's target and weight: 8 bytes in `target`, or, when the ring's index space and the number of
-  // distinct weights fit, 2 or 4 bytes in `code16` / `code32`: (weight id << index_bits) | ring index, the
-  // weight read from a table (exact). Rows are touched at random, a few per step, so their size decides
-  // whether they come from L2 or from memory: the Brette et al. networks' 320 k synapses take 640 KB packed
-  // against 2.5 MB.
+  // distinct weights (at most 4,096) fit, 2 or 4 bytes in `code16` / `code32`: (weight id << index_bits) |
+  // ring index, the weight read from a table (exact). Rows are touched at random, a few per step, so their
+  // size decides whether they come from L2 or from memory: the Brette et al. networks' 320 k synapses take
+  // 640 KB packed against 2.5 MB.
   std::vector<SynapseTarget> target;
   std::vector<uint16_t> code16;
   std::vector<uint32_t> code32;

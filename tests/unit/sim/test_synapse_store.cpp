@@ -65,10 +65,15 @@ TEST(SynapseStore, ThirtyTwoBitCodesForLargerNetworksOrMoreWeights) {
 }
 
 TEST(SynapseStore, StoresThatFitNoCodeStayWide) {
-  SynapseStore s = store_of(1u << 20, 5000, 5000);  // 20 index bits and 13 weight bits: 33
-  s.pack(1u << 20);
+  SynapseStore s = store_of(1u << 28, 40, 5000);  // 28 index bits and 6 weight bits: 34
+  s.pack(1u << 28);
   EXPECT_TRUE(s.code16.empty() && s.code32.empty());
   EXPECT_EQ(s.target.size(), 5000u);
+  // Weights from a distribution: a table that large would cost a cache miss per synapse.
+  SynapseStore drawn = store_of(8000, 5000, 5000);
+  drawn.pack(8000);
+  EXPECT_TRUE(drawn.code16.empty() && drawn.code32.empty());
+  EXPECT_EQ(drawn.target.size(), 5000u);
 }
 
 }  // namespace
