@@ -157,15 +157,13 @@ void with_targets(const SynapseStore& syn, const Fn& fn) {
     fn(WideTargets{syn.target.data()});
 }
 
-// One pre neuron's synapses into the ring: a spike adds each weight, a graded value (kGraded) adds weight x
-// value. Templates, so the spike path carries no multiply and the common one-delay case reads no delays.
-template <bool kGraded>
-void Engine::Impl::deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre, float value) {
+// A graded group's value through one pre neuron's synapses: weight x value into the ring.
+void Engine::Impl::deliver_graded(ThreadState& ts, int64_t step, uint32_t global_pre, float value) {
   with_targets(ts.synapses, [&](const auto& targets) {
     if (uniform_delay)
-      deliver_row_as<kGraded, true>(ts, step, global_pre, value, targets);
+      deliver_row_as<true, true>(ts, step, global_pre, value, targets);
     else
-      deliver_row_as<kGraded, false>(ts, step, global_pre, value, targets);
+      deliver_row_as<true, false>(ts, step, global_pre, value, targets);
   });
 }
 
@@ -183,6 +181,8 @@ void Engine::Impl::deliver_spikes(ThreadState& ts, int64_t step, uint32_t offset
   });
 }
 
+// One pre neuron's synapses into the ring: a spike adds each weight, a graded value (kGraded) adds weight x
+// value. Templates, so the spike path carries no multiply and the common one-delay case reads no delays.
 template <bool kGraded, bool kUniformDelay, class Targets>
 void Engine::Impl::deliver_row_as(ThreadState& ts, int64_t step, uint32_t global_pre, float value,
                                   const Targets& target) {
@@ -296,7 +296,7 @@ void Engine::Impl::deliver_phase(ThreadState& ts, int64_t step, int64_t block, i
         const auto& values = src.graded_at(step)[g];
         const uint32_t begin = src.chunk[g].begin;
         for (uint32_t k = 0; k < values.size() && begin + k < size; ++k)
-          if (values[k] != 0.0f) deliver_row<true>(ts, step, offset + begin + k, values[k]);
+          if (values[k] != 0.0f) deliver_graded(ts, step, offset + begin + k, values[k]);
       }
       continue;
     }

@@ -132,8 +132,7 @@ struct Engine::Impl {
   void exchange_block(ThreadState& ts, int64_t block, int64_t block_end);
   void deliver_phase(ThreadState& ts, int64_t step, int64_t block, int64_t block_end);
   void exchange_spikes(int64_t step);
-  template <bool kGraded>
-  void deliver_row(ThreadState& ts, int64_t step, uint32_t global_pre, float value = 1.0f);
+  void deliver_graded(ThreadState& ts, int64_t step, uint32_t global_pre, float value);
   void deliver_spikes(ThreadState& ts, int64_t step, uint32_t offset, const uint32_t* spikes, uint32_t n);
   template <bool kGraded, bool kUniformDelay, class Targets>
   void deliver_row_as(ThreadState& ts, int64_t step, uint32_t global_pre, float value, const Targets& target);
