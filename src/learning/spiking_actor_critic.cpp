@@ -40,6 +40,12 @@ SpikingActorCritic::SpikingActorCritic(const ActorCriticConfig& config, uint64_t
   if (one || c_.fields_per_dim < 0 || c_.grid_fields < 0 || c_.actor_neurons < 1 || c_.critic_neurons < 1 ||
       c_.steps_per_action < 1)
     throw Error("cartpole controller: fields 0 or >= 2 per dimension, neurons and steps >= 1");
+  for (size_t d = 0; d < c_.lo.size(); ++d)
+    if (!(c_.hi[d] > c_.lo[d]))
+      throw Error("cartpole controller: hi[" + std::to_string(d) + "] must be above lo[" + std::to_string(d) +
+                  "]");
+  if (!(c_.tau_m_ms > 0) || !(c_.peak_rate >= 0) || !(c_.noise >= 0) || !(c_.critic_noise >= 0))
+    throw Error("cartpole controller: tau_m_ms must be positive, peak_rate and the noises non-negative");
   const int inputs = 4 * c_.fields_per_dim + int(kGridPairs.size()) * c_.grid_fields * c_.grid_fields + cells;
   if (inputs == 0) throw Error("cartpole controller: no input neurons");
   last_active_.assign(size_t(inputs), -1);

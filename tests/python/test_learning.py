@@ -60,6 +60,10 @@ class CartPoleEnvironment(unittest.TestCase):
             sc.SpikingActorCritic().act([0.0, 0.1])
         with self.assertRaisesRegex(sc.Error, "max_episodes"):
             sc.train_cartpole(max_episodes=0)
+        with self.assertRaisesRegex(sc.Error, r"hi\[2\] must be above lo\[2\]"):
+            sc.SpikingActorCritic(sc.ActorCriticConfig(lo=[-1, -1, 0.2, -1], hi=[1, 1, 0.2, 1]))
+        with self.assertRaisesRegex(sc.Error, "tau_m_ms must be positive"):
+            sc.SpikingActorCritic(sc.ActorCriticConfig(tau_m_ms=0))
         with self.assertRaisesRegex(TypeError, "no parameter 'noize'"):
             sc.ActorCriticConfig(noize=0.1)
 
