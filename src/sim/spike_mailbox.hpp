@@ -47,8 +47,7 @@ class SpikeMailboxes {
     for (unsigned u = 0; u < threads_; ++u) {
       if (u == t) continue;
       Box& b = box(u, epoch);
-      std::atomic_ref<uint64_t> theirs(epoch_word(b));
-      published_[t].wait.wait_until_at_least(theirs, epoch, sleepers_);
+      published_[t].wait.wait_until_at_least(epoch_word(b), epoch, sleepers_);
       // Word 0 of a payload is its length in words: ask for all its lines at once.
       const uint32_t* p = payload(b);
       const size_t bytes = p[0] == kOverflow ? 0 : (size_t(p[0]) + kHeaderWords) * 4;
@@ -78,17 +77,8 @@ class SpikeMailboxes {
     } else {
       w[1 + g] = kOverflow;  // the reader takes the owner's spike list
     }
-    if (g + 1 < groups) {
-      // A release store does not stall this thread while the line's other readers are invalidated. A reader
-      // that went to sleep meanwhile may miss this wake-up; the block's last group (announce, seq_cst on both
-      // sides) wakes it, microseconds later.
-      std::atomic_ref<uint64_t> mine(epoch_word(b));
-      mine.store((block - 1) * groups + g + 1, std::memory_order_release);
-      if (sleepers_.load(std::memory_order_relaxed) > 0) mine.notify_all();
-      return;
-    }
     announce(b, (block - 1) * groups + g + 1);
-    me.n = block;
+    if (g + 1 == groups) me.n = block;
   }
 
   // take_group without the wait: (nullptr, 0) while u has not published group g yet.
@@ -104,8 +94,7 @@ class SpikeMailboxes {
   std::pair<const uint32_t*, uint32_t> take_group(unsigned t, unsigned u, unsigned g, unsigned groups) {
     const uint64_t block = published_[t].n;
     Box& b = box(u, block);
-    std::atomic_ref<uint64_t> theirs(epoch_word(b));
-    published_[t].wait.wait_until_at_least(theirs, (block - 1) * groups + g + 1, sleepers_);
+    published_[t].wait.wait_until_at_least(epoch_word(b), (block - 1) * groups + g + 1, sleepers_);
     const uint32_t* p = payload(b);
     if (p[1 + g] == kOverflow) return {nullptr, kOverflow};
     size_t at = 1 + groups;
@@ -126,13 +115,7 @@ class SpikeMailboxes {
     size_t cursor = 0;  // progressive publication: the next payload word of the block being published
     SpinWait wait;      // its own thread's
   };
-  // Stores a box's counter and wakes sleepers. seq_cst on both sides (here and in SpinWait): either a waiter
-  // that is about to sleep sees the new value, or this sees the waiter and wakes it.
-  void announce(Box& b, uint64_t value) {
-    std::atomic_ref<uint64_t> word(epoch_word(b));
-    word.store(value, std::memory_order_seq_cst);
-    if (sleepers_.load(std::memory_order_seq_cst) > 0) word.notify_all();
-  }
+  void announce(Box& b, uint64_t value) { publish_epoch(epoch_word(b), value, sleepers_); }
   Box& box(unsigned t, uint64_t epoch) { return boxes_[size_t(t) * 2 + (epoch & 1)]; }
   const Box& box(unsigned t, uint64_t epoch) const { return boxes_[size_t(t) * 2 + (epoch & 1)]; }
   static uint64_t& epoch_word(Box& b) { return *reinterpret_cast<uint64_t*>(b.words.data()); }
