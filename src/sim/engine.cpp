@@ -21,8 +21,6 @@
 namespace scx::sim {
 namespace {
 constexpr size_t kPrefetchLines = 2048;  // per block: 128 KiB, an eighth of this machine's L2
-// Progressive hand-over publishes once per group and step: worth it for the few groups of most networks.
-constexpr size_t kMaxProgressiveGroups = 8;
 }  // namespace
 
 void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const RunOptions& options) {
@@ -113,11 +111,13 @@ void Engine::Impl::update_group(ThreadState& ts, int64_t step, size_t g, float* 
 
 // Groups in order, and within a group the threads' shares in order, as deliver_phase: each group's spikes are
 // taken as soon as their owner publishes them, so the first groups are delivered while the last still cross.
+// While one list is delivered, the mailbox lines of the next other thread's list are asked for: published
+// by then or soon after, they arrive during the delivery instead of stalling the take.
 void Engine::Impl::deliver_progressive(ThreadState& ts, int64_t step) {
-  const unsigned ng = unsigned(groups.size());
+  const unsigned ng = unsigned(groups.size()), nt = unsigned(thread_state.size());
   for (unsigned g = 0; g < ng; ++g) {
     const uint32_t offset = groups[g].offset;
-    for (unsigned u = 0; u < thread_state.size(); ++u) {
+    for (unsigned u = 0; u < nt; ++u) {
       // The owner's own list: read for another thread's spikes only when they overflowed its mailbox, as
       // the owner rewrites it every step (reading it would pull the line across).
       auto list_of = [&](unsigned owner) {
@@ -127,19 +127,15 @@ void Engine::Impl::deliver_progressive(ThreadState& ts, int64_t step) {
       std::pair<const uint32_t*, uint32_t> in;
       if (u == ts.index) {
         in = list_of(u);
-        // The later threads' spikes of this group that are out already: their rows load while this
-        // thread delivers its own, instead of after.
-        for (unsigned v = u + 1; v < thread_state.size(); ++v) {
-          const auto [spikes, n] = mailboxes_->peek_group(ts.index, v, g, ng);
-          size_t budget = kPrefetchLines;
-          if (n != SpikeMailboxes::kOverflow) prefetch_rows(ts, g, spikes, n, budget);
-        }
       } else {
-        in = mailboxes_->take_group(ts.index, u, g, ng);
+        in = mailboxes_->take_group(ts.index, u, g);
         if (in.second == SpikeMailboxes::kOverflow) in = list_of(u);
         size_t budget = kPrefetchLines;
         prefetch_rows(ts, g, in.first, in.second, budget);
       }
+      unsigned next_g = g, next_u = u + 1 == ts.index ? u + 2 : u + 1;
+      if (next_u >= nt) ++next_g, next_u = ts.index == 0 ? 1 : 0;
+      if (next_g < ng) mailboxes_->prefetch_group(ts.index, next_u, next_g);
       deliver_spikes(ts, step, offset, in.first, in.second);
     }
   }
@@ -552,7 +548,8 @@ RunResult Engine::run(const RunOptions& options) {
   for (const auto& ts : im.thread_state)
     synapse_bytes = std::max(synapse_bytes, ts.synapses.synapse_bytes_total());
   im.progressive = im.mailboxes_ && im.block_steps == 1 && im.comm->size() == 1 && !im.plasticity &&
-                   !graded && im.groups.size() <= kMaxProgressiveGroups && synapse_bytes <= l2_cache_bytes();
+                   !graded && im.groups.size() <= SpikeMailboxes::kMaxGroups &&
+                   synapse_bytes <= l2_cache_bytes();
   im.barrier_ = im.threads > 1 ? std::make_unique<SpinBarrier>(im.threads) : nullptr;
 
   const auto t0 = std::chrono::steady_clock::now();

@@ -26,7 +26,8 @@ class SpikeMailboxes {
  public:
   // A payload is [length in words (this word included) or kOverflow, then whatever the engine packs].
   static constexpr uint32_t kOverflow = ~uint32_t{0};
-  static constexpr size_t kWords = 4096;  // payload words per mailbox
+  static constexpr size_t kWords = 4096;     // payload words per mailbox
+  static constexpr size_t kHeaderWords = 2;  // the 64-bit publication counter
 
   explicit SpikeMailboxes(unsigned threads) : threads_(threads), boxes_(size_t(threads) * 2) {
     for (auto& b : boxes_) b.words.assign(kWords + kHeaderWords, 0);
@@ -61,64 +62,61 @@ class SpikeMailboxes {
 
   // Progressive publication, for blocks of one step: a thread publishes its spikes group by group as it
   // updates them, and the others take each group as soon as it is out. They deliver the first groups while
-  // the last ones are still crossing, instead of waiting for the whole step. The counter then counts groups:
-  // (block - 1) * groups + groups published in the block. Payload: [unused, count per group (or kOverflow),
-  // spikes of the groups in order].
+  // the last ones are still crossing, instead of waiting for the whole step. Each group has lines of its
+  // own in a mailbox, [block counter (2 words), count (or kOverflow), spikes], so a reader that holds one
+  // group's lines keeps them while the owner writes the next groups.
+  static constexpr unsigned kMaxGroups =
+      8;  // one publication per group and step: for the few of most networks
+  static constexpr size_t kGroupWords = (kWords + kHeaderWords) / kMaxGroups;
+
   void publish_group(unsigned t, unsigned g, unsigned groups, const uint32_t* spikes, uint32_t n) {
     Count& me = published_[t];
     const uint64_t block = me.n + 1;
-    Box& b = box(t, block);
-    uint32_t* w = payload(b);
-    if (g == 0) me.cursor = 1 + groups;
-    if (me.cursor + n <= kWords) {
-      w[1 + g] = n;
-      std::copy(spikes, spikes + n, w + me.cursor);
-      me.cursor += n;
+    uint32_t* w = group_words(box(t, block), g);
+    if (n <= kGroupWords - 3) {
+      w[2] = n;
+      std::copy(spikes, spikes + n, w + 3);
     } else {
-      w[1 + g] = kOverflow;  // the reader takes the owner's spike list
+      w[2] = kOverflow;  // the reader takes the owner's spike list
     }
-    announce(b, (block - 1) * groups + g + 1);
+    publish_epoch(*reinterpret_cast<uint64_t*>(w), block, sleepers_);
     if (g + 1 == groups) me.n = block;
+    // The others update at the same pace: their lines of this group are out, or nearly. Asking for them
+    // now brings them in while this thread updates its next group.
+    for (unsigned u = 0; u < threads_; ++u)
+      if (u != t) __builtin_prefetch(group_words(box(u, block), g));
   }
 
-  // take_group without the wait: (nullptr, 0) while u has not published group g yet.
-  std::pair<const uint32_t*, uint32_t> peek_group(unsigned t, unsigned u, unsigned g, unsigned groups) {
-    const uint64_t block = published_[t].n;
-    std::atomic_ref<uint64_t> theirs(epoch_word(box(u, block)));
-    if (theirs.load(std::memory_order_acquire) < (block - 1) * groups + g + 1) return {nullptr, 0};
-    return take_group(t, u, g, groups);
+  // Asks for the first line of thread u's group g in the block t has just published whole.
+  void prefetch_group(unsigned t, unsigned u, unsigned g) {
+    __builtin_prefetch(group_words(box(u, published_[t].n), g));
   }
 
   // Thread u's spikes of group g in the block thread t has just published whole: (spikes, count), or
   // (nullptr, kOverflow) when they did not fit. Waits until u has published them.
-  std::pair<const uint32_t*, uint32_t> take_group(unsigned t, unsigned u, unsigned g, unsigned groups) {
+  std::pair<const uint32_t*, uint32_t> take_group(unsigned t, unsigned u, unsigned g) {
     const uint64_t block = published_[t].n;
-    Box& b = box(u, block);
-    published_[t].wait.wait_until_at_least(epoch_word(b), (block - 1) * groups + g + 1, sleepers_);
-    const uint32_t* p = payload(b);
-    if (p[1 + g] == kOverflow) return {nullptr, kOverflow};
-    size_t at = 1 + groups;
-    for (unsigned h = 0; h < g; ++h)
-      if (p[1 + h] != kOverflow) at += p[1 + h];
-    for (size_t line = 64; line < p[1 + g] * 4; line += 64)
-      __builtin_prefetch(reinterpret_cast<const char*>(p + at) + line);
-    return {p + at, p[1 + g]};
+    uint32_t* w = group_words(box(u, block), g);
+    published_[t].wait.wait_until_at_least(*reinterpret_cast<uint64_t*>(w), block, sleepers_);
+    if (w[2] == kOverflow) return {nullptr, kOverflow};
+    for (size_t line = 64; line < (w[2] + 3) * 4; line += 64)
+      __builtin_prefetch(reinterpret_cast<const char*>(w) + line);
+    return {w + 3, w[2]};
   }
 
  private:
-  static constexpr size_t kHeaderWords = 2;  // the 64-bit publication counter
   struct alignas(64) Box {
     AlignedVector<uint32_t> words;  // [counter lo, counter hi, payload...]; 64-byte aligned
   };
   struct alignas(64) Count {
-    uint64_t n = 0;     // publications (whole blocks) so far, written by its own thread only
-    size_t cursor = 0;  // progressive publication: the next payload word of the block being published
-    SpinWait wait;      // its own thread's
+    uint64_t n = 0;  // publications (whole blocks) so far, written by its own thread only
+    SpinWait wait;   // its own thread's
   };
   void announce(Box& b, uint64_t value) { publish_epoch(epoch_word(b), value, sleepers_); }
   Box& box(unsigned t, uint64_t epoch) { return boxes_[size_t(t) * 2 + (epoch & 1)]; }
   const Box& box(unsigned t, uint64_t epoch) const { return boxes_[size_t(t) * 2 + (epoch & 1)]; }
   static uint64_t& epoch_word(Box& b) { return *reinterpret_cast<uint64_t*>(b.words.data()); }
+  static uint32_t* group_words(Box& b, unsigned g) { return b.words.data() + g * kGroupWords; }
   static uint32_t* payload(Box& b) { return b.words.data() + kHeaderWords; }
   static const uint32_t* payload(const Box& b) { return b.words.data() + kHeaderWords; }
 
