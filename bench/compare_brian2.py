@@ -40,8 +40,9 @@ def parse_output(text, who):
         raise SystemExit(f"error: {who}: events_per_s is not the last key=value line")
     try:
         parsed = {k: float(values[k]) for k in REQUIRED}
-        if "core_to_core_ns" in values:
-            parsed["core_to_core_ns"] = float(values["core_to_core_ns"])
+        for key in ("core_to_core_ns", "interruption_loss_pct"):
+            if key in values:
+                parsed[key] = float(values[key])
         return parsed
     except ValueError as e:
         raise SystemExit(f"error: {who}: non-numeric value ({e})\n--- output ---\n{text}")
@@ -121,6 +122,11 @@ def print_table(results, our_threads, brian_threads):
     if c2c:
         print(f"\nCore-to-core round trip after each of our runs: {min(c2c):.0f}-{max(c2c):.0f} ns "
               f"(median {statistics.median(c2c):.0f}); each barrier of a multi-threaded step costs about this much")
+    lost = [x["interruption_loss_pct"] for r in results.values() for runs in r["ours"].values() for x in runs
+            if "interruption_loss_pct" in x]
+    if lost:
+        print(f"Share of a busy core taken by interruptions after each run: {min(lost):.1f}-{max(lost):.1f} % "
+              f"(median {statistics.median(lost):.1f}); threads meeting every step pay every core's share")
     print("\nThe networks are chaotic and the two simulators draw different connectivity: compare mean rates "
           "with the seed-averaged reference in tests/data/brian2_<net>_rates.json, not spike for spike.")
 

@@ -45,6 +45,8 @@ void bench_network(const std::string& builtin_name, const BenchArgs& a,
   warn_if_threads_starved(r.meta);
   // The host's core-to-core latency right after the run: what a barrier per step costs at the moment.
   if (const double ns = core_to_core_round_trip_ns(); ns > 0) fmt::print("core_to_core_ns={:.0f}\n", ns);
+  // ... and how much of a busy core the host takes away: multi-threaded steps pay every core's share.
+  fmt::print("interruption_loss_pct={:.1f}\n", interruption_loss_pct());
   print_figure("events_per_s", events_per_s);
 }
 

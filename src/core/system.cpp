@@ -69,6 +69,37 @@ double core_to_core_round_trip_ns(int rounds) {
   return std::chrono::duration<double, std::nano>(t1 - t0).count() / done;
 }
 
+double interruption_loss_pct(int milliseconds) {
+  if (milliseconds < 1) return -1;
+  using Clock = std::chrono::steady_clock;
+  // Equal pieces of dependent arithmetic, each a few microseconds (about a small network's step).
+  auto piece = [] {
+    float x = 1.0f;
+    for (int i = 0; i < 2000; ++i) {
+      x = x * 0.999f + 0.001f;
+      asm volatile("" : "+x"(x));
+    }
+    return x;
+  };
+  std::vector<double> ns;
+  const auto t_end = Clock::now() + std::chrono::milliseconds(milliseconds);
+  for (auto t = Clock::now(); t < t_end;) {
+    piece();
+    const auto now = Clock::now();
+    ns.push_back(std::chrono::duration<double, std::nano>(now - t).count());
+    t = now;
+  }
+  std::vector<double> sorted = ns;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+  const double median = sorted[sorted.size() / 2];
+  double total = 0, lost = 0;
+  for (double d : ns) {
+    total += d;
+    if (d > 1.3 * median) lost += d - median;  // beyond ordinary variation: the core was taken away
+  }
+  return total > 0 ? 100.0 * lost / total : -1;
+}
+
 double memory_latency_ns(size_t bytes, int hops) {
   constexpr size_t kLine = 64 / sizeof(uint32_t);  // one index per cache line, the rest of the line unused
   const size_t lines = bytes / 64;

@@ -26,6 +26,18 @@ TEST(System, CoreToCoreRoundTripIsAPlausibleLatencyOrNegativeOnOneCpu) {
   EXPECT_LT(spent_ms, 5000.0);
 }
 
+TEST(System, InterruptionLossIsAPercentageAndTakesAboutItsTime) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const double pct = interruption_loss_pct(20);
+  const double spent_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GE(pct, 0.0);
+  EXPECT_LT(pct, 100.0);
+  EXPECT_GE(spent_ms, 20.0);
+  EXPECT_LT(spent_ms, 2000.0);
+  EXPECT_EQ(interruption_loss_pct(0), -1);
+}
+
 TEST(System, ProcessCpuTimeAdvancesWithWork) {
   const double before = process_cpu_s();
   volatile double x = 0;
