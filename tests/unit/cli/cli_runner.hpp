@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include "support/scratch_dir.hpp"
 
 namespace scx::test {
 
@@ -25,12 +26,9 @@ inline CliResult run_cli(const std::string& args) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
-// A fresh, empty directory under the system temp dir.
+// A fresh, empty directory under the system temp dir, removed when the test program exits.
 inline std::filesystem::path fresh_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("scx_test_" + name + "_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
+  return scratch_dir("test_" + name);
 }
 
 inline void write_file(const std::filesystem::path& p, const std::string& text) {

@@ -11,6 +11,7 @@
 #include "silicortex/cogmem/knowledge_file.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/core/rng.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace scx::cogmem {
 namespace {
@@ -18,9 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path temp_dir() {
-  auto d = fs::temp_directory_path() / ("scx_cogmem_kf_" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
+  return test::scratch_dir("cogmem_kf");
 }
 
 Engine trained_engine(NetworkShape shape, size_t dim, int vectors) {

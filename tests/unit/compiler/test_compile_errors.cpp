@@ -9,6 +9,7 @@
 
 #include "compiler_test_util.hpp"
 #include "silicortex/core/error.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace scx::compiler {
 namespace {
@@ -173,8 +174,7 @@ TEST(Routing, HopsOfThePlacedProgramMatchTheRouter) {
 }
 
 TEST(ChipIo, OtherVersionOrTruncatedIsRejected) {
-  const auto dir = std::filesystem::temp_directory_path() / "scx_chip_io_test";
-  std::filesystem::create_directories(dir);
+  const auto dir = scx::test::scratch_dir("chip_io_test");
   auto write = [&](const std::string& name, const std::string& text) {
     std::ofstream(dir / name) << text;
     return dir / name;

@@ -8,6 +8,7 @@
 #include "compiler_test_util.hpp"
 #include "silicortex/hw/chip_program.hpp"
 #include "silicortex/io/toml_model.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace scx::compiler {
 namespace {
@@ -152,8 +153,7 @@ TEST(CompileExact, SavedProgramRunsTheSame) {
   net.connect("n", "n", model::FixedProbability{0.01}, model::Constant{1.0}, model::Constant{2.0});
   record_all(net);
   auto c = compile_network(net, truenorth_profile());
-  const auto dir = std::filesystem::temp_directory_path() / "scx_compile_exact";
-  std::filesystem::create_directories(dir);
+  const auto dir = scx::test::scratch_dir("compile_exact");
   const auto path = dir / "net.scxp";
   save_compiled(c, path);
   auto chip = hw::load_chip_program(path);

@@ -9,6 +9,7 @@
 #include "compiler_test_util.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/hw/chip_program.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace scx::compiler {
 namespace {
@@ -72,8 +73,7 @@ TEST(CompileLoihi, ChipProgramRoundTripRunsIdentically) {
   net.connect("inh", "exc", model::FixedProbability{0.05}, model::Constant{-500.0}, model::Constant{1.0},
               model::Receptor::Inhibitory);
   testing::record_all(net);
-  const auto dir = std::filesystem::temp_directory_path() / "scx_loihi_program";
-  std::filesystem::create_directories(dir);
+  const auto dir = scx::test::scratch_dir("loihi_program");
   const auto program = dir / "net.scxp";
   const auto in_memory = compile_loihi(net, loihi_profile());
   save_compiled(in_memory, program);

@@ -8,16 +8,13 @@
 
 #include "silicortex/core/atomic_file.hpp"
 #include "silicortex/core/error.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace scx {
 namespace {
 
 std::filesystem::path temp_dir(const char* name) {
-  auto d =
-      std::filesystem::temp_directory_path() / (std::string("scx_atomic_") + name + std::to_string(getpid()));
-  std::filesystem::remove_all(d);
-  std::filesystem::create_directories(d);
-  return d;
+  return test::scratch_dir(std::string("atomic_") + name);
 }
 
 TEST(AtomicOutput, FinalNameOnlyAfterCommit) {

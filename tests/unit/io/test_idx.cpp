@@ -11,6 +11,7 @@
 #include "silicortex/core/error.hpp"
 #include "silicortex/io/idx.hpp"
 #include "silicortex/io/sklearn_data.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace scx::io {
 namespace {
@@ -18,9 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path temp_dir() {
-  auto d = fs::temp_directory_path() / ("scx_idx_" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
+  return test::scratch_dir("idx");
 }
 
 std::vector<uint8_t> idx_bytes(std::vector<uint32_t> dims, size_t data_bytes) {

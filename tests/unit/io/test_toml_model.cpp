@@ -7,6 +7,7 @@
 
 #include "silicortex/core/error.hpp"
 #include "silicortex/io/toml_model.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace scx::io {
 namespace {
@@ -318,8 +319,7 @@ TEST(TomlModel, DefaultsForAnOtherwiseEmptyFile) {
 }
 
 TEST(TomlModel, ReadsFromDiskAndNamesUnreadablePath) {
-  const auto dir = std::filesystem::temp_directory_path() / "scx_test_toml_model";
-  std::filesystem::create_directories(dir);
+  const auto dir = test::scratch_dir("toml_model");
   const auto path = dir / "disk.toml";
   std::ofstream(path) << kComplete;
   const Network net = read_network_toml(path);

@@ -12,6 +12,7 @@
 #include "silicortex/train/config.hpp"
 #include "silicortex/train/train_file.hpp"
 #include "silicortex/train/trainer.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace scx::train {
 namespace {
@@ -152,9 +153,7 @@ TEST(Trainer, SplitOffHoldsOutTheLastItems) {
 TEST(Trainer, ResumeFromCheckpointIsBitExact) {
   for (const float ema : {0.0f, 0.9f}) {
     SCOPED_TRACE(ema);
-    const auto dir =
-        std::filesystem::temp_directory_path() / ("scx_train_resume_" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    const auto dir = test::scratch_dir("train_resume");
     const Dataset d = toy_patterns(6, 8);
     TrainConfig c = toy_config();
     c.encoding.kind = EncodingKind::Rate;
@@ -188,8 +187,7 @@ TEST(Trainer, ResumeFromCheckpointIsBitExact) {
 }
 
 TEST(Trainer, CorruptTrainFileIsRejected) {
-  const auto dir = std::filesystem::temp_directory_path() / ("scx_train_crc_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const auto dir = test::scratch_dir("train_crc");
   TrainFile f{"network", "a = 1\n", "cfg", {{"params", {1.0f, 2.0f, 3.0f}}}};
   write_train_file(dir / "n", f);
   const TrainFile back = read_train_file(dir / "n", "network");
