@@ -216,8 +216,9 @@ void Engine::Impl::build_synapses(const model::Network& net) {
   if (input_in_state) ring_slots = 1;
   block_steps = has_plasticity(net) || comm->size() > 1 ? 1 : std::max(1u, min_delay);
   for (auto& ts : thread_state) {
-    ts.spike_ring.assign(2 * block_steps, std::vector<SpikeList>(groups.size()));
-    ts.graded_ring.assign(2 * block_steps, std::vector<Padded<std::vector<float>>>(groups.size()));
+    ts.spike_ring.assign(std::bit_ceil(2 * block_steps), std::vector<SpikeList>(groups.size()));
+    ts.graded_ring.assign(std::bit_ceil(2 * block_steps),
+                          std::vector<Padded<std::vector<float>>>(groups.size()));
   }
   for (auto& ts : thread_state)
     ts.ring.assign(

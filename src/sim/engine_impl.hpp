@@ -71,11 +71,16 @@ struct alignas(64) Count {
 
 struct alignas(64) ThreadState {
   std::vector<Range> chunk;  // per group
-  // Spike lists of the last 2 * block steps, [step % size][group]: local indices, ascending. A block's lists
-  // are read by every thread during its delivery while the owner already fills the next block's.
+  // Spike lists of the last 2 * block steps (a power of two: a mask, not a division, several times a step),
+  // [step % size][group]: local indices, ascending. A block's lists are read by every thread during its
+  // delivery while the owner already fills the next block's.
   std::vector<std::vector<SpikeList>> spike_ring;
-  std::vector<SpikeList>& spikes_at(int64_t step) { return spike_ring[step % spike_ring.size()]; }
-  const std::vector<SpikeList>& spikes_at(int64_t step) const { return spike_ring[step % spike_ring.size()]; }
+  std::vector<SpikeList>& spikes_at(int64_t step) {
+    return spike_ring[size_t(step) & (spike_ring.size() - 1)];
+  }
+  const std::vector<SpikeList>& spikes_at(int64_t step) const {
+    return spike_ring[size_t(step) & (spike_ring.size() - 1)];
+  }
   // Every thread's spikes of the current block, [source thread][step in block][group]: (local indices,
   // count).
   std::vector<std::pair<const uint32_t*, uint32_t>> inbox;
@@ -83,10 +88,10 @@ struct alignas(64) ThreadState {
   // entry i - chunk[group].begin.
   std::vector<std::vector<Padded<std::vector<float>>>> graded_ring;
   std::vector<Padded<std::vector<float>>>& graded_at(int64_t step) {
-    return graded_ring[step % graded_ring.size()];
+    return graded_ring[size_t(step) & (graded_ring.size() - 1)];
   }
   const std::vector<Padded<std::vector<float>>>& graded_at(int64_t step) const {
-    return graded_ring[step % graded_ring.size()];
+    return graded_ring[size_t(step) & (graded_ring.size() - 1)];
   }
   std::vector<Padded<std::vector<uint64_t>>> recorded;  // per group: (step << 32 | local index)
   std::vector<Count> spike_count;                       // per group
