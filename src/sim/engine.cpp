@@ -64,7 +64,7 @@ void Engine::Impl::thread_loop(unsigned t, int64_t first, int64_t last, const Ru
 void Engine::Impl::update_phase(ThreadState& ts, int64_t step) {
   if (std::binary_search(stimulus_change_steps.begin(), stimulus_change_steps.end(), step))
     refresh_stimuli(ts, step);
-  float* slot = ts.ring_base() + static_cast<size_t>(step & (ring_slots - 1)) * 2 * neurons_total;
+  float* slot = ring_slot(ts, step);
   for (size_t g = 0; g < groups.size(); ++g) {
     update_group(ts, step, g, slot);
     if (progressive) {
@@ -153,51 +153,71 @@ void with_targets(const SynapseStore& syn, const Fn& fn) {
     fn(WideTargets{syn.target.data()});
 }
 
+namespace {
+// One pre neuron's synapses [b, e) into a ring slot (one delay for all) or into the ring (a delay each):
+// each weight for a spike, weight x value for a graded output (kGraded). Free functions on plain values, so
+// the slot pointer and the counters stay in registers across a list's rows.
+template <bool kGraded, class Targets>
+inline void add_row(float* __restrict slot, const Targets& target, uint64_t b, uint64_t e, float value) {
+  for (uint64_t k = b; k < e; ++k)
+    slot[target.index(k)] += kGraded ? target.weight(k) * value : target.weight(k);
+}
+
+template <bool kGraded, class Targets>
+inline void add_row(const DelayedRing& r, int64_t step, const Targets& target, uint64_t b, uint64_t e,
+                    float value) {
+  for (uint64_t k = b; k < e; ++k)
+    r.ring[((step + r.delay_steps[k]) & r.mask) * r.slot_stride + target.index(k)] +=
+        kGraded ? target.weight(k) * value : target.weight(k);
+}
+}  // namespace
+
+float* Engine::Impl::ring_slot(ThreadState& ts, int64_t step) const {
+  return ts.ring_base() + size_t(step & (ring_slots - 1)) * 2 * size_t(neurons_total);
+}
+
+DelayedRing Engine::Impl::delayed_ring(ThreadState& ts) const {
+  return {ts.ring_base(), 2 * size_t(neurons_total), ring_slots - 1, ts.synapses.delay_steps.data()};
+}
+
 // A graded group's value through one pre neuron's synapses: weight x value into the ring.
 void Engine::Impl::deliver_graded(ThreadState& ts, int64_t step, uint32_t global_pre, float value) {
-  with_targets(ts.synapses, [&](const auto& targets) {
+  const SynapseStore& syn = ts.synapses;
+  const uint64_t b = syn.row_begin[global_pre], e = syn.row_begin[global_pre + 1];
+  with_targets(syn, [&](const auto& targets) {
     if (uniform_delay)
-      deliver_row_as<true, true>(ts, step, global_pre, value, targets);
+      add_row<true>(ring_slot(ts, step + uniform_delay), targets, b, e, value);
     else
-      deliver_row_as<true, false>(ts, step, global_pre, value, targets);
+      add_row<true>(delayed_ring(ts), step, targets, b, e, value);
   });
+  ts.events += e - b;
 }
 
 // A list of spikes (global pre index = offset + entry): the layout and delay mode chosen once for the list.
 void Engine::Impl::deliver_spikes(ThreadState& ts, int64_t step, uint32_t offset, const uint32_t* spikes,
                                   uint32_t n) {
   if (n == 0) return;
-  with_targets(ts.synapses, [&](const auto& targets) {
-    if (uniform_delay)
-      for (uint32_t k = 0; k < n; ++k)
-        deliver_row_as<false, true>(ts, step, offset + spikes[k], 1.0f, targets);
-    else
-      for (uint32_t k = 0; k < n; ++k)
-        deliver_row_as<false, false>(ts, step, offset + spikes[k], 1.0f, targets);
-  });
-}
-
-// One pre neuron's synapses into the ring: a spike adds each weight, a graded value (kGraded) adds weight x
-// value. Templates, so the spike path carries no multiply and the common one-delay case reads no delays.
-template <bool kGraded, bool kUniformDelay, class Targets>
-void Engine::Impl::deliver_row_as(ThreadState& ts, int64_t step, uint32_t global_pre, float value,
-                                  const Targets& target) {
   const SynapseStore& syn = ts.synapses;
-  const uint64_t b = syn.row_begin[global_pre], e = syn.row_begin[global_pre + 1];
-  const size_t slot_stride = 2 * static_cast<size_t>(neurons_total);
-  const uint32_t mask = ring_slots - 1;
-  float* ring_base = ts.ring_base();
-  if constexpr (kUniformDelay) {
-    float* slot = ring_base + ((step + uniform_delay) & mask) * slot_stride;
-    for (uint64_t k = b; k < e; ++k)
-      slot[target.index(k)] += kGraded ? target.weight(k) * value : target.weight(k);
-  } else {
-    const uint16_t* delay = syn.delay_steps.data();
-    for (uint64_t k = b; k < e; ++k)
-      ring_base[((step + delay[k]) & mask) * slot_stride + target.index(k)] +=
-          kGraded ? target.weight(k) * value : target.weight(k);
-  }
-  ts.events += e - b;
+  const uint64_t* row = syn.row_begin.data();
+  uint64_t events = 0;
+  with_targets(syn, [&](const auto& targets) {
+    if (uniform_delay) {
+      float* slot = ring_slot(ts, step + uniform_delay);
+      for (uint32_t k = 0; k < n; ++k) {
+        const uint64_t b = row[offset + spikes[k]], e = row[offset + spikes[k] + 1];
+        add_row<false>(slot, targets, b, e, 1.0f);
+        events += e - b;
+      }
+    } else {
+      const DelayedRing ring = delayed_ring(ts);
+      for (uint32_t k = 0; k < n; ++k) {
+        const uint64_t b = row[offset + spikes[k]], e = row[offset + spikes[k] + 1];
+        add_row<false>(ring, step, targets, b, e, 1.0f);
+        events += e - b;
+      }
+    }
+  });
+  ts.events += events;
 }
 
 // Rows of a few spikes live in a few dozen lines scattered through the CSR (mostly in L3): fetching them

@@ -69,6 +69,14 @@ struct alignas(64) Count {
   uint64_t n = 0;
 };
 
+// Where a synapse with a delay of its own adds: ring + ((step + delay) & mask) * slot_stride + target.
+struct DelayedRing {
+  float* ring;
+  size_t slot_stride;
+  uint32_t mask;  // ring slots - 1
+  const uint16_t* delay_steps;
+};
+
 struct alignas(64) ThreadState {
   std::vector<Range> chunk;  // per group
   // Spike lists of the last 2 * block steps (a power of two: a mask, not a division, several times a step),
@@ -139,8 +147,8 @@ struct Engine::Impl {
   void exchange_spikes(int64_t step);
   void deliver_graded(ThreadState& ts, int64_t step, uint32_t global_pre, float value);
   void deliver_spikes(ThreadState& ts, int64_t step, uint32_t offset, const uint32_t* spikes, uint32_t n);
-  template <bool kGraded, bool kUniformDelay, class Targets>
-  void deliver_row_as(ThreadState& ts, int64_t step, uint32_t global_pre, float value, const Targets& target);
+  float* ring_slot(ThreadState& ts, int64_t step) const;  // this thread's ring slot of that step
+  DelayedRing delayed_ring(ThreadState& ts) const;
   // Asks for the synapse rows of these spikes (local indices in group g) ahead of their delivery.
   void prefetch_rows(const ThreadState& ts, size_t g, const uint32_t* spikes, uint32_t n,
                      size_t& budget) const;

@@ -53,7 +53,7 @@ struct PackedTargets {
   const float* weight_of_id;
   uint32_t index_bits, index_mask;
   uint32_t index(uint64_t k) const { return code[k] & index_mask; }
-  float weight(uint64_t k) const { return weight_of_id[code[k] >> index_bits]; }
+  float weight(uint64_t k) const { return weight_of_id[uint32_t(code[k]) >> index_bits]; }
 };
 template <class Code>
 PackedTargets<Code> packed_targets(const std::vector<Code>& code, const SynapseStore& s) {
