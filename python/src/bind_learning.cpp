@@ -127,7 +127,7 @@ void bind_learning(py::module_& m) {
 
   m.def(
       "train_cartpole",
-      [](const ActorCriticConfig& config, uint64_t seed, int max_episodes, const py::object& progress) {
+      [](const ActorCriticConfig& cfg, uint64_t seed, int max_episodes, const py::object& progress) {
         if (max_episodes < 1) throw Error("max_episodes: must be at least 1");
         // The loop calls progress from this thread between episodes: an exception in it stops the training.
         struct Stop {};
@@ -135,7 +135,7 @@ void bind_learning(py::module_& m) {
         learning::CartPoleRun run;
         try {
           py::gil_scoped_release unlocked;
-          run = learning::train_cartpole(config, seed, max_episodes, [&](int e, int r) {
+          run = learning::train_cartpole(cfg, seed, max_episodes, [&](int e, int r) {
             call(e, r);
             if (call.failed()) throw Stop{};
           });

@@ -23,6 +23,7 @@ void bind_cogmem(py::module_& m);
 void bind_nir(py::module_& m);
 void bind_train(py::module_& m);
 void bind_learning(py::module_& m);
+void bind_stdp(py::module_& m);
 
 // Which of two spellings `value` is (0 or 1), as the file formats write them; otherwise scx::Error naming
 // the field, e.g. "norm: 'l2' is not 'l1' or 'lsup'".

@@ -36,4 +36,5 @@ PYBIND11_MODULE(_core, m) {
   scx::py_bind::bind_nir(m);
   scx::py_bind::bind_train(m);
   scx::py_bind::bind_learning(m);
+  scx::py_bind::bind_stdp(m);
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <sstream>
 
 #include "silicortex/core/error.hpp"
 #include "silicortex/model/network.hpp"
@@ -90,15 +91,54 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
+void check_config(const StdpImageConfig& c) {
+  auto require = [](bool ok, const char* field, double value, const char* rule) {
+    if (ok) return;
+    std::ostringstream shown;
+    shown << value;  // 0, -1, 0.5: as the user wrote it
+    throw Error(std::string("stdp images: ") + field + " = " + shown.str() + ": must be " + rule);
+  };
+  auto non_negative = [&](double v, const char* field) {
+    require(std::isfinite(v) && v >= 0, field, v, "finite and non-negative");
+  };
+  require(c.inputs >= 1, "inputs", c.inputs, "at least 1");
+  require(c.neurons >= 1, "neurons", c.neurons, "at least 1");
+  require(std::isfinite(c.dt_ms) && c.dt_ms > 0, "dt_ms", c.dt_ms, "finite and positive");
+  require(std::isfinite(c.present_ms) && c.present_ms >= c.dt_ms, "present_ms", c.present_ms,
+          "at least one step (dt_ms)");
+  require(c.eval_present_ms == 0 || (std::isfinite(c.eval_present_ms) && c.eval_present_ms >= c.dt_ms),
+          "eval_present_ms", c.eval_present_ms, "0 (present_ms) or at least one step");
+  non_negative(c.rate_per_intensity_hz, "rate_per_intensity_hz");
+  require(std::isfinite(c.intensity) && c.intensity > 0, "intensity", c.intensity, "finite and positive");
+  non_negative(c.eval_intensity, "eval_intensity");
+  // No higher than the intensity is allowed: each image is then presented once.
+  require(std::isfinite(c.max_intensity) && c.max_intensity > 0, "max_intensity", c.max_intensity,
+          "finite and positive");
+  non_negative(c.input_sum, "input_sum");
+  non_negative(c.weight_sum, "weight_sum");
+  non_negative(c.w_init_max, "w_init_max");
+  non_negative(c.nu_pre, "nu_pre");
+  non_negative(c.nu_post, "nu_post");
+  non_negative(c.final_rate, "final_rate");
+  non_negative(c.theta_plus_mv, "theta_plus_mv");
+  require(std::isfinite(c.tau_theta_ms) && c.tau_theta_ms > 0, "tau_theta_ms", c.tau_theta_ms,
+          "finite and positive");
+  non_negative(c.w_exc_inh, "w_exc_inh");
+  non_negative(c.w_inh_exc, "w_inh_exc");
+  require(c.threads >= 1, "threads", c.threads, "at least 1");
+}
+
 StdpImageNetwork::StdpImageNetwork(const StdpImageConfig& config)
-    : config_(config),
+    : config_((check_config(config), config)),
       engine_(std::make_unique<sim::Engine>(make_network(config))),
       rates_(config.inputs, 0.0) {}
 
 StdpImageNetwork::~StdpImageNetwork() = default;
 
 std::vector<uint32_t> StdpImageNetwork::present(std::span<const float> image, bool learn) {
-  SCX_ASSERT(image.size() == config_.inputs);
+  if (image.size() != config_.inputs)
+    throw Error("stdp images: an image of " + std::to_string(image.size()) + " pixels, the network has " +
+                std::to_string(config_.inputs) + " inputs");
   sim::Engine& e = *engine_;
   if (learn) e.normalize_weights(kInputWeights, config_.weight_sum);
   e.set_learning(learn);

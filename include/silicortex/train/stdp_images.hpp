@@ -55,13 +55,18 @@ struct StdpImageConfig {
   uint64_t seed = 1;
 };
 
+// Throws scx::Error naming the first field out of range (sizes of at least 1, a positive step, non-negative
+// rates, weights and intensities, at least one thread).
+void check_config(const StdpImageConfig& config);
+
 class StdpImageNetwork {
  public:
-  explicit StdpImageNetwork(const StdpImageConfig& config);
+  explicit StdpImageNetwork(const StdpImageConfig& config);  // check_config first
   ~StdpImageNetwork();
 
-  // Presents one image (config.inputs values in [0, 1]) until the excitatory layer fires at least min_spikes
-  // (raising the intensity) and returns the spike count of each excitatory neuron in the last presentation.
+  // Presents one image (config.inputs values in [0, 1]; another size throws) until the excitatory layer fires
+  // at least min_spikes (raising the intensity) and returns the spike count of each excitatory neuron in the
+  // last presentation.
   // With `learn`, STDP and the thresholds adapt; weights are normalised before the image.
   std::vector<uint32_t> present(std::span<const float> image, bool learn);
 
