@@ -18,6 +18,38 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// A configuration out of range fails when the network is made, naming the field and the value; the defaults
+// and the CLI's extremes (an intensity above max_intensity: one presentation per image) pass.
+TEST(StdpImages, ConfigOutOfRangeNamesTheField) {
+  auto message = [](auto change) {
+    StdpImageConfig c;
+    change(c);
+    try {
+      check_config(c);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(message([](StdpImageConfig&) {}), "accepted");
+  EXPECT_EQ(message([](StdpImageConfig& c) { c.intensity = 20; }), "accepted");
+  EXPECT_THAT(message([](StdpImageConfig& c) { c.neurons = 0; }),
+              HasSubstr("neurons = 0: must be at least 1"));
+  EXPECT_THAT(message([](StdpImageConfig& c) { c.dt_ms = 0; }), HasSubstr("dt_ms = 0: must be finite"));
+  EXPECT_THAT(message([](StdpImageConfig& c) { c.present_ms = 0.25; }),
+              HasSubstr("present_ms = 0.25: must be at least one step"));
+  EXPECT_THAT(message([](StdpImageConfig& c) { c.nu_pre = -1e-4; }), HasSubstr("nu_pre = -0.0001"));
+  EXPECT_THAT(message([](StdpImageConfig& c) { c.tau_theta_ms = NAN; }), HasSubstr("tau_theta_ms = nan"));
+  StdpImageConfig bad;
+  bad.threads = 0;
+  EXPECT_THROW(StdpImageNetwork{bad}, Error);
+  StdpImageConfig small;
+  small.inputs = 4, small.neurons = 2, small.present_ms = 5;
+  StdpImageNetwork net(small);
+  const std::vector<float> three(3, 0.5f);
+  EXPECT_THROW(net.present(three, false), Error);  // an image of the wrong size
+}
+
 TEST(StdpImages, LabelsAreTheClassOfHighestMeanResponse) {
   // 3 neurons, 4 images of classes 0, 0, 1, 2. Neuron 0 answers class 0, neuron 1 class 2, neuron 2 never.
   const std::vector<uint32_t> responses{4, 0, 0, 2, 1, 0, 1, 0, 0, 0, 3, 0};
