@@ -5,7 +5,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libtomlplusplus-dev libhdf5-dev libcli11-dev libfmt-dev libhwy-dev
   libgtest-dev libgmock-dev libbenchmark-dev libopenmpi-dev openmpi-bin zlib1g-dev liblz4-dev libzstd-dev
-  python3 python3-dev pybind11-dev python3-numpy python3-h5py python3-brian python3-sklearn
+  python3 python3-dev pybind11-dev python3-numpy python3-h5py python3-brian python3-sklearn python3-pynn
   dataset-fashion-mnist
   libopenblas0-pthread
 )

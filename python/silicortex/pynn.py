@@ -1,0 +1,525 @@
+"""PyNN on Silicortex: run PyNN 0.10 scripts (Debian's python3-pynn) on the reference engine.
+
+    import silicortex.pynn as sim
+    sim.setup(timestep=0.1, threads=2, rng_seed=1)
+    cells = sim.Population(100, sim.IF_cond_exp(tau_m=20.0), label="cells")
+    sim.Projection(cells, cells, sim.FixedProbabilityConnector(0.1), sim.StaticSynapse(weight=0.004, delay=1.0))
+    cells.record(["spikes", "v"])
+    sim.run(500.0)
+    block = cells.get_data()          # neo, as every PyNN backend returns it
+    sim.end()
+
+PyNN builds the connections (its connectors and random distributions, in Python); the network is handed to the
+engine at the first run() and continues across runs until reset(). Supported: IF_curr_exp, IF_cond_exp,
+Izhikevich, SpikeSourcePoisson, SpikeSourceArray, StaticSynapse, DCSource; recording of spikes, v and the
+synaptic variables. Neuron parameters must be equal within a population (initial values and Poisson rates may
+differ per neuron). See docs/python.md.
+"""
+import numpy as np
+
+try:
+    from pyNN import common, errors
+    from pyNN.common.control import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY, DEFAULT_TIMESTEP
+    from pyNN.connectors import *  # noqa: F401,F403
+    from pyNN.parameters import ParameterSpace, simplify
+    from pyNN.recording import Recorder as _BaseRecorder
+    from pyNN.space import Space
+    from pyNN.standardmodels import build_translations, cells, electrodes, synapses
+except ImportError as e:  # pragma: no cover - depends on the machine
+    raise ImportError("silicortex.pynn needs PyNN 0.10: apt-get install python3-pynn") from e
+
+import silicortex as _sc
+
+name = "Silicortex"
+
+
+class ID(int, common.IDMixin):
+    def __init__(self, n):
+        int.__init__(n)
+        common.IDMixin.__init__(self)
+
+
+class _State(common.control.BaseState):
+    """The simulation: what the script declared, and the engine once it runs."""
+
+    def __init__(self):
+        common.control.BaseState.__init__(self)
+        self.mpi_rank, self.num_processes = 0, 1
+        self.dt = DEFAULT_TIMESTEP
+        self.segment_counter = -1
+        self.clear()
+
+    def clear(self):
+        self.recorders = set()
+        self.populations, self.projections, self.currents = [], [], []
+        self.id_counter = 0
+        self.engine = None
+        self.write_on_end = []
+        self.seed, self.threads = 1, 1
+        self.reset()
+
+    def reset(self):
+        self.running = False
+        self.t = self.t_start = 0.0
+        self.segment_counter += 1
+        if self.engine is not None:
+            self.engine.step = 0  # every state back to its initial value, the clock to 0
+            for rec in self.recorders:
+                rec._start_segment()
+
+    def run(self, simtime):
+        steps = int(round(simtime / self.dt))
+        if steps < 1:
+            return
+        if self.engine is None:
+            self.engine = _Builder(self).engine()
+        elif self._declared != (len(self.populations), len(self.projections), len(self.currents)):
+            raise NotImplementedError(
+                "silicortex.pynn: populations, projections and current sources must all exist before the first "
+                "run(); call end() and setup() to start a new network")
+        self.engine.set_duration_ms(steps * self.dt)
+        result = self.engine.run()
+        for rec in self.recorders:
+            rec._store(result)
+        self.t += steps * self.dt
+        self.running = True
+
+    def run_until(self, tstop):
+        self.run(tstop - self.t)
+
+
+class _Simulator:
+    """What PyNN's common classes look up as `_simulator`."""
+    name = name
+    ID = ID
+    state = _State()
+
+
+simulator = _Simulator
+
+
+# --- cell types: PyNN's names and units translated into the engine's -------------------------------------------------
+
+class IF_curr_exp(cells.IF_curr_exp):
+    __doc__ = cells.IF_curr_exp.__doc__
+    translations = build_translations(
+        ("cm", "c_m_pf", 1000.0), ("tau_m", "tau_m_ms"), ("tau_refrac", "t_ref_ms"),
+        ("tau_syn_E", "tau_syn_exc_ms"), ("tau_syn_I", "tau_syn_inh_ms"), ("v_rest", "e_l_mv"),
+        ("v_reset", "v_reset_mv"), ("v_thresh", "v_th_mv"), ("i_offset", "i_e_pa", 1000.0))
+    _model = _sc.LifCurrExp
+    _state = {"v": ("v", 1.0), "isyn_exc": ("i_exc", 1000.0), "isyn_inh": ("i_inh", 1000.0)}  # PyNN nA -> pA
+    _weight_scale = 1000.0  # nA -> pA
+
+
+class IF_cond_exp(cells.IF_cond_exp):
+    __doc__ = cells.IF_cond_exp.__doc__
+    translations = build_translations(
+        ("cm", "c_m_pf", 1000.0), ("tau_m", "g_l_ns", "1000.0*cm/tau_m", "c_m_pf/g_l_ns"),
+        ("tau_refrac", "t_ref_ms"), ("tau_syn_E", "tau_syn_exc_ms"), ("tau_syn_I", "tau_syn_inh_ms"),
+        ("e_rev_E", "e_exc_mv"), ("e_rev_I", "e_inh_mv"), ("v_rest", "e_l_mv"), ("v_reset", "v_reset_mv"),
+        ("v_thresh", "v_th_mv"), ("i_offset", "i_e_pa", 1000.0))
+    _model = _sc.LifCondExp
+    _state = {"v": ("v", 1.0), "gsyn_exc": ("g_exc", 1000.0), "gsyn_inh": ("g_inh", 1000.0)}  # uS -> nS
+    _weight_scale = 1000.0  # uS -> nS
+
+
+class Izhikevich(cells.Izhikevich):
+    __doc__ = cells.Izhikevich.__doc__
+    translations = build_translations(("a", "a"), ("b", "b"), ("c", "c_mv"), ("d", "d"), ("i_offset", "i_e", 1000.0))
+    _model = _sc.Izhikevich
+    _state = {"v": ("v", 1.0), "u": ("u", 1.0)}
+    _weight_scale = 1.0  # delta synapses: PyNN's Izhikevich weights are mV jumps, as the engine's
+
+
+class SpikeSourcePoisson(cells.SpikeSourcePoisson):
+    __doc__ = cells.SpikeSourcePoisson.__doc__
+    translations = build_translations(
+        ("rate", "rate_hz"), ("start", "start_ms"), ("duration", "stop_ms", "start+duration", "stop_ms-start_ms"))
+    _state = {}
+
+
+class SpikeSourceArray(cells.SpikeSourceArray):
+    __doc__ = cells.SpikeSourceArray.__doc__
+    translations = build_translations(("spike_times", "spike_times"))
+    _state = {}
+
+
+class StaticSynapse(synapses.StaticSynapse):
+    __doc__ = synapses.StaticSynapse.__doc__
+    translations = build_translations(("weight", "weight"), ("delay", "delay"))
+
+    def _get_minimum_delay(self):
+        d = simulator.state.min_delay
+        return simulator.state.dt if d == "auto" else d
+
+
+class DCSource(electrodes.DCSource):
+    __doc__ = electrodes.DCSource.__doc__
+    translations = build_translations(("amplitude", "amplitude"), ("start", "start"), ("stop", "stop"))
+
+    def inject_into(self, cells):
+        """Injects this current (nA) into the cells (a Population, PopulationView or list of IDs)."""
+        if simulator.state.engine is not None:
+            raise NotImplementedError("silicortex.pynn: current sources must be injected before run()")
+        ids = [cells] if isinstance(cells, ID) else list(getattr(cells, "all_cells", cells))
+        by_parent = {}
+        for i in ids:
+            by_parent.setdefault(i.parent, []).append(i.parent.id_to_index(i))
+        p = self.parameter_space
+        p.evaluate(simplify=True)
+        for parent, indices in by_parent.items():
+            simulator.state.currents.append((parent, sorted(indices), float(p["amplitude"]), float(p["start"]),
+                                             float(p["stop"])))
+
+
+# --- populations --------------------------------------------------------------------------------------------------------
+
+class Assembly(common.Assembly):
+    _simulator = simulator
+
+
+class PopulationView(common.PopulationView):
+    _assembly_class = Assembly
+    _simulator = simulator
+
+    def _get_parameters(self, *names):
+        return ParameterSpace({n: simplify(self.parent._parameters[n][self.mask]) for n in names},
+                              shape=(self.size,))
+
+    def _set_parameters(self, parameter_space):
+        self.parent._check_not_built("set parameters")
+        parameter_space.evaluate(simplify=False)
+        for n, value in parameter_space.items():
+            self.parent._parameters[n][self.mask] = value
+
+    def _set_initial_value_array(self, variable, initial_values):
+        self.parent._check_not_built("initialize")
+        self.parent._initial.setdefault(variable, np.full(self.parent.size, np.nan))
+        self.parent._initial[variable][self.mask] = initial_values.evaluate(simplify=False)
+
+    def _get_view(self, selector, label=None):
+        return PopulationView(self, selector, label)
+
+
+class Recorder(_BaseRecorder):
+    """Recorded data of one population, filled after each run from the engine's results."""
+    _simulator = simulator
+
+    def __init__(self, population, file=None):
+        _BaseRecorder.__init__(self, population, file)
+        self._spikes = {}   # id -> list of arrays of times (ms)
+        self._signals = {}  # variable -> [rows: initial values, then each run's samples]
+        self._simulator.state.recorders.add(self)
+
+    def _record(self, variable, new_ids, sampling_interval=None):
+        self.population._check_not_built("record")
+        if variable != "spikes" and variable not in self.population.celltype._state:
+            raise errors.RecordingError(variable, self.population.celltype)
+
+    def _start_segment(self):
+        self._spikes, self._signals = {}, {}
+
+    def _store(self, result):
+        pop = self.population
+        if "spikes" in self.recorded and pop._name in result.spikes:
+            s = result.spikes[pop._name]
+            order = np.argsort(s.neurons, kind="stable")
+            neurons, times = s.neurons[order], s.times_ms[order]
+            bounds = np.searchsorted(neurons, np.arange(pop.size + 1))
+            for index, id in enumerate(pop.all_cells):
+                self._spikes.setdefault(int(id), []).append(times[bounds[index]:bounds[index + 1]])
+        for trace in result.traces:
+            if trace.population != pop._name:
+                continue
+            variable = pop._variable_of[trace.variable]
+            rows = self._signals.setdefault(variable, [])
+            scale = pop.celltype._state[variable][1]
+            if not rows:  # PyNN's signals start at t = 0 with the initial values
+                rows.append(pop._initial_row(variable, trace.neurons))
+            rows.append(np.asarray(trace.values) / scale)
+
+    def _get_spiketimes(self, ids, clear=False):
+        out = {int(i): np.concatenate(self._spikes.get(int(i), [np.empty(0)])) for i in ids}
+        if clear:
+            self._spikes = {}
+        return out
+
+    def _get_all_signals(self, variable, ids, clear=False):
+        rows = self._signals.get(variable)
+        if not rows or not len(ids):
+            return np.empty((0, 0)), None
+        recorded = self.population._probed[variable]
+        columns = [recorded.index(self.population.id_to_index(int(i))) for i in ids]
+        values = np.vstack(rows)[:, columns]
+        if clear:
+            self._signals.pop(variable, None)
+        return values, None
+
+    def _local_count(self, variable, filter_ids=None):
+        if variable != "spikes":
+            raise ValueError("only spike counts are available")
+        return {int(i): int(sum(len(t) for t in self._spikes.get(int(i), [])))
+                for i in self.filter_recorded(variable, filter_ids)}
+
+    def _clear_simulator(self):
+        self._start_segment()
+
+    def _reset(self):
+        self._start_segment()
+
+
+class Population(common.Population):
+    __doc__ = common.Population.__doc__
+    _simulator = simulator
+    _recorder_class = Recorder
+    _assembly_class = Assembly
+
+    def _create_cells(self):
+        state = simulator.state
+        if state.engine is not None:
+            raise NotImplementedError("silicortex.pynn: populations must be created before run()")
+        if not hasattr(self.celltype, "_state"):
+            raise NotImplementedError(
+                f"silicortex.pynn: {type(self.celltype).__name__} is not supported; use "
+                + ", ".join(_SUPPORTED))
+        self.all_cells = np.array([ID(i) for i in range(state.id_counter, state.id_counter + self.size)], dtype=ID)
+        self._mask_local = np.ones(self.size, dtype=bool)
+        for cell in self.all_cells:
+            cell.parent = self
+        state.id_counter += self.size
+        parameter_space = self.celltype.native_parameters
+        parameter_space.shape = (self.size,)
+        parameter_space.evaluate(simplify=False)
+        self._parameters = parameter_space.as_dict()
+        self._initial = {}
+        self._name = f"p{len(state.populations)}"
+        state.populations.append(self)
+
+    def _check_not_built(self, what):
+        if simulator.state.engine is not None:
+            raise NotImplementedError(f"silicortex.pynn: cannot {what} after run() (the network is built)")
+
+    def _set_initial_value_array(self, variable, initial_values):
+        self._check_not_built("initialize")
+        self._initial[variable] = np.asarray(initial_values.evaluate(simplify=False), dtype=float) * np.ones(self.size)
+
+    def _get_view(self, selector, label=None):
+        return PopulationView(self, selector, label)
+
+    def _get_parameters(self, *names):
+        return ParameterSpace({n: simplify(self._parameters[n]) for n in names}, shape=(self.local_size,))
+
+    def _set_parameters(self, parameter_space):
+        self._check_not_built("set parameters")
+        parameter_space.evaluate(simplify=False)
+        for n, value in parameter_space.items():
+            self._parameters[n] = value
+
+    def _initial_row(self, variable, neurons):
+        values = self._initial.get(variable)
+        if values is None:
+            values = np.full(self.size, self.celltype.default_initial_values.get(variable, np.nan), dtype=float)
+        return values[np.asarray(neurons, dtype=int)][None, :]
+
+
+# --- projections --------------------------------------------------------------------------------------------------------
+
+class Projection(common.Projection):
+    __doc__ = common.Projection.__doc__
+    _simulator = simulator
+
+    def __init__(self, presynaptic_population, postsynaptic_population, connector, synapse_type=None,
+                 source=None, receptor_type=None, space=Space(), label=None):
+        if simulator.state.engine is not None:
+            raise NotImplementedError("silicortex.pynn: projections must be created before run()")
+        common.Projection.__init__(self, presynaptic_population, postsynaptic_population, connector,
+                                   synapse_type, source, receptor_type, space, label)
+        if type(self.synapse_type) is not StaticSynapse:
+            raise NotImplementedError(
+                f"silicortex.pynn: only StaticSynapse, not {type(self.synapse_type).__name__}")
+        self._pre, self._post, self._weight, self._delay = [], [], [], []
+        connector.connect(self)
+        self._name = f"c{len(simulator.state.projections)}"
+        simulator.state.projections.append(self)
+
+    def _convergent_connect(self, presynaptic_indices, postsynaptic_index, **connection_parameters):
+        pre = np.asarray(presynaptic_indices, dtype=np.int64).ravel()
+        n = pre.size
+        self._pre.append(pre)
+        self._post.append(np.full(n, int(postsynaptic_index), dtype=np.int64))
+        self._weight.append(np.broadcast_to(np.asarray(connection_parameters["weight"], dtype=float), n).copy())
+        self._delay.append(np.broadcast_to(np.asarray(connection_parameters["delay"], dtype=float), n).copy())
+
+    def _arrays(self):
+        if len(self._pre) > 1:  # concatenate once, on demand
+            self._pre, self._post, self._weight, self._delay = (
+                [np.concatenate(x)] for x in (self._pre, self._post, self._weight, self._delay))
+        if not self._pre:
+            return {k: np.empty(0) for k in ("presynaptic_index", "postsynaptic_index", "weight", "delay")}
+        return {"presynaptic_index": self._pre[0], "postsynaptic_index": self._post[0],
+                "weight": self._weight[0], "delay": self._delay[0]}
+
+    def __len__(self):
+        return int(sum(len(p) for p in self._pre))
+
+    def set(self, **attributes):
+        raise NotImplementedError("silicortex.pynn: Projection.set is not supported; give values when "
+                                         "creating the projection")
+
+    def _get_attributes_as_list(self, names):
+        a = self._arrays()
+        return list(zip(*(a[n] for n in names)))
+
+    def _get_attributes_as_arrays(self, names, multiple_synapses="sum"):
+        a = self._arrays()
+        combine = common.Projection.MULTI_SYNAPSE_OPERATIONS[multiple_synapses]
+        out = []
+        for name_ in names:
+            values = np.full((self.pre.size, self.post.size), np.nan)
+            for i, j, v in zip(a["presynaptic_index"], a["postsynaptic_index"], a[name_.rstrip("s")]):
+                values[i, j] = v if np.isnan(values[i, j]) else combine(values[i, j], v)
+            out.append(values)
+        return out
+
+
+# --- building the engine's network ----------------------------------------------------------------------------------
+
+_SUPPORTED = ["IF_curr_exp", "IF_cond_exp", "Izhikevich", "SpikeSourcePoisson", "SpikeSourceArray"]
+
+
+def _in_population(cells, indices):
+    """The population at the root of a view, and the view's indices there."""
+    if isinstance(cells, PopulationView):
+        return cells.grandparent, np.asarray(cells.index_in_grandparent(indices), dtype=np.int64)
+    return cells, np.asarray(indices, dtype=np.int64)
+
+
+class _Builder:
+    def __init__(self, state):
+        self.state = state
+        state._declared = (len(state.populations), len(state.projections), len(state.currents))
+
+    @staticmethod
+    def _single(pop, native, values):
+        values = np.asarray(values, dtype=float).ravel()
+        if values.size and not np.all(values == values[0]):
+            raise errors.InvalidParameterValueError(
+                f"silicortex.pynn: population '{pop.label}': '{native}' differs between neurons; the engine "
+                "takes one value per population (initial values and Poisson rates may differ)")
+        return float(values[0]) if values.size else 0.0
+
+    def _add_population(self, net, pop):
+        ct = pop.celltype
+        p = pop._parameters
+        if isinstance(ct, SpikeSourceArray):
+            times = [np.asarray(getattr(s, "value", s), dtype=float).tolist()
+                     for s in np.asarray(p["spike_times"], dtype=object).ravel()]
+            net.add_population(pop._name, pop.size, _sc.SpikeTimesSource(times_ms=times))
+            return
+        if isinstance(ct, SpikeSourcePoisson):
+            rates = np.asarray(p["rate_hz"], dtype=float) * np.ones(pop.size)
+            net.add_population(pop._name, pop.size, _sc.PoissonSource(
+                rate_hz=float(rates[0]), start_ms=self._single(pop, "start", p["start_ms"]),
+                stop_ms=self._single(pop, "duration", p["stop_ms"])))
+            if not np.all(rates == rates[0]):
+                self.rates[pop._name] = rates
+            return
+        params = ct._model(**{k: self._single(pop, k, v) for k, v in p.items()})
+        initial = {}
+        for variable, values in pop._initial.items():
+            native, scale = ct._state[variable]
+            if native != "u" or not np.all(values == values[0]):
+                initial[native] = (np.asarray(values, dtype=float) * scale).tolist()
+            else:  # the Izhikevich model's u starts at its u_init parameter
+                params.u_init = float(values[0])
+        net.add_population(pop._name, pop.size, params, initial=initial)
+
+    def _add_projection(self, net, proj):
+        a = proj._arrays()
+        if not len(a["weight"]):
+            return
+        scale = getattr(proj.post.celltype, "_weight_scale", 1.0)
+        receptor = proj.receptor_type or "excitatory"
+        if receptor not in ("excitatory", "inhibitory"):
+            raise NotImplementedError(f"silicortex.pynn: receptor type '{receptor}'")
+        if isinstance(proj.pre, Assembly) or isinstance(proj.post, Assembly):
+            raise NotImplementedError("silicortex.pynn: projections from or to an Assembly")
+        pre_parent, pre_index = _in_population(proj.pre, a["presynaptic_index"])
+        post_parent, post_index = _in_population(proj.post, a["postsynaptic_index"])
+        net.connect(pre_parent._name, post_parent._name,
+                    _sc.FromList(pre_index.astype(np.uint32).tolist(), post_index.astype(np.uint32).tolist()),
+                    weight=a["weight"] * scale, delay_ms=a["delay"], receptor=receptor, name=proj._name)
+
+    def engine(self):
+        state = self.state
+        net = _sc.Network("pynn")
+        net.sim.dt_ms = state.dt
+        net.sim.seed = state.seed
+        net.sim.threads = state.threads
+        net.sim.duration_ms = state.dt
+        self.rates = {}
+        for pop in state.populations:
+            self._add_population(net, pop)
+        for proj in state.projections:
+            self._add_projection(net, proj)
+        for pop, indices, amplitude, start, stop in state.currents:
+            net.inject_current(pop._name, amplitude_pa=1000.0 * amplitude, start_ms=start,
+                               stop_ms=min(stop, 1e300), neurons=indices)
+        for pop in state.populations:
+            pop._probed, pop._variable_of = {}, {}
+            for variable, ids in pop.recorder.recorded.items():
+                if not ids:
+                    continue
+                if variable == "spikes":
+                    net.record(pop._name)
+                    continue
+                native = pop.celltype._state[variable][0]
+                neurons = sorted(pop.id_to_index(int(i)) for i in ids)
+                interval = pop.recorder.sampling_interval or state.dt
+                net.record(pop._name, native, interval_ms=interval, neurons=neurons)
+                pop._probed[variable], pop._variable_of[native] = neurons, variable
+        eng = _sc.Engine(net)
+        for pop_name, rates in self.rates.items():
+            eng.set_rates(pop_name, rates.tolist())
+        return eng
+
+
+# --- the module's functions, as every PyNN backend has them ------------------------------------------------------
+
+def list_standard_models():
+    """The standard cell types this backend runs."""
+    return list(_SUPPORTED)
+
+
+def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params):
+    """Starts a new network. Extra parameters: threads (engine threads), rng_seed (the engine's seed, used by
+    Poisson sources; PyNN's own RNGs draw connectivity and distributions)."""
+    max_delay = extra_params.get("max_delay", DEFAULT_MAX_DELAY)
+    common.setup(timestep, min_delay, **extra_params)
+    state = simulator.state
+    state.clear()
+    state.dt = timestep
+    state.min_delay, state.max_delay = min_delay, max_delay
+    state.threads = int(extra_params.get("threads", 1))
+    state.seed = int(extra_params.get("rng_seed", extra_params.get("seed", 1)))
+    return 0
+
+
+def end(compatible_output=True):
+    """Writes the data asked for with write_on_end and releases the engine."""
+    from neo.io import get_io
+    for population, variables, filename in simulator.state.write_on_end:
+        population.write_data(get_io(filename), variables)
+    simulator.state.write_on_end = []
+    simulator.state.engine = None
+
+
+run, run_until = common.build_run(simulator)
+run_for = run
+reset = common.build_reset(simulator)
+initialize = common.initialize
+get_current_time, get_time_step, get_min_delay, get_max_delay, num_processes, rank = \
+    common.build_state_queries(simulator)
+create = common.build_create(Population)
+connect = common.build_connect(Projection, FixedProbabilityConnector, StaticSynapse)  # noqa: F405
+record = common.build_record(simulator)

@@ -1,0 +1,161 @@
+"""PyNN scripts on Silicortex (silicortex.pynn): a small network spikes as under PyNN's Brian2 backend (stored
+reference), single neurons fire when the LIF equation says they must (so PyNN's units are translated right),
+runs continue and reset as PyNN specifies, Poisson rates per neuron hold, and what the engine cannot run is
+an error naming it."""
+import json
+import math
+import os
+import sys
+import unittest
+
+import numpy as np
+
+SOURCE = os.path.normpath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(SOURCE, "tests", "data"))
+
+try:
+    import silicortex.pynn as sim
+except ImportError as e:  # the set-up script installs python3-pynn
+    raise unittest.SkipTest(f"PyNN is not installed: {e}")
+
+import pynn_network  # noqa: E402
+
+
+def first_spike(**cell):
+    """The first spike time (ms) of one neuron with these parameters, v starting at v_rest."""
+    sim.setup(timestep=0.1)
+    celltype = cell.pop("celltype")
+    p = sim.Population(1, celltype(**cell))
+    p.initialize(v=cell["v_rest"])
+    p.record("spikes")
+    sim.run(200.0)
+    times = p.get_data().segments[0].spiketrains[0].times.magnitude
+    sim.end()
+    return times[0] if len(times) else math.inf
+
+
+class AgainstBrian2(unittest.TestCase):
+    def test_small_network_spikes_as_under_pynn_brian2(self):
+        with open(os.path.join(SOURCE, "tests", "data", "pynn_brian2_reference.json")) as f:
+            reference = json.load(f)
+        ours = pynn_network.run(sim)
+        self.assertEqual(len(ours["spikes"]), 20)
+        self.assertGreater(sum(len(t) for t in reference["spikes"]), 100)
+        for n, (a, b) in enumerate(zip(ours["spikes"], reference["spikes"])):
+            self.assertEqual(len(a), len(b), f"neuron {n}: {a} against Brian2's {b}")
+            np.testing.assert_allclose(a, b, atol=1e-6, err_msg=f"neuron {n}")  # the same steps
+        v, v_brian = np.array(ours["v"]), np.array(reference["v"])
+        self.assertEqual(v.shape, v_brian.shape)  # samples at 0, dt, ..., 200 ms
+        np.testing.assert_allclose(v[0], [-65.0, -65 + 13 / 19, -65 + 26 / 19], rtol=1e-6)
+        np.testing.assert_allclose(v, v_brian, atol=0.01)  # single against double precision
+
+
+class Translation(unittest.TestCase):
+    def test_lif_fires_when_the_membrane_equation_says(self):
+        # v_rest -65, threshold -50: 15 mV to go. IF_curr_exp, 0.25 nF, tau_m 20 ms, 0.2 nA: R I = 16 mV,
+        # t = tau_m ln(16 / (16 - 15)) = 55.45 ms; the update that crosses starts at 55.4 ms.
+        t = first_spike(celltype=sim.IF_curr_exp, cm=0.25, tau_m=20.0, v_rest=-65.0, v_thresh=-50.0,
+                        i_offset=0.2)
+        self.assertAlmostEqual(t, 55.4, places=6)
+        # IF_cond_exp has the same leak (g_L = cm / tau_m): the same crossing. 0.01875 nA is just below
+        # the current that reaches threshold (15 mV / 800 MOhm): no spike.
+        t = first_spike(celltype=sim.IF_cond_exp, cm=0.25, tau_m=20.0, v_rest=-65.0, v_thresh=-50.0,
+                        i_offset=0.2)
+        self.assertAlmostEqual(t, 55.4, places=6)
+        self.assertEqual(first_spike(celltype=sim.IF_cond_exp, cm=0.25, tau_m=20.0, v_rest=-65.0,
+                                     v_thresh=-50.0, i_offset=0.0186), math.inf)
+
+    def test_weights_in_nanoampere_and_delays_in_milliseconds(self):
+        # One input spike at 10 ms, delay 2 ms, 1 nA onto tau_syn 5 ms: the current then decays while v rises;
+        # the peak of v - v_rest is I tau_s tau_m / (C (tau_m - tau_s)) x (r^(1/(1-r)) ... ) > 0, first seen
+        # at 12.1 ms (the sample after the update that starts at the arrival, 12.0 ms).
+        sim.setup(timestep=0.1)
+        src = sim.Population(1, sim.SpikeSourceArray(spike_times=[10.0]))
+        cell = sim.Population(1, sim.IF_curr_exp(cm=1.0, tau_m=20.0, tau_syn_E=5.0, v_rest=-65.0, v_thresh=0.0))
+        cell.initialize(v=-65.0)
+        proj = sim.Projection(src, cell, sim.OneToOneConnector(), sim.StaticSynapse(weight=1.0, delay=2.0))
+        self.assertEqual(len(proj), 1)
+        self.assertEqual(proj.get(["weight", "delay"], format="list"), [(0, 0, 1.0, 2.0)])
+        np.testing.assert_array_equal(proj.get("weight", format="array"), [[1.0]])
+        cell.record("v")
+        sim.run(40.0)
+        v = cell.get_data().segments[0].analogsignals[0].magnitude[:, 0]
+        sim.end()
+        self.assertEqual(len(v), 401)
+        self.assertTrue(np.all(v[:121] == -65.0))  # samples 0 .. 12.0 ms
+        self.assertGreater(v[122], -65.0)
+        # The exact peak for 1 nA, C = 1 nF, tau_m 20, tau_s 5: (I tau_s / C) tau_m/(tau_m - tau_s) (r^a - r^b)
+        tm, ts = 20.0, 5.0
+        t_peak = tm * ts / (tm - ts) * math.log(tm / ts)
+        peak = 1.0 * ts / 1.0 * tm / (tm - ts) * (math.exp(-t_peak / tm) - math.exp(-t_peak / ts))
+        self.assertAlmostEqual(v.max() + 65.0, peak, delta=0.01)
+
+
+class Runs(unittest.TestCase):
+    def spikes(self, segment):
+        return [st.times.magnitude.tolist() for st in segment.spiketrains]
+
+    def test_runs_continue_and_reset_starts_again(self):
+        once = pynn_network.run(sim)["spikes"]
+        # The same network run in two halves.
+        original_run = sim.run
+        try:
+            sim.run = lambda t: (original_run(t / 2), original_run(t / 2))
+            halves = pynn_network.run(sim)["spikes"]
+        finally:
+            sim.run = original_run
+        self.assertEqual(halves, once)
+
+        sim.setup(timestep=0.1, rng_seed=7)
+        p = sim.Population(5, sim.SpikeSourcePoisson(rate=[20.0, 40.0, 60.0, 80.0, 100.0]))
+        p.record("spikes")
+        sim.run(500.0)
+        self.assertEqual(sim.get_current_time(), 500.0)
+        sim.reset()
+        self.assertEqual(sim.get_current_time(), 0.0)
+        sim.run(500.0)
+        segments = p.get_data().segments
+        sim.end()
+        self.assertEqual(len(segments), 2)
+        self.assertEqual(self.spikes(segments[0]), self.spikes(segments[1]))  # the same seed, the same clock
+
+    def test_poisson_rates_per_neuron(self):
+        sim.setup(timestep=0.1, rng_seed=3, threads=2)
+        rates = np.array([5.0, 20.0, 80.0])
+        p = sim.Population(300, sim.SpikeSourcePoisson(rate=np.repeat(rates, 100), start=100.0, duration=4000.0))
+        p.record("spikes")
+        sim.run(5000.0)
+        trains = p.get_data().segments[0].spiketrains
+        sim.end()
+        counts = np.array([len(t) for t in trains]).reshape(3, 100)
+        measured = counts.mean(axis=1) / 4.0
+        np.testing.assert_allclose(measured, rates, rtol=0.1)
+        first = min(t.times.magnitude.min() for t in trains if len(t))
+        last = max(t.times.magnitude.max() for t in trains if len(t))
+        self.assertGreaterEqual(first, 100.0)
+        self.assertLess(last, 4100.0)
+
+
+class Unsupported(unittest.TestCase):
+    def test_what_the_engine_cannot_run_is_named(self):
+        sim.setup(timestep=0.1)
+        p = sim.Population(2, sim.IF_curr_exp(tau_m=[10.0, 20.0]))
+        with self.assertRaisesRegex(Exception, "'tau_m_ms' differs between neurons"):
+            sim.run(10.0)
+        sim.end()
+
+        sim.setup(timestep=0.1)
+        p = sim.Population(2, sim.IF_cond_exp())
+        sim.run(1.0)
+        with self.assertRaisesRegex(Exception, "populations must be created before run"):
+            sim.Population(1, sim.IF_cond_exp())
+        with self.assertRaisesRegex(Exception, "cannot record after run"):
+            p.record("v")
+        with self.assertRaisesRegex(Exception, "Cannot record isyn_exc from cell type IF_cond_exp"):
+            sim.setup(timestep=0.1)
+            sim.Population(1, sim.IF_cond_exp()).record("isyn_exc")
+        sim.end()
+
+
+if __name__ == "__main__":
+    unittest.main()
