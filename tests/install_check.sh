@@ -22,6 +22,8 @@ assert sc.__file__.startswith('$prefix'), sc.__file__
 net = sc.read_model('share/silicortex/models/examples/truenorth_demo.toml')
 assert sc.compile(net, 'truenorth').chip == 'installed-truenorth'
 net = sc.read_trained_network('share/silicortex/models/trained/fmnist_loihi.scxnet')
+import importlib.util
+assert importlib.util.find_spec('silicortex.pynn').origin.startswith('$prefix')  # the PyNN backend too
 "
 fi
 echo "installed program and module use $prefix/share/silicortex"
