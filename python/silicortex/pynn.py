@@ -403,9 +403,10 @@ class _Builder:
     def _single(pop, native, values):
         values = np.asarray(values, dtype=float).ravel()
         if values.size and not np.all(values == values[0]):
+            names = [n for n, t in pop.celltype.translations.items() if t["translated_name"] == native]
             raise errors.InvalidParameterValueError(
-                f"silicortex.pynn: population '{pop.label}': '{native}' differs between neurons; the engine "
-                "takes one value per population (initial values and Poisson rates may differ)")
+                f"silicortex.pynn: population '{pop.label}': '{names[0] if names else native}' differs between "
+                "neurons; the engine takes one value per population (initial values and Poisson rates may differ)")
         return float(values[0]) if values.size else 0.0
 
     def _add_population(self, net, pop):

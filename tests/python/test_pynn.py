@@ -139,8 +139,8 @@ class Runs(unittest.TestCase):
 class Unsupported(unittest.TestCase):
     def test_what_the_engine_cannot_run_is_named(self):
         sim.setup(timestep=0.1)
-        p = sim.Population(2, sim.IF_curr_exp(tau_m=[10.0, 20.0]))
-        with self.assertRaisesRegex(Exception, "'tau_m_ms' differs between neurons"):
+        p = sim.Population(2, sim.IF_curr_exp(tau_m=[10.0, 20.0]), label="p")
+        with self.assertRaisesRegex(Exception, "population 'p': 'tau_m' differs between neurons"):
             sim.run(10.0)
         sim.end()
 
