@@ -91,6 +91,29 @@ class Translation(unittest.TestCase):
         self.assertAlmostEqual(v.max() + 65.0, peak, delta=0.01)
 
 
+class Views(unittest.TestCase):
+    def test_projections_and_recordings_through_population_views(self):
+        # Spikes of source 1 reach cell 3 only (views of both), and only cells 2-4 are recorded.
+        sim.setup(timestep=0.1)
+        src = sim.Population(3, sim.SpikeSourceArray(spike_times=[[], [5.0, 6.0, 7.0, 8.0], []]))
+        cells = sim.Population(6, sim.IF_curr_exp(cm=0.25, tau_m=10.0, tau_syn_E=2.0, v_rest=-65.0,
+                                                   v_thresh=-55.0))
+        cells.initialize(v=-65.0)
+        proj = sim.Projection(src[1:2], cells[3:4], sim.AllToAllConnector(), sim.StaticSynapse(weight=3.0, delay=1.0))
+        self.assertEqual(proj.get("weight", format="list"), [(0, 0, 3.0)])
+        cells[2:5].record(["spikes", "v"])
+        sim.run(30.0)
+        segment = cells.get_data().segments[0]
+        sim.end()
+        fired = {int(st.annotations["source_index"]): len(st) for st in segment.spiketrains}
+        self.assertEqual(set(fired), {2, 3, 4})
+        self.assertGreater(fired[3], 0)
+        self.assertEqual(fired[2] + fired[4], 0)
+        v = segment.analogsignals[0]
+        self.assertEqual(v.shape, (301, 3))
+        self.assertEqual(list(v.array_annotations["channel_index"]), [2, 3, 4])
+
+
 class Runs(unittest.TestCase):
     def spikes(self, segment):
         return [st.times.magnitude.tolist() for st in segment.spiketrains]
