@@ -11,8 +11,8 @@
 
 PyNN builds the connections (its connectors and random distributions, in Python); the network is handed to the
 engine at the first run() and continues across runs until reset(). Supported: IF_curr_exp, IF_cond_exp,
-Izhikevich, SpikeSourcePoisson, SpikeSourceArray, StaticSynapse, DCSource; recording of spikes, v and the
-synaptic variables. Neuron parameters must be equal within a population (initial values and Poisson rates may
+Izhikevich, SpikeSourcePoisson, SpikeSourceArray, StaticSynapse, STDPMechanism (SpikePairRule with additive or
+multiplicative weight dependence), DCSource; recording of spikes, v and the synaptic variables. Neuron parameters must be equal within a population (initial values and Poisson rates may
 differ per neuron). See docs/python.md.
 """
 import numpy as np
@@ -151,6 +151,59 @@ class StaticSynapse(synapses.StaticSynapse):
     def _get_minimum_delay(self):
         d = simulator.state.min_delay
         return simulator.state.dt if d == "auto" else d
+
+
+class STDPMechanism(synapses.STDPMechanism):
+    __doc__ = synapses.STDPMechanism.__doc__
+    base_translations = build_translations(("weight", "weight"), ("delay", "delay"),
+                                           ("dendritic_delay_fraction", "dendritic_delay_fraction"))
+    _get_minimum_delay = StaticSynapse._get_minimum_delay
+
+
+class SpikePairRule(synapses.SpikePairRule):
+    __doc__ = synapses.SpikePairRule.__doc__
+    translations = build_translations(("tau_plus", "tau_plus"), ("tau_minus", "tau_minus"), ("A_plus", "A_plus"),
+                                      ("A_minus", "A_minus"))
+
+
+class AdditiveWeightDependence(synapses.AdditiveWeightDependence):
+    __doc__ = synapses.AdditiveWeightDependence.__doc__
+    translations = build_translations(("w_max", "w_max"), ("w_min", "w_min"))
+
+
+class MultiplicativeWeightDependence(synapses.MultiplicativeWeightDependence):
+    __doc__ = synapses.MultiplicativeWeightDependence.__doc__
+    translations = build_translations(("w_max", "w_max"), ("w_min", "w_min"))
+
+
+def _pair_stdp(mechanism, weight_scale):
+    """The engine's pair rule for a PyNN STDPMechanism: PyNN's additive amplitudes are fractions of w_max,
+    its multiplicative ones scale (w_max - w) and (w - w_min) as the engine's do."""
+    td, wd = mechanism.timing_dependence, mechanism.weight_dependence
+    if mechanism.dendritic_delay_fraction != 1:  # the engine pairs spikes by their times at the somas
+        raise NotImplementedError("silicortex.pynn: STDP with dendritic_delay_fraction other than 1 (PyNN's "
+                                  "default, NEST's convention: spikes pair by their emission times)")
+    if not isinstance(td, SpikePairRule) or not isinstance(wd, (AdditiveWeightDependence,
+                                                                MultiplicativeWeightDependence)):
+        raise NotImplementedError(
+            f"silicortex.pynn: STDP with {type(td).__name__} and {type(wd).__name__}; supported: SpikePairRule "
+            "with AdditiveWeightDependence or MultiplicativeWeightDependence")
+    values = {}
+    for component in (td, wd):
+        space = component.parameter_space
+        space.shape = (1,)  # one value per projection: a per-synapse array fails the check below
+        space.evaluate(simplify=True)
+        for key, value in space.items():
+            if np.ndim(value) and not np.all(np.asarray(value) == np.asarray(value).ravel()[0]):
+                raise errors.InvalidParameterValueError(f"silicortex.pynn: STDP parameter '{key}' differs between "
+                                                        "synapses; the engine takes one per projection")
+            values[key] = float(np.asarray(value).ravel()[0])
+    multiplicative = isinstance(wd, MultiplicativeWeightDependence)
+    w_max, w_min = values["w_max"] * weight_scale, values["w_min"] * weight_scale
+    amplitude = 1.0 if multiplicative else w_max
+    return _sc.PairStdp(a_plus=values["A_plus"] * amplitude, a_minus=values["A_minus"] * amplitude,
+                        tau_plus_ms=values["tau_plus"], tau_minus_ms=values["tau_minus"], w_min=w_min, w_max=w_max,
+                        multiplicative=multiplicative, pairing="all_to_all")
 
 
 class DCSource(electrodes.DCSource):
@@ -334,9 +387,9 @@ class Projection(common.Projection):
             raise NotImplementedError("silicortex.pynn: projections must be created before run()")
         common.Projection.__init__(self, presynaptic_population, postsynaptic_population, connector,
                                    synapse_type, source, receptor_type, space, label)
-        if type(self.synapse_type) is not StaticSynapse:
+        if type(self.synapse_type) not in (StaticSynapse, STDPMechanism):
             raise NotImplementedError(
-                f"silicortex.pynn: only StaticSynapse, not {type(self.synapse_type).__name__}")
+                f"silicortex.pynn: only StaticSynapse and STDPMechanism, not {type(self.synapse_type).__name__}")
         self._pre, self._post, self._weight, self._delay = [], [], [], []
         connector.connect(self)
         self._name = f"c{len(simulator.state.projections)}"
@@ -351,13 +404,30 @@ class Projection(common.Projection):
         self._delay.append(np.broadcast_to(np.asarray(connection_parameters["delay"], dtype=float), n).copy())
 
     def _arrays(self):
+        """The connections as arrays, in PyNN's units; a plastic projection's weights as learned so far."""
         if len(self._pre) > 1:  # concatenate once, on demand
             self._pre, self._post, self._weight, self._delay = (
                 [np.concatenate(x)] for x in (self._pre, self._post, self._weight, self._delay))
         if not self._pre:
             return {k: np.empty(0) for k in ("presynaptic_index", "postsynaptic_index", "weight", "delay")}
-        return {"presynaptic_index": self._pre[0], "postsynaptic_index": self._post[0],
-                "weight": self._weight[0], "delay": self._delay[0]}
+        out = {"presynaptic_index": self._pre[0], "postsynaptic_index": self._post[0],
+               "weight": self._weight[0], "delay": self._delay[0]}
+        engine = simulator.state.engine
+        if engine is not None and isinstance(self.synapse_type, STDPMechanism):
+            learned = engine.weights(self._name)  # the engine's order: back to PyNN's by (pre, post)
+            _, pre, _, post = self._in_populations(out)
+            ours = np.lexsort((post, pre))
+            theirs = np.lexsort((np.asarray(learned["post"]), np.asarray(learned["pre"])))
+            weight = np.empty(len(ours))
+            weight[ours] = np.asarray(learned["weight"])[theirs] / getattr(self.post.celltype, "_weight_scale", 1.0)
+            out["weight"] = weight
+        return out
+
+    def _in_populations(self, arrays):
+        """The populations at the roots of pre and post, and each connection's indices there."""
+        pre_parent, pre = _in_population(self.pre, arrays["presynaptic_index"])
+        post_parent, post = _in_population(self.post, arrays["postsynaptic_index"])
+        return pre_parent, pre, post_parent, post
 
     def __len__(self):
         return int(sum(len(p) for p in self._pre))
@@ -445,11 +515,12 @@ class _Builder:
             raise NotImplementedError(f"silicortex.pynn: receptor type '{receptor}'")
         if isinstance(proj.pre, Assembly) or isinstance(proj.post, Assembly):
             raise NotImplementedError("silicortex.pynn: projections from or to an Assembly")
-        pre_parent, pre_index = _in_population(proj.pre, a["presynaptic_index"])
-        post_parent, post_index = _in_population(proj.post, a["postsynaptic_index"])
+        pre_parent, pre_index, post_parent, post_index = proj._in_populations(a)
+        plastic = isinstance(proj.synapse_type, STDPMechanism)
         net.connect(pre_parent._name, post_parent._name,
                     _sc.FromList(pre_index.astype(np.uint32).tolist(), post_index.astype(np.uint32).tolist()),
-                    weight=a["weight"] * scale, delay_ms=a["delay"], receptor=receptor, name=proj._name)
+                    weight=a["weight"] * scale, delay_ms=a["delay"], receptor=receptor, name=proj._name,
+                    plasticity=_pair_stdp(proj.synapse_type, scale) if plastic else None)
 
     def engine(self):
         state = self.state

@@ -91,6 +91,56 @@ class Translation(unittest.TestCase):
         self.assertAlmostEqual(v.max() + 65.0, peak, delta=0.01)
 
 
+class Plasticity(unittest.TestCase):
+    def pair(self, pre_time, weight_dependence, initial=0.5):
+        """One pre spike at pre_time (delay 1 ms) and a post spike forced at about 15 ms; the learned weight."""
+        sim.setup(timestep=0.1)
+        pre = sim.Population(1, sim.SpikeSourceArray(spike_times=[pre_time]))
+        kick = sim.Population(1, sim.SpikeSourceArray(spike_times=[14.0]))
+        post = sim.Population(1, sim.IF_curr_exp(cm=0.25, tau_m=10.0, tau_syn_E=0.5, v_rest=-65.0, v_thresh=-55.0,
+                                                  tau_refrac=50.0))
+        post.initialize(v=-65.0)
+        sim.Projection(kick, post, sim.OneToOneConnector(), sim.StaticSynapse(weight=50.0, delay=1.0))
+        stdp = sim.STDPMechanism(timing_dependence=sim.SpikePairRule(tau_plus=20.0, tau_minus=20.0, A_plus=0.01,
+                                                                     A_minus=0.012),
+                                 weight_dependence=weight_dependence, weight=initial, delay=1.0)
+        learning = sim.Projection(pre, post, sim.OneToOneConnector(), stdp)
+        post.record("spikes")
+        sim.run(60.0)
+        fired = post.get_data().segments[0].spiketrains[0].times.magnitude.tolist()
+        w = learning.get("weight", format="list", with_address=False)[0]
+        sim.end()
+        return w, fired
+
+    def test_pair_rule_changes_weights_by_pynns_amplitudes(self):
+        # Additive: w_max x A x e^(-|dt|/tau). With PyNN's default dendritic_delay_fraction = 1 (NEST's
+        # convention), dt is between the emission times: the post spike (~15 ms) and the pre spike.
+        w, fired = self.pair(10.0, sim.AdditiveWeightDependence(w_min=0.0, w_max=2.0))
+        self.assertEqual(len(fired), 1)
+        dt = fired[0] - 10.0
+        self.assertAlmostEqual(w - 0.5, 2.0 * 0.01 * math.exp(-dt / 20.0), delta=2.0 * 0.01 * 0.01)
+        w, fired = self.pair(20.0, sim.AdditiveWeightDependence(w_min=0.0, w_max=2.0))
+        dt = 20.0 - fired[0]
+        self.assertAlmostEqual(w - 0.5, -2.0 * 0.012 * math.exp(-dt / 20.0), delta=2.0 * 0.012 * 0.01)
+        # Multiplicative: potentiation scales (w_max - w), depression (w - w_min).
+        w, fired = self.pair(10.0, sim.MultiplicativeWeightDependence(w_min=0.0, w_max=2.0))
+        self.assertAlmostEqual(w - 0.5, 1.5 * 0.01 * math.exp(-(fired[0] - 10.0) / 20.0), delta=1.5e-4)
+        w, fired = self.pair(20.0, sim.MultiplicativeWeightDependence(w_min=0.0, w_max=2.0))
+        self.assertAlmostEqual(w - 0.5, -0.5 * 0.012 * math.exp(-(20.0 - fired[0]) / 20.0), delta=1e-4)
+        # Bounds hold: 0.502 x 0.01 x ~0.78 would take 0.5 past 0.502.
+        w, _ = self.pair(10.0, sim.AdditiveWeightDependence(w_min=0.0, w_max=0.502))
+        self.assertAlmostEqual(w, 0.502, places=6)
+        with self.assertRaisesRegex(NotImplementedError, "dendritic_delay_fraction"):
+            sim.setup(timestep=0.1)
+            a, b = sim.Population(1, sim.SpikeSourceArray(spike_times=[1.0])), sim.Population(1, sim.IF_curr_exp())
+            sim.Projection(a, b, sim.OneToOneConnector(),
+                           sim.STDPMechanism(timing_dependence=sim.SpikePairRule(),
+                                             weight_dependence=sim.AdditiveWeightDependence(),
+                                             dendritic_delay_fraction=0.0))
+            sim.run(1.0)
+        sim.end()
+
+
 class Views(unittest.TestCase):
     def test_projections_and_recordings_through_population_views(self):
         # Spikes of source 1 reach cell 3 only (views of both), and only cells 2-4 are recorded.
