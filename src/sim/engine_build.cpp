@@ -180,13 +180,24 @@ void Engine::Impl::build_synapses(const model::Network& net) {
   const bool keep_projection = has_plasticity(net);
   if (keep_projection && net.projections.size() > UINT16_MAX)
     throw Error("network '" + name + "': more than 65535 projections are not supported with plasticity");
+  // Static synapses with few distinct weights are stored packed (SynapseStore::pack): written so from the
+  // start, the 8-byte wide array never exists beside the synapse lists, the build's memory peak.
+  WeightTable table(2 * neurons_total);
+  bool packed = !keep_projection;
+  for (size_t p = 0; p < lists.size() && packed; ++p)
+    for (float w : lists[p].weight)
+      if (!(packed = table.add(w))) break;
   std::vector<std::vector<uint64_t>> fill(threads);
   for (unsigned t = 0; t < threads; ++t) {
-    auto& rows = thread_state[t].synapses.row_begin;
+    SynapseStore& store = thread_state[t].synapses;
+    auto& rows = store.row_begin;
     for (uint32_t i = 0; i < neurons_total; ++i) rows[i + 1] += rows[i];
-    thread_state[t].synapses.target.resize(rows.back());
-    thread_state[t].synapses.delay_steps.resize(rows.back());
-    if (keep_projection) thread_state[t].synapses.projection.resize(rows.back());
+    if (packed)
+      store.start_packed(table, rows.back());
+    else
+      store.target.resize(rows.back());
+    if (min_delay != max_delay) store.delay_steps.resize(rows.back());  // one delay: delivery reads none
+    if (keep_projection) store.projection.resize(rows.back());
     fill[t].assign(rows.begin(), rows.end() - 1);
   }
   for (size_t p = 0; p < lists.size(); ++p) {
@@ -197,18 +208,17 @@ void Engine::Impl::build_synapses(const model::Network& net) {
       const unsigned t = owner[post_off + l.post[k]];
       if (t == kRemote) continue;
       const uint64_t at = fill[t][pre_off + l.pre[k]]++;
-      thread_state[t].synapses.target[at] = {ring_base + l.post[k], l.weight[k]};
-      thread_state[t].synapses.delay_steps[at] = l.delay_steps[k];
+      if (packed)
+        thread_state[t].synapses.set_packed(at, table.code(ring_base + l.post[k], l.weight[k]));
+      else
+        thread_state[t].synapses.target[at] = {ring_base + l.post[k], l.weight[k]};
+      if (min_delay != max_delay) thread_state[t].synapses.delay_steps[at] = l.delay_steps[k];
       if (keep_projection) thread_state[t].synapses.projection[at] = static_cast<uint16_t>(p);
     }
     l = SynapseList{};  // release generation memory as we go
   }
-  if (!keep_projection)  // plasticity reads and writes each synapse's own weight
-    for (auto& ts : thread_state) ts.synapses.pack(2 * neurons_total);
   ring_slots = std::bit_ceil(max_delay + 1);
   uniform_delay = synapse_count > 0 && min_delay == max_delay ? max_delay : 0;
-  if (uniform_delay)  // delivery reads no per-synapse delay then
-    for (auto& ts : thread_state) ts.synapses.delay_steps = {};
   // One-step delays everywhere: each slot is emptied by the update right after its delivery, so one slot
   // does, and targets that can keep their synaptic state in it (NeuronGroup::keep_input_in_state) do.
   bool input_in_state = uniform_delay == 1;

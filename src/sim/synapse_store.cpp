@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <unordered_map>
 
 namespace scx::sim {
 namespace {
@@ -18,36 +17,48 @@ uint32_t bits_of(float w) {
   return b;
 }
 
-template <class Code>
-std::vector<Code> encode(const std::vector<SynapseTarget>& target,
-                         const std::unordered_map<uint32_t, uint32_t>& id_of, uint32_t index_bits) {
-  std::vector<Code> code(target.size());
-  for (size_t k = 0; k < target.size(); ++k)
-    code[k] = Code(id_of.at(bits_of(target[k].weight)) << index_bits | target[k].ring_index);
-  return code;
-}
-
 }  // namespace
 
-void SynapseStore::pack(uint32_t ring_entries) {
-  const uint32_t bits = ring_entries > 1 ? uint32_t(std::bit_width(ring_entries - 1)) : 1;
-  if (bits >= 32 || target.empty()) return;
-  const size_t max_ids = std::min(size_t{1} << (32 - bits), kMaxWeights);
-  std::unordered_map<uint32_t, uint32_t> id_of;  // by the weight's bits: -0 and 0, NaNs stay apart
-  std::vector<float> table;
-  for (const SynapseTarget& t : target)
-    if (id_of.try_emplace(bits_of(t.weight), uint32_t(table.size())).second) {
-      if (table.size() == max_ids) return;  // too many distinct weights: keep the wide layout
-      table.push_back(t.weight);
-    }
-  const uint32_t id_bits = uint32_t(std::bit_width(table.size() - 1));
-  if (bits + id_bits <= 16)
-    code16 = encode<uint16_t>(target, id_of, bits);
-  else
-    code32 = encode<uint32_t>(target, id_of, bits);
-  weight_of_id = std::move(table);
-  index_bits = bits;
+WeightTable::WeightTable(uint32_t ring_entries)
+    : index_bits_(ring_entries > 1 ? uint32_t(std::bit_width(ring_entries - 1)) : 1),
+      max_ids_(index_bits_ >= 32 ? 0 : std::min(size_t{1} << (32 - index_bits_), kMaxWeights)) {}
+
+bool WeightTable::add(float w) {
+  if (id_of_.count(bits_of(w))) return true;
+  if (weights_.size() == max_ids_) return false;
+  id_of_.emplace(bits_of(w), uint32_t(weights_.size()));
+  weights_.push_back(w);
+  return true;
+}
+
+uint32_t WeightTable::code(uint32_t ring_index, float w) const {
+  return id_of_.at(bits_of(w)) << index_bits_ | ring_index;
+}
+
+bool WeightTable::fits_16_bits() const {
+  return index_bits_ + uint32_t(std::bit_width(std::max<size_t>(weights_.size(), 1) - 1)) <= 16;
+}
+
+void SynapseStore::start_packed(const WeightTable& table, uint64_t synapses) {
   target = {};
+  code16.clear();
+  code32.clear();
+  if (table.fits_16_bits())
+    code16.resize(synapses);
+  else
+    code32.resize(synapses);
+  weight_of_id = table.weights();
+  index_bits = table.index_bits();
+}
+
+void SynapseStore::pack(uint32_t ring_entries) {
+  if (target.empty()) return;
+  WeightTable table(ring_entries);
+  for (const SynapseTarget& t : target)
+    if (!table.add(t.weight)) return;  // too many distinct weights: keep the wide layout
+  const std::vector<SynapseTarget> wide = std::move(target);
+  start_packed(table, wide.size());
+  for (size_t k = 0; k < wide.size(); ++k) set_packed(k, table.code(wide[k].ring_index, wide[k].weight));
 }
 
 }  // namespace scx::sim

@@ -3,6 +3,7 @@
 // delivery writes only to ring-buffer entries that thread reads.
 #include <cstddef>
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 namespace scx::sim {
@@ -10,6 +11,25 @@ namespace scx::sim {
 struct SynapseTarget {
   uint32_t ring_index;  // receptor * neurons_total + global post index
   float weight;
+};
+
+// The distinct weights of a store, by bit pattern (-0 and 0, NaNs stay apart), numbered in order of first
+// appearance, for packed codes: (weight id << index_bits) | ring index.
+class WeightTable {
+ public:
+  explicit WeightTable(uint32_t ring_entries);
+  // False once there are more distinct weights than the table takes (or the ring index leaves no bits).
+  bool add(float w);
+  uint32_t code(uint32_t ring_index, float w) const;  // w must have been added
+  bool fits_16_bits() const;
+  uint32_t index_bits() const { return index_bits_; }
+  const std::vector<float>& weights() const { return weights_; }
+
+ private:
+  uint32_t index_bits_;
+  size_t max_ids_;
+  std::unordered_map<uint32_t, uint32_t> id_of_;
+  std::vector<float> weights_;
 };
 
 struct SynapseStore {
@@ -39,6 +59,15 @@ struct SynapseStore {
   }
   // Replaces `target` by the smallest code that holds `ring_entries` indices and the distinct weights.
   void pack(uint32_t ring_entries);
+  // Or, building packed from the start (no wide array at the build's memory peak): room for `synapses` codes
+  // of this table's size, then each synapse's code.
+  void start_packed(const WeightTable& table, uint64_t synapses);
+  void set_packed(uint64_t k, uint32_t code) {
+    if (!code16.empty())
+      code16[k] = uint16_t(code);
+    else
+      code32[k] = code;
+  }
 };
 
 // What delivery reads of synapse k, in either layout.
