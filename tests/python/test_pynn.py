@@ -65,6 +65,25 @@ class Translation(unittest.TestCase):
         self.assertEqual(first_spike(celltype=sim.IF_cond_exp, cm=0.25, tau_m=20.0, v_rest=-65.0,
                                      v_thresh=-50.0, i_offset=0.0186), math.inf)
 
+    def test_izhikevich_as_the_engine_runs_the_paper_model(self):
+        # PyNN's i_offset is in nA, the paper's I in "mV/ms": 0.01 nA is the regular-spiking neuron's I = 10.
+        sim.setup(timestep=0.1)
+        p = sim.Population(1, sim.Izhikevich(a=0.02, b=0.2, c=-65.0, d=8.0, i_offset=0.01))
+        p.initialize(v=-70.0, u=-14.0)
+        p.record("spikes")
+        sim.run(300.0)
+        ours = p.get_data().segments[0].spiketrains[0].times.magnitude
+        sim.end()
+        import silicortex as sc
+        net = sc.Network("izh")
+        net.sim.dt_ms, net.sim.duration_ms = 0.1, 300.0
+        net.add_population("n", 1, sc.Izhikevich(a=0.02, b=0.2, c_mv=-65.0, d=8.0, i_e=10.0, u_init=-14.0),
+                           initial={"v": -70.0})
+        net.record("n")
+        direct = sc.run(net).spikes["n"].times_ms
+        self.assertGreater(len(ours), 5)  # tonic spiking
+        np.testing.assert_array_equal(ours, direct)
+
     def test_weights_in_nanoampere_and_delays_in_milliseconds(self):
         # One input spike at 10 ms, delay 2 ms, 1 nA onto tau_syn 5 ms: the current then decays while v rises;
         # the peak of v - v_rest is I tau_s tau_m / (C (tau_m - tau_s)) x (r^(1/(1-r)) ... ) > 0, first seen
