@@ -6,6 +6,7 @@
 #include "bindings.hpp"
 #include "silicortex/core/error.hpp"
 #include "silicortex/io/recording.hpp"
+#include "silicortex/sim/connectivity.hpp"
 #include "silicortex/sim/engine.hpp"
 
 namespace scx::py_bind {
@@ -157,9 +158,30 @@ void bind_engine(py::module_& m) {
       .def("set_thresholds", &sim::Engine::set_thresholds, py::arg("population"), py::arg("theta_mv"));
 }
 
+void bind_connectivity(py::module_& m) {
+  m.def(
+      "synapses",
+      [](const model::Network& net, const std::string& projection) {
+        sim::SynapseList s = sim::network_synapses(net, projection);
+        std::vector<double> delay_ms(s.size());
+        for (size_t k = 0; k < s.size(); ++k) delay_ms[k] = s.delay_steps[k] * net.sim.dt_ms;
+        py::dict out;
+        out["pre"] = owned(std::move(s.pre));
+        out["post"] = owned(std::move(s.post));
+        out["weight"] = owned(std::move(s.weight));
+        out["delay_ms"] = owned(std::move(delay_ms));
+        return out;
+      },
+      py::arg("network"), py::arg("projection"),
+      "A projection's synapses as the engine builds them ({'pre', 'post', 'weight', 'delay_ms'} arrays, "
+      "delays "
+      "rounded to steps), without building or running; plastic projections give their initial weights");
+}
+
 }  // namespace
 
 void bind_sim(py::module_& m) {
+  bind_connectivity(m);
   bind_results(m);
   bind_engine(m);
 }

@@ -178,4 +178,24 @@ SynapseList build_synapses(const model::Projection& proj, uint32_t pre_size, uin
   return s;
 }
 
+SynapseList network_synapses(const model::Network& net, const std::string& projection) {
+  const model::Projection* found = nullptr;
+  uint32_t index = 0;
+  for (uint32_t p = 0; p < net.projections.size(); ++p) {
+    if (net.projections[p].name != projection) continue;
+    if (found)
+      throw Error("network '" + net.name + "': several projections are named '" + projection +
+                  "'; give them names of their own");
+    found = &net.projections[p], index = p;
+  }
+  if (!found) throw Error("network '" + net.name + "': no projection named '" + projection + "'");
+  auto size_of = [&](const std::string& pop) {
+    for (const auto& p : net.populations)
+      if (p.name == pop) return p.size;
+    throw Error("projection '" + projection + "': no population named '" + pop + "'");
+  };
+  return build_synapses(*found, size_of(found->pre), size_of(found->post), net.sim.dt_ms, net.sim.seed,
+                        index);
+}
+
 }  // namespace scx::sim

@@ -155,6 +155,34 @@ pairing = "nearest"
         np.testing.assert_array_equal(engines[0].thresholds("out"), engines[1].thresholds("out"))
         self.assertGreater(engines[0].thresholds("out").max(), 0)
 
+    def test_synapses_are_what_the_engine_builds(self):
+        # A plastic projection's initial weights, read back from the engine, are what sc.synapses draws.
+        net = sc.parse_model(self.TOML, "stdp.toml")
+        drawn = sc.synapses(net, "in->out")
+        engine = sc.Engine(net).weights("in->out")
+        order = np.lexsort((drawn["post"], drawn["pre"]))
+        built = np.lexsort((engine["post"], engine["pre"]))
+        np.testing.assert_array_equal(drawn["pre"][order], engine["pre"][built])
+        np.testing.assert_array_equal(drawn["post"][order], engine["post"][built])
+        np.testing.assert_allclose(drawn["weight"][order], engine["weight"][built], rtol=1e-7)
+        self.assertEqual(len(drawn["pre"]), 200)
+        self.assertTrue(np.all((drawn["weight"] >= 100) & (drawn["weight"] < 300)))
+        np.testing.assert_allclose(drawn["delay_ms"], 0.1)
+        # Every projection of COBA together: the engine's count; p = 0.02 within 5 standard deviations.
+        coba = sc.builtin_model("coba")
+        lists = [sc.synapses(coba, p["name"]) for p in coba.projections]
+        self.assertEqual(sum(len(s["pre"]) for s in lists), sc.Engine(coba).synapse_count)
+        exc_inh = sc.synapses(coba, "exc->inh")
+        expected = 0.02 * 3200 * 800
+        self.assertLess(abs(len(exc_inh["pre"]) - expected), 5 * np.sqrt(expected))
+        self.assertEqual(exc_inh["post"].max(), 799)
+        with self.assertRaisesRegex(sc.Error, "no projection named 'nope'"):
+            sc.synapses(coba, "nope")
+        twice = sc.builtin_model("coba")
+        twice.connect("exc", "inh", sc.OneToOne())
+        with self.assertRaisesRegex(sc.Error, "several projections are named 'exc->inh'"):
+            sc.synapses(twice, "exc->inh")
+
     def test_rules_check_their_fields(self):
         with self.assertRaisesRegex(TypeError, "aplus"):
             sc.PairStdp(aplus=1)
