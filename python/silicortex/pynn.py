@@ -9,8 +9,8 @@
     block = cells.get_data()          # neo, as every PyNN backend returns it
     sim.end()
 
-PyNN builds the connections (its connectors and random distributions, in Python); the network is handed to the
-engine at the first run() and continues across runs until reset(). Supported: IF_curr_exp, IF_cond_exp,
+PyNN builds the connections (its connectors and random distributions, in Python), except those given
+rng=NativeRNG(), which the engine draws itself; the network is handed to the engine at the first run() and continues across runs until reset(). Supported: IF_curr_exp, IF_cond_exp,
 Izhikevich, SpikeSourcePoisson, SpikeSourceArray, StaticSynapse, STDPMechanism (SpikePairRule with additive or
 multiplicative weight dependence), DCSource; recording of spikes, v and the synaptic variables. Neuron parameters must be equal within a population (initial values and Poisson rates may
 differ per neuron). See docs/python.md.
@@ -22,6 +22,7 @@ try:
     from pyNN.common.control import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY, DEFAULT_TIMESTEP
     from pyNN.connectors import *  # noqa: F401,F403
     from pyNN.parameters import ParameterSpace, simplify
+    from pyNN.random import NativeRNG as _PyNNNativeRNG, RandomDistribution
     from pyNN.recording import Recorder as _BaseRecorder
     from pyNN.space import Space
     from pyNN.standardmodels import build_translations, cells, electrodes, synapses
@@ -53,7 +54,7 @@ class _State(common.control.BaseState):
         self.recorders = set()
         self.populations, self.projections, self.currents = [], [], []
         self.id_counter = 0
-        self.engine = None
+        self.engine = self.network = self.draft = None
         self.write_on_end = []
         self.seed, self.threads = 1, 1
         self.reset()
@@ -377,6 +378,61 @@ class Population(common.Population):
 
 # --- projections --------------------------------------------------------------------------------------------------------
 
+class NativeRNG(_PyNNNativeRNG):
+    """PyNN's request for the simulator's own random numbers: connectors and weight or delay distributions
+    given it are drawn by the engine (its counter-based RNG, keyed by the setup's rng_seed), in C++ and without
+    a Python list of connections; `Projection.get` reads them back as the engine draws them. Where PyNN itself
+    samples a distribution (guessing a receptor type from a weight's sign), numpy draws for it."""
+
+    def __init__(self, seed=None):
+        _PyNNNativeRNG.__init__(self, seed)
+        self._numpy = NumpyRNG(seed=seed)  # noqa: F405
+
+    def next(self, n=None, distribution=None, parameters=None, mask=None):
+        return self._numpy.next(n, distribution, parameters, mask)
+
+
+def _native_value(value, scale):
+    """The engine's spec for a weight or delay (a constant, or a uniform or normal distribution of NativeRNG);
+    None when only PyNN can draw it."""
+    base = getattr(value, "base_value", value)
+    if isinstance(base, RandomDistribution):
+        if not isinstance(base.rng, _PyNNNativeRNG) or base.name not in ("uniform", "normal"):
+            return None
+        a, b = (float(base.parameters[k]) for k in (("low", "high") if base.name == "uniform" else ("mu", "sigma")))
+        return _sc.Uniform(a * scale, b * scale) if base.name == "uniform" else _sc.Normal(a * scale, b * scale)
+    if np.ndim(base) == 0 and np.isscalar(base):
+        return float(base) * scale
+    return None
+
+
+def _native_connection(connector, synapse_type, pre, post):
+    """(connector, weight, delay) for the engine when it can draw this projection itself: whole populations,
+    a connector it has (random ones only with NativeRNG, as PyNN asks), weights and delays it can draw (kept
+    as PyNN gave them, converted when the network is built)."""
+    if isinstance(pre, (PopulationView, Assembly)) or isinstance(post, (PopulationView, Assembly)):
+        return None
+    native_rng = isinstance(getattr(connector, "rng", None), _PyNNNativeRNG)
+    allow_self = bool(getattr(connector, "allow_self_connections", True))
+    if isinstance(connector, OneToOneConnector):  # noqa: F405
+        native = _sc.OneToOne()
+    elif isinstance(connector, AllToAllConnector):  # noqa: F405
+        native = _sc.AllToAll(allow_self)
+    elif isinstance(connector, FixedProbabilityConnector) and native_rng:  # noqa: F405
+        native = _sc.FixedProbability(float(connector.p_connect), allow_self)
+    elif (isinstance(connector, (FixedNumberPreConnector, FixedNumberPostConnector))  # noqa: F405
+          and native_rng and not connector.with_replacement and np.isscalar(connector.n)):
+        kind = _sc.FixedInDegree if isinstance(connector, FixedNumberPreConnector) else _sc.FixedOutDegree  # noqa: F405
+        native = kind(int(connector.n), allow_self)
+    else:
+        return None
+    space = synapse_type.parameter_space
+    weight, delay = space["weight"], space["delay"]
+    if _native_value(weight, 1.0) is None or _native_value(delay, 1.0) is None:
+        return None
+    return native, weight, delay
+
+
 class Projection(common.Projection):
     __doc__ = common.Projection.__doc__
     _simulator = simulator
@@ -391,7 +447,9 @@ class Projection(common.Projection):
             raise NotImplementedError(
                 f"silicortex.pynn: only StaticSynapse and STDPMechanism, not {type(self.synapse_type).__name__}")
         self._pre, self._post, self._weight, self._delay = [], [], [], []
-        connector.connect(self)
+        self._native = _native_connection(connector, self.synapse_type, self.pre, self.post)
+        if self._native is None:  # PyNN draws the connections, in Python
+            connector.connect(self)
         self._name = f"c{len(simulator.state.projections)}"
         simulator.state.projections.append(self)
 
@@ -405,6 +463,8 @@ class Projection(common.Projection):
 
     def _arrays(self):
         """The connections as arrays, in PyNN's units; a plastic projection's weights as learned so far."""
+        if self._native is not None:
+            return self._native_arrays()
         if len(self._pre) > 1:  # concatenate once, on demand
             self._pre, self._post, self._weight, self._delay = (
                 [np.concatenate(x)] for x in (self._pre, self._post, self._weight, self._delay))
@@ -412,16 +472,36 @@ class Projection(common.Projection):
             return {k: np.empty(0) for k in ("presynaptic_index", "postsynaptic_index", "weight", "delay")}
         out = {"presynaptic_index": self._pre[0], "postsynaptic_index": self._post[0],
                "weight": self._weight[0], "delay": self._delay[0]}
-        engine = simulator.state.engine
-        if engine is not None and isinstance(self.synapse_type, STDPMechanism):
-            learned = engine.weights(self._name)  # the engine's order: back to PyNN's by (pre, post)
-            _, pre, _, post = self._in_populations(out)
-            ours = np.lexsort((post, pre))
-            theirs = np.lexsort((np.asarray(learned["post"]), np.asarray(learned["pre"])))
-            weight = np.empty(len(ours))
-            weight[ours] = np.asarray(learned["weight"])[theirs] / getattr(self.post.celltype, "_weight_scale", 1.0)
-            out["weight"] = weight
+        if simulator.state.engine is not None and isinstance(self.synapse_type, STDPMechanism):
+            out["weight"] = self._learned(out)
         return out
+
+    def _native_arrays(self):
+        """The engine's own draws of this projection (sim::network_synapses), as learned so far if plastic."""
+        state = simulator.state
+        net = state.network
+        if net is None:  # before run(): the description of what is declared so far, kept until it grows
+            key = (len(state.populations), len(state.projections), len(state.currents))
+            if state.draft is None or state.draft[0] != key:
+                state.draft = (key, _Builder(state).network())
+            net = state.draft[1]
+        s = _sc.synapses(net, self._name)
+        scale = getattr(self.post.celltype, "_weight_scale", 1.0)
+        out = {"presynaptic_index": s["pre"].astype(np.int64), "postsynaptic_index": s["post"].astype(np.int64),
+               "weight": s["weight"].astype(float) / scale, "delay": s["delay_ms"]}
+        if state.engine is not None and isinstance(self.synapse_type, STDPMechanism):
+            out["weight"] = self._learned(out)
+        return out
+
+    def _learned(self, arrays):
+        """The engine's current weights of this plastic projection, in the order of `arrays`."""
+        learned = simulator.state.engine.weights(self._name)  # the engine's order: back to ours by (pre, post)
+        _, pre, _, post = self._in_populations(arrays)
+        ours = np.lexsort((post, pre))
+        theirs = np.lexsort((np.asarray(learned["post"]), np.asarray(learned["pre"])))
+        weight = np.empty(len(ours))
+        weight[ours] = np.asarray(learned["weight"])[theirs] / getattr(self.post.celltype, "_weight_scale", 1.0)
+        return weight
 
     def _in_populations(self, arrays):
         """The populations at the roots of pre and post, and each connection's indices there."""
@@ -430,6 +510,8 @@ class Projection(common.Projection):
         return pre_parent, pre, post_parent, post
 
     def __len__(self):
+        if self._native is not None:
+            return len(self._native_arrays()["weight"])
         return int(sum(len(p) for p in self._pre))
 
     def set(self, **attributes):
@@ -506,23 +588,28 @@ class _Builder:
         net.add_population(pop._name, pop.size, params, initial=initial)
 
     def _add_projection(self, net, proj):
-        a = proj._arrays()
-        if not len(a["weight"]):
-            return
         scale = getattr(proj.post.celltype, "_weight_scale", 1.0)
         receptor = proj.receptor_type or "excitatory"
         if receptor not in ("excitatory", "inhibitory"):
             raise NotImplementedError(f"silicortex.pynn: receptor type '{receptor}'")
         if isinstance(proj.pre, Assembly) or isinstance(proj.post, Assembly):
             raise NotImplementedError("silicortex.pynn: projections from or to an Assembly")
+        plasticity = _pair_stdp(proj.synapse_type, scale) if isinstance(proj.synapse_type, STDPMechanism) else None
+        if proj._native is not None:
+            connector, weight, delay = proj._native
+            net.connect(proj.pre._name, proj.post._name, connector, weight=_native_value(weight, scale),
+                        delay_ms=_native_value(delay, 1.0),
+                        receptor=receptor, name=proj._name, plasticity=plasticity)
+            return
+        a = proj._arrays()
         pre_parent, pre_index, post_parent, post_index = proj._in_populations(a)
-        plastic = isinstance(proj.synapse_type, STDPMechanism)
         net.connect(pre_parent._name, post_parent._name,
                     _sc.FromList(pre_index.astype(np.uint32).tolist(), post_index.astype(np.uint32).tolist()),
                     weight=a["weight"] * scale, delay_ms=a["delay"], receptor=receptor, name=proj._name,
-                    plasticity=_pair_stdp(proj.synapse_type, scale) if plastic else None)
+                    plasticity=plasticity)
 
-    def engine(self):
+    def network(self):
+        """The engine's description of everything the script declared."""
         state = self.state
         net = _sc.Network("pynn")
         net.sim.dt_ms = state.dt
@@ -550,6 +637,11 @@ class _Builder:
                 interval = pop.recorder.sampling_interval or state.dt
                 net.record(pop._name, native, interval_ms=interval, neurons=neurons)
                 pop._probed[variable], pop._variable_of[native] = neurons, variable
+        return net
+
+    def engine(self):
+        net = self.network()
+        self.state.network = net
         eng = _sc.Engine(net)
         for pop_name, rates in self.rates.items():
             eng.set_rates(pop_name, rates.tolist())

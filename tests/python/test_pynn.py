@@ -160,6 +160,42 @@ class Plasticity(unittest.TestCase):
         sim.end()
 
 
+class NativeConnectors(unittest.TestCase):
+    def declare(self, seed):
+        sim.setup(timestep=0.1, rng_seed=seed)
+        rng = sim.NativeRNG()
+        a = sim.Population(400, sim.IF_cond_exp(), label="a")
+        b = sim.Population(300, sim.IF_cond_exp(), label="b")
+        weight = sim.RandomDistribution("uniform", (0.001, 0.003), rng=rng)
+        return [sim.Projection(a, b, sim.FixedProbabilityConnector(0.1, rng=rng),
+                               sim.StaticSynapse(weight=weight, delay=1.5)),
+                sim.Projection(b, a, sim.FixedNumberPreConnector(20, rng=rng),
+                               sim.StaticSynapse(weight=0.002, delay=0.5), receptor_type="inhibitory"),
+                sim.Projection(a, a, sim.AllToAllConnector(allow_self_connections=False),
+                               sim.StaticSynapse(weight=0.0001))]
+
+    def test_the_engine_draws_what_nativerng_asks_for(self):
+        p, q, r = self.declare(seed=4)
+        expected = 0.1 * 400 * 300
+        self.assertLess(abs(len(p) - expected), 5 * math.sqrt(expected))
+        self.assertEqual(len(q), 20 * 400)
+        self.assertEqual(len(r), 400 * 399)
+        pre, post, w, d = np.array(p.get(["weight", "delay"], format="list")).T
+        self.assertTrue(np.all((w >= 0.001) & (w < 0.003)))
+        np.testing.assert_allclose(d, 1.5)
+        self.assertGreater(len(np.unique(w)), 1000)  # drawn per synapse
+        in_degree = np.bincount(np.array(q.get("weight", format="list"))[:, 1].astype(int), minlength=400)
+        self.assertTrue(np.all(in_degree == 20))
+        first = p.get("weight", format="list")
+        sim.run(5.0)
+        self.assertEqual(sim.simulator.state.engine.synapse_count, len(p) + len(q) + len(r))
+        self.assertEqual(p.get("weight", format="list"), first)  # read back as built
+        sim.end()
+        self.assertEqual(self.declare(seed=4)[0].get("weight", format="list"), first)  # the seed decides
+        self.assertNotEqual(self.declare(seed=5)[0].get("weight", format="list"), first)
+        sim.end()
+
+
 class Views(unittest.TestCase):
     def test_projections_and_recordings_through_population_views(self):
         # Spikes of source 1 reach cell 3 only (views of both), and only cells 2-4 are recorded.
