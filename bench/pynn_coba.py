@@ -5,6 +5,7 @@ took to build the network (its connectors draw the synapses in Python), the time
 rates.
 
     PYTHONPATH=build/release/python /usr/bin/python3 bench/pynn_coba.py --duration 1000 --backends silicortex,brian2
+    PYTHONPATH=build/release/python /usr/bin/python3 bench/pynn_coba.py --backends silicortex --native
 
 A spike with delay d first moves v in the step starting at t + d on Silicortex (and NEST); PyNN's Brian2
 backend applies it one step later, so its 0.1 ms synapses act as 0.2 ms ones: rates differ a little.
@@ -16,7 +17,7 @@ import time
 import numpy as np
 
 
-def coba(sim, duration_ms, threads):
+def coba(sim, duration_ms, threads, native=False):
     kwargs = {"threads": threads} if sim.__name__ == "silicortex.pynn" else {}
     sim.setup(timestep=0.1, min_delay=0.1, **kwargs)
     cell = dict(cm=0.2, tau_m=20.0, v_rest=-60.0, v_thresh=-50.0, v_reset=-60.0, e_rev_E=0.0, e_rev_I=-80.0,
@@ -29,7 +30,7 @@ def coba(sim, duration_ms, threads):
         p.initialize(v=sim.RandomDistribution("normal", (-65.0, 5.0), rng=rng),
                      gsyn_exc=sim.RandomDistribution("normal", (0.040, 0.015), rng=rng),
                      gsyn_inh=sim.RandomDistribution("normal", (0.200, 0.120), rng=rng))
-    connect = sim.FixedProbabilityConnector(0.02, rng=rng)
+    connect = sim.FixedProbabilityConnector(0.02, rng=sim.NativeRNG() if native else rng)
     for pre, w, receptor in ((exc, 0.006, "excitatory"), (inh, 0.067, "inhibitory")):
         for post in (exc, inh):
             sim.Projection(pre, post, connect, sim.StaticSynapse(weight=w, delay=0.1), receptor_type=receptor)
@@ -50,12 +51,14 @@ def main():
     parser.add_argument("--duration", type=float, default=1000.0, help="model time in ms (default 1000)")
     parser.add_argument("--backends", default="silicortex,brian2", help="comma-separated: silicortex, brian2")
     parser.add_argument("--threads", type=int, default=1, help="silicortex.pynn engine threads (default 1)")
+    parser.add_argument("--native", action="store_true",
+                        help="silicortex.pynn: connections drawn by the engine (NativeRNG), not by PyNN in Python")
     args = parser.parse_args()
     modules = {"silicortex": "silicortex.pynn", "brian2": "pyNN.brian2"}
     print(f"{'backend':<12}{'build (s)':>12}{'run (s)':>12}{'exc (Hz)':>12}{'inh (Hz)':>12}")
     for name in args.backends.split(","):
         sim = importlib.import_module(modules[name])
-        build_s, run_s, rates = coba(sim, args.duration, args.threads)
+        build_s, run_s, rates = coba(sim, args.duration, args.threads, args.native and name == "silicortex")
         print(f"{name:<12}{build_s:>12.2f}{run_s:>12.3f}{rates[0]:>12.2f}{rates[1]:>12.2f}", flush=True)
 
 
