@@ -241,10 +241,7 @@ class PopulationView(common.PopulationView):
                               shape=(self.size,))
 
     def _set_parameters(self, parameter_space):
-        self.parent._check_not_built("set parameters")
-        parameter_space.evaluate(simplify=False)
-        for n, value in parameter_space.items():
-            self.parent._parameters[n][self.mask] = value
+        self.parent._update_parameters(parameter_space, self.mask)
 
     def _set_initial_value_array(self, variable, initial_values):
         self.parent._check_not_built("initialize")
@@ -364,10 +361,21 @@ class Population(common.Population):
         return ParameterSpace({n: simplify(self._parameters[n]) for n in names}, shape=(self.local_size,))
 
     def _set_parameters(self, parameter_space):
-        self._check_not_built("set parameters")
+        self._update_parameters(parameter_space, slice(None))
+
+    def _update_parameters(self, parameter_space, mask):
+        """Native values for the neurons in mask. Once running, only Poisson rates can change (between runs,
+        as a PyNN script presenting one input after another does)."""
+        if simulator.state.engine is not None and not (
+                isinstance(self.celltype, SpikeSourcePoisson) and set(parameter_space.keys()) == {"rate_hz"}):
+            self._check_not_built("set parameters other than a SpikeSourcePoisson's rate")
         parameter_space.evaluate(simplify=False)
         for n, value in parameter_space.items():
-            self._parameters[n] = value
+            full = np.array(self._parameters[n], copy=True)  # an array per neuron (evaluated at creation)
+            full[mask] = value
+            self._parameters[n] = full
+        if simulator.state.engine is not None:
+            simulator.state.engine.set_rates(self._name, self._parameters["rate_hz"].tolist())
 
     def _initial_row(self, variable, neurons):
         values = self._initial.get(variable)

@@ -247,6 +247,23 @@ class Runs(unittest.TestCase):
         self.assertEqual(len(segments), 2)
         self.assertEqual(self.spikes(segments[0]), self.spikes(segments[1]))  # the same seed, the same clock
 
+    def test_poisson_rates_change_between_runs(self):
+        # A script presenting inputs one after another: set the rates, run, set them again.
+        sim.setup(timestep=0.1, rng_seed=3)
+        p = sim.Population(200, sim.SpikeSourcePoisson(rate=10.0))
+        p.record("spikes")
+        sim.run(2000.0)
+        p[100:].set(rate=60.0)  # a view: only the second half changes
+        sim.run(2000.0)
+        trains = p.get_data().segments[0].spiketrains
+        with self.assertRaisesRegex(Exception, "set parameters other than a SpikeSourcePoisson's rate"):
+            p.set(start=5.0)
+        sim.end()
+        counts = np.array([[np.sum(t.times.magnitude < 2000), np.sum(t.times.magnitude >= 2000)] for t in trains])
+        first, second = counts[:100].mean(axis=0) / 2.0, counts[100:].mean(axis=0) / 2.0
+        np.testing.assert_allclose([first[0], first[1], second[0]], 10.0, rtol=0.15)
+        self.assertAlmostEqual(second[1], 60.0, delta=6.0)
+
     def test_poisson_rates_per_neuron(self):
         sim.setup(timestep=0.1, rng_seed=3, threads=2)
         rates = np.array([5.0, 20.0, 80.0])
