@@ -108,6 +108,7 @@ class IF_curr_exp(cells.IF_curr_exp):
         ("tau_syn_E", "tau_syn_exc_ms"), ("tau_syn_I", "tau_syn_inh_ms"), ("v_rest", "e_l_mv"),
         ("v_reset", "v_reset_mv"), ("v_thresh", "v_th_mv"), ("i_offset", "i_e_pa", 1000.0))
     _model = _sc.LifCurrExp
+    _offset = "i_e_pa"  # i_offset, native
     _state = {"v": ("v", 1.0), "isyn_exc": ("i_exc", 1000.0), "isyn_inh": ("i_inh", 1000.0)}  # PyNN nA -> pA
     _weight_scale = 1000.0  # nA -> pA
 
@@ -120,6 +121,7 @@ class IF_cond_exp(cells.IF_cond_exp):
         ("e_rev_E", "e_exc_mv"), ("e_rev_I", "e_inh_mv"), ("v_rest", "e_l_mv"), ("v_reset", "v_reset_mv"),
         ("v_thresh", "v_th_mv"), ("i_offset", "i_e_pa", 1000.0))
     _model = _sc.LifCondExp
+    _offset = "i_e_pa"
     _state = {"v": ("v", 1.0), "gsyn_exc": ("g_exc", 1000.0), "gsyn_inh": ("g_inh", 1000.0)}  # uS -> nS
     _weight_scale = 1000.0  # uS -> nS
 
@@ -128,6 +130,7 @@ class Izhikevich(cells.Izhikevich):
     __doc__ = cells.Izhikevich.__doc__
     translations = build_translations(("a", "a"), ("b", "b"), ("c", "c_mv"), ("d", "d"), ("i_offset", "i_e", 1000.0))
     _model = _sc.Izhikevich
+    _offset = "i_e"  # the engine adds current steps to it in its own units
     _state = {"v": ("v", 1.0), "u": ("u", 1.0)}
     _weight_scale = 1.0  # delta synapses: PyNN's Izhikevich weights are mV jumps, as the engine's
 
@@ -191,14 +194,12 @@ def _pair_stdp(mechanism, weight_scale):
             "with AdditiveWeightDependence or MultiplicativeWeightDependence")
     values = {}
     for component in (td, wd):
-        space = component.parameter_space
-        space.shape = (1,)  # one value per projection: a per-synapse array fails the check below
-        space.evaluate(simplify=True)
-        for key, value in space.items():
-            if np.ndim(value) and not np.all(np.asarray(value) == np.asarray(value).ravel()[0]):
+        for key, value in component.parameter_space.items():  # read, not evaluated: the space stays as given
+            base = np.asarray(getattr(value, "base_value", value))
+            if base.dtype == object or (base.size > 1 and not np.all(base == base.ravel()[0])):
                 raise errors.InvalidParameterValueError(f"silicortex.pynn: STDP parameter '{key}' differs between "
                                                         "synapses; the engine takes one per projection")
-            values[key] = float(np.asarray(value).ravel()[0])
+            values[key] = float(base.ravel()[0])
     multiplicative = isinstance(wd, MultiplicativeWeightDependence)
     w_max, w_min = values["w_max"] * weight_scale, values["w_min"] * weight_scale
     amplitude = 1.0 if multiplicative else w_max
@@ -207,23 +208,47 @@ def _pair_stdp(mechanism, weight_scale):
                         multiplicative=multiplicative, pairing="all_to_all")
 
 
-class DCSource(electrodes.DCSource):
-    __doc__ = electrodes.DCSource.__doc__
-    translations = build_translations(("amplitude", "amplitude"), ("start", "start"), ("stop", "stop"))
+class _Injected:
+    """A current source as constant steps, each (start ms, stop ms, amplitude nA), handed to the engine's
+    current steps (Network.inject_current) when the network is built."""
 
     def inject_into(self, cells):
-        """Injects this current (nA) into the cells (a Population, PopulationView or list of IDs)."""
+        """Injects this current into the cells (a Population, PopulationView or list of IDs)."""
         if simulator.state.engine is not None:
             raise NotImplementedError("silicortex.pynn: current sources must be injected before run()")
         ids = [cells] if isinstance(cells, ID) else list(getattr(cells, "all_cells", cells))
         by_parent = {}
         for i in ids:
             by_parent.setdefault(i.parent, []).append(i.parent.id_to_index(i))
-        p = self.parameter_space
-        p.evaluate(simplify=True)
         for parent, indices in by_parent.items():
-            simulator.state.currents.append((parent, sorted(indices), float(p["amplitude"]), float(p["start"]),
-                                             float(p["stop"])))
+            simulator.state.currents.append((parent, sorted(indices), self._steps()))
+
+    def _value(self, name):
+        return np.asarray(getattr(self.parameter_space[name], "base_value", self.parameter_space[name]))
+
+
+class DCSource(_Injected, electrodes.DCSource):
+    __doc__ = electrodes.DCSource.__doc__
+    translations = build_translations(("amplitude", "amplitude"), ("start", "start"), ("stop", "stop"))
+
+    def _steps(self):
+        return [(float(self._value("start")), float(self._value("stop")), float(self._value("amplitude")))]
+
+
+class StepCurrentSource(_Injected, electrodes.StepCurrentSource):
+    __doc__ = electrodes.StepCurrentSource.__doc__
+    translations = build_translations(("amplitudes", "amplitudes"), ("times", "times"))
+
+    def _steps(self):
+        # Each amplitude holds from its time to the next one's; the last one to the end.
+        times = np.asarray(getattr(self._value("times").item(), "value", self._value("times")), dtype=float).ravel()
+        amps = np.asarray(getattr(self._value("amplitudes").item(), "value", self._value("amplitudes")),
+                          dtype=float).ravel()
+        if times.size != amps.size or np.any(np.diff(times) <= 0):
+            raise errors.InvalidParameterValueError("silicortex.pynn: StepCurrentSource needs one amplitude per "
+                                                    "time, the times increasing")
+        ends = np.append(times[1:], 1e300)
+        return [(float(t), float(e), float(a)) for t, e, a in zip(times, ends, amps) if a != 0.0]
 
 
 # --- populations --------------------------------------------------------------------------------------------------------
@@ -585,6 +610,13 @@ class _Builder:
             if not np.all(rates == rates[0]):
                 self.rates[pop._name] = rates
             return
+        p = dict(p)
+        offset = np.asarray(p.get(ct._offset, 0.0), dtype=float) * np.ones(pop.size)
+        if not np.all(offset == offset[0]):  # a bias per neuron: the engine's current steps, one per value
+            p[ct._offset] = 0.0
+            for value in np.unique(offset[offset != 0.0]):
+                net.inject_current(pop._name, amplitude_pa=float(value), start_ms=0.0, stop_ms=1e300,
+                                   neurons=np.flatnonzero(offset == value).tolist())
         params = ct._model(**{k: self._single(pop, k, v) for k, v in p.items()})
         initial = {}
         for variable, values in pop._initial.items():
@@ -629,9 +661,10 @@ class _Builder:
             self._add_population(net, pop)
         for proj in state.projections:
             self._add_projection(net, proj)
-        for pop, indices, amplitude, start, stop in state.currents:
-            net.inject_current(pop._name, amplitude_pa=1000.0 * amplitude, start_ms=start,
-                               stop_ms=min(stop, 1e300), neurons=indices)
+        for pop, indices, steps in state.currents:
+            for start, stop, amplitude in steps:
+                net.inject_current(pop._name, amplitude_pa=1000.0 * amplitude, start_ms=start,
+                                   stop_ms=min(stop, 1e300), neurons=indices)
         for pop in state.populations:
             pop._probed, pop._variable_of = {}, {}
             for variable, ids in pop.recorder.recorded.items():

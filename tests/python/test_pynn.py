@@ -124,6 +124,8 @@ class Plasticity(unittest.TestCase):
                                                                      A_minus=0.012),
                                  weight_dependence=weight_dependence, weight=initial, delay=1.0)
         learning = sim.Projection(pre, post, sim.OneToOneConnector(), stdp)
+        self.assertEqual(learning.get("weight", format="list", with_address=False), [initial])  # read twice:
+        self.assertEqual(len(learning), 1)  # the rule's parameters must survive being read before run()
         post.record("spikes")
         sim.run(60.0)
         fired = post.get_data().segments[0].spiketrains[0].times.magnitude.tolist()
@@ -158,6 +160,38 @@ class Plasticity(unittest.TestCase):
                                              dendritic_delay_fraction=0.0))
             sim.run(1.0)
         sim.end()
+
+
+class CurrentSources(unittest.TestCase):
+    def test_step_current_and_per_neuron_bias(self):
+        # A step of 0.5 nA from 10 to 30 ms into a passive membrane (R = tau_m / cm = 20 MOhm, tau_m 20 ms):
+        # v - v_rest = R I (1 - e^(-t / tau_m)) while on, then decays with tau_m.
+        sim.setup(timestep=0.1)
+        cell = sim.Population(1, sim.IF_curr_exp(cm=1.0, tau_m=20.0, v_rest=-65.0, v_thresh=100.0))
+        cell.initialize(v=-65.0)
+        sim.StepCurrentSource(times=[10.0, 30.0], amplitudes=[0.5, 0.0]).inject_into(cell)
+        cell.record("v")
+        sim.run(60.0)
+        v = cell.get_data().segments[0].analogsignals[0].magnitude[:, 0] + 65.0
+        sim.end()
+        self.assertEqual(v[100], 0.0)  # 10.0 ms: not yet
+        on = 10.0 * (1 - math.exp(-20.0 / 20.0))
+        self.assertAlmostEqual(v[300], on, delta=1e-3)
+        self.assertAlmostEqual(v[500], on * math.exp(-1.0), delta=1e-3)
+        # i_offset that differs between neurons: each neuron as if alone.
+        def spikes(offsets):
+            sim.setup(timestep=0.1)
+            p = sim.Population(len(offsets), sim.IF_curr_exp(cm=0.25, tau_m=20.0, i_offset=offsets))
+            p.initialize(v=-65.0)
+            p.record("spikes")
+            sim.run(200.0)
+            out = [t.times.magnitude.tolist() for t in p.get_data().segments[0].spiketrains]
+            sim.end()
+            return out
+        mixed = spikes([0.0, 0.2, 0.4])
+        self.assertEqual(mixed, [spikes([x])[0] for x in (0.0, 0.2, 0.4)])
+        self.assertEqual(len(mixed[0]), 0)
+        self.assertGreater(len(mixed[2]), len(mixed[1]))
 
 
 class NativeConnectors(unittest.TestCase):
