@@ -20,9 +20,11 @@ import numpy as np
 try:
     from pyNN import common, errors
     from pyNN.common.control import DEFAULT_MAX_DELAY, DEFAULT_MIN_DELAY, DEFAULT_TIMESTEP
-    from pyNN.connectors import *  # noqa: F401,F403
+    from pyNN.connectors import *  # noqa: F401,F403 - every connector, as a PyNN backend offers them
+    from pyNN.connectors import (AllToAllConnector, FixedNumberPostConnector, FixedNumberPreConnector,
+                                 FixedProbabilityConnector, OneToOneConnector)
     from pyNN.parameters import ParameterSpace, simplify
-    from pyNN.random import NativeRNG as _PyNNNativeRNG, RandomDistribution
+    from pyNN.random import NativeRNG as _PyNNNativeRNG, NumpyRNG, RandomDistribution
     from pyNN.recording import Recorder as _BaseRecorder
     from pyNN.space import Space
     from pyNN.standardmodels import build_translations, cells, electrodes, synapses
@@ -419,7 +421,7 @@ class NativeRNG(_PyNNNativeRNG):
 
     def __init__(self, seed=None):
         _PyNNNativeRNG.__init__(self, seed)
-        self._numpy = NumpyRNG(seed=seed)  # noqa: F405
+        self._numpy = NumpyRNG(seed=seed)
 
     def next(self, n=None, distribution=None, parameters=None, mask=None):
         return self._numpy.next(n, distribution, parameters, mask)
@@ -447,15 +449,15 @@ def _native_connection(connector, synapse_type, pre, post):
         return None
     native_rng = isinstance(getattr(connector, "rng", None), _PyNNNativeRNG)
     allow_self = bool(getattr(connector, "allow_self_connections", True))
-    if isinstance(connector, OneToOneConnector):  # noqa: F405
+    if isinstance(connector, OneToOneConnector):
         native = _sc.OneToOne()
-    elif isinstance(connector, AllToAllConnector):  # noqa: F405
+    elif isinstance(connector, AllToAllConnector):
         native = _sc.AllToAll(allow_self)
-    elif isinstance(connector, FixedProbabilityConnector) and native_rng:  # noqa: F405
+    elif isinstance(connector, FixedProbabilityConnector) and native_rng:
         native = _sc.FixedProbability(float(connector.p_connect), allow_self)
-    elif (isinstance(connector, (FixedNumberPreConnector, FixedNumberPostConnector))  # noqa: F405
+    elif (isinstance(connector, (FixedNumberPreConnector, FixedNumberPostConnector))
           and native_rng and not connector.with_replacement and np.isscalar(connector.n)):
-        kind = _sc.FixedInDegree if isinstance(connector, FixedNumberPreConnector) else _sc.FixedOutDegree  # noqa: F405
+        kind = _sc.FixedInDegree if isinstance(connector, FixedNumberPreConnector) else _sc.FixedOutDegree
         native = kind(int(connector.n), allow_self)
     else:
         return None
@@ -726,5 +728,5 @@ initialize = common.initialize
 get_current_time, get_time_step, get_min_delay, get_max_delay, num_processes, rank = \
     common.build_state_queries(simulator)
 create = common.build_create(Population)
-connect = common.build_connect(Projection, FixedProbabilityConnector, StaticSynapse)  # noqa: F405
+connect = common.build_connect(Projection, FixedProbabilityConnector, StaticSynapse)
 record = common.build_record(simulator)
