@@ -10,10 +10,12 @@
     sim.end()
 
 PyNN builds the connections (its connectors and random distributions, in Python), except those given
-rng=NativeRNG(), which the engine draws itself; the network is handed to the engine at the first run() and continues across runs until reset(). Supported: IF_curr_exp, IF_cond_exp,
-Izhikevich, SpikeSourcePoisson, SpikeSourceArray, StaticSynapse, STDPMechanism (SpikePairRule with additive or
-multiplicative weight dependence), DCSource; recording of spikes, v and the synaptic variables. Neuron parameters must be equal within a population (initial values and Poisson rates may
-differ per neuron). See docs/python.md.
+rng=NativeRNG(), which the engine draws itself; the network goes to the engine at the first run() and continues
+across runs until reset(). Supported: IF_curr_exp, IF_cond_exp, Izhikevich, SpikeSourcePoisson,
+SpikeSourceArray, StaticSynapse, STDPMechanism (SpikePairRule with additive or multiplicative weight
+dependence), DCSource, StepCurrentSource; recording of spikes, v and the synaptic variables. Neuron parameters
+must be equal within a population, except i_offset (initial values and Poisson rates may differ per neuron too).
+See docs/python.md.
 """
 import numpy as np
 
@@ -101,7 +103,7 @@ class _Simulator:
 simulator = _Simulator
 
 
-# --- cell types: PyNN's names and units translated into the engine's -------------------------------------------------
+# --- cell types: PyNN's names and units translated into the engine's ----------------------------------------------
 
 class IF_curr_exp(cells.IF_curr_exp):
     __doc__ = cells.IF_curr_exp.__doc__
@@ -253,7 +255,7 @@ class StepCurrentSource(_Injected, electrodes.StepCurrentSource):
         return [(float(t), float(e), float(a)) for t, e, a in zip(times, ends, amps) if a != 0.0]
 
 
-# --- populations --------------------------------------------------------------------------------------------------------
+# --- populations --------------------------------------------------------------------------------------------------
 
 class Assembly(common.Assembly):
     _simulator = simulator
@@ -411,7 +413,7 @@ class Population(common.Population):
         return values[np.asarray(neurons, dtype=int)][None, :]
 
 
-# --- projections --------------------------------------------------------------------------------------------------------
+# --- projections --------------------------------------------------------------------------------------------------
 
 class NativeRNG(_PyNNNativeRNG):
     """PyNN's request for the simulator's own random numbers: connectors and weight or delay distributions
@@ -569,7 +571,7 @@ class Projection(common.Projection):
         return out
 
 
-# --- building the engine's network ----------------------------------------------------------------------------------
+# --- building the engine's network --------------------------------------------------------------------------------
 
 _SUPPORTED = ["IF_curr_exp", "IF_cond_exp", "Izhikevich", "SpikeSourcePoisson", "SpikeSourceArray"]
 
@@ -691,7 +693,7 @@ class _Builder:
         return eng
 
 
-# --- the module's functions, as every PyNN backend has them ------------------------------------------------------
+# --- the module's functions, as every PyNN backend has them -------------------------------------------------------
 
 def list_standard_models():
     """The standard cell types this backend runs."""
