@@ -732,3 +732,22 @@ get_current_time, get_time_step, get_min_delay, get_max_delay, num_processes, ra
 create = common.build_create(Population)
 connect = common.build_connect(Projection, FixedProbabilityConnector, StaticSynapse)
 record = common.build_record(simulator)
+
+
+def _main():
+    """`python3 -m silicortex.pynn SCRIPT [ARGS...]`: runs a PyNN script with this backend also importable as
+    pyNN.silicortex, as PyNN's example scripts expect (`get_simulator` imports pyNN.<name>)."""
+    import importlib
+    import runpy
+    import sys
+    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
+        print(_main.__doc__.strip())
+        sys.exit(0 if len(sys.argv) >= 2 else 2)
+    sys.modules["pyNN.silicortex"] = importlib.import_module("silicortex.pynn")
+    script = sys.argv[1]
+    sys.argv = sys.argv[1:]
+    runpy.run_path(script, run_name="__main__")
+
+
+if __name__ == "__main__":
+    _main()

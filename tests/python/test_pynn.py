@@ -315,6 +315,33 @@ class Runs(unittest.TestCase):
         self.assertLess(last, 4100.0)
 
 
+class ScriptRunner(unittest.TestCase):
+    def test_pynn_scripts_that_ask_for_a_simulator_by_name(self):
+        # PyNN's examples take the backend's name on the command line and import pyNN.<name>.
+        script = """
+from pyNN.utility import get_simulator
+sim, options = get_simulator()
+sim.setup(timestep=0.1)
+p = sim.Population(1, sim.IF_curr_exp(cm=0.25, tau_m=20.0, v_rest=-65.0, v_thresh=-50.0, i_offset=0.2))
+p.initialize(v=-65.0)
+p.record("spikes")
+sim.run(100.0)
+print("first spike", round(p.get_data().segments[0].spiketrains[0].times.magnitude[0], 6), sim.__name__)
+sim.end()
+"""
+        import subprocess
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "script.py")
+            with open(path, "w") as f:
+                f.write(script)
+            env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+            out = subprocess.run([sys.executable, "-W", "ignore", "-m", "silicortex.pynn", path, "silicortex"],
+                                 capture_output=True, text=True, env=env, cwd=d, timeout=120)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("first spike 55.4 silicortex.pynn", out.stdout)
+
+
 class Unsupported(unittest.TestCase):
     def test_what_the_engine_cannot_run_is_named(self):
         sim.setup(timestep=0.1)
