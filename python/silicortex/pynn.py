@@ -551,9 +551,24 @@ class Projection(common.Projection):
             return len(self._native_arrays()["weight"])
         return int(sum(len(p) for p in self._pre))
 
-    def set(self, **attributes):
-        raise NotImplementedError("silicortex.pynn: Projection.set is not supported; give values when "
-                                         "creating the projection")
+    def _set_attributes(self, parameter_space):
+        """Projection.set before run(): weights and delays as PyNN evaluates them over the (pre, post) matrix. A
+        projection the engine was to draw becomes an explicit list (the values it would have drawn) first."""
+        if simulator.state.engine is not None:
+            raise NotImplementedError("silicortex.pynn: Projection.set after run() (the network is built)")
+        if self._native is not None:
+            a = self._native_arrays()
+            self._pre, self._post = [a["presynaptic_index"]], [a["postsynaptic_index"]]
+            self._weight, self._delay = [a["weight"]], [a["delay"]]
+            self._native = None
+        a = self._arrays()
+        parameter_space.evaluate(simplify=False)  # the full matrix, as PyNN's Brian2 backend does
+        for name_, value in parameter_space.items():
+            if name_ not in ("weight", "delay"):
+                raise NotImplementedError(f"silicortex.pynn: Projection.set of '{name_}'")
+            values = np.asarray(value, dtype=float)
+            picked = values[a["presynaptic_index"], a["postsynaptic_index"]] if values.ndim == 2 else values
+            (self._weight if name_ == "weight" else self._delay)[0] = np.broadcast_to(picked, a["weight"].shape).copy()
 
     def _get_attributes_as_list(self, names):
         a = self._arrays()

@@ -315,6 +315,27 @@ class Runs(unittest.TestCase):
         self.assertLess(last, 4100.0)
 
 
+class ProjectionSet(unittest.TestCase):
+    def test_weights_and_delays_set_before_run(self):
+        sim.setup(timestep=0.1, rng_seed=2)
+        a = sim.Population(20, sim.SpikeSourcePoisson(rate=10.0))
+        b = sim.Population(10, sim.IF_curr_exp())
+        listed = sim.Projection(a, b, sim.FixedProbabilityConnector(0.5, rng=sim.NumpyRNG(seed=1)),
+                                sim.StaticSynapse(weight=0.1))
+        drawn = sim.Projection(a, b, sim.AllToAllConnector(), sim.StaticSynapse(weight=0.1))  # the engine's
+        listed.set(weight=0.25, delay=2.0)
+        matrix = np.arange(200, dtype=float).reshape(20, 10) / 1000.0
+        drawn.set(weight=matrix)
+        self.assertTrue(all(w == 0.25 and d == 2.0 for _, _, w, d in listed.get(["weight", "delay"], "list")))
+        for i, j, w in drawn.get("weight", format="list"):
+            self.assertAlmostEqual(w, matrix[int(i), int(j)])
+        sim.run(10.0)
+        self.assertEqual(len(drawn), 200)
+        with self.assertRaisesRegex(NotImplementedError, "Projection.set after run"):
+            listed.set(weight=0.3)
+        sim.end()
+
+
 class ScriptRunner(unittest.TestCase):
     def test_pynn_scripts_that_ask_for_a_simulator_by_name(self):
         # PyNN's examples take the backend's name on the command line and import pyNN.<name>.
