@@ -65,6 +65,23 @@ class Translation(unittest.TestCase):
         self.assertEqual(first_spike(celltype=sim.IF_cond_exp, cm=0.25, tau_m=20.0, v_rest=-65.0,
                                      v_thresh=-50.0, i_offset=0.0186), math.inf)
 
+    def test_recorded_conductance_is_in_microsiemens(self):
+        # One input spike at 5 ms, delay 1 ms, weight 0.01 uS: gsyn_exc jumps to 0.01 and decays with tau_syn_E.
+        sim.setup(timestep=0.1)
+        src = sim.Population(1, sim.SpikeSourceArray(spike_times=[5.0]))
+        cell = sim.Population(1, sim.IF_cond_exp(tau_syn_E=5.0))
+        sim.Projection(src, cell, sim.OneToOneConnector(), sim.StaticSynapse(weight=0.01, delay=1.0))
+        cell.record("gsyn_exc")
+        sim.run(20.0)
+        g = cell.get_data().segments[0].analogsignals[0]
+        sim.end()
+        self.assertEqual(str(g.units.dimensionality), "uS")
+        g = g.magnitude[:, 0]
+        self.assertEqual(g[60], 0.0)  # 6.0 ms: the step that starts at the arrival has not ended
+        peak = int(np.argmax(g))
+        self.assertAlmostEqual(g[peak], 0.01 * math.exp(-0.1 / 5.0), delta=1e-6)
+        self.assertAlmostEqual(g[peak + 50] / g[peak], math.exp(-5.0 / 5.0), delta=1e-4)
+
     def test_izhikevich_as_the_engine_runs_the_paper_model(self):
         # PyNN's i_offset is in nA, the paper's I in "mV/ms": 0.01 nA is the regular-spiking neuron's I = 10.
         sim.setup(timestep=0.1)
