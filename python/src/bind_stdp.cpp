@@ -51,8 +51,7 @@ std::vector<float> unit_pixels(const py::array& a, const char* what) {
 ImageSet image_set(const py::object& images_in, const py::object& labels_in, const char* what) {
   const py::object asarray = py::module_::import("numpy").attr("asarray");
   const auto images = asarray(images_in).cast<py::array>();
-  const auto labels = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(
-      asarray(labels_in).cast<py::array>());
+  const auto labels = numeric_array<int64_t>(labels_in, std::string(what) + ": labels");
   ImageSet s;
   if (images.ndim() == 3)
     s.rows = uint32_t(images.shape(1)), s.cols = uint32_t(images.shape(2));
@@ -76,8 +75,7 @@ ImageSet image_set(const py::object& images_in, const py::object& labels_in, con
 
 // Spike counts [images, neurons] from numpy, checked against the neuron count.
 std::vector<uint32_t> counts_of(const py::object& in, uint32_t neurons, size_t rows, const char* what) {
-  const auto a = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(
-      py::module_::import("numpy").attr("asarray")(in).cast<py::array>());
+  const auto a = numeric_array<int64_t>(in, std::string(what) + ": spike counts");
   if (size_t(a.size()) != rows * neurons)
     throw Error(std::string(what) + ": expected " + std::to_string(rows) + " x " + std::to_string(neurons) +
                 " spike counts, got " + std::to_string(a.size()));
@@ -128,8 +126,7 @@ void bind_network(py::module_& m) {
       .def(
           "set_state",
           [](StdpImageNetwork& n, const py::object& weights, const std::vector<double>& theta_mv) {
-            const auto w = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(
-                py::module_::import("numpy").attr("asarray")(weights).cast<py::array>());
+            const auto w = numeric_array<double>(weights, "set_state: weights");
             n.set_state(std::vector<double>(w.data(), w.data() + w.size()), theta_mv);
           },
           py::arg("weights"), py::arg("thresholds"),
@@ -163,8 +160,7 @@ void bind_readouts(py::module_& m) {
   m.def(
       "stdp_assign_labels",
       [](const py::object& rates, uint32_t neurons, int classes) {
-        const auto a = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(
-            py::module_::import("numpy").attr("asarray")(rates).cast<py::array>());
+        const auto a = numeric_array<double>(rates, "stdp_assign_labels: rates");
         if (classes < 1 || size_t(a.size()) != size_t(classes) * neurons)
           throw Error("stdp_assign_labels: expected rates of shape [classes, neurons]");
         return owned(
@@ -183,8 +179,7 @@ void bind_readouts(py::module_& m) {
   m.def(
       "stdp_classify_weighted",
       [](const py::object& counts, const py::object& rates, int classes) {
-        const auto r = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(
-            py::module_::import("numpy").attr("asarray")(rates).cast<py::array>());
+        const auto r = numeric_array<double>(rates, "stdp_classify_weighted: rates");
         if (classes < 1 || r.size() % classes != 0)
           throw Error("stdp_classify_weighted: expected rates of shape [classes, neurons]");
         const uint32_t neurons = uint32_t(r.size() / classes);
@@ -197,8 +192,7 @@ void bind_readouts(py::module_& m) {
   m.def(
       "stdp_nearest_prototypes",
       [](const py::object& weights, const py::object& images) {
-        const auto w = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(
-            py::module_::import("numpy").attr("asarray")(weights).cast<py::array>());
+        const auto w = numeric_array<double>(weights, "stdp_nearest_prototypes: weights");
         if (w.ndim() != 2) throw Error("stdp_nearest_prototypes: weights must be [neurons, inputs]");
         const py::array im = py::module_::import("numpy").attr("asarray")(images).cast<py::array>();
         const ImageSet s = image_set(im, py::module_::import("numpy").attr("zeros")(im.shape(0), "int64"),

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "silicortex/core/error.hpp"
 #include "silicortex/hw/energy_meter.hpp"
 
 namespace scx::py_bind {
@@ -87,6 +88,17 @@ void keyword_init(py::class_<T>& c, const char* name) {
     }
     return py::cast<T>(obj);
   }));
+}
+
+// A C-contiguous numpy array of T from any array-like (numpy.asarray, then a checked conversion): scx::Error
+// naming `what` for anything that is not numbers (an unchecked conversion would leave a null array).
+template <class T>
+py::array_t<T, py::array::c_style | py::array::forcecast> numeric_array(const py::object& in,
+                                                                        const std::string& what) {
+  auto a = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(
+      py::module_::import("numpy").attr("asarray")(in));
+  if (!a) throw Error(what + ": expected numbers");
+  return a;
 }
 
 // A read-only 1-D numpy array over v; `owner` (the Python object that holds v) lives as long as the array.

@@ -160,6 +160,13 @@ class BadInput(unittest.TestCase):
             net.set_state(np.zeros(10), np.zeros(8))
         with self.assertRaisesRegex(sc.Error, "expected 1 x 8 spike counts, got 7"):
             sc.stdp_classify(np.zeros(7), np.zeros(8, dtype=int), 4)
+        # Text where numbers belong: an error naming the argument (it crashed the interpreter before).
+        with self.assertRaisesRegex(sc.Error, "stdp_assign_labels: rates: expected numbers"):
+            sc.stdp_assign_labels("abc", neurons=1, classes=1)
+        with self.assertRaisesRegex(sc.Error, "set_state: weights: expected numbers"):
+            net.set_state("w", np.zeros(8))
+        with self.assertRaisesRegex(sc.Error, "train: labels: expected numbers"):
+            sc.stdp_train_and_test(config(), TRAIN[0][:1], ["a"], *LABEL, *TEST)
 
 
 if __name__ == "__main__":
