@@ -190,8 +190,7 @@ SynapseList network_synapses(const model::Network& net, const std::string& proje
   }
   if (!found) throw Error("network '" + net.name + "': no projection named '" + projection + "'");
   auto size_of = [&](const std::string& pop) {
-    for (const auto& p : net.populations)
-      if (p.name == pop) return p.size;
+    if (const model::Population* p = net.find_population(pop)) return p->size;
     throw Error("projection '" + projection + "': no population named '" + pop + "'");
   };
   return build_synapses(*found, size_of(found->pre), size_of(found->post), net.sim.dt_ms, net.sim.seed,

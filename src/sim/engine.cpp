@@ -117,13 +117,13 @@ void Engine::Impl::deliver_progressive(ThreadState& ts, int64_t step) {
   const unsigned ng = unsigned(groups.size()), nt = unsigned(thread_state.size());
   for (unsigned g = 0; g < ng; ++g) {
     const uint32_t offset = groups[g].offset;
+    // The owner's own list: read for another thread's spikes only when they overflowed its mailbox, as the
+    // owner rewrites it every step (reading it would pull the line across).
+    auto list_of = [&](unsigned owner) {
+      const auto& list = thread_state[owner].spikes_at(step)[g];
+      return std::pair<const uint32_t*, uint32_t>{list.data(), uint32_t(list.size())};
+    };
     for (unsigned u = 0; u < nt; ++u) {
-      // The owner's own list: read for another thread's spikes only when they overflowed its mailbox, as
-      // the owner rewrites it every step (reading it would pull the line across).
-      auto list_of = [&](unsigned owner) {
-        const auto& list = thread_state[owner].spikes_at(step)[g];
-        return std::pair<const uint32_t*, uint32_t>{list.data(), uint32_t(list.size())};
-      };
       std::pair<const uint32_t*, uint32_t> in;
       if (u == ts.index) {
         in = list_of(u);
@@ -200,21 +200,20 @@ void Engine::Impl::deliver_spikes(ThreadState& ts, int64_t step, uint32_t offset
   const SynapseStore& syn = ts.synapses;
   const uint64_t* row = syn.row_begin.data();
   uint64_t events = 0;
+  auto each_row = [&](const auto& add) {
+    for (uint32_t k = 0; k < n; ++k) {
+      const uint64_t b = row[offset + spikes[k]], e = row[offset + spikes[k] + 1];
+      add(b, e);
+      events += e - b;
+    }
+  };
   with_targets(syn, [&](const auto& targets) {
     if (uniform_delay) {
       float* slot = ring_slot(ts, step + uniform_delay);
-      for (uint32_t k = 0; k < n; ++k) {
-        const uint64_t b = row[offset + spikes[k]], e = row[offset + spikes[k] + 1];
-        add_row<false>(slot, targets, b, e, 1.0f);
-        events += e - b;
-      }
+      each_row([&](uint64_t b, uint64_t e) { add_row<false>(slot, targets, b, e, 1.0f); });
     } else {
       const DelayedRing ring = delayed_ring(ts);
-      for (uint32_t k = 0; k < n; ++k) {
-        const uint64_t b = row[offset + spikes[k]], e = row[offset + spikes[k] + 1];
-        add_row<false>(ring, step, targets, b, e, 1.0f);
-        events += e - b;
-      }
+      each_row([&](uint64_t b, uint64_t e) { add_row<false>(ring, step, targets, b, e, 1.0f); });
     }
   });
   ts.events += events;

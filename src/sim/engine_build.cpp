@@ -180,7 +180,7 @@ void Engine::Impl::build_synapses(const model::Network& net) {
   const bool keep_projection = has_plasticity(net);
   if (keep_projection && net.projections.size() > UINT16_MAX)
     throw Error("network '" + name + "': more than 65535 projections are not supported with plasticity");
-  // Static synapses with few distinct weights are stored packed (SynapseStore::pack): written so from the
+  // Static synapses with few distinct weights are stored packed (synapse_store.hpp), written so from the
   // start, the 8-byte wide array never exists beside the synapse lists, the build's memory peak.
   WeightTable table(2 * neurons_total);
   bool packed = !keep_projection;

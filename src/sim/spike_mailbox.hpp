@@ -65,8 +65,8 @@ class SpikeMailboxes {
   // the last ones are still crossing, instead of waiting for the whole step. Each group has lines of its
   // own in a mailbox, [block counter (2 words), count (or kOverflow), spikes], so a reader that holds one
   // group's lines keeps them while the owner writes the next groups.
-  static constexpr unsigned kMaxGroups =
-      8;  // one publication per group and step: for the few of most networks
+  // One publication per group and step: for the few groups of most networks.
+  static constexpr unsigned kMaxGroups = 8;
   static constexpr size_t kGroupWords = (kWords + kHeaderWords) / kMaxGroups;
 
   void publish_group(unsigned t, unsigned g, unsigned groups, const uint32_t* spikes, uint32_t n) {
@@ -79,7 +79,7 @@ class SpikeMailboxes {
     } else {
       w[2] = kOverflow;  // the reader takes the owner's spike list
     }
-    publish_epoch(*reinterpret_cast<uint64_t*>(w), block, sleepers_);
+    publish_epoch(group_epoch(w), block, sleepers_);
     if (g + 1 == groups) me.n = block;
     // The others update at the same pace: their lines of this group are out, or nearly. Asking for them
     // now brings them in while this thread updates its next group.
@@ -97,7 +97,7 @@ class SpikeMailboxes {
   std::pair<const uint32_t*, uint32_t> take_group(unsigned t, unsigned u, unsigned g) {
     const uint64_t block = published_[t].n;
     uint32_t* w = group_words(box(u, block), g);
-    published_[t].wait.wait_until_at_least(*reinterpret_cast<uint64_t*>(w), block, sleepers_);
+    published_[t].wait.wait_until_at_least(group_epoch(w), block, sleepers_);
     if (w[2] == kOverflow) return {nullptr, kOverflow};
     for (size_t line = 64; line < (w[2] + 3) * 4; line += 64)
       __builtin_prefetch(reinterpret_cast<const char*>(w) + line);
@@ -117,6 +117,7 @@ class SpikeMailboxes {
   const Box& box(unsigned t, uint64_t epoch) const { return boxes_[size_t(t) * 2 + (epoch & 1)]; }
   static uint64_t& epoch_word(Box& b) { return *reinterpret_cast<uint64_t*>(b.words.data()); }
   static uint32_t* group_words(Box& b, unsigned g) { return b.words.data() + g * kGroupWords; }
+  static uint64_t& group_epoch(uint32_t* group) { return *reinterpret_cast<uint64_t*>(group); }
   static uint32_t* payload(Box& b) { return b.words.data() + kHeaderWords; }
   static const uint32_t* payload(const Box& b) { return b.words.data() + kHeaderWords; }
 

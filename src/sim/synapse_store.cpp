@@ -51,14 +51,4 @@ void SynapseStore::start_packed(const WeightTable& table, uint64_t synapses) {
   index_bits = table.index_bits();
 }
 
-void SynapseStore::pack(uint32_t ring_entries) {
-  if (target.empty()) return;
-  WeightTable table(ring_entries);
-  for (const SynapseTarget& t : target)
-    if (!table.add(t.weight)) return;  // too many distinct weights: keep the wide layout
-  const std::vector<SynapseTarget> wide = std::move(target);
-  start_packed(table, wide.size());
-  for (size_t k = 0; k < wide.size(); ++k) set_packed(k, table.code(wide[k].ring_index, wide[k].weight));
-}
-
 }  // namespace scx::sim

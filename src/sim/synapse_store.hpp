@@ -57,10 +57,8 @@ struct SynapseStore {
     return code16.size() * sizeof(uint16_t) + code32.size() * sizeof(uint32_t) +
            target.size() * sizeof(SynapseTarget);
   }
-  // Replaces `target` by the smallest code that holds `ring_entries` indices and the distinct weights.
-  void pack(uint32_t ring_entries);
-  // Or, building packed from the start (no wide array at the build's memory peak): room for `synapses` codes
-  // of this table's size, then each synapse's code.
+  // Packed from the start (no wide array at the build's memory peak): room for `synapses` codes of the
+  // table's size (the smallest that holds the ring's indices and its weights), then each synapse's code.
   void start_packed(const WeightTable& table, uint64_t synapses);
   void set_packed(uint64_t k, uint32_t code) {
     if (!code16.empty())
