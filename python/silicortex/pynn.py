@@ -76,12 +76,8 @@ class _State(common.control.BaseState):
         steps = int(round(simtime / self.dt))
         if steps < 1:
             return
-        if self.engine is None:
+        if self.engine is None:  # populations, projections and currents refuse to be made after this
             self.engine = _Builder(self).engine()
-        elif self._declared != (len(self.populations), len(self.projections), len(self.currents)):
-            raise NotImplementedError(
-                "silicortex.pynn: populations, projections and current sources must all exist before the first "
-                "run(); call end() and setup() to start a new network")
         self.engine.set_duration_ms(steps * self.dt)
         result = self.engine.run()
         for rec in self.recorders:
@@ -273,9 +269,7 @@ class PopulationView(common.PopulationView):
         self.parent._update_parameters(parameter_space, self.mask)
 
     def _set_initial_value_array(self, variable, initial_values):
-        self.parent._check_not_built("initialize")
-        self.parent._initial.setdefault(variable, np.full(self.parent.size, np.nan))
-        self.parent._initial[variable][self.mask] = initial_values.evaluate(simplify=False)
+        self.parent._set_initial(variable, initial_values, self.mask)
 
     def _get_view(self, selector, label=None):
         return PopulationView(self, selector, label)
@@ -380,8 +374,13 @@ class Population(common.Population):
             raise NotImplementedError(f"silicortex.pynn: cannot {what} after run() (the network is built)")
 
     def _set_initial_value_array(self, variable, initial_values):
+        self._set_initial(variable, initial_values, slice(None))
+
+    def _set_initial(self, variable, initial_values, mask):
+        """Initial values (PyNN's units) of the neurons in mask; PyNN sets every variable's default first."""
         self._check_not_built("initialize")
-        self._initial[variable] = np.asarray(initial_values.evaluate(simplify=False), dtype=float) * np.ones(self.size)
+        values = self._initial.setdefault(variable, np.full(self.size, np.nan))
+        values[mask] = np.asarray(initial_values.evaluate(simplify=False), dtype=float)
 
     def _get_view(self, selector, label=None):
         return PopulationView(self, selector, label)
@@ -498,23 +497,30 @@ class Projection(common.Projection):
         self._weight.append(np.broadcast_to(np.asarray(connection_parameters["weight"], dtype=float), n).copy())
         self._delay.append(np.broadcast_to(np.asarray(connection_parameters["delay"], dtype=float), n).copy())
 
+    @property
+    def _weight_scale(self):
+        """PyNN's weight unit in the engine's, for the target's cell type."""
+        return getattr(self.post.celltype, "_weight_scale", 1.0)
+
     def _arrays(self):
         """The connections as arrays, in PyNN's units; a plastic projection's weights as learned so far."""
-        if self._native is not None:
-            return self._native_arrays()
+        out = self._native_arrays() if self._native is not None else self._listed_arrays()
+        if simulator.state.engine is not None and isinstance(self.synapse_type, STDPMechanism) and len(out["weight"]):
+            out["weight"] = self._learned(out)
+        return out
+
+    def _listed_arrays(self):
+        """The connections PyNN drew, concatenated once."""
         if len(self._pre) > 1:  # concatenate once, on demand
             self._pre, self._post, self._weight, self._delay = (
                 [np.concatenate(x)] for x in (self._pre, self._post, self._weight, self._delay))
         if not self._pre:
             return {k: np.empty(0) for k in ("presynaptic_index", "postsynaptic_index", "weight", "delay")}
-        out = {"presynaptic_index": self._pre[0], "postsynaptic_index": self._post[0],
-               "weight": self._weight[0], "delay": self._delay[0]}
-        if simulator.state.engine is not None and isinstance(self.synapse_type, STDPMechanism):
-            out["weight"] = self._learned(out)
-        return out
+        return {"presynaptic_index": self._pre[0], "postsynaptic_index": self._post[0],
+                "weight": self._weight[0], "delay": self._delay[0]}
 
     def _native_arrays(self):
-        """The engine's own draws of this projection (sim::network_synapses), as learned so far if plastic."""
+        """The engine's own draws of this projection (sim::network_synapses)."""
         state = simulator.state
         net = state.network
         if net is None:  # before run(): the description of what is declared so far, kept until it grows
@@ -523,12 +529,8 @@ class Projection(common.Projection):
                 state.draft = (key, _Builder(state).network())
             net = state.draft[1]
         s = _sc.synapses(net, self._name)
-        scale = getattr(self.post.celltype, "_weight_scale", 1.0)
-        out = {"presynaptic_index": s["pre"].astype(np.int64), "postsynaptic_index": s["post"].astype(np.int64),
-               "weight": s["weight"].astype(float) / scale, "delay": s["delay_ms"]}
-        if state.engine is not None and isinstance(self.synapse_type, STDPMechanism):
-            out["weight"] = self._learned(out)
-        return out
+        return {"presynaptic_index": s["pre"].astype(np.int64), "postsynaptic_index": s["post"].astype(np.int64),
+                "weight": s["weight"].astype(float) / self._weight_scale, "delay": s["delay_ms"]}
 
     def _learned(self, arrays):
         """The engine's current weights of this plastic projection, in the order of `arrays`."""
@@ -537,7 +539,7 @@ class Projection(common.Projection):
         ours = np.lexsort((post, pre))
         theirs = np.lexsort((np.asarray(learned["post"]), np.asarray(learned["pre"])))
         weight = np.empty(len(ours))
-        weight[ours] = np.asarray(learned["weight"])[theirs] / getattr(self.post.celltype, "_weight_scale", 1.0)
+        weight[ours] = np.asarray(learned["weight"])[theirs] / self._weight_scale
         return weight
 
     def _in_populations(self, arrays):
@@ -561,7 +563,9 @@ class Projection(common.Projection):
             self._pre, self._post = [a["presynaptic_index"]], [a["postsynaptic_index"]]
             self._weight, self._delay = [a["weight"]], [a["delay"]]
             self._native = None
-        a = self._arrays()
+        a = self._listed_arrays()
+        if not len(a["weight"]):
+            return  # no connections to set
         parameter_space.evaluate(simplify=False)  # the full matrix, as PyNN's Brian2 backend does
         for name_, value in parameter_space.items():
             if name_ not in ("weight", "delay"):
@@ -601,7 +605,6 @@ def _in_population(cells, indices):
 class _Builder:
     def __init__(self, state):
         self.state = state
-        state._declared = (len(state.populations), len(state.projections), len(state.currents))
 
     @staticmethod
     def _single(pop, native, values):
@@ -647,7 +650,7 @@ class _Builder:
         net.add_population(pop._name, pop.size, params, initial=initial)
 
     def _add_projection(self, net, proj):
-        scale = getattr(proj.post.celltype, "_weight_scale", 1.0)
+        scale = proj._weight_scale
         receptor = proj.receptor_type or "excitatory"
         if receptor not in ("excitatory", "inhibitory"):
             raise NotImplementedError(f"silicortex.pynn: receptor type '{receptor}'")
